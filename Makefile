@@ -1,0 +1,28 @@
+# The README's test command is `make test`; .ci/run calls exactly that.
+GO ?= go
+STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
+FUZZTIME ?= 10s
+
+.PHONY: test vet lint unit fuzz bench build
+
+build:
+	CGO_ENABLED=0 $(GO) build -o bin/totto ./cmd/totto
+
+test: vet lint unit fuzz
+
+vet:
+	@test -z "$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))" || { echo "gofmt needed:"; gofmt -l .; exit 1; }
+	$(GO) vet ./...
+
+lint:
+	$(GO) run $(STATICCHECK) ./...
+
+unit:
+	$(GO) test -race -count=1 ./...
+
+# A short run of every fuzz target (go test -fuzz takes one target per invocation).
+fuzz:
+	@./scripts/fuzz-all.sh $(FUZZTIME)
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./...

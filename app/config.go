@@ -1,0 +1,122 @@
+package app
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"reflect"
+	"strconv"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Config is everything an operator sets. It is read from config.yml and then overridden by
+// TOTTO_* environment variables, so secrets never have to be written into a file.
+type Config struct {
+	Database struct {
+		URL string `yaml:"url"`
+	} `yaml:"database"`
+	Logs struct {
+		Storage  string `yaml:"storage"`
+		MaxBytes int64  `yaml:"max_bytes"`
+	} `yaml:"logs"`
+	Scan struct {
+		Builtin bool `yaml:"builtin"`
+	} `yaml:"scan"`
+	Server struct {
+		Listen    string `yaml:"listen"`
+		PublicURL string `yaml:"public_url"`
+	} `yaml:"server"`
+	GitHub struct {
+		AppID          int64  `yaml:"app_id"`
+		PrivateKeyPath string `yaml:"private_key_path"`
+		PrivateKey     string `yaml:"private_key"`
+		WebhookSecret  string `yaml:"webhook_secret"`
+		APIURL         string `yaml:"api_url"`
+	} `yaml:"github"`
+	Workers struct {
+		Count int `yaml:"count"`
+	} `yaml:"workers"`
+}
+
+// DefaultConfig is what totto runs with when nothing is configured: the embedded store in the
+// working directory, logs beside it, built-in packs on.
+func DefaultConfig() Config {
+	var c Config
+	c.Database.URL = "sqlite:totto.db"
+	c.Logs.Storage = "file://./totto-logs"
+	c.Logs.MaxBytes = 256 << 20
+	c.Scan.Builtin = true
+	c.Server.Listen = ":8080"
+	c.Server.PublicURL = "http://localhost:8080"
+	c.Workers.Count = 4
+	return c
+}
+
+// LoadConfig reads path (a missing file is not an error when optional is true) over the defaults,
+// then applies TOTTO_* overrides from getenv. Unknown keys are errors, so a typo is not silently
+// ignored.
+func LoadConfig(path string, optional bool, getenv func(string) string) (Config, error) {
+	c := DefaultConfig()
+	if path != "" {
+		data, err := os.ReadFile(path)
+		switch {
+		case err != nil && optional && errors.Is(err, os.ErrNotExist):
+		case err != nil:
+			return c, fmt.Errorf("reading config %s: %w", path, err)
+		default:
+			dec := yaml.NewDecoder(bytes.NewReader(data))
+			dec.KnownFields(true)
+			if err := dec.Decode(&c); err != nil && !errors.Is(err, io.EOF) { // an empty file means all defaults
+				return c, fmt.Errorf("config %s: %w", path, err)
+			}
+		}
+	}
+	if err := applyEnv(reflect.ValueOf(&c).Elem(), "TOTTO", getenv); err != nil {
+		return c, err
+	}
+	return c, nil
+}
+
+// applyEnv walks the config struct and overrides each leaf from PREFIX_SECTION_KEY.
+func applyEnv(v reflect.Value, prefix string, getenv func(string) string) error {
+	t := v.Type()
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		key := strings.Split(f.Tag.Get("yaml"), ",")[0]
+		name := prefix + "_" + strings.ToUpper(key)
+		fv := v.Field(i)
+		if f.Type.Kind() == reflect.Struct {
+			if err := applyEnv(fv, name, getenv); err != nil {
+				return err
+			}
+			continue
+		}
+		raw := getenv(name)
+		if raw == "" {
+			continue
+		}
+		switch f.Type.Kind() {
+		case reflect.String:
+			fv.SetString(raw)
+		case reflect.Bool:
+			b, err := strconv.ParseBool(raw)
+			if err != nil {
+				return fmt.Errorf("%s=%q: want true or false", name, raw)
+			}
+			fv.SetBool(b)
+		case reflect.Int, reflect.Int64:
+			n, err := strconv.ParseInt(raw, 10, 64)
+			if err != nil {
+				return fmt.Errorf("%s=%q: want a whole number", name, raw)
+			}
+			fv.SetInt(n)
+		default:
+			return fmt.Errorf("%s: unsupported config type %s", name, f.Type)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,45 @@
+#!/bin/sh
+# Measures the likely-cause excerpt on the dev corpora: writes predictions with
+# bench/likelycause, scores them with the corpus scorer, then prints a held-out check
+# (tune half / check half of the LogChunks repositories and of the CiDiff and PyTorch cases).
+# Usage: bench/likelycause.sh [SPLIT] [BUDGET]   (defaults: dev 10)
+set -eu
+cd "$(dirname "$0")/.."
+split=${1:-dev}
+budget=${2:-10}
+corpus=${TOTTO_CORPUS:-../shared/corpus}
+pred=${TMPDIR:-/tmp}/totto-likelycause-$split.jsonl
+go run ./bench/likelycause -corpus "$corpus/logs" -split "$split" -budget "$budget" -out "$pred"
+python3 "$corpus/tools/score_excerpts.py" "$pred" "$split" --budget "$budget"
+echo
+echo "held-out check: half A = even-numbered repositories (LogChunks) / cases (CiDiff, PyTorch), half B = odd"
+python3 - "$corpus/tools" "$pred" "$split" "$budget" <<'PY'
+import json, sys
+sys.path.insert(0, sys.argv[1])
+import score_excerpts as s
+pred_file, split, budget = sys.argv[2], sys.argv[3], int(sys.argv[4])
+preds = {}
+for line in open(pred_file):
+    if line.strip():
+        p = json.loads(line)
+        preds.setdefault(p["log"], p)
+items = s.load_split(split)
+repos = sorted({it["meta"]["repo"] for it in items if it["dataset"] == "logchunks"})
+def half(it, idx):
+    if it["dataset"] == "logchunks":
+        return "AB"[repos.index(it["meta"]["repo"]) % 2]
+    return "AB"[idx % 2]
+counters = {}
+groups = {"A": [], "B": []}
+for it in items:
+    k = counters.get(it["dataset"], 0)
+    counters[it["dataset"]] = k + 1
+    groups[half(it, k)].append(it)
+print("%-5s %-10s %5s %8s %8s" % ("half", "dataset", "n", "hit", "strict"))
+for h in "AB":
+    res, _ = s.score(preds, groups[h], budget)
+    for ds in ("logchunks", "cidiff", "pytorch"):
+        if ds in res:
+            d = res[ds]
+            print("%-5s %-10s %5d %7.1f%% %7.1f%%" % (h, ds, d["n"], 100.0 * d["hit"] / d["n"], 100.0 * d["strict"] / d["n"]))
+PY

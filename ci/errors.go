@@ -1,0 +1,92 @@
+package ci
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/google/go-github/v89/github"
+)
+
+// UnavailableError says a log cannot be had and retrying will not help (expired, deleted, never
+// produced). Callers record the job as "no log" with the reason instead of retrying forever.
+type UnavailableError struct {
+	Reason string
+}
+
+func (e *UnavailableError) Error() string { return "log unavailable: " + e.Reason }
+
+// IsUnavailable reports whether err means the log is gone for good.
+func IsUnavailable(err error) bool {
+	var u *UnavailableError
+	return errors.As(err, &u)
+}
+
+// RetryError is a transient failure; After, when non-zero, is how long the provider asked us to
+// wait (rate-limit reset or Retry-After).
+type RetryError struct {
+	Err   error
+	After time.Duration
+}
+
+func (e *RetryError) Error() string {
+	if e.After > 0 {
+		return fmt.Sprintf("%v (retry after %s)", e.Err, e.After.Round(time.Second))
+	}
+	return e.Err.Error()
+}
+func (e *RetryError) Unwrap() error { return e.Err }
+
+// RetryAfter reports whether err is worth retrying and, if the provider said, after how long.
+func RetryAfter(err error) (bool, time.Duration) {
+	var r *RetryError
+	if errors.As(err, &r) {
+		return true, r.After
+	}
+	var rl *github.RateLimitError
+	if errors.As(err, &rl) {
+		return true, time.Until(rl.Rate.Reset.Time)
+	}
+	var ab *github.AbuseRateLimitError
+	if errors.As(err, &ab) {
+		return true, ab.GetRetryAfter()
+	}
+	var ge *github.ErrorResponse
+	if errors.As(err, &ge) && ge.Response != nil {
+		return retryableStatus(ge.Response.StatusCode), 0
+	}
+	return false, 0
+}
+
+func retryableStatus(code int) bool {
+	return code == http.StatusTooManyRequests || code == http.StatusRequestTimeout || code >= 500
+}
+
+// classifyHTTP turns a non-2xx response from a provider into an error callers can act on.
+func classifyHTTP(what string, resp *http.Response) error {
+	err := fmt.Errorf("%s: HTTP %d", what, resp.StatusCode)
+	switch {
+	case resp.StatusCode == http.StatusNotFound || resp.StatusCode == http.StatusGone:
+		return &UnavailableError{Reason: fmt.Sprintf("%s: HTTP %d (expired or deleted)", what, resp.StatusCode)}
+	case resp.StatusCode == http.StatusTooManyRequests || (resp.StatusCode == http.StatusForbidden && resp.Header.Get("Retry-After") != ""):
+		return &RetryError{Err: err, After: parseRetryAfter(resp.Header.Get("Retry-After"))}
+	case retryableStatus(resp.StatusCode):
+		return &RetryError{Err: err}
+	}
+	return err
+}
+
+func parseRetryAfter(v string) time.Duration {
+	if v == "" {
+		return 0
+	}
+	if n, err := strconv.Atoi(v); err == nil && n >= 0 {
+		return time.Duration(n) * time.Second
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		return time.Until(t)
+	}
+	return 0
+}

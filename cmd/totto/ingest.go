@@ -1,0 +1,115 @@
+package main
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/totto-ci/totto/store"
+)
+
+func init() {
+	register(&command{name: "ingest", summary: "store a job and its log from any CI, then scan it", run: runIngest})
+}
+
+const ingestHelp = `usage: totto ingest --repo OWNER/NAME --sha SHA --job NAME [--conclusion failure|success]
+       [--branch B] [--provider P] [--id ID] [--attempt N] [--url URL] LOG
+
+Stores one CI job and its log (a file, or - for standard input), so CIs without a totto provider
+work too, then scans the log with every active pattern and prints its matches. Storing the same job
+again (same provider, id and attempt) updates it; the same log content is stored once. The job id
+defaults to a hash of repo, sha and job name.
+
+Exit codes: 0 stored and scanned; 1 stored, but the log could not be scanned (it stays pending for
+'totto rescan'); 2 usage error; 3 nothing stored (unreadable log, log store or database error).
+` + storeFlagsHelp + `
+flags:
+`
+
+func runIngest(ctx context.Context, env *cliEnv, args []string) error {
+	fs := flag.NewFlagSet("ingest", flag.ContinueOnError)
+	repo := fs.String("repo", "", "repository OWNER/NAME (required)")
+	sha := fs.String("sha", "", "commit SHA (required)")
+	job := fs.String("job", "", "job name (required)")
+	conclusion := fs.String("conclusion", "failure", "job conclusion: failure or success")
+	branch := fs.String("branch", "", "branch the commit was built on")
+	provider := fs.String("provider", "ingest", "CI provider name")
+	id := fs.String("id", "", "the provider's job id (default: derived from repo, sha and job)")
+	attempt := fs.Int("attempt", 1, "attempt (rerun) number")
+	url := fs.String("url", "", "link to the job on the CI")
+	maxBytes := fs.Int64("max-bytes", 0, "store at most this many bytes of the log and mark it truncated (0: all)")
+	sf := addStoreFlags(fs)
+	rest, done, err := parseSubcommandFlags(env, fs, ingestHelp, args)
+	if done {
+		return err
+	}
+	switch {
+	case len(rest) != 1:
+		return withCode(exitUsage, fmt.Errorf("want exactly one LOG argument, got %d", len(rest)))
+	case *repo == "" || *sha == "" || *job == "":
+		return withCode(exitUsage, errors.New("--repo, --sha and --job are required"))
+	case strings.Count(*repo, "/") != 1 || strings.HasPrefix(*repo, "/") || strings.HasSuffix(*repo, "/"):
+		return withCode(exitUsage, fmt.Errorf("--repo %q: want OWNER/NAME", *repo))
+	case *conclusion != "failure" && *conclusion != "success":
+		return withCode(exitUsage, fmt.Errorf("--conclusion %q: want failure or success", *conclusion))
+	}
+	var src io.Reader = env.stdin
+	if rest[0] != "-" {
+		f, err := os.Open(rest[0])
+		if err != nil {
+			return withCode(exitError, fmt.Errorf("read log: %w", err))
+		}
+		defer f.Close()
+		src = f
+	}
+	st, blobs, err := sf.open(ctx, env, true)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	defer blobs.Close()
+
+	l, err := store.PutLogContent(ctx, st, blobs, src, *maxBytes)
+	if err != nil {
+		return err
+	}
+	r, err := st.UpsertRepository(ctx, store.Repository{FullName: *repo, Active: true})
+	if err != nil {
+		return err
+	}
+	ext := *id
+	if ext == "" {
+		h := sha256.Sum256([]byte(*repo + "\x00" + *sha + "\x00" + *job))
+		ext = hex.EncodeToString(h[:8])
+	}
+	now := time.Now()
+	j, err := st.UpsertJob(ctx, store.Job{Provider: *provider, ExternalID: ext, Attempt: *attempt, RepoID: r.ID, SHA: *sha,
+		Branch: *branch, Name: *job, Conclusion: *conclusion, CompletedAt: &now, URL: *url, LogID: &l.ID, LogState: store.LogStored})
+	if err != nil {
+		return err
+	}
+	res, err := store.Rescan(ctx, st, blobs, store.RescanOptions{LogID: l.ID, Workers: 1})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(env.stdout, "job %d (%s #%d) log %d: %d lines, %d bytes%s\n", j.ID, *job, *attempt, l.ID, l.Lines, l.RawSize, map[bool]string{true: ", truncated"}[l.Truncated])
+	if len(res.Failures) > 0 {
+		return withCode(exitFindings, fmt.Errorf("log %d stored but not scanned: %w", l.ID, res.Failures[0].Err))
+	}
+	ms, err := st.Matches(ctx, store.MatchFilter{LogID: l.ID})
+	if err != nil {
+		return err
+	}
+	for i := len(ms) - 1; i >= 0; i-- { // oldest (scan order) first
+		m := ms[i]
+		fmt.Fprintf(env.stdout, "  line %d: %s: %s\n", m.Line, m.Pattern, m.Text)
+	}
+	return nil
+}

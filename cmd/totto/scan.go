@@ -1,0 +1,293 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/totto-ci/totto/logs"
+	"github.com/totto-ci/totto/logs/cause"
+	"github.com/totto-ci/totto/patterns"
+	"github.com/totto-ci/totto/patterns/builtin"
+)
+
+func init() {
+	register(&command{name: "scan", summary: "scan CI logs with patterns; print matches, best match and likely cause", run: runScan})
+}
+
+const scanHelp = `usage: totto scan [--patterns FILE]... [--builtin=true] [--job NAME] [--format text|json|markdown] LOG...
+
+Scans each LOG (a path, a .gz file, or - for standard input; gzip is detected by its magic bytes)
+with the built-in packs and the given pattern files, and prints every match, the best match (the
+pattern that explains the failure) and the likely-cause excerpt.
+
+--format json prints one JSON object per log, one per line:
+  {"path","lines","matches":[{"pattern","tags","line","start","end","text",...}],"best":<match>|null,
+   "likely_cause":{"start_line","end_line","lines":[...],"ranges":[[a,b],...]}}
+Line numbers are 1-based lines of the normalised log.
+
+Exit codes: 0 every log has a best match (its failure is explained); 1 at least one log has none;
+2 usage error or an invalid pattern file (every problem is printed); 3 a log could not be read.
+
+flags:
+`
+
+type patternFiles []string
+
+func (p *patternFiles) String() string     { return strings.Join(*p, ",") }
+func (p *patternFiles) Set(v string) error { *p = append(*p, v); return nil }
+
+func runScan(ctx context.Context, env *cliEnv, args []string) error {
+	fs := flag.NewFlagSet("scan", flag.ContinueOnError)
+	fs.SetOutput(env.stderr)
+	var files patternFiles
+	fs.Var(&files, "patterns", "pattern `FILE` (YAML); repeatable")
+	useBuiltin := fs.Bool("builtin", true, "include the built-in pattern packs")
+	format := fs.String("format", "text", "output `format`: text, json or markdown")
+	job := fs.String("job", "", "job `NAME`, for patterns scoped to some jobs")
+	keepGoing := fs.Bool("keep-going", false, "scan with the valid patterns even when a pattern file has errors")
+	fs.Usage = func() { fmt.Fprint(env.stderr, scanHelp); fs.PrintDefaults() }
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return withCode(exitUsage, fmt.Errorf("%w", err))
+	}
+	if *format != "text" && *format != "json" && *format != "markdown" {
+		return withCode(exitUsage, fmt.Errorf("unknown --format %q: want text, json or markdown", *format))
+	}
+	if fs.NArg() == 0 {
+		fs.Usage()
+		return withCode(exitUsage, errors.New("no log given"))
+	}
+
+	set, err := loadScanPatterns(env, files, *useBuiltin, *keepGoing)
+	if err != nil {
+		return err
+	}
+	m, err := patterns.Compile(set)
+	if err != nil {
+		return withCode(exitUsage, fmt.Errorf("compiling patterns: %w", err))
+	}
+	out := newScanPrinter(env.stdout, *format)
+	unexplained, failed := 0, 0
+	for _, path := range fs.Args() {
+		if err := ctx.Err(); err != nil {
+			return withCode(exitError, fmt.Errorf("interrupted: %w", err))
+		}
+		res, err := scanOne(env, m, path, *job)
+		if err != nil {
+			fmt.Fprintf(env.stderr, "totto scan: %v\n", err)
+			failed++
+			continue
+		}
+		if res.Best == nil {
+			unexplained++
+		}
+		if err := out.print(res); err != nil {
+			return withCode(exitError, fmt.Errorf("writing output: %w", err))
+		}
+	}
+	switch {
+	case failed > 0:
+		return withCode(exitError, fmt.Errorf("%d of %d logs could not be read", failed, fs.NArg()))
+	case unexplained > 0:
+		return withCode(exitFindings, nil)
+	}
+	return nil
+}
+
+// loadScanPatterns gathers the built-in packs and the user's files. Ids are reassigned so that
+// patterns from different files never share one.
+func loadScanPatterns(env *cliEnv, files []string, useBuiltin, keepGoing bool) ([]patterns.Pattern, error) {
+	var set []patterns.Pattern
+	if useBuiltin {
+		set = append(set, builtin.All()...)
+	}
+	bad := false
+	for _, f := range files {
+		ps, err := patterns.LoadFile(f)
+		var probs patterns.Problems
+		switch {
+		case errors.As(err, &probs):
+			for _, p := range probs {
+				fmt.Fprintln(env.stderr, p.String())
+			}
+			if len(probs.Errors()) > 0 {
+				bad = true
+			}
+		case err != nil:
+			return nil, withCode(exitUsage, fmt.Errorf("loading patterns: %w", err))
+		}
+		set = append(set, ps...)
+	}
+	if bad && !keepGoing {
+		return nil, withCode(exitUsage, errors.New("invalid pattern file (use --keep-going to scan with the valid patterns)"))
+	}
+	for i := range set {
+		set[i].ID = int64(i + 1)
+	}
+	return set, nil
+}
+
+// scanResult is one log's outcome; its JSON shape is a stable interface (DESIGN.md "Interfaces").
+type scanResult struct {
+	Path        string           `json:"path"`
+	Lines       int              `json:"lines"`
+	Matches     []patterns.Match `json:"matches"`
+	Best        *patterns.Match  `json:"best"`
+	LikelyCause *likelyCauseJSON `json:"likely_cause,omitempty"`
+	Dropped     int              `json:"dropped_matches,omitempty"`
+}
+
+type likelyCauseJSON struct {
+	StartLine int      `json:"start_line"`
+	EndLine   int      `json:"end_line"`
+	Ranges    [][2]int `json:"ranges"`
+	Lines     []string `json:"lines"`
+}
+
+func scanOne(env *cliEnv, m *patterns.Matcher, path, job string) (*scanResult, error) {
+	var src io.Reader
+	if path == "-" {
+		src = env.stdin
+	} else {
+		f, err := os.Open(path)
+		if err != nil {
+			return nil, fmt.Errorf("opening log: %w", err)
+		}
+		defer f.Close()
+		src = f
+	}
+	plain, err := logs.Decompress(src)
+	if err != nil {
+		return nil, fmt.Errorf("reading log %s: %w", path, err)
+	}
+	finder := cause.NewFinder(cause.Options{})
+	res := &scanResult{Path: path, Matches: []patterns.Match{}}
+	stats, err := m.Scan(logs.NewReader(plain), patterns.ScanOptions{Job: job, OnLine: finder.Add}, func(mt patterns.Match) error {
+		res.Matches = append(res.Matches, mt)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("scanning log %s: %w", path, err)
+	}
+	res.Lines = stats.Lines
+	res.Dropped = stats.Dropped
+	res.Best = patterns.Best(res.Matches)
+	if res.Lines > 0 {
+		ex := finder.Excerpt()
+		res.LikelyCause = &likelyCauseJSON{StartLine: ex.StartLine(), EndLine: ex.EndLine(), Ranges: ex.Ranges, Lines: ex.Lines}
+		if res.LikelyCause.Lines == nil {
+			res.LikelyCause.Lines = []string{}
+		}
+	}
+	return res, nil
+}
+
+type scanPrinter struct {
+	w      io.Writer
+	format string
+	enc    *json.Encoder
+}
+
+func newScanPrinter(w io.Writer, format string) *scanPrinter {
+	p := &scanPrinter{w: w, format: format}
+	if format == "json" {
+		p.enc = json.NewEncoder(w)
+		p.enc.SetEscapeHTML(false)
+	}
+	return p
+}
+
+func (p *scanPrinter) print(r *scanResult) error {
+	switch p.format {
+	case "json":
+		return p.enc.Encode(r)
+	case "markdown":
+		return printScanMarkdown(p.w, r)
+	default:
+		return printScanText(p.w, r)
+	}
+}
+
+func printScanText(w io.Writer, r *scanResult) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s: %d lines, %s\n", r.Path, r.Lines, plural(len(r.Matches), "match", "matches"))
+	if r.Best != nil {
+		fmt.Fprintf(&b, "  explained by %q [%s] at line %d:\n    %s\n", r.Best.Pattern, strings.Join(r.Best.Tags, ", "), r.Best.Line, r.Best.Text)
+	} else {
+		fmt.Fprintf(&b, "  not explained by any pattern\n")
+	}
+	if len(r.Matches) > 0 {
+		fmt.Fprintf(&b, "  matches:\n")
+		for _, m := range r.Matches {
+			fmt.Fprintf(&b, "    %6d  %s: %s\n", m.Line, m.Pattern, m.Text)
+		}
+	}
+	if lc := r.LikelyCause; lc != nil && len(lc.Lines) > 0 {
+		fmt.Fprintf(&b, "  likely cause (lines %d-%d):\n", lc.StartLine, lc.EndLine)
+		for _, l := range lc.Lines {
+			fmt.Fprintf(&b, "    | %s\n", l)
+		}
+	}
+	b.WriteString("\n")
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func printScanMarkdown(w io.Writer, r *scanResult) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "### `%s`\n\n", r.Path)
+	if r.Best != nil {
+		fmt.Fprintf(&b, "**Explained** by **%s** (%s), line %d:\n\n", r.Best.Pattern, strings.Join(r.Best.Tags, ", "), r.Best.Line)
+		fmt.Fprintf(&b, "%s\n\n", fence([]string{r.Best.Text}))
+	} else {
+		b.WriteString("**Not explained** by any pattern.\n\n")
+	}
+	if lc := r.LikelyCause; lc != nil && len(lc.Lines) > 0 {
+		fmt.Fprintf(&b, "Likely cause, lines %d–%d:\n\n%s\n\n", lc.StartLine, lc.EndLine, fence(lc.Lines))
+	}
+	if len(r.Matches) > 0 {
+		b.WriteString("| line | pattern | tags |\n|---:|---|---|\n")
+		for _, m := range r.Matches {
+			fmt.Fprintf(&b, "| %d | %s | %s |\n", m.Line, strings.ReplaceAll(m.Pattern, "|", `\|`), strings.Join(m.Tags, ", "))
+		}
+		b.WriteString("\n")
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// fence wraps lines in a code fence longer than any backtick run inside them, so log text can
+// never close the block early.
+func fence(lines []string) string {
+	longest := 0
+	for _, l := range lines {
+		run := 0
+		for _, c := range l {
+			if c == '`' {
+				run++
+				if run > longest {
+					longest = run
+				}
+			} else {
+				run = 0
+			}
+		}
+	}
+	f := strings.Repeat("`", max(3, longest+1))
+	return f + "\n" + strings.Join(lines, "\n") + "\n" + f
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}

@@ -1,0 +1,119 @@
+package fakegithub
+
+import (
+	"encoding/json"
+	"net/http"
+	"time"
+)
+
+// Step is one step of a GitHub Actions job.
+type Step struct {
+	Name       string
+	Number     int
+	Conclusion string
+}
+
+// Job is a GitHub Actions job the fake knows, with its log.
+type Job struct {
+	ID         int64
+	RunID      int64
+	RunAttempt int
+	Owner      string
+	Repo       string
+	Name       string
+	HeadSHA    string
+	HeadBranch string
+	Status     string // default "completed"
+	Conclusion string // "success", "failure", ...
+	Steps      []Step
+	Log        []byte
+	// LogStatus, when non-zero, is answered instead of the log redirect (404 or 410: expired).
+	LogStatus int
+}
+
+// CheckRunOutput is the output block of a check run.
+type CheckRunOutput struct {
+	Title   string `json:"title"`
+	Summary string `json:"summary"`
+	Text    string `json:"text,omitempty"`
+}
+
+// CheckRun is a check run created through the fake, with how many times it was written.
+type CheckRun struct {
+	ID          int64          `json:"id"`
+	Owner       string         `json:"-"`
+	Repo        string         `json:"-"`
+	Name        string         `json:"name"`
+	HeadSHA     string         `json:"head_sha"`
+	Status      string         `json:"status"`
+	Conclusion  string         `json:"conclusion,omitempty"`
+	DetailsURL  string         `json:"details_url,omitempty"`
+	ExternalID  string         `json:"external_id,omitempty"`
+	Output      CheckRunOutput `json:"output"`
+	Writes      int            `json:"-"`
+	CreatedAt   time.Time      `json:"-"`
+	CompletedAt time.Time      `json:"-"`
+}
+
+type state struct {
+	jobs       map[int64]*Job
+	checkRuns  []*CheckRun
+	nextID     int64
+	tokenCalls int
+}
+
+func (st *state) init() {
+	st.jobs = map[int64]*Job{}
+	st.nextID = 1000
+}
+
+// AddJob makes a GitHub Actions job (and its log) known to the fake.
+func (s *Server) AddJob(j Job) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if j.Status == "" {
+		j.Status = "completed"
+	}
+	if j.RunAttempt == 0 {
+		j.RunAttempt = 1
+	}
+	cp := j
+	s.jobs[j.ID] = &cp
+}
+
+// CheckRuns returns copies of the check runs created on owner/repo.
+func (s *Server) CheckRuns(owner, repo string) []CheckRun {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []CheckRun
+	for _, c := range s.checkRuns {
+		if c.Owner == owner && c.Repo == repo {
+			out = append(out, *c)
+		}
+	}
+	return out
+}
+
+// TokenRequests counts installation access tokens issued.
+func (s *Server) TokenRequests() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.tokenCalls
+}
+
+func (s *Server) newID() int64 {
+	s.nextID++
+	return s.nextID
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.Encode(v)
+}
+
+func notFound(w http.ResponseWriter) {
+	writeJSON(w, http.StatusNotFound, map[string]string{"message": "Not Found", "documentation_url": "https://docs.github.com/rest"})
+}

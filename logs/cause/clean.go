@@ -1,0 +1,144 @@
+package cause
+
+import "bytes"
+
+// marks is what cleanLine learnt from CI markers in a line. The normalising reader usually strips
+// these already; cleaning again here keeps the Finder right on raw or partly normalised input
+// (a provisional reader, `gh run view --log` output, logs pasted by users).
+type marks struct {
+	errorMarker bool   // GitHub Actions "##[error]"
+	stepStart   bool   // a "##[group]" header or a Travis fold start
+	stepName    string // the step's name when stepStart is set (may be empty)
+	headerGroup bool   // the group is a GitHub Actions step header ("##[group]Run …")
+	groupEnd    bool   // "##[endgroup]"
+}
+
+var (
+	ghaError   = []byte("##[error]")
+	ghaPrefix  = []byte("##[")
+	ghaGroup   = []byte("##[group]")
+	travisFold = []byte("travis_fold:")
+	travisTime = []byte("travis_time:")
+)
+
+// cleanLine returns text without CI timestamps and markers (it may return a subslice of text and
+// never modifies it) and what the markers said.
+func cleanLine(text []byte) ([]byte, marks) {
+	var m marks
+	text = stripRunViewPrefix(text)
+	text = stripTimestamp(text)
+	if bytes.HasPrefix(text, ghaPrefix) {
+		end := bytes.IndexByte(text, ']')
+		if end > 0 {
+			switch {
+			case bytes.HasPrefix(text, ghaError):
+				m.errorMarker = true
+			case bytes.HasPrefix(text, ghaGroup):
+				m.stepStart = true
+				m.stepName = string(bytes.TrimSpace(text[end+1:]))
+				m.headerGroup = bytes.HasPrefix(text[end+1:], []byte("Run "))
+			case bytes.HasPrefix(text, []byte("##[endgroup]")):
+				m.groupEnd = true
+			}
+			text = text[end+1:]
+		}
+	}
+	for {
+		i := bytes.Index(text, travisFold)
+		j := bytes.Index(text, travisTime)
+		if i < 0 && j < 0 {
+			break
+		}
+		if i >= 0 && (j < 0 || i < j) {
+			rest := text[i+len(travisFold):]
+			if bytes.HasPrefix(rest, []byte("start:")) {
+				m.stepStart = true
+				m.stepName = string(markerToken(rest[len("start:"):]))
+			}
+			text = joinAround(text, i, i+len(travisFold)+len(markerToken(rest)))
+			continue
+		}
+		rest := text[j+len(travisTime):]
+		text = joinAround(text, j, j+len(travisTime)+len(markerToken(rest)))
+	}
+	return text, m
+}
+
+// markerToken is the marker argument: everything up to whitespace or a carriage-return remnant.
+func markerToken(b []byte) []byte {
+	for i, c := range b {
+		if c == ' ' || c == '\t' || c == '\r' {
+			return b[:i]
+		}
+	}
+	return b
+}
+
+// joinAround removes text[a:b]; it copies only when the removed part is not a prefix.
+func joinAround(text []byte, a, b int) []byte {
+	if a == 0 {
+		return text[b:]
+	}
+	out := make([]byte, 0, len(text)-(b-a))
+	out = append(out, text[:a]...)
+	return append(out, text[b:]...)
+}
+
+// stripRunViewPrefix removes the "job<TAB>step<TAB>" prefix that `gh run view --log` puts before
+// each timestamped GitHub Actions line.
+func stripRunViewPrefix(text []byte) []byte {
+	i := bytes.IndexByte(text, '\t')
+	if i < 0 || i > 200 {
+		return text
+	}
+	j := bytes.IndexByte(text[i+1:], '\t')
+	if j < 0 || j > 300 {
+		return text
+	}
+	rest := text[i+1+j+1:]
+	if timestampLen(rest) > 0 {
+		return rest
+	}
+	return text
+}
+
+// stripTimestamp removes a leading RFC 3339 UTC timestamp ("2024-01-02T03:04:05.1234567Z ").
+func stripTimestamp(text []byte) []byte {
+	n := timestampLen(text)
+	if n == 0 {
+		return text
+	}
+	text = text[n:]
+	if len(text) > 0 && text[0] == ' ' {
+		text = text[1:]
+	}
+	return text
+}
+
+func timestampLen(b []byte) int {
+	const shape = "dddd-dd-ddTdd:dd:dd"
+	if len(b) < len(shape)+1 {
+		return 0
+	}
+	for i := 0; i < len(shape); i++ {
+		c := b[i]
+		if shape[i] == 'd' {
+			if c < '0' || c > '9' {
+				return 0
+			}
+		} else if c != shape[i] {
+			return 0
+		}
+	}
+	i := len(shape)
+	if b[i] == '.' {
+		i++
+		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+			i++
+		}
+	}
+	if i < len(b) && b[i] == 'Z' {
+		return i + 1
+	}
+	return 0
+}

@@ -1,0 +1,287 @@
+package cause
+
+import (
+	"bytes"
+	"sort"
+
+	"github.com/totto-ci/totto/logs"
+)
+
+// Options tune a Finder. The zero value gives the defaults that the check run uses.
+type Options struct {
+	// Budget is the most non-blank lines an excerpt may hold (default 10).
+	Budget int
+	// MaxCandidates bounds how many scored lines are remembered (default 256); with Context it
+	// bounds the Finder's memory whatever the log's size.
+	MaxCandidates int
+	// Context is how many lines are kept on each side of a candidate (default 2×Budget+4).
+	Context int
+	// MaxLineBytes caps the bytes kept of each remembered line (default 2048); longer lines are
+	// scored in full but shown cut.
+	MaxLineBytes int
+}
+
+func (o Options) withDefaults() Options {
+	if o.Budget <= 0 {
+		o.Budget = 10
+	}
+	if o.MaxCandidates <= 0 {
+		o.MaxCandidates = 256
+	}
+	if o.Context <= 0 {
+		o.Context = 2*o.Budget + 4
+	}
+	if o.MaxLineBytes <= 0 {
+		o.MaxLineBytes = 2048
+	}
+	return o
+}
+
+const (
+	// minCandidateScore is the weight from which a line is worth remembering as a candidate.
+	minCandidateScore = 2
+	// markedFloor and markedBonus lift lines the CI itself flagged as errors.
+	markedFloor = 5
+	markedBonus = 3
+	// seriesGap and seriesPenalty demote the later members of a series of similar failures.
+	seriesGap     = 300
+	seriesPenalty = 2
+	// strongScore and firstBonus lift the first strong failure line of each step.
+	strongScore = 6
+	firstBonus  = 2
+	// longLine and longLineCap limit the weight of very long lines.
+	longLine    = 600
+	longLineCap = 3
+)
+
+// entry is one remembered line.
+type entry struct {
+	num    int
+	text   string
+	score  float64
+	kind   kind
+	step   int
+	blank  bool
+	marked bool // the CI flagged it (##[error])
+	rule   int  // index of the rule that scored it, -1 for none
+}
+
+// candidate is a scored line with the context around it, kept so that the excerpt can be cut
+// once the whole log has been seen.
+type candidate struct {
+	entry
+	ctx       []entry // lines num-k .. num+m in order, including the candidate itself
+	self      int     // index of the candidate in ctx
+	needAfter int     // how many following lines are still to be appended to ctx
+	seq       int     // insertion order, for stable tie-breaking
+}
+
+// Finder finds the likely cause of a failure in a streamed log. It exists because a job log can
+// be far larger than memory, yet the excerpt can only be chosen once the end of the log (where
+// the failing step ends) has been seen. Use one Finder per log; it is not safe for concurrent use.
+type Finder struct {
+	opts Options
+
+	ring     []entry // the last Context+Budget lines, a circular buffer
+	ringNext int
+	n        int // lines seen
+
+	step     int    // index of the current step
+	stepName string // name of the current step from logs.Line.Step
+
+	cands []*candidate
+	open  []*candidate // candidates still collecting lines after them
+	seq   int
+
+	firstStrong int         // 1 + the step whose first strong line was seen
+	inHeader    bool        // inside a GitHub Actions "Run …" group: the step's script and inputs
+	lastOfRule  map[int]int // the last line each rule scored as a candidate
+
+	// lastEnd is the last line where the CI said a step or command failed, with its context.
+	lastEnd *candidate
+}
+
+// NewFinder returns a Finder for one log.
+func NewFinder(opts Options) *Finder {
+	opts = opts.withDefaults()
+	return &Finder{opts: opts, ring: make([]entry, 0, opts.Context+opts.Budget), lastOfRule: map[int]int{}}
+}
+
+// Add consumes the next line of the log. Lines must come in order; Num is taken as given.
+func (f *Finder) Add(l logs.Line) {
+	f.n++
+	text, m := cleanLine(l.Text)
+	if l.Step != "" && l.Step != f.stepName {
+		f.stepName = l.Step
+		f.step++
+	} else if m.stepStart && l.Step == "" {
+		f.step++
+	}
+	e := entry{num: l.Num, step: f.step, marked: l.ErrorMarker || m.errorMarker}
+	if e.num <= 0 {
+		e.num = f.n
+	}
+	// Blank means blank as given, before cleaning: a line holding only a timestamp or a marker
+	// is still shown, so it counts against the budget.
+	e.blank = len(bytes.TrimSpace(l.Text)) == 0 && l.StepIndex == 0
+	e.rule = -1
+	if !l.Overwritten && !f.inHeader {
+		e.score, e.kind, e.rule = scoreRule(text)
+	} else {
+		e.kind = kindNoise
+	}
+	if len(text) > longLine && e.score > longLineCap {
+		e.score = longLineCap // a list of test names or a command line, not a message
+	}
+	if e.marked && e.kind != kindNoise && e.kind != kindStepEnd {
+		e.score = max(e.score, markedFloor) + markedBonus
+	}
+	// A failure detail that repeats the previous candidate's kind shortly after it is one more
+	// of a series (the second failed test, the next compile error): the first usually says most.
+	if e.rule >= 0 && e.score >= minCandidateScore {
+		if last, ok := f.lastOfRule[e.rule]; ok && e.num-last <= seriesGap {
+			e.score -= seriesPenalty
+		}
+		f.lastOfRule[e.rule] = e.num
+	}
+	// The first strong failure line of a step usually starts the cascade that follows it.
+	if e.score >= strongScore && f.firstStrong != e.step+1 {
+		f.firstStrong = e.step + 1
+		e.score += firstBonus
+	}
+	if m.stepStart && m.headerGroup {
+		f.inHeader = true
+	} else if m.groupEnd {
+		f.inHeader = false
+	}
+	keep := text
+	if len(keep) > f.opts.MaxLineBytes {
+		keep = keep[:f.opts.MaxLineBytes]
+	}
+	e.text = string(keep)
+
+	// Feed the candidates waiting for context after them.
+	kept := f.open[:0]
+	for _, c := range f.open {
+		c.ctx = append(c.ctx, e)
+		c.needAfter--
+		if c.needAfter > 0 {
+			kept = append(kept, c)
+		}
+	}
+	for i := len(kept); i < len(f.open); i++ {
+		f.open[i] = nil
+	}
+	f.open = kept
+
+	switch {
+	case e.kind == kindStepEnd:
+		f.lastEnd = f.newCandidate(e, 0)
+	case e.score >= minCandidateScore:
+		f.addCandidate(f.newCandidate(e, f.opts.Context))
+	}
+	f.push(e)
+}
+
+func (f *Finder) newCandidate(e entry, after int) *candidate {
+	c := &candidate{entry: e, needAfter: after, seq: f.seq}
+	f.seq++
+	before := f.opts.Context
+	if e.kind == kindStepEnd {
+		before = f.opts.Context + f.opts.Budget
+	}
+	if before > len(f.ring) {
+		before = len(f.ring)
+	}
+	c.ctx = make([]entry, 0, before+1+after)
+	for i := before; i >= 1; i-- {
+		c.ctx = append(c.ctx, f.ringAt(i))
+	}
+	c.self = len(c.ctx)
+	c.ctx = append(c.ctx, e)
+	if after > 0 {
+		f.open = append(f.open, c)
+	}
+	return c
+}
+
+// addCandidate remembers c, dropping the least promising candidate when the set is full.
+func (f *Finder) addCandidate(c *candidate) {
+	f.cands = append(f.cands, c)
+	if len(f.cands) <= f.opts.MaxCandidates {
+		return
+	}
+	worst, worstScore := 0, 0.0
+	for i, k := range f.cands {
+		s := k.score + recency(f.n-k.num)
+		if i == 0 || s < worstScore {
+			worst, worstScore = i, s
+		}
+	}
+	dropped := f.cands[worst]
+	copy(f.cands[worst:], f.cands[worst+1:])
+	f.cands[len(f.cands)-1] = nil
+	f.cands = f.cands[:len(f.cands)-1]
+	if dropped.needAfter > 0 {
+		for i, o := range f.open {
+			if o == dropped {
+				copy(f.open[i:], f.open[i+1:])
+				f.open[len(f.open)-1] = nil
+				f.open = f.open[:len(f.open)-1]
+				break
+			}
+		}
+	}
+}
+
+// push appends e to the tail window.
+func (f *Finder) push(e entry) {
+	if len(f.ring) < cap(f.ring) {
+		f.ring = append(f.ring, e)
+		return
+	}
+	f.ring[f.ringNext] = e
+	f.ringNext = (f.ringNext + 1) % len(f.ring)
+}
+
+// ringAt returns the i-th most recent line of the tail window (1 = the last one).
+func (f *Finder) ringAt(i int) entry {
+	if len(f.ring) < cap(f.ring) {
+		return f.ring[len(f.ring)-i]
+	}
+	return f.ring[(f.ringNext-i+len(f.ring))%len(f.ring)]
+}
+
+// tail returns the tail window in order.
+func (f *Finder) tail() []entry {
+	out := make([]entry, 0, len(f.ring))
+	for i := len(f.ring); i >= 1; i-- {
+		out = append(out, f.ringAt(i))
+	}
+	return out
+}
+
+// retained counts the lines the Finder holds; it is what keeps memory bounded.
+func (f *Finder) retained() int {
+	n := len(f.ring)
+	for _, c := range f.cands {
+		n += len(c.ctx)
+	}
+	if f.lastEnd != nil {
+		n += len(f.lastEnd.ctx)
+	}
+	return n
+}
+
+// sortedCandidates returns the candidates ordered by final score, best first.
+func sortedCandidates(cs []*candidate, final func(*candidate) float64) []*candidate {
+	out := append([]*candidate(nil), cs...)
+	sort.SliceStable(out, func(i, j int) bool {
+		si, sj := final(out[i]), final(out[j])
+		if si != sj {
+			return si > sj
+		}
+		return out[i].seq > out[j].seq
+	})
+	return out
+}

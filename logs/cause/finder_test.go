@@ -1,0 +1,170 @@
+package cause
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/totto-ci/totto/logs"
+)
+
+// TestFinderPicksTheCause runs small but realistic logs through the reader and the Finder and
+// checks that the excerpt holds the line that explains the failure, not the noise around it.
+func TestFinderPicksTheCause(t *testing.T) {
+	tests := []struct {
+		name  string
+		log   string
+		cause string // a substring of the line the excerpt must hold
+	}{
+		{
+			name: "go test failure before package summary and teardown",
+			log: "$ go test ./...\nok  \tgithub.com/acme/a\t0.01s\n=== RUN   TestParse\n" +
+				"--- FAIL: TestParse (0.00s)\n    parse_test.go:12: got 3, want 4\nFAIL\n" +
+				"FAIL\tgithub.com/acme/b\t0.02s\nok  \tgithub.com/acme/c\t0.01s\n" +
+				strings.Repeat("uploading coverage chunk\n", 30) +
+				"The command \"go test ./...\" exited with 1.\n\nDone. Your build exited with 1.\n",
+			cause: "--- FAIL: TestParse",
+		},
+		{
+			name: "python traceback ends in the exception",
+			log: strings.Repeat("collecting ...\n", 20) + "Traceback (most recent call last):\n" +
+				"  File \"setup.py\", line 3, in <module>\n    import yaml\n" +
+				"ModuleNotFoundError: No module named 'yaml'\n" +
+				"##[error]Process completed with exit code 1.\n" +
+				"Post job cleanup.\n" + strings.Repeat("[command]/usr/bin/git config --unset-all\n", 20),
+			cause: "ModuleNotFoundError",
+		},
+		{
+			name: "maven compile error beats the boilerplate after it",
+			log: strings.Repeat("[INFO] Downloading from central: https://repo/x.pom\n", 40) +
+				"[ERROR] COMPILATION ERROR : \n" +
+				"[ERROR] /w/src/main/java/a/B.java:[27,12] cannot find symbol\n" +
+				"  symbol:   method foo()\n  location: class a.B\n[INFO] BUILD FAILURE\n" +
+				"[ERROR] Failed to execute goal org.apache.maven.plugins:maven-compiler-plugin:3.8.1:compile\n" +
+				"[ERROR] -> [Help 1]\n[ERROR] \n[ERROR] To see the full stack trace of the errors, re-run Maven with the -e switch.\n" +
+				"[ERROR] Re-run Maven using the -X switch to enable full debug logging.\n" +
+				strings.Repeat("[ERROR] \n", 3),
+			cause: "B.java:[27,12] cannot find symbol",
+		},
+		{
+			name: "shell script that echoes and exits",
+			log: strings.Repeat("+ make -j8 all\nbuilding\n", 20) + "+ git status --porcelain\n" +
+				"+ echo 'Build left local git repository checkout dirty'\nBuild left local git repository checkout dirty\n" +
+				"+ exit 1\n" + strings.Repeat("Cache misses                        119\nCache errors                          0\n", 10),
+			cause: "Build left local git repository checkout dirty",
+		},
+		{
+			name: "first compile error of a cascade",
+			log: "$ make\ncc -c a.c\na.c:3:10: fatal error: 'libproc.h' file not found\n#include <libproc.h>\n" +
+				"         ^~~~~~~~~~~\n1 error generated.\n" + strings.Repeat("cc -c x.c\n", 60) +
+				"b.c:9:1: error: expected ';' after top level declarator\nmake: *** [all] Error 1\n",
+			cause: "'libproc.h' file not found",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ex, _ := excerptOf(t, tt.log, Options{})
+			want := lineOf(t, tt.log, tt.cause)
+			if !covers(ex, want) {
+				t.Fatalf("excerpt %v misses line %d (%q); lines:\n%s", ex.Ranges, want, tt.cause, strings.Join(ex.Lines, "\n"))
+			}
+			checkExcerpt(t, ex, strings.Count(tt.log, "\n"), 10)
+		})
+	}
+}
+
+// checkExcerpt asserts the invariants every consumer relies on.
+func checkExcerpt(t *testing.T, ex Excerpt, n, budget int) {
+	t.Helper()
+	if n == 0 {
+		if !ex.Empty() {
+			t.Fatalf("empty log gave excerpt %v", ex.Ranges)
+		}
+		return
+	}
+	if ex.Empty() {
+		t.Fatalf("non-empty log (%d lines) gave an empty excerpt", n)
+	}
+	total, prev := 0, 0
+	for _, r := range ex.Ranges {
+		if r[0] < 1 || r[1] > n || r[0] > r[1] || r[0] <= prev {
+			t.Fatalf("bad ranges %v for a %d-line log", ex.Ranges, n)
+		}
+		prev = r[1]
+		total += r[1] - r[0] + 1
+	}
+	if total != len(ex.Lines) {
+		t.Fatalf("ranges %v cover %d lines but Lines has %d", ex.Ranges, total, len(ex.Lines))
+	}
+	if len(ex.Ranges) > 2 {
+		t.Fatalf("%d blocks, want at most 2: %v", len(ex.Ranges), ex.Ranges)
+	}
+	nonBlank := 0
+	for _, l := range ex.Lines {
+		if strings.TrimSpace(l) != "" {
+			nonBlank++
+		}
+	}
+	if nonBlank > budget {
+		t.Fatalf("%d non-blank lines, budget %d", nonBlank, budget)
+	}
+	if ex.StartLine() != ex.Ranges[0][0] || ex.EndLine() != ex.Ranges[len(ex.Ranges)-1][1] {
+		t.Fatalf("StartLine/EndLine %d/%d disagree with %v", ex.StartLine(), ex.EndLine(), ex.Ranges)
+	}
+}
+
+func TestFinderWithoutCandidatesShowsTheTail(t *testing.T) {
+	var b strings.Builder
+	for i := 1; i <= 50; i++ {
+		fmt.Fprintf(&b, "step %d\n", i)
+	}
+	ex, n := excerptOf(t, b.String(), Options{Budget: 5})
+	checkExcerpt(t, ex, n, 5)
+	if ex.EndLine() != 50 || ex.StartLine() != 46 {
+		t.Fatalf("excerpt %v, want the last 5 lines [46 50]", ex.Ranges)
+	}
+}
+
+func TestFinderEmptyLog(t *testing.T) {
+	ex, n := excerptOf(t, "", Options{})
+	checkExcerpt(t, ex, n, 10)
+	if ex.StartLine() != 0 || ex.EndLine() != 0 {
+		t.Fatalf("empty log: start/end %d/%d, want 0/0", ex.StartLine(), ex.EndLine())
+	}
+}
+
+// TestFinderBudgetCountsNonBlankLines checks that blank lines inside the window do not count
+// against the budget, and that the budget is never exceeded.
+func TestFinderBudgetCountsNonBlankLines(t *testing.T) {
+	log := strings.Repeat("noise\n\n", 30) + "error: the thing broke\n\n" + strings.Repeat("detail\n\n", 30)
+	for _, budget := range []int{1, 2, 3, 7, 10, 30} {
+		ex, n := excerptOf(t, log, Options{Budget: budget})
+		checkExcerpt(t, ex, n, budget)
+		if !covers(ex, lineOf(t, log, "error: the thing broke")) {
+			t.Errorf("budget %d: excerpt %v misses the error line", budget, ex.Ranges)
+		}
+	}
+}
+
+// TestFinderUsesReaderMarkers checks that the Finder works on lines the full normaliser already
+// cleaned (markers stripped, ErrorMarker and Step set), not only on raw text.
+func TestFinderUsesReaderMarkers(t *testing.T) {
+	f := NewFinder(Options{})
+	num := 0
+	add := func(step, text string, marked bool) {
+		num++
+		f.Add(logs.Line{Num: num, Text: []byte(text), Step: step, ErrorMarker: marked, StepIndex: 1})
+	}
+	for i := 0; i < 40; i++ {
+		add("Run build", fmt.Sprintf("compiling unit %d", i), false)
+	}
+	add("Run build", "Unable to download artifact(s): Artifact not found for name: wheel-py3", true)
+	add("Run build", "Process completed with exit code 1.", true)
+	for i := 0; i < 40; i++ {
+		add("Post job cleanup.", fmt.Sprintf("cleanup %d", i), false)
+	}
+	ex := f.Excerpt()
+	if !covers(ex, 41) {
+		t.Fatalf("excerpt %v misses the flagged line 41", ex.Ranges)
+	}
+}

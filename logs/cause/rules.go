@@ -1,0 +1,186 @@
+package cause
+
+import (
+	"bytes"
+	"regexp"
+)
+
+// kind says how a scored line relates to the lines around it, which decides where the excerpt
+// window extends from it.
+type kind uint8
+
+const (
+	// kindPoint is a self-contained failure line; context on both sides helps.
+	kindPoint kind = iota
+	// kindHeader opens a failure detail (a failed test's name, "Traceback"): the detail follows.
+	kindHeader
+	// kindTail closes a failure detail (a Python exception line): the detail precedes it.
+	kindTail
+	// kindSummary repeats a failure in a summary list; it points at the detail elsewhere.
+	kindSummary
+	// kindStepEnd is the CI saying a step or command failed: the cause is just before it.
+	kindStepEnd
+	// kindNoise is boilerplate that says nothing about the cause.
+	kindNoise
+)
+
+// rule scores lines that match it. need holds literals of which at least one must occur in the
+// line before the (slower) regular expression runs; rules are tried in order and the first match
+// wins, so specific rules precede generic ones.
+type rule struct {
+	name   string
+	need   [][]byte
+	re     *regexp.Regexp
+	weight float64
+	kind   kind
+}
+
+func r(name string, need []string, expr string, weight float64, k kind) rule {
+	nb := make([][]byte, len(need))
+	for i, n := range need {
+		nb[i] = []byte(n)
+	}
+	return rule{name: name, need: nb, re: regexp.MustCompile(expr), weight: weight, kind: k}
+}
+
+func words(w ...string) []string { return w }
+
+// rules is the ordered table of line-scoring rules. Weights: 8–10 a line that names the cause in
+// almost every ecosystem; 4–7 a strong hint; 1–3 a weak hint; negative boilerplate.
+var rules = []rule{
+	// Boilerplate first: these lines mention errors but never explain them.
+	r("travis-exited", words("exited with"), `^(The command ".*)?" exited with [1-9]\d*\.?$`, -1, kindStepEnd),
+	r("travis-done", words("Your build exited"), `Done\. Your build exited with`, -4, kindNoise),
+	r("gha-exit-code", words("Process completed with exit code"), `Process completed with exit code [1-9]`, -2, kindStepEnd),
+	r("job-failed", words("Job failed", "job failed"), `(?i)^ERROR: Job failed`, -3, kindStepEnd),
+	r("exited-with", words("xited with", "xit status", "xit code", "non-zero exit"), `(?i)(exited with( code)?:? \d+|exit (status|code):? \d+|returned non-zero exit status|process exited with code)`, -2, kindNoise),
+	r("skipped", words("skip", "SKIP", "XFAIL", "xfail", "TODO", "pending", "ignored"), `(?i)(\bskipped\b|^SKIP\b|\bXFAIL\b|\bxfailed\b|^\s*TODO passed|\bpending\b|\bignored\b)`, -2, kindNoise),
+	r("xtrace-exit", words("exit"), `^\++ exit [1-9]\d*\s*$`, 3, kindStepEnd),
+	r("source-line", words("raise ", "throw "), `^\s+(raise|throw) \S`, 0.5, kindNoise),
+	r("xtrace", words("+ "), `^\++ \S`, 0.5, kindNoise),
+	r("consequence", words("uild failed", "ubprocess", "ommand failed", "ompilation failed", "exited when", "erminated with"), `(?i)(\bbuild failed|subprocess exited|command failed|compilation failed|exited when|terminated with exit)`, 1, kindPoint),
+	r("object-dump", words(": "), `^\s+['"]?\w+['"]?: .*[,{\[]$`, 0, kindNoise),
+	r("make-stars", words("***"), `^g?make(\[\d+\])?: \*\*\*`, -1, kindNoise),
+	r("npm-boiler", words("npm ERR!"), `npm ERR! (code |errno |syscall |A complete log|This is probably not a problem|Tell the author|You can get information|Failed at the|Exit status|\s*$|\s*/|not with npm|    )`, -3, kindNoise),
+	r("yarn-exit", words("Command failed with exit code", "Visit https://yarnpkg"), `(error Command failed with exit code|info Visit https://yarnpkg)`, -3, kindNoise),
+	r("maven-boiler", words("[ERROR]"), `^\[ERROR\]\s*($|-> \[Help|To see the full stack trace|Re-run Maven|For more information about|\[Help \d|After correcting the problems|Please refer to .* for the individual test results|There are test failures|mvn <args>|  mvn <goals>)`, -3, kindNoise),
+	r("gradle-boiler", words("Try:", "--stacktrace", "--info", "--scan", "Get more help", "BUILD FAILED"), `^(\* Try:|> Run with --|Run with --(stacktrace|info|scan)|> Get more help|\* Get more help|BUILD FAILED in)`, -3, kindNoise),
+	r("zero-failures", words(" 0", ": 0", "0 failed", "0 errors"), `(?i)(\b0 (errors?|failures?|failed)\b|failures: 0, errors: 0|errors: 0, failures: 0|fail(ed|ures)?: 0\b|(errors?|failures?|timeouts?)\s+0\s*$)`, -3, kindNoise),
+	r("werror-flag", words("-Werror", "-Wno-error", "-Werror="), `-W(no-)?error`, -3, kindNoise),
+	r("pytest-totals", words(" failed"), `^=+ .*\d+ failed.* =+$`, 4, kindSummary),
+	r("passing", words("PASS", "✓", "✔", " ok", "passed"), `(^\s*(✓|✔)|\bPASS(ED)?\b|^ok\s|\.\.\. ok$|\d+ passed\b)`, -2, kindNoise),
+	r("exit-status", words("exit status", "exit code", "Exit code"), `^\s*(exit status \d+|(E|e)xit code:? \d+)\s*$`, -1, kindNoise),
+	r("post-step", words("Post ", "Cleaning up", "Cleanup", "cache"), `^(Post job cleanup|Cleaning up orphan processes|Post Run |store build cache|Cleaning up|changes detected, packing new archive|uploading archive|Evaluating .* cache)`, -3, kindNoise),
+
+	// Compilers and type checkers: file:line:col: error.
+	r("rust-error-code", words("error["), `error\[E\d{4}\]`, 10, kindHeader),
+	r("cc-error", words("error"), `^\S.*:\d+(:\d+)?:\s+(fatal )?error:`, 10, kindPoint),
+	r("msvc-error", words("error"), `\(\d+(,\d+)?\): (fatal )?error [A-Z]+\d+`, 10, kindPoint),
+	r("ts-dotnet-error", words("error"), `\berror (TS|CS|FS|BC)\d+:`, 10, kindPoint),
+	r("javac-maven", words("[ERROR]"), `^\[ERROR\] .*\.(java|kt|scala|groovy):\[?\d+`, 10, kindPoint),
+	r("sbt-error", words("[error]"), `^\[error\] \S+\.\w+:\d+:`, 10, kindPoint),
+	r("javac", words("error:"), `\.(java|kt|scala):\d+: error:`, 10, kindPoint),
+	r("go-build", words(".go:"), `^\S+\.go:\d+:\d+: `, 9, kindPoint),
+	r("go-vet", words("undefined:", "declared and not used", "imported and not used"), `(undefined: |declared and not used|imported and not used)`, 7, kindPoint),
+
+	// Test runners: the failure detail.
+	r("pytest-failed", words("FAILED", "ERROR"), `^(FAILED|ERROR) \S+(::|\.py)`, 6, kindSummary),
+	r("rspec-summary", words("rspec "), `^rspec \./\S+:\d+`, 6, kindSummary),
+	r("go-test-fail", words("--- FAIL"), `^\s*--- FAIL: `, 9, kindHeader),
+	r("go-panic", words("panic:"), `^\s*panic: `, 9, kindPoint),
+	r("rust-panic", words("panicked at"), `panicked at`, 10, kindPoint),
+	r("pytest-e", words("E "), `^E\s{2,}\S`, 8, kindTail),
+	r("pytest-header", words("___"), `^_{3,} .*\S.* _{3,}$`, 5, kindHeader),
+	r("dotnet-fail", words("[FAIL]"), `\[FAIL\]`, 9, kindHeader),
+	r("jest-bullet", words("●"), `^\s*● (?:Console)?\S`, 8, kindHeader),
+	r("cross-mark", words("✕", "✖", "✗", "×", "❌"), `(^\s*(✕|✖|✗|×)\s|❌)`, 8, kindPoint),
+	r("jest-fail-file", words("FAIL"), `^\s*FAIL\s+\S+\.(js|jsx|ts|tsx|mjs|cjs)\b`, 6, kindHeader),
+	r("minitest", words("Failure:", "Error:"), `^\s*(\d+\) )?(Failure|Error):\s*$|^\s*(\d+\) )?(Failure|Error):\s*\S+(#|\.|::)\S+`, 8, kindHeader),
+	r("elixir-test", words(") test "), `^\s+\d+\) test `, 9, kindHeader),
+	r("numbered-failure", words(")"), `^\s*\d+\) \S+(::|#|\.)\S+`, 7, kindHeader),
+	r("mocha-numbered", words(")"), `^\s+\d+\) \S`, 6, kindHeader),
+	r("elixir-exception", words("** ("), `\*\* \(\w+(\.\w+)*\)`, 9, kindPoint),
+	r("junit-failure", words("<<< FAIL", "<<< ERROR"), `<<< (FAILURE|ERROR)!`, 9, kindHeader),
+	r("gradle-test", words("FAILED"), `^\S.* > .+ FAILED$`, 9, kindHeader),
+	r("rspec-expected", words("expected", "Expected"), `^\s*(expected|Expected)(:| .*got)`, 6, kindPoint),
+	r("php-fatal", words("rror"), `(PHP )?(Fatal|Parse) error:`, 10, kindPoint),
+	r("phpt-fail", words("FAIL "), `^FAIL .*\[.*\.phpt\]`, 7, kindSummary),
+	r("erlang-fail", words("failed on line", "Reason:"), `(failed on line \d+|^Reason: )`, 8, kindPoint),
+	r("segfault", words("Segmentation fault", "core dumped", "SIGSEGV", "Aborted"), `(Segmentation fault|core dumped|SIGSEGV|^Aborted)`, 8, kindPoint),
+	r("oom", words("out of memory", "Out of memory", "OutOfMemory", "Killed", "No space left"), `(?i)(out of memory|outofmemory|^Killed\b|No space left on device)`, 8, kindPoint),
+	r("cmake-error", words("CMake Error"), `CMake Error`, 9, kindHeader),
+	r("dubious", words("Dubious", "Failed "), `(Dubious, test returned|^Failed \d+/\d+ (subtests|test programs))`, 7, kindPoint),
+	r("not-ok", words("not ok"), `^\s*not ok \d+`, 8, kindPoint),
+
+
+	// Exceptions: the final line of a traceback names the cause.
+	r("traceback", words("Traceback"), `^\s*Traceback \(most recent call last\)`, 5, kindHeader),
+	r("py-exception", words("Error", "Exception", "Interrupt", "Exit", "Failure"), `^\s*([A-Za-z_][\w.]*\.)?[A-Z]\w*(Error|Exception|Interrupt|Exit|Failure)(:\s|$)`, 9, kindTail),
+	r("assert", words("ssert"), `(AssertionError|AssertionFailedError|ComparisonFailure|Assert\.\w+\(\) Failure|(?i:assertion failed)|Failed asserting|(?i:assert(ion)? .* failed))`, 7, kindPoint),
+	r("java-exception", words("Exception", "Error"), `^\s*(Caused by: )?([a-z][\w$]*\.)+[A-Z][\w$]*(Exception|Error)(:|$)`, 7, kindPoint),
+	r("keyboard-interrupt", words("KeyboardInterrupt", "Interrupted"), `(KeyboardInterrupt|^!+ Interrupted)`, 7, kindPoint),
+
+	// Summaries: they repeat the failure; the detail is elsewhere but they help when it is not.
+	r("go-fail-pkg", words("FAIL"), `^FAIL\s+\S+\s+\d+(\.\d+)?s\s*$`, 4, kindSummary),
+	r("tests-run-failures", words("Tests run:", "Tests: "), `(Tests run: \d+, Failures: \d+, Errors: \d+|Tests: .*\d+ failed)`, 5, kindSummary),
+	r("maven-goal", words("Failed to execute goal"), `Failed to execute goal`, 6, kindPoint),
+	r("gradle-task", words("Execution failed for task", "What went wrong"), `(Execution failed for task|What went wrong:)`, 7, kindPoint),
+	r("gradle-build-failed", words("FAILURE:", "BUILD FAILURE"), `(FAILURE: Build failed|BUILD FAILURE)`, 2, kindSummary),
+	r("task-failed", words("FAILED"), `(^> Task \S+ FAILED|^FAILED: |^FAILED\s*$)`, 6, kindPoint),
+	r("failures-heading", words("Failures:", "failures:", "FAILURES", "Failed tests", "Errors:"), `^\s*(Failures:|failures:|=+ FAILURES =+|FAILURES!|Failed tests:|Tests in error:|Errors:)\s*$`, 4, kindHeader),
+	r("tap-summary", words("Wstat:"), `\(Wstat: \d+ Tests: \d+ Failed: [1-9]`, 5, kindSummary),
+	r("rust-test-result", words("test result: FAILED"), `test result: FAILED`, 4, kindSummary),
+	r("npm-err", words("npm ERR!"), `npm ERR! `, 2, kindPoint),
+	r("status-at-end", words("ERROR", "FAILED", "FAIL", "FAILURE"), `\S.*\b(ERROR|FAILED|FAIL|FAILURE)!?\s*$`, 6, kindHeader),
+
+	// Generic wording: weak hints everywhere.
+	r("fatal", words("fatal", "FATAL", "Fatal"), `(?i)\bfatal\b`, 6, kindPoint),
+	r("error-prefix", words("rror", "RROR"), `^\s*(\[?(ERROR|Error|error)\]?|ERR!?)(:|\s)`, 6, kindPoint),
+	r("command-not-found", words("not found", "No such file", "Permission denied", "cannot open", "could not be found"), `(command not found|No such file or directory|Permission denied|cannot open|could not be found|: not found)`, 6, kindPoint),
+	r("could-not", words("ould not", "annot", "nable to", "ailed to", "rror"), `(?i)\b(could not|couldn't|cannot|can't|unable to|failed to)\b`, 4, kindPoint),
+	r("error-word", words("rror", "RROR"), `(?i)(^|[^\w./-])errors?([^\w./-]|$)`, 4, kindPoint),
+	r("fail-word", words("ail", "AIL"), `(?i)(^|[^\w./-])(fail|failed|failure|failing)([^\w./-]|$)`, 3, kindPoint),
+	r("exception-word", words("xception"), `(?i)exception`, 3, kindPoint),
+	r("timeout", words("timed out", "timeout", "Timeout", "TIMEOUT", "deadline exceeded"), `(?i)(timed out|timeout|deadline exceeded)`, 3, kindPoint),
+	r("weak-words", words("nvalid", "ndefined", "nexpected", "issing", "denied", "refused", "not ", "mismatch", "does not", "doesn't", "nknown", "xceeded"), `(?i)\b(invalid|undefined|unexpected|missing|denied|refused|not found|mismatch|does not|doesn't|not allowed|not supported|not defined|unknown|exceeded)\b`, 2, kindPoint),
+	r("warning", words("arning", "ARN", "deprecat"), `(?i)(\bwarn(ing)?\b|deprecat)`, -1, kindNoise),
+}
+
+// scoreText returns the weight and kind of a cleaned line and the name of the rule that matched
+// ("" when none did).
+func scoreText(text []byte) (float64, kind, string) {
+	w, k, i := scoreRule(text)
+	if i < 0 {
+		return w, k, ""
+	}
+	return w, k, rules[i].name
+}
+
+// scoreRule is scoreText returning the index of the rule in rules (-1 when none matched).
+func scoreRule(text []byte) (float64, kind, int) {
+	if len(bytes.TrimSpace(text)) == 0 {
+		return 0, kindNoise, -1
+	}
+	for i := range rules {
+		ru := &rules[i]
+		if !containsAny(text, ru.need) {
+			continue
+		}
+		if ru.re.Match(text) {
+			return ru.weight, ru.kind, i
+		}
+	}
+	return 0, kindPoint, -1
+}
+
+func containsAny(text []byte, need [][]byte) bool {
+	if len(need) == 0 {
+		return true
+	}
+	for _, n := range need {
+		if bytes.Contains(text, n) {
+			return true
+		}
+	}
+	return false
+}

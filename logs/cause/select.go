@@ -1,0 +1,230 @@
+package cause
+
+import "math"
+
+// Tuning of the final choice (see docs/benchmarks.md, "Likely cause", for how they were chosen).
+const (
+	afterEndPenalty = 6   // a line after the failing step ended (teardown, cache upload, post steps)
+	sameStepBonus   = 1.5 // a line in the step that failed
+	secondBudget    = 3   // lines given to a second block when one is worth showing
+	secondRatio     = 0.8 // the second block's candidate must score this share of the best
+)
+
+// recency is the bonus of a line d lines before the end of the failing step: the cause of a
+// failure is nearly always shortly before the CI noticed it.
+func recency(d int) float64 {
+	if d < 0 {
+		d = 0
+	}
+	x := float64(d)
+	return 4*math.Exp(-x/40) + 2*math.Exp(-x/400) + 1*math.Exp(-x/4000)
+}
+
+// failEnd returns the line where the failing step ended and that step's index.
+func (f *Finder) failEnd() (int, int) {
+	if f.lastEnd != nil {
+		return f.lastEnd.num, f.lastEnd.step
+	}
+	if len(f.ring) > 0 {
+		last := f.ringAt(1)
+		return last.num, last.step
+	}
+	return 0, 0
+}
+
+// finalScore is a candidate's score once the end of the failing step is known.
+func (f *Finder) finalScore(c *candidate, end, endStep int) float64 {
+	s := c.score
+	if c.num > end {
+		s -= afterEndPenalty
+	} else {
+		s += recency(end - c.num)
+	}
+	if c.step == endStep {
+		s += sameStepBonus
+	}
+	return s
+}
+
+// Excerpt returns the likely-cause excerpt of the lines added so far. It may be called more than
+// once; it does not change the Finder.
+func (f *Finder) Excerpt() Excerpt {
+	if len(f.ring) == 0 {
+		return Excerpt{}
+	}
+	end, endStep := f.failEnd()
+	links := linkedDetails(f.cands)
+	final := func(c *candidate) float64 { return f.finalScore(c, end, endStep) + links[c] }
+	pool := f.cands
+	if f.lastEnd != nil {
+		pool = append(append([]*candidate(nil), f.cands...), f.lastEnd)
+	}
+	if len(pool) == 0 {
+		tail := f.tail()
+		a, b := cut(tail, len(tail)-1, kindStepEnd, f.opts.Budget, end)
+		return build([]block{{tail, a, b}})
+	}
+	ranked := sortedCandidates(pool, final)
+	best := ranked[0]
+	budget := f.opts.Budget
+	var second *candidate
+	if budget > 2*secondBudget {
+		bestScore := final(best)
+		for _, c := range ranked[1:] {
+			if final(c) < secondRatio*bestScore {
+				break
+			}
+			if abs(c.num-best.num) > f.opts.Context {
+				second = c
+				break
+			}
+		}
+	}
+	if second == nil {
+		a, b := cut(best.ctx, best.self, best.kind, budget, end)
+		return build([]block{{best.ctx, a, b}})
+	}
+	a, b := cut(best.ctx, best.self, best.kind, budget-secondBudget, end)
+	c, d := cut(second.ctx, second.self, second.kind, secondBudget, end)
+	return build([]block{{best.ctx, a, b}, {second.ctx, c, d}})
+}
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
+
+// block is a window [a, b] (indices into lines) of context lines.
+type block struct {
+	lines []entry
+	a, b  int
+}
+
+// build turns blocks into an Excerpt with ascending, disjoint ranges.
+func build(bs []block) Excerpt {
+	if len(bs) == 2 && bs[1].lines[bs[1].a].num < bs[0].lines[bs[0].a].num {
+		bs[0], bs[1] = bs[1], bs[0]
+	}
+	var ex Excerpt
+	lastNum := 0
+	for _, b := range bs {
+		first := true
+		for i := b.a; i <= b.b; i++ {
+			e := b.lines[i]
+			if e.num <= lastNum {
+				continue
+			}
+			if first || e.num != lastNum+1 {
+				ex.Ranges = append(ex.Ranges, [2]int{e.num, e.num})
+			} else {
+				ex.Ranges[len(ex.Ranges)-1][1] = e.num
+			}
+			first = false
+			ex.Lines = append(ex.Lines, e.text)
+			lastNum = e.num
+		}
+	}
+	return ex
+}
+
+// contextValue is how much a line adds to a window around a candidate of kind k: its own score,
+// and where it sits relative to the candidate (a failed test's name is followed by its detail, an
+// exception line is preceded by its traceback).
+func contextValue(e entry, dist int, before bool, k kind, end int) float64 {
+	if e.blank {
+		return 0
+	}
+	if e.num > end {
+		return -1
+	}
+	var v float64
+	switch k {
+	case kindHeader:
+		v = pick(before, 0.2, 1)
+	case kindTail:
+		v = pick(before, 1, 0.2)
+	case kindStepEnd:
+		v = pick(before, 1, 0)
+	case kindSummary:
+		v = pick(before, 0.5, 0.5)
+	default:
+		v = pick(before, 0.6, 0.8)
+	}
+	if e.score > 0 {
+		v += 0.1 * e.score
+	} else if e.score < 0 {
+		v -= 0.5
+	}
+	// Nearer lines are likelier to belong to the same message.
+	return v / (1 + float64(dist)/distanceScale)
+}
+
+// distanceScale is the distance (in lines) at which a context line is worth half as much.
+const distanceScale = 8
+
+func pick(before bool, b, a float64) float64 {
+	if before {
+		return b
+	}
+	return a
+}
+
+// cut chooses the window around lines[self] holding at most budget non-blank lines that adds the
+// most context value; it returns indices into lines.
+func cut(lines []entry, self int, k kind, budget, end int) (int, int) {
+	if budget <= 0 {
+		budget = 1
+	}
+	// Non-blank lines other than self, nearest first, on each side.
+	var before, after []int
+	for i := self - 1; i >= 0; i-- {
+		if !lines[i].blank {
+			before = append(before, i)
+		}
+	}
+	for i := self + 1; i < len(lines); i++ {
+		if !lines[i].blank {
+			after = append(after, i)
+		}
+	}
+	room := budget
+	if !lines[self].blank {
+		room--
+	}
+	// prefix sums of values
+	pb := prefix(lines, before, true, k, end)
+	pa := prefix(lines, after, false, k, end)
+	bestN, bestV := 0, math.Inf(-1)
+	for nb := 0; nb <= room && nb <= len(before); nb++ {
+		na := room - nb
+		if na > len(after) {
+			na = len(after)
+		}
+		// Taking fewer after-lines can be better when they are noise.
+		for m := na; m >= 0; m-- {
+			v := pb[nb] + pa[m]
+			if v > bestV {
+				bestV, bestN = v, nb*(len(after)+1)+m
+			}
+		}
+	}
+	nb, na := bestN/(len(after)+1), bestN%(len(after)+1)
+	a, b := self, self
+	if nb > 0 {
+		a = before[nb-1]
+	}
+	if na > 0 {
+		b = after[na-1]
+	}
+	return a, b
+}
+
+func prefix(lines []entry, idx []int, before bool, k kind, end int) []float64 {
+	p := make([]float64, len(idx)+1)
+	for i, j := range idx {
+		p[i+1] = p[i] + contextValue(lines[j], i+1, before, k, end)
+	}
+	return p
+}

@@ -1,0 +1,106 @@
+package logs
+
+import (
+	"bytes"
+	"compress/gzip"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// corpusDir returns ../shared/corpus relative to the module root, or skips the test.
+func corpusDir(t testing.TB) string {
+	t.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			break
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			t.Skip("go.mod not found above the test directory")
+		}
+		dir = parent
+	}
+	c := filepath.Join(dir, "..", "shared", "corpus")
+	if _, err := os.Stat(c); err != nil {
+		t.Skipf("corpus not available at %s: %v", c, err)
+	}
+	return c
+}
+
+// readLog returns the bytes of a log file, gunzipped when it ends in .gz.
+func readLog(t testing.TB, path string) []byte {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.HasSuffix(path, ".gz") {
+		zr, err := gzip.NewReader(bytes.NewReader(data))
+		if err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		data, err = io.ReadAll(zr)
+		if err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+	}
+	return data
+}
+
+// collected is a Line with its Text copied, so tests can keep lines past Next.
+type collected struct {
+	Line
+	S string
+}
+
+// readAll reads every line of data with opts.
+func readAll(t testing.TB, data []byte, opts Options) []collected {
+	t.Helper()
+	r := NewReaderOptions(bytes.NewReader(data), opts)
+	var out []collected
+	for r.Next() {
+		l := r.Line()
+		out = append(out, collected{Line: l, S: string(l.Text)})
+	}
+	if err := r.Err(); err != nil {
+		t.Fatalf("Err: %v", err)
+	}
+	return out
+}
+
+// The canonical rules restated with regular expressions, independently of the streaming code:
+// the oracle for inputs that are valid UTF-8.
+var (
+	refBreak = regexp.MustCompile(`\r+\n|\r|\n`)
+	refANSI  = regexp.MustCompile("\x1b\\[[0-?]*[ -/]*[@-~]|\x1b\\][^\x07\x1b]*(?:\x07|\x1b\\\\)|\x1b[ -/]*[0-~]|\x1b")
+)
+
+// referenceLines numbers valid UTF-8 text the way the corpus scorer does.
+func referenceLines(text string) []string {
+	parts := refBreak.Split(text, -1)
+	if len(parts) > 0 && parts[len(parts)-1] == "" {
+		parts = parts[:len(parts)-1]
+	}
+	for i, p := range parts {
+		parts[i] = refANSI.ReplaceAllString(p, "")
+	}
+	return parts
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+func quote(s string) string {
+	if len(s) > 200 {
+		s = s[:200] + "…"
+	}
+	return strconv.Quote(s)
+}

@@ -1,0 +1,83 @@
+// Package metrics holds the Prometheus collectors of the App in one place, so that the webhook
+// intake, the queue and the pipeline workers count into the same registry without importing each
+// other (the pipeline cannot import app, which imports the handlers, which import the pipeline's
+// job args).
+package metrics
+
+import (
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+)
+
+// Metrics are the App's counters and gauges. One value is built per process by app.New and
+// handed to every part that counts something; all collectors are registered on Registry, which
+// /metrics serves.
+type Metrics struct {
+	// Registry is what /metrics exposes; tests read values back from it.
+	Registry *prometheus.Registry
+
+	// Webhooks counts webhook deliveries by event and outcome (handled, ignored, duplicate,
+	// unauthorized, invalid, error), so a broken secret or a flood of redeliveries shows up.
+	Webhooks *prometheus.CounterVec
+	// QueueJobs counts queue job events seen by this process by job kind and state (completed,
+	// failed, cancelled, snoozed), so stuck or failing work shows up.
+	QueueJobs *prometheus.CounterVec
+	// GitHubRequests counts GitHub API calls by status class (2xx, 3xx, 4xx, 5xx, error).
+	GitHubRequests *prometheus.CounterVec
+	// GitHubRateRemaining is the last seen X-RateLimit-Remaining per installation, to warn before
+	// an installation runs out of API calls.
+	GitHubRateRemaining *prometheus.GaugeVec
+
+	// ScanBytes counts log bytes scanned for patterns. The pipeline adds to it after each scan.
+	ScanBytes prometheus.Counter
+	// ScanSeconds counts wall time spent scanning logs; with ScanBytes it gives the scan
+	// throughput. The pipeline adds to it after each scan.
+	ScanSeconds prometheus.Counter
+	// LogBytes counts raw log bytes downloaded from CI providers. The pipeline adds to it after
+	// each download.
+	LogBytes prometheus.Counter
+}
+
+// New builds the collectors and registers them, with Go runtime and process collectors, on a
+// fresh registry (never the global one, so tests can build many Apps in one process).
+func New() *Metrics {
+	reg := prometheus.NewRegistry()
+	m := &Metrics{
+		Registry: reg,
+		Webhooks: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "totto_webhooks_total",
+			Help: "Webhook deliveries received, by event and outcome.",
+		}, []string{"event", "outcome"}),
+		QueueJobs: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "totto_queue_jobs_total",
+			Help: "Queue jobs finished or rescheduled in this process, by kind and state.",
+		}, []string{"kind", "state"}),
+		GitHubRequests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "totto_github_requests_total",
+			Help: "GitHub API requests, by response status class.",
+		}, []string{"status"}),
+		GitHubRateRemaining: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "totto_github_rate_limit_remaining",
+			Help: "Last seen GitHub API rate limit remaining, by installation.",
+		}, []string{"installation"}),
+		ScanBytes: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "totto_scan_bytes_total",
+			Help: "Log bytes scanned for patterns.",
+		}),
+		ScanSeconds: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "totto_scan_seconds_total",
+			Help: "Seconds spent scanning logs for patterns.",
+		}),
+		LogBytes: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "totto_log_download_bytes_total",
+			Help: "Raw CI log bytes downloaded.",
+		}),
+	}
+	reg.MustRegister(
+		collectors.NewGoCollector(),
+		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+		m.Webhooks, m.QueueJobs, m.GitHubRequests, m.GitHubRateRemaining,
+		m.ScanBytes, m.ScanSeconds, m.LogBytes,
+	)
+	return m
+}

@@ -1,0 +1,284 @@
+package patterns
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/totto-ci/totto/logs"
+)
+
+// ScanOptions say which patterns apply to a log and how many matches to keep.
+type ScanOptions struct {
+	// Job is the job name: patterns whose Jobs globs exclude it are skipped ("" = all apply).
+	Job string
+	// IncludeOverwritten scans "\r" progress frames too; by default lines marked Overwritten are
+	// skipped, as a terminal user never saw them.
+	IncludeOverwritten bool
+	// MaxMatchesPerPattern bounds the matches kept per pattern per log (0 = 1000); further ones
+	// are counted in ScanStats.Dropped, not emitted.
+	MaxMatchesPerPattern int
+	// OnLine, when set, sees every line as it streams past, so a caller can compute something
+	// else in the same single pass (the likely-cause excerpt) without reading the log twice.
+	OnLine func(logs.Line)
+}
+
+// ScanStats describe one scan, for throughput metrics and to tell users matches were dropped.
+type ScanStats struct {
+	// Lines is the number of lines in the log (the last line number).
+	Lines int
+	// Bytes is the size of the normalised log text scanned, one newline per line included.
+	Bytes int64
+	// Matches is the number of matches emitted.
+	Matches int
+	// Dropped is the number of matches found beyond MaxMatchesPerPattern and not emitted.
+	Dropped int
+}
+
+// blockSize is how many bytes of lines are gathered before the literal automaton runs over them:
+// large enough to amortise per-block work, small enough to stay in cache.
+const blockSize = 64 << 10
+
+// blockLine locates one line inside the scan block.
+type blockLine struct {
+	num        int
+	start, end int32
+	step       string
+	truncated  bool
+}
+
+// pendingMatch is a match of a last_lines pattern waiting for the log length to be known.
+type pendingMatch struct {
+	pi int
+	m  Match
+}
+
+// scan is the per-Scan state; a Matcher itself is never written to during a scan.
+type scan struct {
+	m       *Matcher
+	opts    ScanOptions
+	emit    func(Match) error
+	max     int
+	active  []bool  // per pattern: admitted by the job scope
+	count   []int   // per pattern: matches kept so far (whole-log patterns)
+	stamp   []int32 // per pattern: 1 + block line index last made a candidate
+	block   []byte
+	lines   []blockLine
+	hits    []acHit
+	scratch [acWays - 1][]acHit // the automaton's per-walk hit buffers
+	cands   []uint64            // block line index << 32 | pattern index
+	pending []pendingMatch      // matches of last_lines patterns, emitted once the log length is known
+	pruneAt int
+	stats   ScanStats
+	naive   bool // test every applicable pattern on every line (the reference semantics)
+}
+
+// Scan streams every line of r once, calling emit for each match (in line order, and in pattern
+// order within a line, except that last_lines patterns are emitted at the end once the log
+// length is known). A pattern matches a line at most once: at its first, leftmost match. An
+// error from emit stops the scan and is returned.
+func (m *Matcher) Scan(r *logs.Reader, opts ScanOptions, emit func(Match) error) (ScanStats, error) {
+	return m.scan(r, opts, emit, false)
+}
+
+func (m *Matcher) scan(r *logs.Reader, opts ScanOptions, emit func(Match) error, naive bool) (ScanStats, error) {
+	s := &scan{
+		m: m, opts: opts, emit: emit, naive: naive,
+		max:    opts.MaxMatchesPerPattern,
+		active: make([]bool, len(m.pats)),
+		count:  make([]int, len(m.pats)),
+		stamp:  make([]int32, len(m.pats)),
+		block:  make([]byte, 0, 2*blockSize),
+	}
+	if s.max <= 0 {
+		s.max = DefaultMaxMatchesPerPattern
+	}
+	for i := range m.pats {
+		s.active[i] = m.pats[i].appliesToJob(opts.Job)
+	}
+	for r.Next() {
+		ln := r.Line()
+		if opts.OnLine != nil {
+			opts.OnLine(ln)
+		}
+		s.stats.Lines = ln.Num
+		s.stats.Bytes += int64(len(ln.Text)) + 1
+		if ln.Overwritten && !opts.IncludeOverwritten {
+			continue
+		}
+		if len(s.block)+len(ln.Text)+1 > blockSize && len(s.lines) > 0 {
+			if err := s.flush(); err != nil {
+				return s.stats, err
+			}
+		}
+		start := int32(len(s.block))
+		s.block = append(s.block, ln.Text...)
+		s.lines = append(s.lines, blockLine{num: ln.Num, start: start, end: int32(len(s.block)), step: ln.Step, truncated: ln.Truncated})
+		s.block = append(s.block, '\n')
+	}
+	if err := r.Err(); err != nil {
+		return s.stats, fmt.Errorf("scan: reading log: %w", err)
+	}
+	if err := s.flush(); err != nil {
+		return s.stats, err
+	}
+	return s.stats, s.emitPending()
+}
+
+// flush finds the matches in the lines gathered in the block and empties it.
+func (s *scan) flush() error {
+	if len(s.lines) == 0 {
+		return nil
+	}
+	var err error
+	if s.naive {
+		err = s.flushNaive()
+	} else {
+		err = s.flushPrefiltered()
+	}
+	s.block = s.block[:0]
+	s.lines = s.lines[:0]
+	clear(s.stamp)
+	s.prunePending()
+	return err
+}
+
+func (s *scan) flushNaive() error {
+	for li := range s.lines {
+		for pi := range s.m.pats {
+			if err := s.try(li, pi); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// flushPrefiltered runs the literal automaton once over the block, then each pattern only on the
+// lines where one of its required literals occurs (and the prefilter-less patterns everywhere).
+func (s *scan) flushPrefiltered() error {
+	s.cands = s.cands[:0]
+	if s.m.ac != nil {
+		s.hits = s.m.ac.scan(s.block, s.hits[:0], &s.scratch)
+		li := 0
+		for _, h := range s.hits {
+			for int(s.lines[li].end) < int(h.pos) {
+				li++
+			}
+			for _, id := range s.m.ac.outputs(h.state) {
+				l := &s.m.lits[id]
+				if !l.occursAt(s.block, int(h.pos)+1) {
+					continue
+				}
+				for _, pi := range l.pats {
+					if !s.active[pi] || s.stamp[pi] == int32(li+1) {
+						continue
+					}
+					s.stamp[pi] = int32(li + 1)
+					s.cands = append(s.cands, uint64(li)<<32|uint64(pi))
+				}
+			}
+		}
+		slices.Sort(s.cands)
+	}
+	always := s.m.always
+	if len(always) == 0 {
+		for _, c := range s.cands {
+			if err := s.try(int(c>>32), int(uint32(c))); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	ci := 0
+	for li := range s.lines {
+		ai := 0
+		for {
+			next := -1
+			if ci < len(s.cands) && int(s.cands[ci]>>32) == li {
+				next = int(uint32(s.cands[ci]))
+			}
+			if ai < len(always) && (next < 0 || always[ai] < next) {
+				next = always[ai]
+				ai++
+			} else if next >= 0 {
+				ci++
+			} else {
+				break
+			}
+			if err := s.try(li, next); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// try applies pattern pi to block line li and records a match.
+func (s *scan) try(li, pi int) error {
+	if !s.active[pi] {
+		return nil
+	}
+	c := &s.m.pats[pi]
+	bl := &s.lines[li]
+	if len(c.p.Steps) > 0 && !c.appliesToStep(bl.step) {
+		return nil
+	}
+	line := s.block[bl.start:bl.end]
+	start, end, caps, ok := c.matchLine(line)
+	if !ok {
+		return nil
+	}
+	text, start, end := textAndSpan(line, start, end)
+	m := Match{
+		PatternID: c.p.ID, Pattern: c.p.Name, Tags: c.p.Tags, Priority: c.p.Priority,
+		Line: bl.num, Start: start, End: end, Captures: caps, Text: text, Truncated: bl.truncated,
+	}
+	if c.p.LastLines > 0 {
+		s.pending = append(s.pending, pendingMatch{pi: pi, m: m})
+		return nil
+	}
+	return s.keep(pi, m)
+}
+
+// keep emits m unless its pattern already reached the per-log cap.
+func (s *scan) keep(pi int, m Match) error {
+	if s.count[pi] >= s.max {
+		s.stats.Dropped++
+		return nil
+	}
+	s.count[pi]++
+	s.stats.Matches++
+	if err := s.emit(m); err != nil {
+		return fmt.Errorf("scan: emitting match of pattern %q on line %d: %w", m.Pattern, m.Line, err)
+	}
+	return nil
+}
+
+// prunePending forgets last_lines matches that can no longer fall in their window, so memory is
+// bounded by the windows, not by the log.
+func (s *scan) prunePending() {
+	if len(s.pending) < s.pruneAt {
+		return
+	}
+	kept := s.pending[:0]
+	for _, pm := range s.pending {
+		if pm.m.Line > s.stats.Lines-s.m.pats[pm.pi].p.LastLines {
+			kept = append(kept, pm)
+		}
+	}
+	clear(s.pending[len(kept):])
+	s.pending = kept
+	s.pruneAt = 2*len(kept) + 256
+}
+
+func (s *scan) emitPending() error {
+	s.pruneAt = 0
+	s.prunePending()
+	for _, pm := range s.pending {
+		if err := s.keep(pm.pi, pm.m); err != nil {
+			return err
+		}
+	}
+	s.pending = nil
+	return nil
+}

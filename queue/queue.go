@@ -1,0 +1,153 @@
+package queue
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
+	"github.com/rs/zerolog"
+)
+
+// Options tunes a Queue; the zero value is a sensible production setting.
+type Options struct {
+	// Workers is how many jobs this process runs at once (default 4).
+	Workers int
+	// Schema puts River's tables in this Postgres schema (created if missing); empty uses the
+	// connection's search path. Tests use it to isolate each test. Ignored on SQLite.
+	Schema string
+	// MaxAttempts is how many times a job is tried before it is discarded (default 10); EnqueueOpts
+	// can override it per job.
+	MaxAttempts int
+	// RetryPolicy decides when a failed job is tried again; nil keeps River's exponential backoff
+	// (about attempt⁴ seconds with jitter). Tests set a short one.
+	RetryPolicy river.ClientRetryPolicy
+	// PollInterval is how often idle workers look for due jobs (default 1s). SQLite has no
+	// notifications, so this bounds its pick-up latency; on Postgres new jobs are notified at once.
+	PollInterval time.Duration
+	// JobTimeout cancels a job's context after this long (default: River's one minute).
+	JobTimeout time.Duration
+}
+
+// client is the part of River's generic *river.Client[TTx] the Queue uses, so one Queue type serves
+// both the pgx and the database/sql driver.
+type client interface {
+	Insert(ctx context.Context, args river.JobArgs, opts *river.InsertOpts) (*rivertype.JobInsertResult, error)
+	Start(ctx context.Context) error
+	Stop(ctx context.Context) error
+	StopAndCancel(ctx context.Context) error
+	Subscribe(kinds ...river.EventKind) (<-chan *river.Event, func())
+	JobGet(ctx context.Context, id int64) (*rivertype.JobRow, error)
+}
+
+// Queue is the App's durable job queue: register workers, Start, Enqueue from handlers, Stop on
+// shutdown. Jobs live in the database, so they survive restarts and are shared by every process that
+// opens the same database.
+type Queue struct {
+	client  client
+	workers *river.Workers
+	closeDB func()
+	backend backend
+}
+
+// Open connects to dbURL (`sqlite:PATH` or `postgres://…`, as for the store), applies River's
+// migrations and returns a Queue that can enqueue at once and works jobs after Start.
+func Open(ctx context.Context, dbURL string, opts Options) (*Queue, error) {
+	b, target, err := parseURL(dbURL)
+	if err != nil {
+		return nil, err
+	}
+	workers := river.NewWorkers()
+	cfg := riverConfig(ctx, opts, workers)
+	var q *Queue
+	switch b {
+	case backendPostgres:
+		q, err = openPostgres(ctx, target, opts.Schema, cfg)
+	case backendSQLite:
+		cfg.Schema = ""
+		q, err = openSQLite(ctx, target, cfg)
+	}
+	if err != nil {
+		return nil, err
+	}
+	q.workers = workers
+	q.backend = b
+	return q, nil
+}
+
+// riverConfig turns Options into River's configuration, logging through the caller's zerolog logger.
+func riverConfig(ctx context.Context, opts Options, workers *river.Workers) *river.Config {
+	n := opts.Workers
+	if n <= 0 {
+		n = 4
+	}
+	poll := opts.PollInterval
+	if poll <= 0 {
+		poll = river.FetchPollIntervalDefault
+	}
+	logger := zerolog.Ctx(ctx).With().Str("component", "queue").Logger()
+	return &river.Config{
+		Queues:            map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: n}},
+		Workers:           workers,
+		MaxAttempts:       opts.MaxAttempts,
+		RetryPolicy:       opts.RetryPolicy,
+		FetchPollInterval: poll,
+		FetchCooldown:     min(poll, river.FetchCooldownDefault),
+		JobTimeout:        opts.JobTimeout,
+		Schema:            opts.Schema,
+		Logger:            slog.New(zerolog.NewSlogHandler(logger)),
+	}
+}
+
+// Register adds the worker for one kind of job. Call it for every kind before Start: a job whose
+// kind has no worker cannot be enqueued.
+func Register[T river.JobArgs](q *Queue, w river.Worker[T]) error {
+	if err := river.AddWorkerSafely(q.workers, w); err != nil {
+		return fmt.Errorf("register worker: %w", err)
+	}
+	return nil
+}
+
+// Start begins working jobs in the background; ctx is the parent of every job's context, and
+// cancelling it stops hard (running jobs see their context cancelled).
+func (q *Queue) Start(ctx context.Context) error {
+	if err := q.client.Start(ctx); err != nil {
+		return fmt.Errorf("start queue: %w", err)
+	}
+	return nil
+}
+
+// Stop stops fetching jobs and waits for running ones to finish; if ctx ends first, running jobs are
+// cancelled (they will be retried after River's rescue delay). It then closes the database pool.
+// Stop is also the way to release a Queue that was never started.
+func (q *Queue) Stop(ctx context.Context) error {
+	defer q.closeDB()
+	err := q.client.Stop(ctx)
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		// A fresh context: the caller's is already done, and the hard stop must still wait for
+		// cancelled jobs to return before the pool closes underneath them.
+		err = q.client.StopAndCancel(context.WithoutCancel(ctx))
+	}
+	if err != nil {
+		return fmt.Errorf("stop queue: %w", err)
+	}
+	return nil
+}
+
+// Subscribe delivers job events (completed, failed, …) of this process; the App uses it for metrics
+// and tests use it to wait for work without sleeping. Call the returned func to unsubscribe.
+func (q *Queue) Subscribe(kinds ...river.EventKind) (<-chan *river.Event, func()) {
+	return q.client.Subscribe(kinds...)
+}
+
+// Job reads a job's current row (state, attempts, errors), for status pages and tests.
+func (q *Queue) Job(ctx context.Context, id int64) (*rivertype.JobRow, error) {
+	row, err := q.client.JobGet(ctx, id)
+	if err != nil {
+		return nil, fmt.Errorf("get job %d: %w", id, err)
+	}
+	return row, nil
+}

@@ -1,0 +1,224 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+)
+
+// BranchGrid implements Insights. Commits are ordered by the latest completion of their jobs on
+// the branch, read backwards from the (repo_id, branch, completed_at) index until enough distinct
+// commits are seen, so the cost follows the grid's size, not the branch's history.
+func (q *SQLInsights) BranchGrid(ctx context.Context, repoID int64, branch string, commits int) (BranchGrid, error) {
+	if commits <= 0 {
+		commits = 50
+	}
+	rows, err := q.Q.QueryInsights(ctx, `SELECT sha, completed_at FROM jobs
+		WHERE repo_id = ? AND branch = ? AND completed_at IS NOT NULL
+		ORDER BY completed_at DESC LIMIT ?`, repoID, branch, commits*200)
+	if err != nil {
+		return BranchGrid{}, fmt.Errorf("branch grid of %q in repository %d: %w", branch, repoID, err)
+	}
+	var grid BranchGrid
+	index := map[string]int{}
+	for rows.Next() && len(grid.Commits) < commits {
+		var sha string
+		var at time.Time
+		if err := rows.Scan(&sha, &at); err != nil {
+			rows.Close()
+			return BranchGrid{}, fmt.Errorf("branch grid of %q in repository %d: %w", branch, repoID, err)
+		}
+		if _, seen := index[sha]; !seen {
+			index[sha] = len(grid.Commits)
+			grid.Commits = append(grid.Commits, GridCommit{SHA: sha, At: at.UTC(), Cells: map[string]GridCell{}})
+		}
+	}
+	err = rows.Err()
+	rows.Close()
+	if err != nil {
+		return BranchGrid{}, fmt.Errorf("branch grid of %q in repository %d: %w", branch, repoID, err)
+	}
+	if len(grid.Commits) == 0 {
+		return grid, nil
+	}
+	args := []any{repoID, branch}
+	for _, c := range grid.Commits {
+		args = append(args, c.SHA)
+	}
+	rows, err = q.Q.QueryInsights(ctx, `SELECT id, sha, name, attempt, conclusion FROM jobs
+		WHERE repo_id = ? AND branch = ? AND sha IN (`+placeholders(len(grid.Commits))+`)`, args...)
+	if err != nil {
+		return BranchGrid{}, fmt.Errorf("branch grid jobs of %q in repository %d: %w", branch, repoID, err)
+	}
+	defer rows.Close()
+	names := map[string]bool{}
+	for rows.Next() {
+		var id int64
+		var sha, name, concl string
+		var attempt int
+		if err := rows.Scan(&id, &sha, &name, &attempt, &concl); err != nil {
+			return BranchGrid{}, fmt.Errorf("branch grid jobs of %q in repository %d: %w", branch, repoID, err)
+		}
+		cells := grid.Commits[index[sha]].Cells
+		cell, ok := cells[name]
+		if !ok || attempt > cell.Attempts || (attempt == cell.Attempts && id > cell.JobID) {
+			cells[name] = GridCell{JobID: id, Conclusion: concl, Attempts: max(attempt, cell.Attempts)}
+		}
+		names[name] = true
+	}
+	if err := rows.Err(); err != nil {
+		return BranchGrid{}, fmt.Errorf("branch grid jobs of %q in repository %d: %w", branch, repoID, err)
+	}
+	for n := range names {
+		grid.Jobs = append(grid.Jobs, n)
+	}
+	slices.Sort(grid.Jobs)
+	return grid, nil
+}
+
+// AnnotationsCovering implements Insights.
+func (q *SQLInsights) AnnotationsCovering(ctx context.Context, repoID int64, jobName, sha string) ([]Annotation, error) {
+	rows, err := q.Q.QueryInsights(ctx, `SELECT id, repo_id, job_glob, from_sha, to_sha, reason, created_by,
+		created_at, closed_by, closed_at FROM annotations WHERE repo_id = ? ORDER BY id`, repoID)
+	if err != nil {
+		return nil, fmt.Errorf("annotations covering %s in repository %d: %w", sha, repoID, err)
+	}
+	var candidates []Annotation
+	for rows.Next() {
+		var a Annotation
+		if err := rows.Scan(&a.ID, &a.RepoID, &a.JobGlob, &a.FromSHA, &a.ToSHA, &a.Reason, &a.CreatedBy,
+			&a.CreatedAt, &a.ClosedBy, &a.ClosedAt); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("annotations covering %s in repository %d: %w", sha, repoID, err)
+		}
+		if annotationGlobMatch(a.JobGlob, jobName) {
+			a.CreatedAt, a.ClosedAt = a.CreatedAt.UTC(), utc(a.ClosedAt)
+			candidates = append(candidates, a)
+		}
+	}
+	err = rows.Err()
+	rows.Close()
+	if err != nil {
+		return nil, fmt.Errorf("annotations covering %s in repository %d: %w", sha, repoID, err)
+	}
+	if len(candidates) == 0 {
+		return nil, nil
+	}
+	shas := map[string]bool{sha: true}
+	for _, a := range candidates {
+		shas[a.FromSHA] = true
+		if a.ToSHA != nil {
+			shas[*a.ToSHA] = true
+		}
+	}
+	seen, err := q.firstSeen(ctx, repoID, shas)
+	if err != nil {
+		return nil, fmt.Errorf("annotations covering %s in repository %d: %w", sha, repoID, err)
+	}
+	var out []Annotation
+	for _, a := range candidates {
+		if covers(a, sha, seen) {
+			out = append(out, a)
+		}
+	}
+	return out, nil
+}
+
+// covers applies the commit order documented on Insights.AnnotationsCovering.
+func covers(a Annotation, sha string, seen map[string]time.Time) bool {
+	if a.ToSHA != nil && *a.ToSHA == sha {
+		return false
+	}
+	if a.FromSHA == sha {
+		return true
+	}
+	at, ok := seen[sha]
+	if !ok {
+		return false
+	}
+	from, ok := seen[a.FromSHA]
+	if !ok {
+		from = a.CreatedAt
+	}
+	if at.Before(from) {
+		return false
+	}
+	if a.ToSHA == nil {
+		return true
+	}
+	to, ok := seen[*a.ToSHA]
+	if !ok {
+		// The fix was never built here; fall back to when the annotation was closed.
+		if a.ClosedAt == nil {
+			return true
+		}
+		to = *a.ClosedAt
+	}
+	return at.Before(to)
+}
+
+// firstSeen returns, per commit with jobs in the repository, the earliest time CI touched it.
+func (q *SQLInsights) firstSeen(ctx context.Context, repoID int64, shas map[string]bool) (map[string]time.Time, error) {
+	args := []any{repoID}
+	for s := range shas {
+		args = append(args, s)
+	}
+	rows, err := q.Q.QueryInsights(ctx, `SELECT sha, started_at, completed_at, created_at FROM jobs
+		WHERE repo_id = ? AND sha IN (`+placeholders(len(shas))+`)`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	seen := map[string]time.Time{}
+	for rows.Next() {
+		var s string
+		var started, completed *time.Time
+		var created time.Time
+		if err := rows.Scan(&s, &started, &completed, &created); err != nil {
+			return nil, err
+		}
+		t := created
+		switch {
+		case started != nil:
+			t = *started
+		case completed != nil:
+			t = *completed
+		}
+		if old, ok := seen[s]; !ok || t.Before(old) {
+			seen[s] = t.UTC()
+		}
+	}
+	return seen, rows.Err()
+}
+
+// annotationGlobMatch matches a job name against an annotation's job glob as triage does:
+// case-insensitively, '*' for any run of characters ('/' included), '?' for one character, all
+// else literal (job names are full of brackets and parentheses).
+func annotationGlobMatch(glob, name string) bool {
+	g, n := []rune(strings.ToLower(glob)), []rune(strings.ToLower(name))
+	gi, ni := 0, 0
+	starAt, resume := -1, 0
+	for ni < len(n) {
+		if gi < len(g) && g[gi] == '*' {
+			starAt, resume = gi, ni
+			gi++
+			continue
+		}
+		if gi < len(g) && (g[gi] == '?' || g[gi] == n[ni]) {
+			gi++
+			ni++
+			continue
+		}
+		if starAt < 0 {
+			return false
+		}
+		resume++
+		gi, ni = starAt+1, resume
+	}
+	for gi < len(g) && g[gi] == '*' {
+		gi++
+	}
+	return gi == len(g)
+}

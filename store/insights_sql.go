@@ -1,0 +1,300 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// InsightsQuerier runs one read query with "?" placeholders (the backend rebinds them). It is the
+// only thing SQLInsights needs from a backend, so Postgres and SQLite share one implementation of
+// the insights queries, which use only SQL both understand.
+type InsightsQuerier interface {
+	QueryInsights(ctx context.Context, sql string, args ...any) (InsightsRows, error)
+}
+
+// InsightsRows is a result set as pgx returns it (the SQLite adapter has the same shape).
+type InsightsRows interface {
+	Next() bool
+	Scan(dest ...any) error
+	Err() error
+	Close()
+}
+
+// SQLInsights implements Insights over the schema in the backends' migrations (pattern_hits is
+// kept by triggers there). Backends embed it or delegate to it.
+type SQLInsights struct {
+	Q InsightsQuerier
+}
+
+const (
+	defaultPageLimit = 50
+	maxPageLimit     = 500
+	daySeconds       = 86400
+	weekSeconds      = 7 * daySeconds
+	// mondayOffset shifts the epoch (a Thursday) to a Monday so weeks start on Monday.
+	mondayOffset = 4 * daySeconds
+)
+
+func (p Page) limit() int {
+	switch {
+	case p.Limit <= 0:
+		return defaultPageLimit
+	case p.Limit > maxPageLimit:
+		return maxPageLimit
+	}
+	return p.Limit
+}
+
+// afterID decodes a cursor: the last id of the previous page (0: first page).
+func (c Cursor) afterID() (int64, error) {
+	if c == "" {
+		return 0, nil
+	}
+	id, err := strconv.ParseInt(string(c), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, fmt.Errorf("page cursor %q: not one this store returned", string(c))
+	}
+	return id, nil
+}
+
+func cursorAt(id int64) Cursor { return Cursor(strconv.FormatInt(id, 10)) }
+
+// PatternFrequency implements Insights.
+func (q *SQLInsights) PatternFrequency(ctx context.Context, f FrequencyFilter) ([]FrequencyBucket, error) {
+	if f.From.IsZero() || f.To.IsZero() || !f.From.Before(f.To) {
+		return nil, fmt.Errorf("pattern frequency: time range [%s, %s) is empty or unset", f.From, f.To)
+	}
+	bucket := `h.at - (h.at % 86400)`
+	switch f.Interval {
+	case Day, "":
+	case Week:
+		bucket = `h.at - ((h.at - 345600) % 604800)`
+	default:
+		return nil, fmt.Errorf("pattern frequency: interval %q: want day or week", f.Interval)
+	}
+	sql := `SELECT h.pattern_id, ` + bucket + ` AS b, count(*), sum(h.matches) FROM pattern_hits h
+		WHERE h.at >= ? AND h.at < ?`
+	args := []any{f.From.Unix(), f.To.Unix()}
+	if len(f.PatternIDs) > 0 {
+		sql += ` AND h.pattern_id IN (` + placeholders(len(f.PatternIDs)) + `)`
+		for _, id := range f.PatternIDs {
+			args = append(args, id)
+		}
+	}
+	if f.RepoID != 0 {
+		sql += ` AND h.repo_id = ?`
+		args = append(args, f.RepoID)
+	}
+	if f.JobName != "" {
+		sql += ` AND h.job_name = ?`
+		args = append(args, f.JobName)
+	}
+	if f.Tag != "" {
+		sql += ` AND h.pattern_id IN (SELECT pattern_id FROM pattern_tags WHERE tag = ?)`
+		args = append(args, f.Tag)
+	}
+	sql += ` GROUP BY h.pattern_id, b ORDER BY h.pattern_id, b`
+	rows, err := q.Q.QueryInsights(ctx, sql, args...)
+	if err != nil {
+		return nil, fmt.Errorf("pattern frequency: %w", err)
+	}
+	defer rows.Close()
+	var out []FrequencyBucket
+	for rows.Next() {
+		var b FrequencyBucket
+		var start int64
+		if err := rows.Scan(&b.PatternID, &start, &b.Jobs, &b.Matches); err != nil {
+			return nil, fmt.Errorf("pattern frequency: %w", err)
+		}
+		b.Start = time.Unix(start, 0).UTC()
+		out = append(out, b)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("pattern frequency: %w", err)
+	}
+	return out, nil
+}
+
+func placeholders(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
+}
+
+// PatternMatches implements Insights.
+func (q *SQLInsights) PatternMatches(ctx context.Context, patternID int64, page Page) ([]PatternMatch, Cursor, error) {
+	after, err := page.After.afterID()
+	if err != nil {
+		return nil, "", fmt.Errorf("matches of pattern %d: %w", patternID, err)
+	}
+	limit := page.limit()
+	// The page of matches is chosen first (index matches_pattern_id), then joined to its jobs, so
+	// a match shared by several jobs never straddles two pages.
+	sql := `SELECT m.id, m.log_id, m.pattern_id, p.name, p.tags, p.priority, m.line, m.start_col, m.end_col,
+			m.captures, m.line_text, m.truncated, m.created_at,
+			j.id, j.repo_id, r.full_name, j.name, j.sha, j.branch, j.conclusion, j.url, j.completed_at
+		FROM (SELECT * FROM matches WHERE pattern_id = ? AND (? = 0 OR id < ?) ORDER BY id DESC LIMIT ?) m
+		JOIN patterns p ON p.id = m.pattern_id
+		LEFT JOIN jobs j ON j.log_id = m.log_id
+		LEFT JOIN repositories r ON r.id = j.repo_id
+		ORDER BY m.id DESC, j.id DESC`
+	rows, err := q.Q.QueryInsights(ctx, sql, patternID, after, after, limit+1)
+	if err != nil {
+		return nil, "", fmt.Errorf("matches of pattern %d: %w", patternID, err)
+	}
+	defer rows.Close()
+	var out []PatternMatch
+	for rows.Next() {
+		var m Match
+		var tags, caps string
+		var jobID, repoID *int64
+		var repo, name, sha, branch, concl, url *string
+		var completed *time.Time
+		if err := rows.Scan(&m.ID, &m.LogID, &m.PatternID, &m.Pattern, &tags, &m.Priority, &m.Line, &m.Start,
+			&m.End, &caps, &m.Text, &m.Truncated, &m.CreatedAt,
+			&jobID, &repoID, &repo, &name, &sha, &branch, &concl, &url, &completed); err != nil {
+			return nil, "", fmt.Errorf("matches of pattern %d: %w", patternID, err)
+		}
+		if len(out) == 0 || out[len(out)-1].ID != m.ID {
+			if err := json.Unmarshal([]byte(tags), &m.Tags); err != nil {
+				return nil, "", fmt.Errorf("match %d: tags of pattern %d: %w", m.ID, m.PatternID, err)
+			}
+			if err := json.Unmarshal([]byte(caps), &m.Captures); err != nil {
+				return nil, "", fmt.Errorf("match %d: captures: %w", m.ID, err)
+			}
+			if len(m.Captures) == 0 {
+				m.Captures = nil
+			}
+			out = append(out, PatternMatch{Match: m})
+		}
+		if jobID != nil {
+			last := &out[len(out)-1]
+			last.Jobs = append(last.Jobs, MatchJob{JobID: *jobID, RepoID: *repoID, Repo: deref(repo), Name: deref(name),
+				SHA: deref(sha), Branch: deref(branch), Conclusion: deref(concl), URL: deref(url), CompletedAt: utc(completed)})
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, "", fmt.Errorf("matches of pattern %d: %w", patternID, err)
+	}
+	var next Cursor
+	if len(out) > limit {
+		out = out[:limit]
+		next = cursorAt(out[limit-1].ID)
+	}
+	return out, next, nil
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+func utc(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	u := t.UTC()
+	return &u
+}
+
+// jobCols are the jobs columns scanJobRow reads, in order.
+const jobCols = `j.id, j.provider, j.external_id, j.attempt, j.repo_id, j.sha, j.branch, j.name, j.step, j.conclusion,
+	j.started_at, j.completed_at, j.url, j.log_id, j.log_state, j.log_reason, j.created_at, j.updated_at`
+
+func scanJobRow(r InsightsRows) (Job, error) {
+	var j Job
+	var state string
+	err := r.Scan(&j.ID, &j.Provider, &j.ExternalID, &j.Attempt, &j.RepoID, &j.SHA, &j.Branch, &j.Name,
+		&j.Step, &j.Conclusion, &j.StartedAt, &j.CompletedAt, &j.URL, &j.LogID, &state, &j.LogReason,
+		&j.CreatedAt, &j.UpdatedAt)
+	j.LogState = LogState(state)
+	j.StartedAt, j.CompletedAt = utc(j.StartedAt), utc(j.CompletedAt)
+	j.CreatedAt, j.UpdatedAt = j.CreatedAt.UTC(), j.UpdatedAt.UTC()
+	return j, err
+}
+
+// UnmatchedFailures implements Insights. Only failures whose log is stored count: a job whose log
+// could not be fetched is a no-log verdict, not an unexplained failure. Newest is highest id.
+func (q *SQLInsights) UnmatchedFailures(ctx context.Context, repoID int64, page Page) ([]Job, Cursor, error) {
+	after, err := page.After.afterID()
+	if err != nil {
+		return nil, "", fmt.Errorf("unmatched failures: %w", err)
+	}
+	limit := page.limit()
+	sql := `SELECT ` + jobCols + ` FROM jobs j
+		WHERE j.conclusion = 'failure' AND j.log_state = 'stored'`
+	var args []any
+	if repoID != 0 {
+		sql += ` AND j.repo_id = ?`
+		args = append(args, repoID)
+	}
+	if after != 0 {
+		sql += ` AND j.id < ?`
+		args = append(args, after)
+	}
+	sql += ` AND NOT EXISTS (SELECT 1 FROM matches m WHERE m.log_id = j.log_id)
+		ORDER BY j.id DESC LIMIT ?`
+	args = append(args, limit+1)
+	rows, err := q.Q.QueryInsights(ctx, sql, args...)
+	if err != nil {
+		return nil, "", fmt.Errorf("unmatched failures of repository %d: %w", repoID, err)
+	}
+	defer rows.Close()
+	var out []Job
+	for rows.Next() {
+		j, err := scanJobRow(rows)
+		if err != nil {
+			return nil, "", fmt.Errorf("unmatched failures of repository %d: %w", repoID, err)
+		}
+		out = append(out, j)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, "", fmt.Errorf("unmatched failures of repository %d: %w", repoID, err)
+	}
+	var next Cursor
+	if len(out) > limit {
+		out = out[:limit]
+		next = cursorAt(out[limit-1].ID)
+	}
+	return out, next, nil
+}
+
+// PatternStats implements Insights.
+func (q *SQLInsights) PatternStats(ctx context.Context, now time.Time) ([]PatternStat, error) {
+	d7, d30 := now.Add(-7*24*time.Hour).Unix(), now.Add(-30*24*time.Hour).Unix()
+	sql := `SELECT p.id, p.name,
+			coalesce(sum(CASE WHEN h.at >= ? THEN h.matches ELSE 0 END), 0),
+			coalesce(sum(CASE WHEN h.at >= ? THEN h.matches ELSE 0 END), 0),
+			coalesce(sum(h.matches), 0), count(h.job_id),
+			coalesce(sum(CASE WHEN h.conclusion = 'success' THEN 1 ELSE 0 END), 0),
+			max(h.at)
+		FROM patterns p LEFT JOIN pattern_hits h ON h.pattern_id = p.id AND h.at < ?
+		WHERE p.retired_at IS NULL
+		GROUP BY p.id, p.name ORDER BY p.id`
+	rows, err := q.Q.QueryInsights(ctx, sql, d7, d30, now.Unix()+1)
+	if err != nil {
+		return nil, fmt.Errorf("pattern stats: %w", err)
+	}
+	defer rows.Close()
+	var out []PatternStat
+	for rows.Next() {
+		var s PatternStat
+		var last *int64
+		if err := rows.Scan(&s.PatternID, &s.Name, &s.Matches7d, &s.Matches30d, &s.Matches, &s.Jobs, &s.SuccessJobs, &last); err != nil {
+			return nil, fmt.Errorf("pattern stats: %w", err)
+		}
+		if last != nil {
+			t := time.Unix(*last, 0).UTC()
+			s.LastSeen = &t
+		}
+		out = append(out, s)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("pattern stats: %w", err)
+	}
+	return out, nil
+}

@@ -1,0 +1,126 @@
+// Package sqlstore is the SQL both store implementations share: the queries are written once, in
+// the portable subset of Postgres and SQLite, and each backend supplies a Dialect and a DB adapter
+// over its own driver (pgxpool, database/sql + modernc.org/sqlite).
+package sqlstore
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// Rows is the part of a result set the queries need; pgx.Rows satisfies it directly.
+type Rows interface {
+	Next() bool
+	Scan(dest ...any) error
+	Err() error
+	Close()
+}
+
+// Row is a single-row result.
+type Row interface {
+	Scan(dest ...any) error
+}
+
+// Querier runs statements; queries use "?" placeholders and the Dialect rebinds them.
+type Querier interface {
+	Exec(ctx context.Context, sql string, args ...any) (int64, error)
+	Query(ctx context.Context, sql string, args ...any) (Rows, error)
+	QueryRow(ctx context.Context, sql string, args ...any) Row
+}
+
+// Tx is a write transaction.
+type Tx interface {
+	Querier
+	Commit(ctx context.Context) error
+	Rollback(ctx context.Context) error
+}
+
+// DB is a connection pool. Every write goes through Begin, so a backend that must serialise
+// writers (SQLite) does so in one place.
+type DB interface {
+	Querier
+	Begin(ctx context.Context) (Tx, error)
+}
+
+// Dialect holds what differs between the databases.
+type Dialect struct {
+	// Name is "postgres" or "sqlite", for error messages.
+	Name string
+	// Numbered placeholders ($1, $2, …) instead of "?".
+	Numbered bool
+	// GroupConcatIDs aggregates an integer column "p.id" into a comma-separated text.
+	GroupConcatIDs string
+	// LockPatterns is run at the start of a transaction that creates patterns, so that ids are
+	// committed in increasing order and a watermark never skips an id committed late ("" if
+	// writers are serialised anyway).
+	LockPatterns string
+	// NoRows is the driver's "no rows in result set" error.
+	NoRows error
+	// IsForeignKeyViolation and IsUniqueViolation classify driver errors.
+	IsForeignKeyViolation func(error) bool
+	IsUniqueViolation     func(error) bool
+}
+
+// Rebind turns "?" placeholders into the dialect's form. Queries never contain "?" elsewhere.
+func (d *Dialect) Rebind(q string) string {
+	if !d.Numbered {
+		return q
+	}
+	var b strings.Builder
+	b.Grow(len(q) + 16)
+	n := 0
+	for i := 0; i < len(q); i++ {
+		if q[i] == '?' {
+			n++
+			b.WriteByte('$')
+			b.WriteString(strconv.Itoa(n))
+			continue
+		}
+		b.WriteByte(q[i])
+	}
+	return b.String()
+}
+
+// Store implements store.Store (except Close and MigrationStatus, which the backends add) over a
+// DB and a Dialect.
+type Store struct {
+	DB      DB
+	Dialect Dialect
+}
+
+// q wraps a Querier so every statement is rebound for the dialect.
+type q struct {
+	d  *Dialect
+	qq Querier
+}
+
+func (x q) exec(ctx context.Context, sql string, args ...any) (int64, error) {
+	return x.qq.Exec(ctx, x.d.Rebind(sql), args...)
+}
+func (x q) query(ctx context.Context, sql string, args ...any) (Rows, error) {
+	return x.qq.Query(ctx, x.d.Rebind(sql), args...)
+}
+func (x q) row(ctx context.Context, sql string, args ...any) Row {
+	return x.qq.QueryRow(ctx, x.d.Rebind(sql), args...)
+}
+
+// read returns a rebinding querier over the pool, for reads.
+func (s *Store) read() q { return q{d: &s.Dialect, qq: s.DB} }
+
+// inTx runs fn in one write transaction: committed when fn returns nil, rolled back otherwise.
+func (s *Store) inTx(ctx context.Context, fn func(tx q) error) error {
+	tx, err := s.DB.Begin(ctx)
+	if err != nil {
+		return fmt.Errorf("%s: begin transaction: %w", s.Dialect.Name, err)
+	}
+	if err := fn(q{d: &s.Dialect, qq: tx}); err != nil {
+		_ = tx.Rollback(ctx)
+		return err
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return fmt.Errorf("%s: commit: %w", s.Dialect.Name, err)
+	}
+	return nil
+}

@@ -1,0 +1,109 @@
+// Package postgres is the scale-out store: Postgres through pgx, shared by several replicas.
+// Import it for its side effect of registering the "postgres://" and "postgresql://" URL schemes
+// with store.Open.
+package postgres
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/jackc/pgx/v5/stdlib"
+	"github.com/pressly/goose/v3"
+
+	"github.com/totto-ci/totto/store"
+	"github.com/totto-ci/totto/store/internal/migrate"
+	"github.com/totto-ci/totto/store/internal/sqlstore"
+)
+
+//go:embed migrations/*.sql
+var migrationFiles embed.FS
+
+// Migrations are the Postgres schema migrations, for tools that inspect the schema.
+var Migrations, _ = fs.Sub(migrationFiles, "migrations")
+
+func init() {
+	open := func(ctx context.Context, u string) (store.Store, error) { return Open(ctx, u) }
+	store.RegisterBackend(open, "postgres", "postgresql")
+}
+
+// Store is the Postgres store.
+type Store struct {
+	*sqlstore.Store
+	pool  *pgxpool.Pool
+	sqldb *sql.DB
+	goose *goose.Provider
+}
+
+// Open connects to the database a postgres:// URL names (libpq parameters such as sslmode and
+// search_path go in the query string) and applies migrations under an advisory lock, so several
+// replicas starting together migrate once.
+func Open(ctx context.Context, u string) (*Store, error) {
+	cfg, err := pgxpool.ParseConfig(u)
+	if err != nil {
+		return nil, fmt.Errorf("postgres url %s: %w", store.Redact(u), err)
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("connect %s: %w", store.Redact(u), err)
+	}
+	if err := pool.Ping(ctx); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("connect %s: %w", store.Redact(u), err)
+	}
+	sqldb := stdlib.OpenDBFromPool(pool)
+	gp, err := migrate.Provider(goose.DialectPostgres, sqldb, Migrations, advisoryLocker{})
+	if err != nil {
+		sqldb.Close()
+		pool.Close()
+		return nil, err
+	}
+	s := &Store{
+		Store: &sqlstore.Store{DB: poolDB{pool}, Dialect: Dialect},
+		pool:  pool, sqldb: sqldb, goose: gp,
+	}
+	if err := migrate.Up(ctx, gp); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("postgres %s: %w", store.Redact(u), err)
+	}
+	return s, nil
+}
+
+// MigrationStatus implements store.Store.
+func (s *Store) MigrationStatus(ctx context.Context) (store.MigrationStatus, error) {
+	return migrate.Status(ctx, s.goose)
+}
+
+// Pool exposes the connection pool, for the job queue that shares the database.
+func (s *Store) Pool() *pgxpool.Pool { return s.pool }
+
+// Close implements store.Store.
+func (s *Store) Close() error {
+	err := s.sqldb.Close()
+	s.pool.Close()
+	return err
+}
+
+// Dialect is Postgres's flavour of the shared queries.
+var Dialect = sqlstore.Dialect{
+	Name:           "postgres",
+	Numbered:       true,
+	GroupConcatIDs: "string_agg(p.id::text, ',')",
+	// Pattern writers queue here, so sequence order is commit order and a scan watermark
+	// never passes an id that commits later. Readers are not blocked.
+	LockPatterns:          "LOCK TABLE patterns IN SHARE ROW EXCLUSIVE MODE",
+	NoRows:                pgx.ErrNoRows,
+	IsForeignKeyViolation: func(err error) bool { return hasCode(err, "23503") },
+	IsUniqueViolation:     func(err error) bool { return hasCode(err, "23505") },
+}
+
+func hasCode(err error, code string) bool {
+	var e *pgconn.PgError
+	return errors.As(err, &e) && e.Code == code
+}

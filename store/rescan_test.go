@@ -1,0 +1,256 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/totto-ci/totto/patterns"
+	"github.com/totto-ci/totto/store"
+	"github.com/totto-ci/totto/store/blob"
+	"github.com/totto-ci/totto/store/postgres"
+	"github.com/totto-ci/totto/store/sqlite"
+	"github.com/totto-ci/totto/store/storetest"
+)
+
+// eachBackend runs fn against a fresh SQLite store and a fresh Postgres schema.
+func eachBackend(t *testing.T, fn func(t *testing.T, st store.Store, url string)) {
+	t.Run("sqlite", func(t *testing.T) {
+		t.Parallel()
+		url := "sqlite:" + filepath.Join(t.TempDir(), "totto.db")
+		st, err := sqlite.Open(t.Context(), url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { st.Close() })
+		fn(t, st, url)
+	})
+	t.Run("postgres", func(t *testing.T) {
+		t.Parallel()
+		url := storetest.PostgresURL(t)
+		st, err := postgres.Open(t.Context(), url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { st.Close() })
+		fn(t, st, url)
+	})
+}
+
+// ingest stores a job and its log the way `totto ingest` does.
+func ingest(t *testing.T, st store.Store, blobs blob.Store, ext, name, content string) store.Log {
+	t.Helper()
+	ctx := t.Context()
+	r, err := st.UpsertRepository(ctx, store.Repository{FullName: "o/r", Active: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := store.PutLogContent(ctx, st, blobs, strings.NewReader(content), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.UpsertJob(ctx, store.Job{Provider: "ingest", ExternalID: ext, RepoID: r.ID, SHA: "s", Name: name, LogID: &l.ID}); err != nil {
+		t.Fatal(err)
+	}
+	return l
+}
+
+func addPatterns(t *testing.T, st store.Store, ps ...store.Pattern) []int64 {
+	t.Helper()
+	ch, err := st.AddPatterns(t.Context(), ps, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []int64
+	for _, c := range ch {
+		ids = append(ids, c.ID)
+	}
+	return ids
+}
+
+func lit(name, expr string) store.Pattern {
+	return store.Pattern{Pattern: patterns.Pattern{Name: name, Kind: patterns.Literal, Expr: expr, Source: "test"}}
+}
+
+// matchKeys renders matches as sortable strings for comparison.
+func matchKeys(t *testing.T, st store.Store) []string {
+	t.Helper()
+	ms, err := st.Matches(t.Context(), store.MatchFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, m := range ms {
+		out = append(out, fmt.Sprintf("log%d/p%d/L%d/%d-%d/%s", m.LogID, m.PatternID, m.Line, m.Start, m.End, m.Text))
+	}
+	slices.Sort(out)
+	return out
+}
+
+func TestRescanIncremental(t *testing.T) {
+	eachBackend(t, func(t *testing.T, st store.Store, _ string) {
+		ctx := t.Context()
+		blobs, err := blob.OpenDir(t.TempDir())
+		if err != nil {
+			t.Fatal(err)
+		}
+		l1 := ingest(t, st, blobs, "1", "build", "ok\nE: Hash Sum mismatch\nfatal: OOM Killed\n")
+		l2 := ingest(t, st, blobs, "2", "test", "\x1b[31mOOM Killed\x1b[0m\r\ndone\n")
+		if l1.Lines != 3 || l2.Lines != 2 {
+			t.Fatalf("line counts %d, %d; want 3, 2", l1.Lines, l2.Lines)
+		}
+		ids := addPatterns(t, st, lit("apt", "Hash Sum mismatch"), lit("oom", "OOM Killed"))
+		res, err := store.Rescan(ctx, st, blobs, store.RescanOptions{Workers: 2})
+		if err != nil || res.Done != 2 || res.Matches != 3 || len(res.Failures) != 0 || res.Total != 2 {
+			t.Fatalf("rescan: %+v, %v", res, err)
+		}
+		want := []string{
+			fmt.Sprintf("log%d/p%d/L2/3-20/E: Hash Sum mismatch", l1.ID, ids[0]),
+			fmt.Sprintf("log%d/p%d/L3/7-17/fatal: OOM Killed", l1.ID, ids[1]),
+			fmt.Sprintf("log%d/p%d/L1/0-10/OOM Killed", l2.ID, ids[1]),
+		}
+		slices.Sort(want)
+		if got := matchKeys(t, st); !slices.Equal(got, want) {
+			t.Fatalf("matches:\n%v\nwant\n%v", got, want)
+		}
+		// Nothing new: nothing scanned.
+		res, err = store.Rescan(ctx, st, blobs, store.RescanOptions{})
+		if err != nil || res.Done != 0 {
+			t.Fatalf("second rescan: %+v, %v", res, err)
+		}
+		// A new pattern: only it is scanned, over every log.
+		newID := addPatterns(t, st, lit("done", "done"))[0]
+		res, err = store.Rescan(ctx, st, blobs, store.RescanOptions{})
+		if err != nil || res.Done != 2 || res.Matches != 1 {
+			t.Fatalf("rescan after a new pattern: %+v, %v", res, err)
+		}
+		ms, _ := st.Matches(ctx, store.MatchFilter{PatternID: newID})
+		if len(ms) != 1 || ms[0].LogID != l2.ID || ms[0].Line != 2 {
+			t.Fatalf("matches of the new pattern: %+v", ms)
+		}
+		if s, _ := st.Stats(ctx); s.UnscannedPairs != 0 || s.Matches != 4 {
+			t.Fatalf("stats %+v", s)
+		}
+	})
+}
+
+func TestRescanCorruptLog(t *testing.T) {
+	eachBackend(t, func(t *testing.T, st store.Store, _ string) {
+		ctx := t.Context()
+		dir := t.TempDir()
+		blobs, err := blob.OpenDir(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var bad store.Log
+		for i := range 5 {
+			l := ingest(t, st, blobs, fmt.Sprint(i), "j", fmt.Sprintf("log %d\nerror here\n", i))
+			if i == 2 {
+				bad = l
+			}
+		}
+		if err := os.WriteFile(filepath.Join(dir, bad.StorageKey), []byte("\x1f\x8b garbage"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		addPatterns(t, st, lit("err", "error here"))
+		res, err := store.Rescan(ctx, st, blobs, store.RescanOptions{Workers: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Done != 4 || res.Failed != 1 || len(res.Failures) != 1 || res.Failures[0].LogID != bad.ID || !store.IsCorrupt(res.Failures[0].Err) {
+			t.Fatalf("rescan with a corrupt log: %+v", res)
+		}
+		if s, _ := st.Stats(ctx); s.Matches != 4 || s.UnscannedPairs != 1 {
+			t.Fatalf("stats %+v: want 4 matches, the corrupt log still pending", s)
+		}
+	})
+}
+
+func TestIngestBinaryLog(t *testing.T) {
+	eachBackend(t, func(t *testing.T, st store.Store, _ string) {
+		ctx := t.Context()
+		blobs, err := blob.OpenDir(t.TempDir())
+		if err != nil {
+			t.Fatal(err)
+		}
+		content := "\x00\x01\x02ELF\xff\xfe\n\xc3\x28 error: bad \x00 byte\x80\n"
+		l := ingest(t, st, blobs, "1", "j", content)
+		addPatterns(t, st, lit("err", "error: bad"))
+		if _, err := store.Rescan(ctx, st, blobs, store.RescanOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		ms, err := st.Matches(ctx, store.MatchFilter{LogID: l.ID})
+		if err != nil || len(ms) != 1 {
+			t.Fatalf("matches %+v, %v", ms, err)
+		}
+		if !utf8.ValidString(ms[0].Text) || strings.ContainsRune(ms[0].Text, 0) || !strings.Contains(ms[0].Text, "error: bad") {
+			t.Fatalf("stored line text %q is not clean UTF-8", ms[0].Text)
+		}
+	})
+}
+
+// TestIngestUnwritableLogStore: when the log cannot be written nothing reaches the database.
+func TestIngestUnwritableLogStore(t *testing.T) {
+	eachBackend(t, func(t *testing.T, st store.Store, _ string) {
+		dir := filepath.Join(t.TempDir(), "logs")
+		blobs, err := blob.OpenDir(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Replace the directory with a file: unwritable even for root.
+		if err := os.Remove(dir); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(dir, nil, 0o444); err != nil {
+			t.Fatal(err)
+		}
+		_, err = store.PutLogContent(t.Context(), st, blobs, strings.NewReader("some log\n"), 0)
+		if err == nil || !strings.Contains(err.Error(), dir) {
+			t.Fatalf("put into an unwritable store: %v, want an error naming %s", err, dir)
+		}
+		if s, _ := st.Stats(t.Context()); s.Logs != 0 {
+			t.Fatalf("a log was recorded: %+v", s)
+		}
+	})
+}
+
+func TestPutLogContentTruncates(t *testing.T) {
+	st, err := sqlite.Open(t.Context(), "sqlite::memory:")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	blobs, _ := blob.OpenDir(t.TempDir())
+	l, err := store.PutLogContent(t.Context(), st, blobs, strings.NewReader("a\nb\nc\nd\n"), 4)
+	if err != nil || !l.Truncated || l.RawSize != 4 || l.Lines != 2 {
+		t.Fatalf("truncated put: %+v, %v", l, err)
+	}
+	l, err = store.PutLogContent(t.Context(), st, blobs, strings.NewReader("a\n"), 4)
+	if err != nil || l.Truncated {
+		t.Fatalf("short put: %+v, %v", l, err)
+	}
+}
+
+func TestRescanStopsOnDatabaseError(t *testing.T) {
+	st, err := sqlite.Open(t.Context(), "sqlite:"+filepath.Join(t.TempDir(), "db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	blobs, _ := blob.OpenDir(t.TempDir())
+	for i := range 3 {
+		ingest(t, st, blobs, fmt.Sprint(i), "j", fmt.Sprint("log ", i))
+	}
+	addPatterns(t, st, lit("x", "log"))
+	ctx, cancel := context.WithCancel(t.Context())
+	res, err := store.Rescan(ctx, st, blobs, store.RescanOptions{Workers: 1, Progress: func(store.RescanProgress) { cancel() }})
+	if !errors.Is(err, context.Canceled) || res.Done != 1 {
+		t.Fatalf("cancelled rescan: %+v, %v", res, err)
+	}
+	st.Close()
+}
