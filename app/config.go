@@ -37,6 +37,13 @@ type Config struct {
 		WebhookSecret  string `yaml:"webhook_secret"`
 		APIURL         string `yaml:"api_url"`
 	} `yaml:"github"`
+	CircleCI struct {
+		// Token reads private CircleCI projects' logs (TOTTO_CIRCLECI_TOKEN); public projects
+		// need none.
+		Token string `yaml:"token"`
+		// APIURL is CircleCI's API v1.1 root; empty means circleci.com.
+		APIURL string `yaml:"api_url"`
+	} `yaml:"circleci"`
 	Workers struct {
 		Count int `yaml:"count"`
 	} `yaml:"workers"`

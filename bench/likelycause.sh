@@ -12,6 +12,10 @@ pred=${TMPDIR:-/tmp}/totto-likelycause-$split.jsonl
 go run ./bench/likelycause -corpus "$corpus/logs" -split "$split" -budget "$budget" -out "$pred"
 python3 "$corpus/tools/score_excerpts.py" "$pred" "$split" --budget "$budget"
 echo
+echo "as \`totto scan\` reads logs (reader strips CI markers; every line counts against the budget):"
+go run ./bench/likelycause -corpus "$corpus/logs" -split "$split" -budget "$budget" -format auto -out "$pred.auto"
+python3 "$corpus/tools/score_excerpts.py" "$pred.auto" "$split" --budget "$budget" | tail -n +2
+echo
 echo "held-out check: half A = even-numbered repositories (LogChunks) / cases (CiDiff, PyTorch), half B = odd"
 python3 - "$corpus/tools" "$pred" "$split" "$budget" <<'PY'
 import json, sys

@@ -63,6 +63,11 @@ func (g *GitHubActions) OpenLog(ctx context.Context, owner, repo string, id int6
 		if resp != nil && (resp.StatusCode == http.StatusNotFound || resp.StatusCode == http.StatusGone) {
 			return nil, &UnavailableError{Reason: fmt.Sprintf("GitHub Actions log of job %s/%s#%d: HTTP %d (expired or deleted)", owner, repo, id, resp.StatusCode)}
 		}
+		// go-github reports a non-redirect answer here as a plain error: classify it from the
+		// status so 5xx and rate limits are retried.
+		if resp != nil && resp.Response != nil && resp.StatusCode >= 400 {
+			return nil, classifyHTTP(fmt.Sprintf("locating log of job %s/%s#%d", owner, repo, id), resp.Response)
+		}
 		return nil, fmt.Errorf("locating log of job %s/%s#%d: %w", owner, repo, id, err)
 	}
 	if !g.Hosts.Allows(u) {

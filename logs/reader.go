@@ -51,9 +51,10 @@ const (
 	breakEOF                  // end of input
 )
 
-// Reader streams normalised lines from raw CI output. It holds one read buffer (at least
-// 512 KiB, at least twice MaxLine) and never more, so a log of any size can be read. Clean lines
-// are returned without copying: Text aliases the buffer until the next call to Next.
+// Reader streams normalised lines from raw CI output. Its memory is one read buffer (at least
+// 512 KiB, at least twice MaxLine) plus scratch space of a few times MaxLine, whatever the input,
+// so a log of any size (or a binary file) can be read. Clean lines are returned without copying
+// and nothing is allocated per line: Text aliases the buffer until the next call to Next.
 type Reader struct {
 	src     io.Reader
 	buf     []byte
@@ -70,13 +71,19 @@ type Reader struct {
 	maxLine int
 	format  Format
 
-	num      int  // lines returned so far
-	rawNL    int  // "\n" bytes consumed so far
-	skipping bool // discarding the tail of a piece longer than the buffer
-	trunc    []byte
-	scratch  []byte
-	line     Line
-	steps    stepState
+	num       int    // lines returned so far
+	rawNL     int    // "\n" bytes consumed so far
+	skipping  bool   // discarding the tail of a piece longer than the buffer
+	trunc     []byte // the kept head of that piece
+	truncated bool   // the kept head is shorter than the piece
+	// A run of CRs longer than the buffer is counted, not buffered: crRun CRs read so far,
+	// then pendingEmpty empty pieces still to return, followed by more input if pendingMore.
+	crRun        int
+	pendingEmpty int
+	pendingMore  bool
+	scratch      []byte
+	line         Line
+	steps        stepState
 }
 
 // NewReader returns a Reader over raw log bytes with the default options.
@@ -102,7 +109,7 @@ func newReaderSize(r io.Reader, opts Options, size int) *Reader {
 	}
 	rd := &Reader{
 		src:     r,
-		buf:     make([]byte, size),
+		buf:     make([]byte, max(size, maxLine+1, 4)),
 		maxLine: maxLine,
 		format:  opts.Format,
 		nlAt:    -1, crAt: -1, escAt: -1, highAt: -1,
@@ -126,14 +133,26 @@ func (r *Reader) Next() bool {
 	if !r.started {
 		r.start()
 	}
+	if r.pendingEmpty > 0 {
+		r.pendingEmpty--
+		r.setLine(r.scratch[:0], breakCR, false, r.pendingEmpty > 0 || r.pendingMore)
+		return true
+	}
 	for {
+		if r.crRun > 0 {
+			if done, ok := r.endCRRun(); done {
+				return ok
+			}
+			continue
+		}
 		nl := r.idx(&r.nlAt, '\n')
 		cr := r.idx(&r.crAt, '\r')
 		end := min(nl, cr)
 		if end == r.w { // no break buffered
 			if r.eof {
 				if r.skipping {
-					return r.emitTruncated(r.w, breakEOF)
+					r.pos = r.w
+					return r.emitHeld(breakEOF, false)
 				}
 				if r.pos == r.w {
 					r.done = true
@@ -145,7 +164,8 @@ func (r *Reader) Next() bool {
 				r.pos = r.w
 			}
 			if !r.fill() && !r.eof {
-				r.startTruncated()
+				r.keepHead(r.w)
+				r.pos = r.w
 			}
 			continue
 		}
@@ -157,13 +177,21 @@ func (r *Reader) Next() bool {
 			}
 			if j == r.w && !r.eof {
 				// The run of CRs may continue, or end in "\n": read on before deciding.
+				if !r.skipping && r.w-r.pos == len(r.buf) && cr > r.pos {
+					r.keepHead(cr) // the buffer is full: keep the piece aside to read on
+				}
 				if r.skipping {
 					r.pos = cr
 				}
-				if r.fill() || r.eof {
+				if r.w-r.pos == len(r.buf) { // the buffer is all CRs: count them instead
+					if !r.skipping {
+						r.keepHead(cr)
+					}
+					r.crRun, r.pos = r.w-cr, r.w
 					continue
 				}
-				// A run of CRs longer than the buffer: count its first CR as a lone break.
+				r.fill()
+				continue
 			}
 			if j < r.w && r.buf[j] == '\n' {
 				next = j + 1
@@ -172,7 +200,8 @@ func (r *Reader) Next() bool {
 			}
 		}
 		if r.skipping {
-			return r.emitTruncated(next, kind)
+			r.pos = next
+			return r.emitHeld(kind, kind == breakCR && r.pos < r.w)
 		}
 		return r.emit(end, next, kind)
 	}
@@ -181,8 +210,7 @@ func (r *Reader) Next() bool {
 // start reads the first bytes and drops a UTF-8 byte-order mark.
 func (r *Reader) start() {
 	r.started = true
-	for r.w < 3 && !r.eof {
-		r.fill()
+	for r.w < 3 && r.fill() {
 	}
 	if r.w >= 3 && r.buf[0] == 0xEF && r.buf[1] == 0xBB && r.buf[2] == 0xBF {
 		r.pos = 3
@@ -243,13 +271,16 @@ func (r *Reader) idxHigh() int {
 	return r.highAt
 }
 
-// startTruncated keeps the head of a piece that does not fit the buffer and discards the rest
-// until its break.
-func (r *Reader) startTruncated() {
-	head := r.buf[r.pos : r.pos+r.maxLine]
-	r.trunc = append(r.trunc[:0], head[:runeCut(head, r.maxLine)]...)
+// keepHead copies aside the head of the piece buf[pos:end] that does not fit the buffer, so the
+// rest can be discarded (skipping) until its break.
+func (r *Reader) keepHead(end int) {
+	head := r.buf[r.pos:end]
+	r.truncated = len(head) > r.maxLine
+	if r.truncated {
+		head = head[:runeCut(head, r.maxLine)]
+	}
+	r.trunc = append(r.trunc[:0], head...)
 	r.skipping = true
-	r.pos = r.w
 }
 
 // emit returns the piece buf[pos:end] ended by kind, continuing at next.
@@ -274,12 +305,35 @@ func (r *Reader) emit(end, next int, kind breakKind) bool {
 		text = text[:runeCut(text, r.maxLine)]
 	}
 	r.pos = next
-	r.setLine(text, kind, truncated)
+	r.setLine(text, kind, truncated, kind == breakCR && r.pos < r.w)
 	return true
 }
 
-// emitTruncated returns the kept head of a piece longer than the buffer.
-func (r *Reader) emitTruncated(next int, kind breakKind) bool {
+// endCRRun reads on through a run of CRs longer than the buffer, which follows the held piece.
+// When the run ends it returns the held piece (done): a run ending in "\n" is one break, any
+// other run is as many lone breaks, so the empty pieces between its CRs follow as lines.
+func (r *Reader) endCRRun() (done, ok bool) {
+	for r.pos < r.w && r.buf[r.pos] == '\r' {
+		r.pos++
+		r.crRun++
+	}
+	if r.pos == r.w && !r.eof {
+		r.fill()
+		return false, false
+	}
+	run := r.crRun
+	r.crRun = 0
+	if r.pos < r.w && r.buf[r.pos] == '\n' {
+		r.pos++
+		return true, r.emitHeld(breakLF, false)
+	}
+	r.pendingEmpty, r.pendingMore = run-1, r.pos < r.w
+	return true, r.emitHeld(breakCR, run > 1 || r.pendingMore)
+}
+
+// emitHeld returns the kept head of a piece that did not fit the buffer; r.pos is already past
+// its break.
+func (r *Reader) emitHeld(kind breakKind, overwritten bool) bool {
 	text := r.trunc
 	if !utf8.Valid(text) {
 		r.scratch = repairUTF8(r.scratch[:0], text)
@@ -292,19 +346,18 @@ func (r *Reader) emitTruncated(next int, kind breakKind) bool {
 		text = text[:runeCut(text, r.maxLine)]
 	}
 	r.skipping = false
-	r.pos = next
-	r.setLine(text, kind, true)
+	r.setLine(text, kind, r.truncated, overwritten)
 	return true
 }
 
 // setLine fills r.line; r.pos is already past the piece's break.
-func (r *Reader) setLine(text []byte, kind breakKind, truncated bool) {
+func (r *Reader) setLine(text []byte, kind breakKind, truncated, overwritten bool) {
 	r.num++
 	r.line = Line{
 		Num:         r.num,
 		RawLine:     r.rawNL + 1,
 		Truncated:   truncated,
-		Overwritten: kind == breakCR && r.pos < r.w,
+		Overwritten: overwritten,
 	}
 	if kind == breakLF {
 		r.rawNL++
@@ -321,7 +374,7 @@ func runeCut(b []byte, n int) int {
 	if n >= len(b) {
 		return len(b)
 	}
-	for k := n; k > 0 && k > n-utf8.UTFMax; k-- {
+	for k := n; k >= 0 && k > n-utf8.UTFMax; k-- {
 		if utf8.RuneStart(b[k]) {
 			return k
 		}

@@ -1,8 +1,8 @@
 package logs
 
 import (
-	"io"
 	"bytes"
+	"io"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -104,8 +104,8 @@ func TestReaderInvalidUTF8(t *testing.T) {
 	tests := []struct{ in, want string }{
 		{"ok é ✓ 🙂", "ok é ✓ 🙂"},
 		{"a\xffb", "a\ufffdb"},
-		{"truncated \xe2\x82 x", "truncated \ufffd x"},  // one U+FFFD for a maximal subpart
-		{"overlong \xc0\xaf", "overlong \ufffd\ufffd"},   // C0 never starts a sequence
+		{"truncated \xe2\x82 x", "truncated \ufffd x"}, // one U+FFFD for a maximal subpart
+		{"overlong \xc0\xaf", "overlong \ufffd\ufffd"}, // C0 never starts a sequence
 		{"surrogate \xed\xa0\x80", "surrogate \ufffd\ufffd\ufffd"},
 		{"four byte cut \xf0\x9f\x99", "four byte cut \ufffd"},
 		{"\xf0\x80\x80", "\ufffd\ufffd\ufffd"},
@@ -185,5 +185,61 @@ func TestReaderByteAtATime(t *testing.T) {
 	}
 	if i != len(want) || r.Err() != nil {
 		t.Fatalf("got %d lines (err %v), want %d", i, r.Err(), len(want))
+	}
+}
+
+// TestReaderSmallBuffers puts every buffer boundary, including runs of CRs longer than the
+// buffer, through the splitter and compares with a reader that sees everything at once.
+func TestReaderSmallBuffers(t *testing.T) {
+	inputs := []string{
+		"a" + strings.Repeat("\r", 10) + "\nb\n",
+		"a" + strings.Repeat("\r", 10) + "b",
+		"a" + strings.Repeat("\r", 10),
+		strings.Repeat("\r", 9) + "\n",
+		"long piece of text\r\r\r\r\r\r\r\nend",
+		"long piece of text" + strings.Repeat("\r", 20) + "x\r\n",
+		"\x1b[1mbold\x1b[0m é\xff\r\n2024-01-02T03:04:05.1Z ##[error]boom\r\n",
+	}
+	for _, in := range inputs {
+		whole := readAll(t, []byte(in), Options{MaxLine: 4})
+		for size := 5; size < 12; size++ {
+			for _, src := range []io.Reader{strings.NewReader(in), &oneByteReader{b: []byte(in)}} {
+				r := newReaderSize(src, Options{MaxLine: 4}, size)
+				var got []collected
+				for r.Next() {
+					l := r.Line()
+					got = append(got, collected{Line: l, S: string(l.Text)})
+				}
+				if r.Err() != nil {
+					t.Fatal(r.Err())
+				}
+				ws := make([]want, len(whole))
+				for i, w := range whole {
+					ws[i] = want{text: w.S, overwritten: w.Overwritten, truncated: w.Truncated, raw: w.RawLine}
+				}
+				check(t, got, ws)
+			}
+		}
+	}
+}
+
+// TestReaderNoAllocationsPerLine reads varied lines (escapes, progress frames, invalid UTF-8,
+// GitHub Actions markers) from a warmed-up reader: the steady state must not allocate.
+func TestReaderNoAllocationsPerLine(t *testing.T) {
+	chunk := "2024-01-02T03:04:05.1234567Z ##[group]Run make\n" +
+		"2024-01-02T03:04:05.1234567Z \x1b[31mred\x1b[0m \xff é\r\n" +
+		"10%\r20%\r\n" +
+		"travis_fold:start:x\r\x1b[0Kplain line\n" +
+		"2024-01-02T03:04:05.1234567Z ##[error]boom\n"
+	r := NewReader(strings.NewReader(strings.Repeat(chunk, 5000)))
+	for range 100 {
+		r.Next()
+	}
+	if n := testing.AllocsPerRun(1000, func() {
+		if !r.Next() {
+			t.Fatal("input exhausted")
+		}
+	}); n != 0 {
+		t.Errorf("%.2f allocations per line, want 0", n)
 	}
 }

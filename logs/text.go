@@ -1,6 +1,7 @@
 package logs
 
 import (
+	"bytes"
 	"encoding/binary"
 	"unicode/utf8"
 )
@@ -14,17 +15,19 @@ import (
 //	other  ESC [ -/]* [0-~]      (charset selection ESC ( B, keypad ESC =, an unfinished ESC [ …)
 //	stray  ESC
 func StripANSI(b []byte) []byte {
-	n := len(b)
-	out := 0
-	for i := 0; i < n; {
-		c := b[i]
-		if c != 0x1b {
-			b[out] = c
-			out++
-			i++
-			continue
-		}
+	i := bytes.IndexByte(b, 0x1b)
+	if i < 0 {
+		return b
+	}
+	out := i
+	for i < len(b) { // b[i] is ESC
 		i = skipEscape(b, i)
+		k := bytes.IndexByte(b[i:], 0x1b)
+		if k < 0 {
+			k = len(b) - i
+		}
+		out += copy(b[out:], b[i:i+k])
+		i += k
 	}
 	return b[:out]
 }

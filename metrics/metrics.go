@@ -16,16 +16,16 @@ type Metrics struct {
 	// Registry is what /metrics exposes; tests read values back from it.
 	Registry *prometheus.Registry
 
-	// Webhooks counts webhook deliveries by event and outcome (handled, ignored, duplicate,
-	// unauthorized, invalid, error), so a broken secret or a flood of redeliveries shows up.
+	// Webhooks counts webhook deliveries by event and outcome (handled, ignored, unauthorized,
+	// invalid, error), so a wrong secret or a failing database shows up.
 	Webhooks *prometheus.CounterVec
 	// QueueJobs counts queue job events seen by this process by job kind and state (completed,
 	// failed, cancelled, snoozed), so stuck or failing work shows up.
 	QueueJobs *prometheus.CounterVec
 	// GitHubRequests counts GitHub API calls by status class (2xx, 3xx, 4xx, 5xx, error).
 	GitHubRequests *prometheus.CounterVec
-	// GitHubRateRemaining is the last seen X-RateLimit-Remaining per installation, to warn before
-	// an installation runs out of API calls.
+	// GitHubRateRemaining is the last seen X-RateLimit-Remaining per rate-limit resource (core,
+	// graphql, …), to warn before the App runs out of API calls.
 	GitHubRateRemaining *prometheus.GaugeVec
 
 	// ScanBytes counts log bytes scanned for patterns. The pipeline adds to it after each scan.
@@ -58,8 +58,8 @@ func New() *Metrics {
 		}, []string{"status"}),
 		GitHubRateRemaining: prometheus.NewGaugeVec(prometheus.GaugeOpts{
 			Name: "totto_github_rate_limit_remaining",
-			Help: "Last seen GitHub API rate limit remaining, by installation.",
-		}, []string{"installation"}),
+			Help: "Last seen GitHub API rate limit remaining, by rate-limit resource.",
+		}, []string{"resource"}),
 		ScanBytes: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "totto_scan_bytes_total",
 			Help: "Log bytes scanned for patterns.",

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -112,6 +113,7 @@ func Parse(file string, data []byte) ([]Pattern, error) {
 	if len(d.problems) == 0 {
 		return ps, nil
 	}
+	sort.SliceStable(d.problems, func(i, j int) bool { return d.problems[i].Line < d.problems[j].Line })
 	return ps, d.problems
 }
 

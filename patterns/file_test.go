@@ -40,6 +40,14 @@ func TestParseDocumentedExample(t *testing.T) {
 	}
 }
 
+func TestParseResolvesAliases(t *testing.T) {
+	data := "patterns:\n  - name: a\n    literal: &msg connection reset by peer\n    tags: &t [flaky]\n  - name: b\n    regex: *msg\n    tags: *t\n"
+	ps, err := Parse("a.yml", []byte(data))
+	if err != nil || len(ps) != 2 || ps[1].Expr != "connection reset by peer" || !ps[1].HasTag("flaky") {
+		t.Errorf("Parse = %+v, %v", ps, err)
+	}
+}
+
 func TestParseEmptyInputs(t *testing.T) {
 	for _, in := range []string{"", "# nothing yet\n", "patterns:\n", "patterns: []\n"} {
 		ps, err := Parse("e.yml", []byte(in))
@@ -65,7 +73,7 @@ func TestParseProblems(t *testing.T) {
 		{"huge program", "  - name: r\n    regex: '(x{1000}){1000}'\n", 3, "r", "bad regex: error parsing regexp: invalid repeat count", false},
 		{"empty regex", "  - name: r\n    regex: ''\n", 3, "r", "empty expression", false},
 		{"null literal", "  - name: r\n    literal:\n", 3, "r", "empty expression", false},
-		{"both", "  - name: r\n    regex: a+b\n    literal: ab\n", 4, "r", "has both `regex` and `literal`", false},
+		{"both", "  - name: r\n    regex: Connection refused\n    literal: ab\n", 4, "r", "has both `regex` and `literal`", false},
 		{"neither", "  - name: r\n    tags: [flaky]\n", 2, "r", "needs exactly one of `regex` or `literal`", false},
 		{"missing name", "  - literal: abc\n", 2, "#1", "missing name", false},
 		{"duplicate name", "  - name: ok\n    literal: first\n", 4, "ok", "duplicate name (first defined on line 2)", false},
@@ -88,6 +96,7 @@ func TestParseProblems(t *testing.T) {
 		{"literal with newline", "  - name: r\n    literal: \"a\\nb\"\n", 3, "r", "literal contains a line break", false},
 		{"name with tab", "  - name: \"a\\tb\"\n    literal: abc\n", 2, "a\tb", "control character", false},
 		{"short literal warns", "  - name: r\n    literal: ab\n", 3, "r", `literal "ab" is shorter than 3 bytes`, true},
+		{"unprefilterable regex warns", "  - name: r\n    regex: '.x'\n", 3, "r", "no literal text of at least 2 characters is required by every match", true},
 		{"empty-matching regex warns", "  - name: r\n    regex: 'x*'\n", 3, "r", "matches an empty line", true},
 	}
 	for _, tc := range tests {
@@ -144,9 +153,9 @@ func TestParseReportsAllProblemsAtOnce(t *testing.T) {
 	got := strings.Split(probs.Error(), "\n")
 	want := []string{
 		"all.yml:3: pattern \"a\": bad regex: error parsing regexp: missing closing ): `(`",
+		"all.yml:7: warning: pattern \"c\": literal \"x\" is shorter than 3 bytes and will match a great many lines",
 		"all.yml:8: pattern \"c\": `priority` must be an integer, got \"high\"",
 		"all.yml:9: pattern \"c\": unknown field `tagz` (did you mean `tags`?)",
-		"all.yml:7: warning: pattern \"c\": literal \"x\" is shorter than 3 bytes and will match a great many lines",
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("problems:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))

@@ -305,8 +305,11 @@ func TestUniqueNames(t *testing.T) {
 }
 
 func TestClipAndEscapeGlob(t *testing.T) {
-	if got := clip("héllo world", 7); got != "h…" && len(got) > 7 {
-		t.Errorf("clip = %q", got)
+	if got := clip("héllo world", 7); got != "hél…" {
+		t.Errorf("clip = %q, want hél…", got)
+	}
+	if got := clip("héllo", 5); got != "h…" { // never cuts inside é
+		t.Errorf("clip = %q, want h…", got)
 	}
 	if got := clip("abcdefgh", 6); got != "abc…" {
 		t.Errorf("clip = %q, want abc…", got)
@@ -340,6 +343,27 @@ func TestLuceneClauses(t *testing.T) {
 	for _, tc := range tests {
 		if got := luceneClauses(tc.q); !reflect.DeepEqual(got, tc.want) {
 			t.Errorf("luceneClauses(%q) =\n%+v\nwant\n%+v", tc.q, got, tc.want)
+		}
+	}
+}
+
+// BenchmarkParseImportedCatalogue measures loading the largest real catalogue (every
+// elastic-recheck phrase, about 1,250 patterns) as a pattern file.
+func BenchmarkParseImportedCatalogue(b *testing.B) {
+	res, err := Import("elastic-recheck", importCorpus(b, "patterns", "elastic-recheck"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	data, err := Marshal(res.Patterns)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		ps, err := Parse("bench.yml", data)
+		if len(ps) != len(res.Patterns) || (err != nil && len(err.(Problems).Errors()) > 0) {
+			b.Fatalf("loaded %d of %d: %v", len(ps), len(res.Patterns), err)
 		}
 	}
 }

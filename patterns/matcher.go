@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path"
 	"regexp"
+	"slices"
 	"unicode/utf8"
 )
 
@@ -41,6 +42,7 @@ type compiled struct {
 // Compile builds a matcher for a pattern set once; it is safe for concurrent Scans. The error
 // names the pattern whose expression or scope glob is invalid.
 func Compile(ps []Pattern) (*Matcher, error) {
+	ps = slices.Clone(ps) // later edits of the caller's slice must not change the matcher
 	m := &Matcher{pats: make([]compiled, len(ps))}
 	litIndex := map[lit]int{}
 	for i := range ps {
@@ -91,6 +93,7 @@ func (l *requiredLit) occursAt(block []byte, end int) bool {
 	return start >= 0 && bytes.Equal(block[start:end], l.text)
 }
 
+// compileOne validates and prepares one pattern; an unset Kind is taken as a regex.
 func compileOne(p *Pattern) (compiled, error) {
 	c := compiled{p: p}
 	for _, g := range append(append([]string(nil), p.Jobs...), p.Steps...) {

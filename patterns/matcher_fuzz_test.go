@@ -56,7 +56,7 @@ func FuzzMatcher(f *testing.F) {
 			ps = append(ps, Pattern{ID: 2, Name: "lit", Kind: Literal, Expr: literal})
 		}
 		// Repeat the log so the scan spans several blocks and the automaton's interleaved walks.
-		data := bytes.Repeat(append(log, '\n'), 1+(8<<10)/(len(log)+1))
+		data := bytes.Repeat(append(log, '\n'), 1+(3<<10)/(len(log)+1))
 		m, err := Compile(ps)
 		if err != nil {
 			t.Fatal(err)

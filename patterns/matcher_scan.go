@@ -74,8 +74,10 @@ type scan struct {
 
 // Scan streams every line of r once, calling emit for each match (in line order, and in pattern
 // order within a line, except that last_lines patterns are emitted at the end once the log
-// length is known). A pattern matches a line at most once: at its first, leftmost match. An
-// error from emit stops the scan and is returned.
+// length is known). A pattern matches a line at most once: at its first, leftmost match. A
+// pattern with Steps globs matches only lines whose Step fits them; lines whose step the log
+// does not name ("") are scanned by every pattern, so that step scopes never hide a failure in
+// logs without step markers. An error from emit stops the scan and is returned.
 func (m *Matcher) Scan(r *logs.Reader, opts ScanOptions, emit func(Match) error) (ScanStats, error) {
 	return m.scan(r, opts, emit, false)
 }

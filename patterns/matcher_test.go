@@ -201,3 +201,36 @@ func TestScanBlocksAgreeWithReference(t *testing.T) {
 		t.Fatal(d)
 	}
 }
+
+func TestScanConcurrentlySharesMatcher(t *testing.T) {
+	var b strings.Builder
+	for i := 0; i < 3000; i++ {
+		b.WriteString("line with ERROR and colour and Traceback (most recent call last)\n")
+	}
+	log := b.String()
+	m, err := Compile(adversarialPatterns)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := fastScan(t, m, []byte(log))
+	errs := make(chan string, 4)
+	for g := 0; g < 4; g++ {
+		go func() {
+			var got []Match
+			_, err := m.Scan(logs.NewReader(strings.NewReader(log)), ScanOptions{MaxMatchesPerPattern: 1 << 30}, func(mt Match) error {
+				got = append(got, mt)
+				return nil
+			})
+			if err != nil {
+				errs <- err.Error()
+				return
+			}
+			errs <- diffMatches(want, got)
+		}()
+	}
+	for g := 0; g < 4; g++ {
+		if d := <-errs; d != "" {
+			t.Error(d)
+		}
+	}
+}

@@ -143,11 +143,12 @@ func checkRegex(p *Pattern) []fieldProblem {
 	if err != nil {
 		return []fieldProblem{{field: fieldRegex, msg: "bad regex: " + err.Error()}}
 	}
-	var out []fieldProblem
 	if re.MatchString("") {
-		out = append(out, fieldProblem{field: fieldRegex, warning: true,
-			msg: "regex matches an empty line, so it probably matches far more lines than intended"})
+		// Such a regex has no required literal either; this is the more useful of the two warnings.
+		return []fieldProblem{{field: fieldRegex, warning: true,
+			msg: "regex matches an empty line, so it probably matches far more lines than intended"}}
 	}
+	var out []fieldProblem
 	// The matcher knows which regexes its literal prefilter can skip lines for; one it cannot is
 	// tried on every line, which is worth a warning but not a rejection.
 	if msg := PrefilterWarning(*p); msg != "" {
@@ -184,6 +185,7 @@ func NormaliseTag(s string) string {
 // pattern decodes entry i of the `patterns:` list and validates it; ok is false when it has an
 // error and must not load.
 func (d *decoder) pattern(i int, n *yaml.Node) (Pattern, bool) {
+	n = resolveAlias(n)
 	label := fmt.Sprintf("#%d", i+1)
 	if n.Kind != yaml.MappingNode {
 		d.errorf(n.Line, label, "each pattern is a mapping (name, regex or literal, tags, …), got %s", nodeKind(n))
@@ -255,6 +257,7 @@ func (d *decoder) pattern(i int, n *yaml.Node) (Pattern, bool) {
 // scalar reads a text field. Numbers and booleans are accepted as their text (`literal: 404`);
 // an empty value reads as "" and is reported by checkPattern (missing name, empty expression).
 func (d *decoder) scalar(label string, k, v *yaml.Node) string {
+	v = resolveAlias(v)
 	if v.Kind != yaml.ScalarNode {
 		d.errorf(v.Line, label, "`%s` must be a string, got %s", k.Value, nodeKind(v))
 		return ""
@@ -267,6 +270,7 @@ func (d *decoder) scalar(label string, k, v *yaml.Node) string {
 
 // list reads a list of strings (tags, globs).
 func (d *decoder) list(label string, k, v *yaml.Node) []string {
+	v = resolveAlias(v)
 	if v.Kind == yaml.ScalarNode && v.Tag == "!!null" {
 		return nil
 	}
@@ -276,6 +280,7 @@ func (d *decoder) list(label string, k, v *yaml.Node) []string {
 	}
 	out := make([]string, 0, len(v.Content))
 	for _, e := range v.Content {
+		e = resolveAlias(e)
 		if e.Kind != yaml.ScalarNode || e.Tag == "!!null" {
 			d.errorf(e.Line, label, "`%s` entries must be strings, got %s", k.Value, nodeKind(e))
 			continue
@@ -287,6 +292,7 @@ func (d *decoder) list(label string, k, v *yaml.Node) []string {
 
 // int reads an integer field; `priority: high` is an error naming the value.
 func (d *decoder) int(label string, k, v *yaml.Node) int {
+	v = resolveAlias(v)
 	var x int64
 	if v.Kind == yaml.ScalarNode && v.Tag == "!!int" && v.Decode(&x) == nil && x == int64(int32(x)) {
 		return int(x)
@@ -332,4 +338,13 @@ func editDistance(a, b string) int {
 		prev, cur = cur, prev
 	}
 	return prev[len(b)]
+}
+
+// resolveAlias follows a YAML alias (`*x`) to its anchor's node. Values are read once, never
+// expanded recursively, so alias-heavy input cannot blow up.
+func resolveAlias(n *yaml.Node) *yaml.Node {
+	if n.Kind == yaml.AliasNode && n.Alias != nil {
+		return n.Alias
+	}
+	return n
 }

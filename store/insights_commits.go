@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -15,28 +16,7 @@ func (q *SQLInsights) BranchGrid(ctx context.Context, repoID int64, branch strin
 	if commits <= 0 {
 		commits = 50
 	}
-	rows, err := q.Q.QueryInsights(ctx, `SELECT sha, completed_at FROM jobs
-		WHERE repo_id = ? AND branch = ? AND completed_at IS NOT NULL
-		ORDER BY completed_at DESC LIMIT ?`, repoID, branch, commits*200)
-	if err != nil {
-		return BranchGrid{}, fmt.Errorf("branch grid of %q in repository %d: %w", branch, repoID, err)
-	}
-	var grid BranchGrid
-	index := map[string]int{}
-	for rows.Next() && len(grid.Commits) < commits {
-		var sha string
-		var at time.Time
-		if err := rows.Scan(&sha, &at); err != nil {
-			rows.Close()
-			return BranchGrid{}, fmt.Errorf("branch grid of %q in repository %d: %w", branch, repoID, err)
-		}
-		if _, seen := index[sha]; !seen {
-			index[sha] = len(grid.Commits)
-			grid.Commits = append(grid.Commits, GridCommit{SHA: sha, At: at.UTC(), Cells: map[string]GridCell{}})
-		}
-	}
-	err = rows.Err()
-	rows.Close()
+	grid, index, err := q.lastCommits(ctx, repoID, branch, commits)
 	if err != nil {
 		return BranchGrid{}, fmt.Errorf("branch grid of %q in repository %d: %w", branch, repoID, err)
 	}
@@ -47,7 +27,7 @@ func (q *SQLInsights) BranchGrid(ctx context.Context, repoID int64, branch strin
 	for _, c := range grid.Commits {
 		args = append(args, c.SHA)
 	}
-	rows, err = q.Q.QueryInsights(ctx, `SELECT id, sha, name, attempt, conclusion FROM jobs
+	rows, err := q.Q.QueryInsights(ctx, `SELECT id, sha, name, attempt, conclusion FROM jobs
 		WHERE repo_id = ? AND branch = ? AND sha IN (`+placeholders(len(grid.Commits))+`)`, args...)
 	if err != nil {
 		return BranchGrid{}, fmt.Errorf("branch grid jobs of %q in repository %d: %w", branch, repoID, err)
@@ -76,6 +56,60 @@ func (q *SQLInsights) BranchGrid(ctx context.Context, repoID int64, branch strin
 	}
 	slices.Sort(grid.Jobs)
 	return grid, nil
+}
+
+// lastCommits reads a branch's jobs newest first in small batches (drivers like pgx drain an
+// abandoned result set, so one large LIMIT would cost its full size) until it has seen n commits.
+// A batch restarts at the previous batch's oldest time with <=, so ties across a batch boundary
+// are re-read rather than skipped; re-read commits are already known.
+func (q *SQLInsights) lastCommits(ctx context.Context, repoID int64, branch string, n int) (BranchGrid, map[string]int, error) {
+	var grid BranchGrid
+	index := map[string]int{}
+	batch := max(4*n, 100)
+	var until *time.Time
+	strict := false
+	for len(grid.Commits) < n {
+		sql := `SELECT sha, completed_at FROM jobs WHERE repo_id = ? AND branch = ? AND completed_at IS NOT NULL`
+		args := []any{repoID, branch}
+		if until != nil {
+			op := " <= ?"
+			if strict {
+				op = " < ?"
+			}
+			sql += ` AND completed_at` + op
+			args = append(args, *until)
+		}
+		rows, err := q.Q.QueryInsights(ctx, sql+` ORDER BY completed_at DESC LIMIT `+strconv.Itoa(batch), args...)
+		if err != nil {
+			return grid, nil, err
+		}
+		read := 0
+		var oldest time.Time
+		for rows.Next() && len(grid.Commits) < n {
+			var sha string
+			if err := rows.Scan(&sha, &oldest); err != nil {
+				rows.Close()
+				return grid, nil, err
+			}
+			read++
+			if _, seen := index[sha]; !seen {
+				index[sha] = len(grid.Commits)
+				grid.Commits = append(grid.Commits, GridCommit{SHA: sha, At: oldest.UTC(), Cells: map[string]GridCell{}})
+			}
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return grid, nil, err
+		}
+		if read < batch {
+			break // the branch has no older jobs
+		}
+		// A batch that ends where it began is all one instant: step past it.
+		strict = until != nil && oldest.Equal(*until)
+		until = &oldest
+	}
+	return grid, index, nil
 }
 
 // AnnotationsCovering implements Insights.

@@ -63,16 +63,19 @@ func (c Cursor) afterID() (int64, error) {
 
 func cursorAt(id int64) Cursor { return Cursor(strconv.FormatInt(id, 10)) }
 
+// Page limits are written into the SQL (they are validated integers) rather than bound, so a
+// planner never has to guess how many rows a page takes.
+
 // PatternFrequency implements Insights.
 func (q *SQLInsights) PatternFrequency(ctx context.Context, f FrequencyFilter) ([]FrequencyBucket, error) {
 	if f.From.IsZero() || f.To.IsZero() || !f.From.Before(f.To) {
 		return nil, fmt.Errorf("pattern frequency: time range [%s, %s) is empty or unset", f.From, f.To)
 	}
-	bucket := `h.at - (h.at % 86400)`
+	bucket := fmt.Sprintf(`h.at - (h.at %% %d)`, daySeconds)
 	switch f.Interval {
 	case Day, "":
 	case Week:
-		bucket = `h.at - ((h.at - 345600) % 604800)`
+		bucket = fmt.Sprintf(`h.at - ((h.at - %d) %% %d)`, mondayOffset, weekSeconds)
 	default:
 		return nil, fmt.Errorf("pattern frequency: interval %q: want day or week", f.Interval)
 	}
@@ -130,17 +133,25 @@ func (q *SQLInsights) PatternMatches(ctx context.Context, patternID int64, page 
 		return nil, "", fmt.Errorf("matches of pattern %d: %w", patternID, err)
 	}
 	limit := page.limit()
+	args := []any{patternID}
+	before := ""
+	if after != 0 {
+		// A separate condition rather than "? = 0 OR id < ?", which would hide the range from
+		// the index.
+		before = ` AND id < ?`
+		args = append(args, after)
+	}
 	// The page of matches is chosen first (index matches_pattern_id), then joined to its jobs, so
 	// a match shared by several jobs never straddles two pages.
 	sql := `SELECT m.id, m.log_id, m.pattern_id, p.name, p.tags, p.priority, m.line, m.start_col, m.end_col,
 			m.captures, m.line_text, m.truncated, m.created_at,
 			j.id, j.repo_id, r.full_name, j.name, j.sha, j.branch, j.conclusion, j.url, j.completed_at
-		FROM (SELECT * FROM matches WHERE pattern_id = ? AND (? = 0 OR id < ?) ORDER BY id DESC LIMIT ?) m
+		FROM (SELECT * FROM matches WHERE pattern_id = ?` + before + ` ORDER BY id DESC LIMIT ` + strconv.Itoa(limit+1) + `) m
 		JOIN patterns p ON p.id = m.pattern_id
 		LEFT JOIN jobs j ON j.log_id = m.log_id
 		LEFT JOIN repositories r ON r.id = j.repo_id
 		ORDER BY m.id DESC, j.id DESC`
-	rows, err := q.Q.QueryInsights(ctx, sql, patternID, after, after, limit+1)
+	rows, err := q.Q.QueryInsights(ctx, sql, args...)
 	if err != nil {
 		return nil, "", fmt.Errorf("matches of pattern %d: %w", patternID, err)
 	}
@@ -237,8 +248,7 @@ func (q *SQLInsights) UnmatchedFailures(ctx context.Context, repoID int64, page 
 		args = append(args, after)
 	}
 	sql += ` AND NOT EXISTS (SELECT 1 FROM matches m WHERE m.log_id = j.log_id)
-		ORDER BY j.id DESC LIMIT ?`
-	args = append(args, limit+1)
+		ORDER BY j.id DESC LIMIT ` + strconv.Itoa(limit+1)
 	rows, err := q.Q.QueryInsights(ctx, sql, args...)
 	if err != nil {
 		return nil, "", fmt.Errorf("unmatched failures of repository %d: %w", repoID, err)
@@ -261,40 +271,4 @@ func (q *SQLInsights) UnmatchedFailures(ctx context.Context, repoID int64, page 
 		next = cursorAt(out[limit-1].ID)
 	}
 	return out, next, nil
-}
-
-// PatternStats implements Insights.
-func (q *SQLInsights) PatternStats(ctx context.Context, now time.Time) ([]PatternStat, error) {
-	d7, d30 := now.Add(-7*24*time.Hour).Unix(), now.Add(-30*24*time.Hour).Unix()
-	sql := `SELECT p.id, p.name,
-			coalesce(sum(CASE WHEN h.at >= ? THEN h.matches ELSE 0 END), 0),
-			coalesce(sum(CASE WHEN h.at >= ? THEN h.matches ELSE 0 END), 0),
-			coalesce(sum(h.matches), 0), count(h.job_id),
-			coalesce(sum(CASE WHEN h.conclusion = 'success' THEN 1 ELSE 0 END), 0),
-			max(h.at)
-		FROM patterns p LEFT JOIN pattern_hits h ON h.pattern_id = p.id AND h.at < ?
-		WHERE p.retired_at IS NULL
-		GROUP BY p.id, p.name ORDER BY p.id`
-	rows, err := q.Q.QueryInsights(ctx, sql, d7, d30, now.Unix()+1)
-	if err != nil {
-		return nil, fmt.Errorf("pattern stats: %w", err)
-	}
-	defer rows.Close()
-	var out []PatternStat
-	for rows.Next() {
-		var s PatternStat
-		var last *int64
-		if err := rows.Scan(&s.PatternID, &s.Name, &s.Matches7d, &s.Matches30d, &s.Matches, &s.Jobs, &s.SuccessJobs, &last); err != nil {
-			return nil, fmt.Errorf("pattern stats: %w", err)
-		}
-		if last != nil {
-			t := time.Unix(*last, 0).UTC()
-			s.LastSeen = &t
-		}
-		out = append(out, s)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("pattern stats: %w", err)
-	}
-	return out, nil
 }

@@ -50,13 +50,14 @@ func Open(ctx context.Context, url string) (Store, error) {
 	backendsMu.RUnlock()
 	if !found {
 		sort.Strings(known)
-		return nil, fmt.Errorf("open store %q: unknown scheme %q (known: %s)", redact(url), scheme, strings.Join(known, ", "))
+		return nil, fmt.Errorf("open store %q: unknown scheme %q (known: %s)", Redact(url), scheme, strings.Join(known, ", "))
 	}
 	return open(ctx, url)
 }
 
-// redact hides a password in a URL so errors can be logged.
-func redact(url string) string {
+// Redact hides the password of a database URL, so errors and logs can show which database
+// failed without leaking credentials.
+func Redact(url string) string {
 	scheme, rest, ok := strings.Cut(url, "://")
 	if !ok {
 		return url
@@ -71,6 +72,3 @@ func redact(url string) string {
 	}
 	return url
 }
-
-// Redact hides the password of a database URL, for error messages and logs.
-func Redact(url string) string { return redact(url) }

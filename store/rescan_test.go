@@ -254,3 +254,65 @@ func TestRescanStopsOnDatabaseError(t *testing.T) {
 	}
 	st.Close()
 }
+
+// TestRescanDatabaseRestart: the server drops every connection mid-rescan; the rescan reports an
+// error (or carries on over new connections) and a rerun ends with exactly the matches of an
+// uninterrupted scan.
+func TestRescanDatabaseRestart(t *testing.T) {
+	seed := func(t *testing.T) (store.Store, blob.Store, string) {
+		url := storetest.PostgresURL(t)
+		st, err := postgres.Open(t.Context(), url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { st.Close() })
+		blobs, _ := blob.OpenDir(t.TempDir())
+		for i := range 60 {
+			ingest(t, st, blobs, fmt.Sprint(i), "j", strings.Repeat(fmt.Sprintf("line %d ok\nerror %d here\n", i, i%7), 20))
+		}
+		addPatterns(t, st, lit("err", "error 3 here"), lit("line", "line 1"))
+		return st, blobs, url
+	}
+	ref, refBlobs, _ := seed(t)
+	if _, err := store.Rescan(t.Context(), ref, refBlobs, store.RescanOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	want := contentKeys(t, ref)
+
+	st, blobs, url := seed(t)
+	terminated := 0
+	_, err := store.Rescan(t.Context(), st, blobs, store.RescanOptions{Workers: 1, Progress: func(p store.RescanProgress) {
+		if p.Done == 20 {
+			terminated = storetest.TerminateBackends(t, url)
+		}
+	}})
+	if terminated == 0 {
+		t.Fatal("no connection was terminated")
+	}
+	t.Logf("terminated %d connections; rescan returned %v", terminated, err)
+	if _, err := store.Rescan(t.Context(), st, blobs, store.RescanOptions{}); err != nil {
+		t.Fatalf("rerun after the restart: %v", err)
+	}
+	if got := contentKeys(t, st); !slices.Equal(got, want) {
+		t.Fatalf("after a restart: %d matches, uninterrupted %d", len(got), len(want))
+	}
+}
+
+// contentKeys lists matches by log content hash, so two stores can be compared.
+func contentKeys(t *testing.T, st store.Store) []string {
+	t.Helper()
+	ms, err := st.Matches(t.Context(), store.MatchFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, m := range ms {
+		l, err := st.Log(t.Context(), m.LogID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, fmt.Sprintf("%s/%s/L%d/%d-%d", l.SHA256, m.Pattern, m.Line, m.Start, m.End))
+	}
+	slices.Sort(out)
+	return out
+}

@@ -24,8 +24,15 @@ func main() {
 	split := flag.String("split", "dev", "which split to predict")
 	out := flag.String("out", "-", "predictions file (JSONL); - for stdout")
 	budget := flag.Int("budget", 10, "most non-blank lines per excerpt")
+	format := flag.String("format", "plain", "reader format: plain (canonical text; the Finder strips CI markers itself) or auto (the reader strips them, as `totto scan` does)")
 	flag.Parse()
-	if err := run(*corpus, *split, *out, *budget); err != nil {
+	formats := map[string]logs.Format{"plain": logs.FormatPlain, "auto": logs.FormatAuto}
+	f, ok := formats[*format]
+	if !ok {
+		fmt.Fprintf(os.Stderr, "likelycause: unknown -format %q (want plain or auto)\n", *format)
+		os.Exit(2)
+	}
+	if err := run(*corpus, *split, *out, *budget, f); err != nil {
 		fmt.Fprintln(os.Stderr, "likelycause:", err)
 		os.Exit(1)
 	}
@@ -34,7 +41,7 @@ func main() {
 // item is one log to predict: its scorer id and the file holding it.
 type item struct{ id, path string }
 
-func run(corpus, split, out string, budget int) error {
+func run(corpus, split, out string, budget int, format logs.Format) error {
 	items, err := listItems(corpus, split)
 	if err != nil {
 		return err
@@ -54,7 +61,7 @@ func run(corpus, split, out string, budget int) error {
 	bw := bufio.NewWriter(w)
 	enc := json.NewEncoder(bw)
 	for _, it := range items {
-		ex, err := excerptOf(it.path, budget)
+		ex, err := excerptOf(it.path, budget, format)
 		if err != nil {
 			return err
 		}
@@ -77,7 +84,7 @@ func prediction(id string, ex cause.Excerpt) map[string]any {
 	return p
 }
 
-func excerptOf(path string, budget int) (cause.Excerpt, error) {
+func excerptOf(path string, budget int, format logs.Format) (cause.Excerpt, error) {
 	fh, err := os.Open(path)
 	if err != nil {
 		return cause.Excerpt{}, fmt.Errorf("open log: %w", err)
@@ -94,8 +101,10 @@ func excerptOf(path string, budget int) (cause.Excerpt, error) {
 	}
 	// FormatPlain keeps timestamp-only and marker-only lines non-blank, as the scorer counts them
 	// against the budget; the Finder strips CI markers itself for scoring and display.
-	lr := logs.NewReaderOptions(r, logs.Options{Format: logs.FormatPlain})
-	f := cause.NewFinder(cause.Options{Budget: budget})
+	lr := logs.NewReaderOptions(r, logs.Options{Format: format})
+	// Only canonical text tells truly blank lines apart; with markers stripped by the reader,
+	// every line counts against the budget (the default, as in `totto scan`).
+	f := cause.NewFinder(cause.Options{Budget: budget, FreeBlank: format == logs.FormatPlain})
 	for lr.Next() {
 		f.Add(lr.Line())
 	}

@@ -29,6 +29,7 @@ func New(tb testing.TB) *Server {
 	s := &Server{builds: map[string][]byte{}, outputs: map[string][]byte{}, status: map[string]int{}}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /api/v1.1/project/{vcs}/{owner}/{repo}/{num}", s.build)
+	mux.HandleFunc("GET /api/v1.1/project/{vcs}/{owner}/{repo}/tree/{branch...}", s.tree)
 	mux.HandleFunc("GET /output/{id}", s.output)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.mu.Lock()

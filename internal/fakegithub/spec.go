@@ -70,7 +70,7 @@ func (v *validator) validate(req *http.Request, body []byte) string {
 	probe := req.Clone(context.Background())
 	u := *req.URL
 	u.Scheme, u.Host = "https", "api.github.com"
-	u.Path = strings.TrimPrefix(u.Path, "/api/v3")
+	u.Path = multiSegmentParams(strings.TrimPrefix(u.Path, "/api/v3"))
 	probe.URL = &url.URL{Scheme: u.Scheme, Host: u.Host, Path: u.Path, RawQuery: u.RawQuery}
 	probe.Host = "api.github.com"
 	probe.Body = io.NopCloser(strings.NewReader(string(body)))

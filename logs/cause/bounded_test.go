@@ -20,8 +20,9 @@ func TestFinderStateIsBounded(t *testing.T) {
 	// and Context after; the tail window holds Context+Budget lines.
 	perCand := 2*opts.Context + opts.Budget + 1
 	bound := (opts.MaxCandidates+1)*perCand + opts.Context + opts.Budget
+	// One line in 25 is a candidate (real logs have far fewer); the others are plain output.
 	lines := []string{
-		"compiling module",
+		"compiling module", "linking", "running tests", "ok  \tgithub.com/acme/a\t0.01s",
 		"error: cannot open file foo.h",
 		"--- FAIL: TestThing (0.01s)",
 		"assert failed: expected 3",
@@ -32,8 +33,11 @@ func TestFinderStateIsBounded(t *testing.T) {
 	const n = 2_000_000
 	maxSeen := 0
 	for i := 1; i <= n; i++ {
-		text := lines[i%len(lines)]
-		if i%5 == 0 {
+		text := lines[0]
+		if i%25 == 0 {
+			text = lines[(i/25)%len(lines)]
+		}
+		if i%7 == 0 {
 			text = fmt.Sprintf("%s %d", text, i) // distinct lines, as in real logs
 		}
 		f.Add(logs.Line{Num: i, Text: []byte(text)})

@@ -16,6 +16,11 @@ type Options struct {
 	MaxCandidates int
 	// Context is how many lines are kept on each side of a candidate (default 2×Budget+4).
 	Context int
+	// FreeBlank lets blank lines ride along without counting against the budget. Set it only
+	// when Text is the canonical text (logs.FormatPlain): the default reader strips CI markers and
+	// timestamps, so a line that looks blank may not be blank in the canonical log where the
+	// budget is counted (the excerpt scorer, `totto scan` consumers); by default every line counts.
+	FreeBlank bool
 	// MaxLineBytes caps the bytes kept of each remembered line (default 2048); longer lines are
 	// scored in full but shown cut.
 	MaxLineBytes int
@@ -123,7 +128,7 @@ func (f *Finder) Add(l logs.Line) {
 	}
 	// Blank means blank as given, before cleaning: a line holding only a timestamp or a marker
 	// is still shown, so it counts against the budget.
-	e.blank = len(bytes.TrimSpace(l.Text)) == 0 && l.StepIndex == 0
+	e.blank = f.opts.FreeBlank && len(bytes.TrimSpace(l.Text)) == 0 && l.StepIndex == 0
 	e.rule = -1
 	if !l.Overwritten && !f.inHeader {
 		e.score, e.kind, e.rule = scoreRule(text)
@@ -213,7 +218,7 @@ func (f *Finder) addCandidate(c *candidate) {
 	}
 	worst, worstScore := 0, 0.0
 	for i, k := range f.cands {
-		s := k.score + recency(f.n-k.num)
+		s := k.score + cheapRecency(f.n-k.num)
 		if i == 0 || s < worstScore {
 			worst, worstScore = i, s
 		}
@@ -232,6 +237,12 @@ func (f *Finder) addCandidate(c *candidate) {
 			}
 		}
 	}
+}
+
+// cheapRecency approximates recency without exponentials; eviction runs once per candidate.
+func cheapRecency(d int) float64 {
+	x := float64(d)
+	return 4/(1+x/40) + 2/(1+x/400) + 1/(1+x/4000)
 }
 
 // push appends e to the tail window.

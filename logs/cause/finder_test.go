@@ -133,12 +133,15 @@ func TestFinderEmptyLog(t *testing.T) {
 	}
 }
 
-// TestFinderBudgetCountsNonBlankLines checks that blank lines inside the window do not count
-// against the budget, and that the budget is never exceeded.
+// TestFinderBudgetCountsNonBlankLines checks that with FreeBlank blank lines inside the window do
+// not count against the budget, and that the budget is never exceeded.
 func TestFinderBudgetCountsNonBlankLines(t *testing.T) {
 	log := strings.Repeat("noise\n\n", 30) + "error: the thing broke\n\n" + strings.Repeat("detail\n\n", 30)
 	for _, budget := range []int{1, 2, 3, 7, 10, 30} {
-		ex, n := excerptOf(t, log, Options{Budget: budget})
+		ex, n := excerptOf(t, log, Options{Budget: budget, FreeBlank: true})
+		if budget > 1 && len(ex.Lines) <= budget {
+			t.Errorf("budget %d: %d lines (%v): blank lines should not count with FreeBlank", budget, len(ex.Lines), ex.Ranges)
+		}
 		checkExcerpt(t, ex, n, budget)
 		if !covers(ex, lineOf(t, log, "error: the thing broke")) {
 			t.Errorf("budget %d: excerpt %v misses the error line", budget, ex.Ranges)
@@ -166,5 +169,18 @@ func TestFinderUsesReaderMarkers(t *testing.T) {
 	ex := f.Excerpt()
 	if !covers(ex, 41) {
 		t.Fatalf("excerpt %v misses the flagged line 41", ex.Ranges)
+	}
+}
+
+// TestFinderCountsEveryLineByDefault checks that without FreeBlank every line, blank or not,
+// counts against the budget, so an excerpt never exceeds it in the canonical log.
+func TestFinderCountsEveryLineByDefault(t *testing.T) {
+	log := strings.Repeat("noise\n\n", 30) + "error: the thing broke\n\n" + strings.Repeat("detail\n\n", 30)
+	ex, _ := excerptOf(t, log, Options{Budget: 6})
+	if len(ex.Lines) > 6 {
+		t.Fatalf("excerpt has %d lines (%v), want at most 6 by default", len(ex.Lines), ex.Ranges)
+	}
+	if !covers(ex, lineOf(t, log, "error: the thing broke")) {
+		t.Fatalf("excerpt %v misses the error line", ex.Ranges)
 	}
 }

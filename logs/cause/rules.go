@@ -30,6 +30,8 @@ const (
 type rule struct {
 	name   string
 	need   [][]byte
+	masks  []byteSet // masks[i] holds the bytes of need[i]: a cheap test before bytes.Contains
+	suffix []byte    // when set, the line (right-trimmed) must end with it
 	re     *regexp.Regexp
 	weight float64
 	kind   kind
@@ -40,10 +42,21 @@ func r(name string, need []string, expr string, weight float64, k kind) rule {
 	for i, n := range need {
 		nb[i] = []byte(n)
 	}
-	return rule{name: name, need: nb, re: regexp.MustCompile(expr), weight: weight, kind: k}
+	ms := make([]byteSet, len(need))
+	for i, n := range nb {
+		ms[i] = setOf(n)
+	}
+	return rule{name: name, need: nb, masks: ms, re: regexp.MustCompile(expr), weight: weight, kind: k}
 }
 
 func words(w ...string) []string { return w }
+
+// suffixed restricts ru to lines ending with suffix, which spares the regular expression on
+// most lines.
+func suffixed(ru rule, suffix string) rule {
+	ru.suffix = []byte(suffix)
+	return ru
+}
 
 // rules is the ordered table of line-scoring rules. Weights: 8–10 a line that names the cause in
 // almost every ecosystem; 4–7 a strong hint; 1–3 a weak hint; negative boilerplate.
@@ -52,20 +65,21 @@ var rules = []rule{
 	r("travis-exited", words("exited with"), `^(The command ".*)?" exited with [1-9]\d*\.?$`, -1, kindStepEnd),
 	r("travis-done", words("Your build exited"), `Done\. Your build exited with`, -4, kindNoise),
 	r("gha-exit-code", words("Process completed with exit code"), `Process completed with exit code [1-9]`, -2, kindStepEnd),
-	r("job-failed", words("Job failed", "job failed"), `(?i)^ERROR: Job failed`, -3, kindStepEnd),
-	r("exited-with", words("xited with", "xit status", "xit code", "non-zero exit"), `(?i)(exited with( code)?:? \d+|exit (status|code):? \d+|returned non-zero exit status|process exited with code)`, -2, kindNoise),
-	r("skipped", words("skip", "SKIP", "XFAIL", "xfail", "TODO", "pending", "ignored"), `(?i)(\bskipped\b|^SKIP\b|\bXFAIL\b|\bxfailed\b|^\s*TODO passed|\bpending\b|\bignored\b)`, -2, kindNoise),
+	r("job-failed", words("Job failed"), `^ERROR: Job failed`, -3, kindStepEnd),
+	r("exited-with", words("xited with", "xit status", "xit code", "non-zero exit"), `([Ee]xited with( code)?:? \d+|[Ee]xit (status|code):? \d+|returned non-zero exit status|[Pp]rocess exited with code)`, -2, kindNoise),
+	r("skipped", words("skip", "SKIP", "Skip", "XFAIL", "xfail", "TODO", "pending", "ignored"), `(\b([Ss]kipped|SKIPPED|xfailed|XFAIL|pending|ignored)\b|^SKIP\b|^\s*TODO passed)`, -2, kindNoise),
 	r("xtrace-exit", words("exit"), `^\++ exit [1-9]\d*\s*$`, 3, kindStepEnd),
 	r("source-line", words("raise ", "throw "), `^\s+(raise|throw) \S`, 0.5, kindNoise),
-	r("xtrace", words("+ "), `^\++ \S`, 0.5, kindNoise),
-	r("consequence", words("uild failed", "ubprocess", "ommand failed", "ompilation failed", "exited when", "erminated with"), `(?i)(\bbuild failed|subprocess exited|command failed|compilation failed|exited when|terminated with exit)`, 1, kindPoint),
+	r("xtrace", words("+ "), `^\++ ([a-z_./$\[]|\[\[)`, 0.5, kindNoise),
+	r("consequence", words("uild failed", "ubprocess", "ommand failed", "ompilation failed", "exited when", "erminated with"), `(\b[Bb]uild failed|[Ss]ubprocess exited|[Cc]ommand failed|[Cc]ompilation failed|exited when|[Tt]erminated with exit)`, 1, kindPoint),
 	r("object-dump", words(": "), `^\s+['"]?\w+['"]?: .*[,{\[]$`, 0, kindNoise),
 	r("make-stars", words("***"), `^g?make(\[\d+\])?: \*\*\*`, -1, kindNoise),
 	r("npm-boiler", words("npm ERR!"), `npm ERR! (code |errno |syscall |A complete log|This is probably not a problem|Tell the author|You can get information|Failed at the|Exit status|\s*$|\s*/|not with npm|    )`, -3, kindNoise),
 	r("yarn-exit", words("Command failed with exit code", "Visit https://yarnpkg"), `(error Command failed with exit code|info Visit https://yarnpkg)`, -3, kindNoise),
 	r("maven-boiler", words("[ERROR]"), `^\[ERROR\]\s*($|-> \[Help|To see the full stack trace|Re-run Maven|For more information about|\[Help \d|After correcting the problems|Please refer to .* for the individual test results|There are test failures|mvn <args>|  mvn <goals>)`, -3, kindNoise),
 	r("gradle-boiler", words("Try:", "--stacktrace", "--info", "--scan", "Get more help", "BUILD FAILED"), `^(\* Try:|> Run with --|Run with --(stacktrace|info|scan)|> Get more help|\* Get more help|BUILD FAILED in)`, -3, kindNoise),
-	r("zero-failures", words(" 0", ": 0", "0 failed", "0 errors"), `(?i)(\b0 (errors?|failures?|failed)\b|failures: 0, errors: 0|errors: 0, failures: 0|fail(ed|ures)?: 0\b|(errors?|failures?|timeouts?)\s+0\s*$)`, -3, kindNoise),
+	r("zero-failures", words("0 error", "0 fail", ": 0"), `(\b0 (errors?|failures?|failed)\b|[Ff]ailures: 0, [Ee]rrors: 0|[Ee]rrors: 0, [Ff]ailures: 0|\b([Ff]ailed|[Ff]ailures|FAILED|[Ff]ail): 0\b)`, -3, kindNoise),
+	suffixed(r("zero-counter", words("rror", "ailure", "imeout"), `\b([Ee]rrors?|[Ff]ailures?|[Tt]imeouts?)\s+0\s*$`, -3, kindNoise), " 0"),
 	r("werror-flag", words("-Werror", "-Wno-error", "-Werror="), `-W(no-)?error`, -3, kindNoise),
 	r("pytest-totals", words(" failed"), `^=+ .*\d+ failed.* =+$`, 4, kindSummary),
 	r("passing", words("PASS", "✓", "✔", " ok", "passed"), `(^\s*(✓|✔)|\bPASS(ED)?\b|^ok\s|\.\.\. ok$|\d+ passed\b)`, -2, kindNoise),
@@ -107,11 +121,10 @@ var rules = []rule{
 	r("phpt-fail", words("FAIL "), `^FAIL .*\[.*\.phpt\]`, 7, kindSummary),
 	r("erlang-fail", words("failed on line", "Reason:"), `(failed on line \d+|^Reason: )`, 8, kindPoint),
 	r("segfault", words("Segmentation fault", "core dumped", "SIGSEGV", "Aborted"), `(Segmentation fault|core dumped|SIGSEGV|^Aborted)`, 8, kindPoint),
-	r("oom", words("out of memory", "Out of memory", "OutOfMemory", "Killed", "No space left"), `(?i)(out of memory|outofmemory|^Killed\b|No space left on device)`, 8, kindPoint),
+	r("oom", words("ut of memory", "UT OF MEMORY", "OutOfMemory", "Killed", "No space left"), `([Oo]ut of memory|OUT OF MEMORY|OutOfMemory|^Killed\b|No space left on device)`, 8, kindPoint),
 	r("cmake-error", words("CMake Error"), `CMake Error`, 9, kindHeader),
 	r("dubious", words("Dubious", "Failed "), `(Dubious, test returned|^Failed \d+/\d+ (subtests|test programs))`, 7, kindPoint),
 	r("not-ok", words("not ok"), `^\s*not ok \d+`, 8, kindPoint),
-
 
 	// Exceptions: the final line of a traceback names the cause.
 	r("traceback", words("Traceback"), `^\s*Traceback \(most recent call last\)`, 5, kindHeader),
@@ -134,17 +147,21 @@ var rules = []rule{
 	r("status-at-end", words("ERROR", "FAILED", "FAIL", "FAILURE"), `\S.*\b(ERROR|FAILED|FAIL|FAILURE)!?\s*$`, 6, kindHeader),
 
 	// Generic wording: weak hints everywhere.
-	r("fatal", words("fatal", "FATAL", "Fatal"), `(?i)\bfatal\b`, 6, kindPoint),
+	r("fatal", words("fatal", "FATAL", "Fatal"), `\b(fatal|FATAL|Fatal)\b`, 6, kindPoint),
 	r("error-prefix", words("rror", "RROR"), `^\s*(\[?(ERROR|Error|error)\]?|ERR!?)(:|\s)`, 6, kindPoint),
 	r("command-not-found", words("not found", "No such file", "Permission denied", "cannot open", "could not be found"), `(command not found|No such file or directory|Permission denied|cannot open|could not be found|: not found)`, 6, kindPoint),
-	r("could-not", words("ould not", "annot", "nable to", "ailed to", "rror"), `(?i)\b(could not|couldn't|cannot|can't|unable to|failed to)\b`, 4, kindPoint),
-	r("error-word", words("rror", "RROR"), `(?i)(^|[^\w./-])errors?([^\w./-]|$)`, 4, kindPoint),
-	r("fail-word", words("ail", "AIL"), `(?i)(^|[^\w./-])(fail|failed|failure|failing)([^\w./-]|$)`, 3, kindPoint),
-	r("exception-word", words("xception"), `(?i)exception`, 3, kindPoint),
-	r("timeout", words("timed out", "timeout", "Timeout", "TIMEOUT", "deadline exceeded"), `(?i)(timed out|timeout|deadline exceeded)`, 3, kindPoint),
-	r("weak-words", words("nvalid", "ndefined", "nexpected", "issing", "denied", "refused", "not ", "mismatch", "does not", "doesn't", "nknown", "xceeded"), `(?i)\b(invalid|undefined|unexpected|missing|denied|refused|not found|mismatch|does not|doesn't|not allowed|not supported|not defined|unknown|exceeded)\b`, 2, kindPoint),
-	r("warning", words("arning", "ARN", "deprecat"), `(?i)(\bwarn(ing)?\b|deprecat)`, -1, kindNoise),
+	r("could-not", words("ould not", "OULD NOT", "ouldn't", "annot", "ANNOT", "an't", "nable to", "NABLE TO", "ailed to", "AILED TO"), `\b([Cc]ould not|[Cc]ouldn't|[Cc]annot|[Cc]an't|[Uu]nable to|[Ff]ailed to|COULD NOT|CANNOT|UNABLE TO|FAILED TO)\b`, 4, kindPoint),
+	r("error-word", words("rror", "RROR"), `(^|[^\w./-])([Ee]rrors?|ERRORS?)([^\w./-]|$)`, 4, kindPoint),
+	r("fail-word", words("ail", "AIL"), `(^|[^\w./-])([Ff]ail(ed|ure|ing)?|FAIL(ED|URE|ING)?)([^\w./-]|$)`, 3, kindPoint),
+	r("exception-word", words("xception", "XCEPTION"), `[Ee]xception|EXCEPTION`, 3, kindPoint),
+	r("timeout", words("imed out", "IMED OUT", "imeout", "imeOut", "TIMEOUT", "eadline exceeded"), `([Tt]imed out|TIMED OUT|[Tt]ime[Oo]ut|TIMEOUT|[Dd]eadline exceeded)`, 3, kindPoint),
+	r("weak-words", words("nvalid", "NVALID", "ndefined", "NDEFINED", "nexpected", "NEXPECTED", "issing", "ISSING", "enied", "ENIED", "efused", "EFUSED", "ot found", "OT FOUND", "ismatch", "oes not", "oesn't", "ot allowed", "ot supported", "ot defined", "nknown", "NKNOWN", "xceeded"), `\b([Ii]nvalid|[Uu]ndefined|[Uu]nexpected|[Mm]issing|[Dd]enied|[Rr]efused|[Nn]ot found|[Mm]ismatch|[Dd]oes not|[Dd]oesn't|[Nn]ot allowed|[Nn]ot supported|[Nn]ot defined|[Uu]nknown|[Ee]xceeded|INVALID|UNDEFINED|UNEXPECTED|MISSING|DENIED|REFUSED|NOT FOUND|UNKNOWN)\b`, 2, kindPoint),
+	r("warning", words("arn", "ARN", "eprecat", "EPRECAT"), `\b([Ww]arn(ing)?|WARN(ING)?)\b|[Dd]eprecat|DEPRECAT`, -1, kindNoise),
 }
+
+// maxScoredBytes bounds the part of a line the rules look at: a message says what it is about
+// early, and regular expressions on megabyte lines would cost more than the rest of the scan.
+const maxScoredBytes = 1024
 
 // scoreText returns the weight and kind of a cleaned line and the name of the rule that matched
 // ("" when none did).
@@ -161,9 +178,13 @@ func scoreRule(text []byte) (float64, kind, int) {
 	if len(bytes.TrimSpace(text)) == 0 {
 		return 0, kindNoise, -1
 	}
+	if len(text) > maxScoredBytes {
+		text = text[:maxScoredBytes]
+	}
+	present := setOf(text)
 	for i := range rules {
 		ru := &rules[i]
-		if !containsAny(text, ru.need) {
+		if !ru.mayMatch(text, present) {
 			continue
 		}
 		if ru.re.Match(text) {
@@ -173,14 +194,37 @@ func scoreRule(text []byte) (float64, kind, int) {
 	return 0, kindPoint, -1
 }
 
-func containsAny(text []byte, need [][]byte) bool {
-	if len(need) == 0 {
+// mayMatch reports whether one of the rule's literals occurs in text; present is setOf(text).
+func (ru *rule) mayMatch(text []byte, present byteSet) bool {
+	if ru.suffix != nil && !bytes.HasSuffix(bytes.TrimRight(text, " \t"), ru.suffix) {
+		return false
+	}
+	if len(ru.need) == 0 {
 		return true
 	}
-	for _, n := range need {
-		if bytes.Contains(text, n) {
+	for i, n := range ru.need {
+		if ru.masks[i].subsetOf(present) && bytes.Contains(text, n) {
 			return true
 		}
 	}
 	return false
+}
+
+// byteSet is a set of byte values; non-ASCII bytes share one bit, which keeps the test exact
+// in the direction that matters (a literal is never wrongly ruled out).
+type byteSet [2]uint64
+
+func setOf(b []byte) byteSet {
+	var s byteSet
+	for _, c := range b {
+		if c >= 128 {
+			c = 127
+		}
+		s[c>>6] |= 1 << (c & 63)
+	}
+	return s
+}
+
+func (s byteSet) subsetOf(o byteSet) bool {
+	return s[0]&^o[0] == 0 && s[1]&^o[1] == 0
 }

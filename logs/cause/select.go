@@ -7,7 +7,7 @@ const (
 	afterEndPenalty = 6   // a line after the failing step ended (teardown, cache upload, post steps)
 	sameStepBonus   = 1.5 // a line in the step that failed
 	secondBudget    = 3   // lines given to a second block when one is worth showing
-	secondRatio     = 0.8 // the second block's candidate must score this share of the best
+	secondRatio     = 0.7 // the second block's candidate must score this share of the best
 )
 
 // recency is the bonus of a line d lines before the end of the failing step: the cause of a

@@ -1,6 +1,7 @@
 package sqlite_test
 
 import (
+	"fmt"
 	"path/filepath"
 	"testing"
 
@@ -51,5 +52,48 @@ func TestOpenByURL(t *testing.T) {
 		if _, err := store.Open(t.Context(), u); err == nil {
 			t.Errorf("open %q succeeded, want an error", u)
 		}
+	}
+}
+
+// TestTwoStoresOneFile: two stores on one file (as two processes have) write concurrently; the
+// file lock and busy_timeout queue them, no write fails with SQLITE_BUSY.
+func TestTwoStoresOneFile(t *testing.T) {
+	url := "sqlite:" + filepath.Join(t.TempDir(), "shared.db")
+	var stores [2]store.Store
+	for i := range stores {
+		s, err := sqlite.Open(t.Context(), url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		stores[i] = s
+	}
+	r, err := stores[0].UpsertRepository(t.Context(), store.Repository{FullName: "o/r", Active: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const each = 100
+	errs := make(chan error, 2*each)
+	done := make(chan struct{})
+	for i, s := range stores {
+		go func() {
+			defer func() { done <- struct{}{} }()
+			for j := range each {
+				_, err := s.UpsertJob(t.Context(), store.Job{Provider: "p", ExternalID: fmt.Sprintf("%d-%d", i, j), RepoID: r.ID, SHA: "s", Name: "n"})
+				if err != nil {
+					errs <- err
+				}
+			}
+		}()
+	}
+	<-done
+	<-done
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	st, err := stores[1].Stats(t.Context())
+	if err != nil || st.Jobs != 2*each {
+		t.Fatalf("jobs = %d, %v; want %d", st.Jobs, err, 2*each)
 	}
 }

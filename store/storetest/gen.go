@@ -8,9 +8,9 @@ import (
 	"time"
 )
 
-// GenVersion changes whenever Generate's output changes, so cached benchmark databases built by
-// an older generator are not reused.
-const GenVersion = 1
+// GenVersion changes whenever Generate's output or the schema it is loaded into changes, so
+// cached benchmark databases built by an older generator or migration are not reused.
+const GenVersion = 2
 
 // GenConfig sizes a generated history. The defaults are the insights latency budget's scale.
 type GenConfig struct {

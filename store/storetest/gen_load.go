@@ -5,10 +5,10 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"iter"
 	"net/url"
 	"os"
 	"path/filepath"
-	"iter"
 	"strings"
 	"testing"
 	"time"
@@ -39,6 +39,7 @@ func GenSQLite(tb testing.TB, c GenConfig, migrate func(url string) error) strin
 	if err := os.Rename(tmp, path); err != nil {
 		tb.Fatalf("cache %s: %v", path, err)
 	}
+	_ = os.Remove(tmp + ".migrate-lock")
 	tb.Logf("generated %s in %s", path, time.Since(begin).Round(time.Second))
 	return "sqlite:" + path
 }

@@ -319,6 +319,23 @@ func testBranchGrid(t *testing.T, s insightsStore, w world) {
 	if g := must(s.BranchGrid(ctx(t), w.repoA.ID, "nope", 10)); len(g.Commits) != 0 || len(g.Jobs) != 0 {
 		t.Errorf("grid of an unknown branch: %+v", g)
 	}
+
+	// A commit with more jobs than one read batch, all finished in the same instant, must not
+	// hide the commits before it.
+	r := repo(t, s, "o/wide")
+	at := t0.Add(time.Hour)
+	for i := range 130 {
+		must(s.UpsertJob(ctx(t), store.Job{Provider: "ingest", ExternalID: fmt.Sprintf("wide-%d", i), RepoID: r.ID,
+			SHA: "new", Branch: "main", Name: fmt.Sprintf("shard %03d", i), Conclusion: "success", CompletedAt: &at}))
+	}
+	before := t0
+	must(s.UpsertJob(ctx(t), store.Job{Provider: "ingest", ExternalID: "wide-old", RepoID: r.ID, SHA: "old",
+		Branch: "main", Name: "shard 000", Conclusion: "failure", CompletedAt: &before}))
+	g = must(s.BranchGrid(ctx(t), r.ID, "main", 2))
+	if len(g.Commits) != 2 || g.Commits[0].SHA != "new" || g.Commits[1].SHA != "old" || len(g.Jobs) != 130 ||
+		len(g.Commits[0].Cells) != 130 || g.Commits[1].Cells["shard 000"].Conclusion != "failure" {
+		t.Errorf("grid of a wide commit: %d commits, %d jobs", len(g.Commits), len(g.Jobs))
+	}
 }
 
 func testAnnotationsCovering(t *testing.T, s insightsStore, w world) {

@@ -4,12 +4,34 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"net/url"
+	neturl "net/url"
 	"os"
 	"testing"
 
 	"github.com/jackc/pgx/v5"
 )
+
+// TerminateBackends ends every server connection opened through url (a PostgresURL), as a
+// database restart does, and returns how many it ended.
+func TerminateBackends(t testing.TB, url string) int {
+	t.Helper()
+	u, err := neturl.Parse(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	app := u.Query().Get("application_name")
+	conn, err := pgx.Connect(context.Background(), os.Getenv("TOTTO_TEST_POSTGRES"))
+	if err != nil {
+		t.Fatalf("connect to TOTTO_TEST_POSTGRES: %v", err)
+	}
+	defer conn.Close(context.Background())
+	var n int
+	if err := conn.QueryRow(context.Background(), `SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
+		WHERE application_name = $1 AND pid <> pg_backend_pid()`, app).Scan(&n); err != nil {
+		t.Fatalf("terminate backends of %s: %v", app, err)
+	}
+	return n
+}
 
 // PostgresURL returns a URL for a fresh, empty schema in the database TOTTO_TEST_POSTGRES names,
 // dropped when the test ends, so Postgres tests run in parallel and leave nothing behind. Without
@@ -49,12 +71,13 @@ func PostgresURL(t testing.TB) string {
 			t.Errorf("drop schema %s: %v", schema, err)
 		}
 	})
-	u, err := url.Parse(base)
+	u, err := neturl.Parse(base)
 	if err != nil {
 		t.Fatalf("TOTTO_TEST_POSTGRES: %v", err)
 	}
 	qv := u.Query()
 	qv.Set("search_path", schema)
+	qv.Set("application_name", schema) // lets fault tests find this test's connections
 	u.RawQuery = qv.Encode()
 	return u.String()
 }

@@ -23,6 +23,8 @@ const maxActive = `(SELECT COALESCE(MAX(id), 0) FROM patterns WHERE retired_at I
 // PendingScans implements store.Store in one query. Because pattern ids only grow and a pattern
 // never changes what it matches, "scanned with every pattern up to id W" is one number per log;
 // the index on logs.scanned_through makes the common case (nothing new) an empty index range.
+// "l.id + 0" (in the keyset condition and the order) keeps the planners from walking the primary
+// key instead, which would read every log to find that none is pending.
 func (s *Store) PendingScans(ctx context.Context, after int64, limit int) ([]store.PendingScan, error) {
 	if limit <= 0 {
 		limit = 1000
@@ -31,8 +33,8 @@ func (s *Store) PendingScans(ctx context.Context, after int64, limit int) ([]sto
 			COALESCE((SELECT MIN(j.name) FROM jobs j WHERE j.log_id = l.id), ''),
 			COALESCE((SELECT `+s.Dialect.GroupConcatIDs+` FROM patterns p WHERE `+applicable+`), '')
 		FROM logs l
-		WHERE l.scanned_through < `+maxActive+` AND l.expired_at IS NULL AND l.id > ?
-		ORDER BY l.id LIMIT ?`, after, limit)
+		WHERE l.scanned_through < `+maxActive+` AND l.expired_at IS NULL AND l.id + 0 > ?
+		ORDER BY l.id + 0 LIMIT ?`, after, limit)
 	if err != nil {
 		return nil, fmt.Errorf("pending scans after log %d: %w", after, err)
 	}

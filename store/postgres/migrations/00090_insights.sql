@@ -16,6 +16,8 @@ CREATE TABLE pattern_hits (
 CREATE INDEX pattern_hits_pattern_at ON pattern_hits (pattern_id, at) INCLUDE (matches, conclusion, repo_id, job_name);
 CREATE INDEX pattern_hits_at ON pattern_hits (at) INCLUDE (pattern_id, matches, repo_id, job_name);
 CREATE INDEX pattern_hits_job ON pattern_hits (job_id);
+-- frequency filtered by repository (and job)
+CREATE INDEX pattern_hits_repo_job_at ON pattern_hits (repo_id, job_name, at) INCLUDE (pattern_id, matches);
 -- matches of a pattern, newest (highest id) first, keyset-paged
 CREATE INDEX matches_pattern_id ON matches (pattern_id, id DESC);
 -- failed jobs newest first, overall and per repository

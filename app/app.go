@@ -1,0 +1,171 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"os"
+	"strings"
+
+	"github.com/palantir/go-githubapp/githubapp"
+	"github.com/rs/zerolog"
+
+	"github.com/totto-ci/totto/handlers"
+	"github.com/totto-ci/totto/metrics"
+	"github.com/totto-ci/totto/pipeline"
+	"github.com/totto-ci/totto/queue"
+	"github.com/totto-ci/totto/store"
+	"github.com/totto-ci/totto/store/blob"
+
+	_ "github.com/totto-ci/totto/store/postgres" // postgres:// store URLs
+	_ "github.com/totto-ci/totto/store/sqlite"   // sqlite: store URLs (the default)
+)
+
+// WebhookPath is where GitHub delivers the App's webhooks (the App's "Webhook URL" is the public
+// URL plus this path).
+const WebhookPath = "/api/github/hook"
+
+// Options are the choices made on the command line rather than in config.yml.
+type Options struct {
+	// DevInsecure lets the App run without a webhook secret, accepting unsigned deliveries; for
+	// local experiments only, and announced in the log and on /healthz.
+	DevInsecure bool
+	// Queue tunes the durable queue (tests isolate a Postgres schema or shorten polling); its
+	// Workers defaults to cfg.Workers.Count.
+	Queue queue.Options
+}
+
+// App is a running totto GitHub App: every long-lived part, built once by New, served by Serve
+// and released by Close.
+type App struct {
+	// Store is the database; the handlers record deliveries and installations in it.
+	Store store.Store
+	// Queue holds the durable work the handlers enqueue and the pipeline works.
+	Queue *queue.Queue
+	// Blobs holds log contents.
+	Blobs blob.Store
+	// GitHub creates installation clients (cached per installation, token refreshed by
+	// ghinstallation) for the pipeline.
+	GitHub githubapp.ClientCreator
+	// Metrics are the collectors /metrics serves; the pipeline counts into them.
+	Metrics *metrics.Metrics
+
+	devInsecure bool
+	logger      zerolog.Logger
+	handler     http.Handler
+}
+
+// New builds the whole App from configuration in one place: store, log store, queue, GitHub
+// clients, pipeline workers, webhook handlers and HTTP routes. It refuses to build without a
+// webhook secret unless opts.DevInsecure. Logging goes to zerolog.Ctx(ctx). Call Serve to run it
+// or Close to release it.
+func New(ctx context.Context, cfg Config, opts Options) (*App, error) {
+	logger := *zerolog.Ctx(ctx)
+	if cfg.GitHub.WebhookSecret == "" {
+		if !opts.DevInsecure {
+			return nil, errors.New("no webhook secret: set github.webhook_secret or TOTTO_GITHUB_WEBHOOK_SECRET " +
+				"(or pass --dev-insecure to accept unsigned webhooks on a development machine)")
+		}
+		logger.Warn().Msg("DEV-INSECURE: no webhook secret, unsigned webhooks are accepted; never expose this server")
+	}
+	privateKey, err := loadPrivateKey(cfg)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.GitHub.AppID == 0 || len(privateKey) == 0 {
+		logger.Warn().Msg("no GitHub App id or private key: webhooks are accepted but the pipeline cannot call GitHub")
+	}
+
+	a := &App{Metrics: metrics.New(), devInsecure: opts.DevInsecure, logger: logger}
+	if a.Store, err = store.Open(ctx, cfg.Database.URL); err != nil {
+		return nil, fmt.Errorf("open store: %w", err)
+	}
+	if err := ensureLogDir(cfg.Logs.Storage); err != nil {
+		a.Close()
+		return nil, err
+	}
+	if a.Blobs, err = blob.Open(ctx, cfg.Logs.Storage); err != nil {
+		a.Close()
+		return nil, fmt.Errorf("open log storage %q: %w", cfg.Logs.Storage, err)
+	}
+	qopts := opts.Queue
+	if qopts.Workers == 0 {
+		qopts.Workers = cfg.Workers.Count
+	}
+	if a.Queue, err = queue.Open(ctx, cfg.Database.URL, qopts); err != nil {
+		a.Close()
+		return nil, fmt.Errorf("open queue: %w", err)
+	}
+	if a.GitHub, err = newClientCreator(cfg, privateKey, a.Metrics); err != nil {
+		a.Close()
+		return nil, err
+	}
+	if err := pipeline.Register(a.Queue, pipeline.Deps{
+		Store:        a.Store,
+		Blobs:        a.Blobs,
+		GitHub:       a.GitHub,
+		ParseComment: handlers.PipelineCommands,
+		CircleCI:     pipeline.CircleCIConfig{BaseURL: cfg.CircleCI.APIURL, Token: cfg.CircleCI.Token},
+		PublicURL:    cfg.Server.PublicURL,
+		MaxLogBytes:  cfg.Logs.MaxBytes,
+		TriageDelay:  pipeline.DefaultTriageDelay,
+	}); err != nil {
+		a.Close()
+		return nil, fmt.Errorf("register pipeline workers: %w", err)
+	}
+
+	intake := &handlers.Intake{Store: a.Store, Queue: a.Queue, AppID: cfg.GitHub.AppID}
+	dispatcher := githubapp.NewEventDispatcher([]githubapp.EventHandler{
+		handlers.CheckRun{Intake: intake},
+		handlers.Status{Intake: intake},
+		handlers.IssueComment{Intake: intake},
+		handlers.CommitComment{Intake: intake},
+		handlers.Installation{Intake: intake},
+		handlers.InstallationRepositories{Intake: intake},
+		handlers.Push{Intake: intake},
+	}, cfg.GitHub.WebhookSecret,
+		githubapp.WithErrorCallback(webhookErrorCallback(a.Metrics)),
+		githubapp.WithResponseCallback(webhookResponseCallback(a.Metrics)),
+	)
+	mux := http.NewServeMux()
+	mux.Handle("POST "+WebhookPath, requireSignature(cfg.GitHub.WebhookSecret, a.Metrics, dispatcher))
+	mux.HandleFunc("GET /healthz", a.healthz)
+	mux.Handle("GET /metrics", metricsHandler(a.Metrics))
+	a.handler = withRequestLogger(logger, mux)
+	return a, nil
+}
+
+// Handler is the App's HTTP surface (webhook, health, metrics), for Serve and for tests.
+func (a *App) Handler() http.Handler { return a.handler }
+
+// ensureLogDir creates the directory of a local log storage (a plain path or file://PATH), so the
+// default configuration works in an empty working directory.
+func ensureLogDir(storage string) error {
+	dir, isFile := strings.CutPrefix(storage, "file://")
+	if !isFile && strings.Contains(storage, "://") {
+		return nil // an object store
+	}
+	if dir == "" {
+		return nil
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("create log storage directory %s: %w", dir, err)
+	}
+	return nil
+}
+
+// loadPrivateKey returns the App's PEM private key from the config value or the file it names.
+func loadPrivateKey(cfg Config) ([]byte, error) {
+	if cfg.GitHub.PrivateKey != "" {
+		return []byte(cfg.GitHub.PrivateKey), nil
+	}
+	if cfg.GitHub.PrivateKeyPath == "" {
+		return nil, nil
+	}
+	key, err := os.ReadFile(cfg.GitHub.PrivateKeyPath)
+	if err != nil {
+		return nil, fmt.Errorf("read GitHub App private key %s: %w", cfg.GitHub.PrivateKeyPath, err)
+	}
+	return key, nil
+}

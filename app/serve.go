@@ -1,0 +1,111 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/riverqueue/river"
+)
+
+// ShutdownGrace bounds how long Serve waits, after its context ends, for in-flight requests and
+// then running jobs to finish; jobs still running after it are cancelled and retried later.
+const ShutdownGrace = 30 * time.Second
+
+// Serve starts the queue's workers and serves HTTP on ln until ctx ends (SIGTERM), then stops
+// accepting requests, drains in-flight ones, stops the queue (running jobs get ShutdownGrace to
+// finish) and releases everything. It returns nil after a clean shutdown.
+func (a *App) Serve(ctx context.Context, ln net.Listener) error {
+	logger := a.logger
+	// The queue's context must outlive ctx: cancelling it would cancel running jobs at once
+	// instead of letting Stop drain them.
+	if err := a.Queue.Start(logger.WithContext(context.WithoutCancel(ctx))); err != nil {
+		a.Close()
+		return err
+	}
+	stopCounting := a.countQueueJobs()
+	srv := &http.Server{
+		Handler:           a.handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		BaseContext:       func(net.Listener) context.Context { return logger.WithContext(context.Background()) },
+	}
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	logger.Info().Str("listen", ln.Addr().String()).Str("webhook_path", WebhookPath).Msg("totto serving")
+	if a.devInsecure {
+		logger.Warn().Msg("DEV-INSECURE: webhook signatures are not checked; never expose this server")
+	}
+
+	var serveErr error
+	select {
+	case <-ctx.Done():
+		logger.Info().Msg("shutting down: draining HTTP requests")
+	case serveErr = <-served:
+		serveErr = fmt.Errorf("http server on %s: %w", ln.Addr(), serveErr)
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), ShutdownGrace)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		serveErr = errors.Join(serveErr, fmt.Errorf("http shutdown: %w", err))
+	}
+	logger.Info().Msg("shutting down: stopping the queue")
+	if err := a.Queue.Stop(shutdownCtx); err != nil {
+		serveErr = errors.Join(serveErr, err)
+	}
+	a.Queue = nil // stopped: Close must not stop it again
+	stopCounting()
+	a.Close()
+	logger.Info().Msg("totto stopped")
+	return serveErr
+}
+
+// Close releases the queue, the log store and the store. Serve calls it on the way out; call it
+// directly for an App that was built but never served.
+func (a *App) Close() {
+	if a.Queue != nil {
+		if err := a.Queue.Stop(context.Background()); err != nil {
+			a.logger.Error().Err(err).Msg("stop queue")
+		}
+		a.Queue = nil
+	}
+	if a.Blobs != nil {
+		if err := a.Blobs.Close(); err != nil {
+			a.logger.Error().Err(err).Msg("close log storage")
+		}
+		a.Blobs = nil
+	}
+	if a.Store != nil {
+		if err := a.Store.Close(); err != nil {
+			a.logger.Error().Err(err).Msg("close store")
+		}
+		a.Store = nil
+	}
+}
+
+// countQueueJobs counts this process's job outcomes into Metrics.QueueJobs until the returned
+// func is called (which waits for the counter to stop).
+func (a *App) countQueueJobs() func() {
+	events, unsubscribe := a.Queue.Subscribe(
+		river.EventKindJobCompleted, river.EventKindJobFailed,
+		river.EventKindJobCancelled, river.EventKindJobSnoozed,
+	)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for ev := range events {
+			if ev == nil || ev.Job == nil {
+				continue
+			}
+			a.Metrics.QueueJobs.WithLabelValues(ev.Job.Kind, string(ev.Job.State)).Inc()
+		}
+	}()
+	return func() {
+		unsubscribe()
+		<-done
+	}
+}

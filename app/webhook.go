@@ -1,0 +1,114 @@
+package app
+
+import (
+	"bytes"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+
+	"github.com/palantir/go-githubapp/githubapp"
+	"github.com/rs/zerolog"
+
+	"github.com/totto-ci/totto/handlers"
+	"github.com/totto-ci/totto/metrics"
+)
+
+// maxWebhookBytes is GitHub's cap on a delivery's payload; anything larger is not from GitHub.
+const maxWebhookBytes = 25 << 20
+
+// Webhook outcomes counted in metrics.Metrics.Webhooks.
+const (
+	outcomeHandled      = "handled"
+	outcomeIgnored      = "ignored" // an event no handler subscribes to
+	outcomeUnauthorized = "unauthorized"
+	outcomeInvalid      = "invalid"
+	outcomeError        = "error"
+)
+
+// SignWebhook is the X-Hub-Signature-256 value GitHub sends for body under secret; exported so
+// tests and tools sign deliveries exactly as GitHub does.
+func SignWebhook(secret, body []byte) string {
+	mac := hmac.New(sha256.New, secret)
+	mac.Write(body)
+	return "sha256=" + hex.EncodeToString(mac.Sum(nil))
+}
+
+// verifySignature checks an X-Hub-Signature-256 header against body in constant time.
+func verifySignature(secret, body []byte, header string) error {
+	if header == "" {
+		return errors.New("no X-Hub-Signature-256 header (SHA-1 X-Hub-Signature alone is not accepted)")
+	}
+	if !strings.HasPrefix(header, "sha256=") {
+		return fmt.Errorf("X-Hub-Signature-256 %q: want sha256=<hex>", header)
+	}
+	if !hmac.Equal([]byte(header), []byte(SignWebhook(secret, body))) {
+		return errors.New("X-Hub-Signature-256 does not match the payload: wrong webhook secret or altered body")
+	}
+	return nil
+}
+
+// requireSignature answers 401 to a delivery not signed with secret by HMAC-SHA256 before the
+// dispatcher sees it (go-github would also accept the legacy SHA-1 signature, which GitHub
+// documents as insecure). With no secret (--dev-insecure) it lets everything through.
+func requireSignature(secret string, m *metrics.Metrics, next http.Handler) http.Handler {
+	if secret == "" {
+		return next
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		event := r.Header.Get("X-GitHub-Event")
+		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxWebhookBytes))
+		if err != nil {
+			m.Webhooks.WithLabelValues(event, outcomeInvalid).Inc()
+			http.Error(w, "cannot read webhook body", http.StatusBadRequest)
+			return
+		}
+		if err := verifySignature([]byte(secret), body, r.Header.Get("X-Hub-Signature-256")); err != nil {
+			zerolog.Ctx(r.Context()).Warn().Err(err).Str("github_delivery_id", r.Header.Get("X-GitHub-Delivery")).
+				Str("github_event_type", event).Msg("refused webhook")
+			m.Webhooks.WithLabelValues(event, outcomeUnauthorized).Inc()
+			http.Error(w, "invalid webhook signature", http.StatusUnauthorized)
+			return
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		next.ServeHTTP(w, r)
+	})
+}
+
+// webhookErrorCallback answers a failed delivery: 400 for a payload the handler could not decode
+// or headers the dispatcher rejected, 500 for our own failures (GitHub then shows the delivery
+// as failed and it can be redelivered).
+func webhookErrorCallback(m *metrics.Metrics) githubapp.ErrorCallback {
+	return func(w http.ResponseWriter, r *http.Request, err error) {
+		event := r.Header.Get("X-GitHub-Event")
+		logger := zerolog.Ctx(r.Context())
+		var ve githubapp.ValidationError
+		switch {
+		case errors.Is(err, handlers.ErrBadPayload) || errors.As(err, &ve):
+			logger.Warn().Err(err).Msg("invalid webhook")
+			m.Webhooks.WithLabelValues(event, outcomeInvalid).Inc()
+			http.Error(w, "invalid webhook headers or payload", http.StatusBadRequest)
+		default:
+			logger.Error().Err(err).Msg("webhook handling failed")
+			m.Webhooks.WithLabelValues(event, outcomeError).Inc()
+			http.Error(w, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
+		}
+	}
+}
+
+// webhookResponseCallback counts a delivery the dispatcher accepted and answers as go-githubapp
+// does: 200 for an event a handler took, 202 for one nobody subscribes to.
+func webhookResponseCallback(m *metrics.Metrics) githubapp.ResponseCallback {
+	return func(w http.ResponseWriter, r *http.Request, event string, handled bool) {
+		outcome := outcomeHandled
+		if !handled && event != "ping" {
+			outcome = outcomeIgnored
+		}
+		m.Webhooks.WithLabelValues(event, outcome).Inc()
+		githubapp.DefaultResponseCallback(w, r, event, handled)
+	}
+}

@@ -1,0 +1,186 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"net/http"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/google/go-github/v89/github"
+
+	"github.com/totto-ci/totto/backfill"
+	"github.com/totto-ci/totto/ci"
+)
+
+func init() {
+	register(&command{name: "backfill", summary: "store and scan a branch's CI history (GitHub Actions, CircleCI)", run: runBackfill})
+}
+
+// exitInterrupted is the shell's convention for a command stopped by Ctrl-C.
+const exitInterrupted = 130
+
+const backfillHelp = `usage: totto backfill OWNER/REPO [--branch main] [--since 30d | --limit N]
+       [--provider actions|circleci|auto] [--failed-only] [--sample-success N] [--concurrency N]
+       [--cache-dir DIR --cache-max-bytes N] [--database URL]
+
+Lists a branch's past CI jobs, stores them, downloads failed jobs' logs (and a sample of successful
+jobs' logs, to measure pattern hits on successful jobs), then scans what is new. GitHub Actions
+needs GITHUB_TOKEN (--github-api-url for GitHub Enterprise); CircleCI uses CIRCLECI_TOKEN when set
+(public projects need none). --provider auto reads GitHub Actions when GITHUB_TOKEN is set and
+CircleCI when CIRCLECI_TOKEN is set.
+
+Running it again does no work twice: a job whose log is stored is not downloaded again, so an
+interrupted backfill (Ctrl-C: in-flight downloads finish, then it stops) resumes where it stopped.
+Rate limits are obeyed (every request waits out Retry-After and the rate-limit reset); timeouts and
+5xx are retried with backoff; expired or deleted logs are recorded as unavailable with the reason.
+A log longer than --max-log-bytes keeps its tail (where the failure is) and is marked truncated.
+
+Exit codes: 0 done; 1 done, but some logs could not be fetched (run again to retry them);
+2 usage error; 3 error; 130 interrupted (run again to resume).
+` + storeFlagsHelp + `
+flags:
+`
+
+func runBackfill(ctx context.Context, env *cliEnv, args []string) error {
+	fs := flag.NewFlagSet("backfill", flag.ContinueOnError)
+	branch := fs.String("branch", "main", "branch whose history to backfill")
+	since := fs.String("since", "", "only jobs newer than this: a duration (30d, 2w, 12h) or a date (2026-11-01)")
+	limit := fs.Int("limit", 0, "only the newest N workflow runs / CircleCI builds per provider (0: no limit)")
+	provider := fs.String("provider", "auto", "actions, circleci or auto")
+	failedOnly := fs.Bool("failed-only", false, "store failed jobs only")
+	sample := fs.Int("sample-success", 20, "also download this many successful jobs' logs (ignored with --failed-only)")
+	concurrency := fs.Int("concurrency", 4, "parallel log downloads")
+	maxLog := fs.Int64("max-log-bytes", 64<<20, "keep the last this many bytes of a longer log (0: all)")
+	cacheDir := fs.String("cache-dir", "", "keep raw downloads in this directory, so they are never downloaded twice")
+	cacheMax := fs.Int64("cache-max-bytes", 2<<30, "evict least recently used cached logs beyond this size (0: no cap)")
+	ghURL := fs.String("github-api-url", "", "GitHub Enterprise API URL, e.g. https://ghe.example.com/api/v3/")
+	circleURL := fs.String("circleci-api-url", "https://circleci.com/api/v1.1", "CircleCI API v1.1 root (CircleCI Server differs)")
+	vcs := fs.String("circleci-vcs", "github", "CircleCI project VCS: github or bitbucket")
+	logHosts := fs.String("log-hosts", "", "comma-separated extra hosts logs may be downloaded from (Enterprise and Server installs)")
+	sf := addStoreFlags(fs)
+	rest, done, err := parseSubcommandFlags(env, fs, backfillHelp, args)
+	if done {
+		return err
+	}
+	if len(rest) != 1 {
+		return withCode(exitUsage, fmt.Errorf("want exactly one OWNER/REPO argument, got %d", len(rest)))
+	}
+	repo := rest[0]
+	if strings.Count(repo, "/") != 1 || strings.HasPrefix(repo, "/") || strings.HasSuffix(repo, "/") {
+		return withCode(exitUsage, fmt.Errorf("repository %q: want OWNER/REPO", repo))
+	}
+	opts := backfill.Options{Repo: repo, Branch: *branch, Limit: *limit, FailedOnly: *failedOnly,
+		SampleSuccess: *sample, Concurrency: *concurrency, MaxLogBytes: *maxLog, CircleVCS: *vcs}
+	if *since != "" {
+		if *limit != 0 {
+			return withCode(exitUsage, errors.New("--since and --limit are exclusive"))
+		}
+		if opts.Since, err = parseSince(*since, time.Now()); err != nil {
+			return withCode(exitUsage, err)
+		}
+	}
+	if *concurrency < 1 || *concurrency > 32 {
+		return withCode(exitUsage, fmt.Errorf("--concurrency %d: want 1 to 32", *concurrency))
+	}
+	hosts := append(ci.HostList{}, ci.DefaultLogHosts...)
+	for h := range strings.SplitSeq(*logHosts, ",") {
+		if h = strings.TrimSpace(h); h != "" {
+			hosts = append(hosts, h)
+		}
+	}
+	ghToken, circleToken := env.getenv("GITHUB_TOKEN"), env.getenv("CIRCLECI_TOKEN")
+	useActions, useCircle := false, false
+	switch *provider {
+	case "actions":
+		useActions = true
+	case "circleci":
+		useCircle = true
+	case "auto":
+		useActions, useCircle = ghToken != "", circleToken != ""
+		if !useActions && !useCircle {
+			return withCode(exitUsage, errors.New("--provider auto: set GITHUB_TOKEN (GitHub Actions) or CIRCLECI_TOKEN (CircleCI), or name the provider"))
+		}
+	default:
+		return withCode(exitUsage, fmt.Errorf("--provider %q: want actions, circleci or auto", *provider))
+	}
+	if useActions {
+		if ghToken == "" {
+			return withCode(exitUsage, errors.New("GitHub Actions needs GITHUB_TOKEN"))
+		}
+		gopts := []github.ClientOptionsFunc{github.WithAuthToken(ghToken), github.WithTimeout(60 * time.Second)}
+		if *ghURL != "" {
+			gopts = append(gopts, github.WithEnterpriseURLs(*ghURL, *ghURL))
+		}
+		api, err := github.NewClient(gopts...)
+		if err != nil {
+			return withCode(exitUsage, fmt.Errorf("--github-api-url %q: %w", *ghURL, err))
+		}
+		opts.Actions = &ci.GitHubActions{API: api, Logs: ci.LogHTTPClient(hosts, 10*time.Minute), Hosts: hosts}
+	}
+	if useCircle {
+		opts.CircleCI = &ci.CircleCI{BaseURL: *circleURL, Token: circleToken, API: &http.Client{Timeout: 60 * time.Second},
+			Logs: ci.LogHTTPClient(hosts, 10*time.Minute), Hosts: hosts}
+	}
+	if *cacheDir != "" {
+		if opts.Cache, err = backfill.OpenCache(*cacheDir, *cacheMax); err != nil {
+			return withCode(exitError, err)
+		}
+	}
+	st, blobs, err := sf.open(ctx, env, true)
+	if err != nil {
+		return withCode(exitError, err)
+	}
+	defer st.Close()
+	defer blobs.Close()
+	opts.Store, opts.Blobs = st, blobs
+
+	printer := &backfill.Printer{W: env.stderr, Terminal: isTerminal(env.stderr)}
+	opts.Progress = printer.Update
+	res, err := backfill.Run(ctx, opts)
+	printer.Done(res.Progress)
+	switch {
+	case errors.Is(err, context.Canceled):
+		return withCode(exitInterrupted, fmt.Errorf("interrupted after %d logs; run the same command again to resume", res.Fetched()))
+	case err != nil:
+		return withCode(exitError, err)
+	}
+	fmt.Fprintf(env.stdout, "%s: %d jobs, %d logs downloaded (%.1f MB), %d from the cache, %d already stored, %d unavailable, %d failed; %d logs scanned\n",
+		repo, res.Listed, res.Downloaded, float64(res.Bytes)/1e6, res.FromCache, res.AlreadyStored, res.Unavailable, res.Failed, res.Scanned)
+	if len(res.Failures) > 0 {
+		for _, f := range res.Failures {
+			fmt.Fprintf(env.stderr, "  %s: %v\n", f.Job, f.Err)
+		}
+		return withCode(exitFindings, fmt.Errorf("%d logs could not be fetched; run again to retry them", len(res.Failures)))
+	}
+	return nil
+}
+
+// parseSince reads --since: a number of days, weeks or hours before now, or a date.
+func parseSince(v string, now time.Time) (time.Time, error) {
+	if t, err := time.Parse("2006-01-02", v); err == nil {
+		return t, nil
+	}
+	if len(v) >= 2 {
+		n, err := strconv.Atoi(v[:len(v)-1])
+		unit := map[byte]time.Duration{'h': time.Hour, 'd': 24 * time.Hour, 'w': 7 * 24 * time.Hour}[v[len(v)-1]]
+		if err == nil && n > 0 && unit > 0 {
+			return now.Add(-time.Duration(n) * unit), nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("--since %q: want a duration such as 30d, 2w or 12h, or a date such as 2026-11-01", v)
+}
+
+// isTerminal reports whether progress can be redrawn in place on w.
+func isTerminal(w any) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}

@@ -1,0 +1,81 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"net"
+
+	"github.com/rs/zerolog"
+
+	"github.com/totto-ci/totto/app"
+)
+
+func init() {
+	register(&command{name: "serve", summary: "run the GitHub App: webhooks, workers, health and metrics", run: runServe})
+}
+
+const serveHelp = `usage: totto serve [--config FILE] [--listen ADDR] [--database URL] [--dev-insecure]
+
+Runs the GitHub App: receives webhooks on /api/github/hook, works the durable queue (log
+downloads, scans, check runs), and serves /healthz and /metrics. Configuration comes from FILE
+(optional when it is the default and absent) and TOTTO_* environment variables; the flags
+override both. Logs are JSON lines on standard error at TOTTO_LOG_LEVEL (default info). Stops
+gracefully on SIGTERM or Ctrl-C.
+
+Refuses to start without a webhook secret (github.webhook_secret, TOTTO_GITHUB_WEBHOOK_SECRET)
+unless --dev-insecure, which accepts unsigned webhooks and must never face the internet.
+
+flags:
+`
+
+func runServe(ctx context.Context, env *cliEnv, args []string) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(env.stderr)
+	configPath := fs.String("config", "config.yml", "configuration `FILE`")
+	listen := fs.String("listen", "", "listen `ADDR` (overrides server.listen)")
+	database := fs.String("database", "", "database `URL`: sqlite:PATH or postgres://… (overrides database.url)")
+	devInsecure := fs.Bool("dev-insecure", false, "run without a webhook secret, accepting unsigned webhooks (development only)")
+	fs.Usage = func() { fmt.Fprint(env.stderr, serveHelp); fs.PrintDefaults() }
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return withCode(exitUsage, err)
+	}
+	if fs.NArg() > 0 {
+		return withCode(exitUsage, fmt.Errorf("unexpected arguments %q", fs.Args()))
+	}
+	explicit := false
+	fs.Visit(func(f *flag.Flag) { explicit = explicit || f.Name == "config" })
+	cfg, err := app.LoadConfig(*configPath, !explicit, env.getenv)
+	if err != nil {
+		return withCode(exitUsage, err)
+	}
+	if *listen != "" {
+		cfg.Server.Listen = *listen
+	}
+	if *database != "" {
+		cfg.Database.URL = *database
+	}
+
+	level := zerolog.InfoLevel
+	if v := env.getenv("TOTTO_LOG_LEVEL"); v != "" {
+		if level, err = zerolog.ParseLevel(v); err != nil {
+			return withCode(exitUsage, fmt.Errorf("TOTTO_LOG_LEVEL=%q: want debug, info, warn or error", v))
+		}
+	}
+	logger := zerolog.New(env.stderr).Level(level).With().Timestamp().Str("service", "totto").Logger()
+	ctx = logger.WithContext(ctx)
+	a, err := app.New(ctx, cfg, app.Options{DevInsecure: *devInsecure})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", cfg.Server.Listen)
+	if err != nil {
+		a.Close()
+		return fmt.Errorf("listen on %s: %w", cfg.Server.Listen, err)
+	}
+	return a.Serve(ctx, ln)
+}

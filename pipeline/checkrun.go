@@ -1,0 +1,129 @@
+package pipeline
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+
+	"github.com/google/go-github/v89/github"
+	"github.com/rs/zerolog"
+
+	"github.com/totto-ci/totto/store"
+	"github.com/totto-ci/totto/triage"
+)
+
+// CheckRunName is the name of totto's one check run per commit.
+const CheckRunName = "totto"
+
+// DetailsURL is totto's page for a commit, linked from its check run.
+func DetailsURL(publicURL, repo, sha string) string {
+	owner, name, _ := strings.Cut(repo, "/")
+	return fmt.Sprintf("%s/repos/%s/%s/commits/%s", strings.TrimRight(publicURL, "/"), url.PathEscape(owner), url.PathEscape(name), url.PathEscape(sha))
+}
+
+// render turns the report into the check run's output, with the repository's configuration
+// problems (if its file is broken) ahead of the verdicts.
+func (p *pipeline) render(repo, sha string, r triage.Report, cfg RepoConfig) triage.Output {
+	note := configNote(cfg)
+	out := triage.Render(r, triage.RenderOptions{DetailsURL: DetailsURL(p.PublicURL, repo, sha), MaxBytes: triage.MaxOutputBytes - len(note)})
+	out.Summary = note + out.Summary
+	return out
+}
+
+// configNote says what is wrong with a broken configuration file, file and line first.
+func configNote(cfg RepoConfig) string {
+	if len(cfg.Problems) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "> [!WARNING]\n> `%s` has problems, so totto used the last good configuration:\n", cfg.File)
+	for i, pr := range cfg.Problems {
+		if i == 10 {
+			fmt.Fprintf(&b, "> - … and %d more\n", len(cfg.Problems)-i)
+			break
+		}
+		fmt.Fprintf(&b, "> - `%s`\n", strings.ReplaceAll(pr, "`", "'"))
+	}
+	b.WriteString("\n")
+	return b.String()
+}
+
+// publish creates or updates the commit's one check run. It never creates a second: the triage
+// job is unique per commit, the store remembers the check run, and before creating, the commit's
+// check runs on GitHub are listed and an existing totto one adopted (so a crash between creating
+// it and recording it is harmless). An unchanged output is not written again.
+func (p *pipeline) publish(ctx context.Context, gh *github.Client, repo store.Repository, sha string, r triage.Report, cfg RepoConfig) error {
+	log := zerolog.Ctx(ctx)
+	prev, err := p.Store.CheckRun(ctx, repo.ID, sha)
+	found := err == nil
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return fmt.Errorf("check run of %s: %w", sha, err)
+	}
+	if !found && len(r.Jobs) == 0 {
+		log.Debug().Msg("no failures and no check run yet; nothing to post")
+		return nil
+	}
+	out := p.render(repo.FullName, sha, r, cfg)
+	hash := triage.OutputHash(out)
+	if found && prev.OutputHash == hash {
+		log.Debug().Int64("check_run", prev.CheckRunID).Msg("check run unchanged; not written")
+		return nil
+	}
+	owner, name, err := splitRepo(repo.FullName)
+	if err != nil {
+		return err
+	}
+	id := prev.CheckRunID
+	if !found {
+		if id, err = adoptCheckRun(ctx, gh, owner, name, sha); err != nil {
+			return err
+		}
+	}
+	details := DetailsURL(p.PublicURL, repo.FullName, sha)
+	output := &github.CheckRunOutput{Title: github.Ptr(out.Title), Summary: github.Ptr(out.Summary), Text: github.Ptr(out.Text)}
+	now := &github.Timestamp{Time: p.Clock()}
+	if id == 0 {
+		cr, _, err := gh.Checks.CreateCheckRun(ctx, owner, name, github.CreateCheckRunOptions{
+			Name: CheckRunName, HeadSHA: sha, DetailsURL: github.Ptr(details), Status: github.Ptr("completed"),
+			Conclusion: github.Ptr(out.Conclusion), CompletedAt: now, Output: output})
+		if err != nil {
+			return fmt.Errorf("creating check run on %s@%s: %w", repo.FullName, sha, err)
+		}
+		id = cr.GetID()
+		log.Info().Int64("check_run", id).Str("conclusion", out.Conclusion).Msg("check run created")
+	} else {
+		_, _, err := gh.Checks.UpdateCheckRun(ctx, owner, name, id, github.UpdateCheckRunOptions{
+			Name: CheckRunName, DetailsURL: github.Ptr(details), Status: github.Ptr("completed"),
+			Conclusion: github.Ptr(out.Conclusion), CompletedAt: now, Output: output})
+		if err != nil {
+			return fmt.Errorf("updating check run %d on %s@%s: %w", id, repo.FullName, sha, err)
+		}
+		log.Info().Int64("check_run", id).Str("conclusion", out.Conclusion).Msg("check run updated")
+	}
+	if err := p.Store.PutCheckRun(ctx, store.CheckRun{RepoID: repo.ID, SHA: sha, CheckRunID: id, OutputHash: hash}); err != nil {
+		return fmt.Errorf("recording check run %d of %s: %w", id, sha, err)
+	}
+	return nil
+}
+
+// adoptCheckRun returns the id of the commit's existing totto check run on GitHub (the oldest
+// when several exist), or 0.
+func adoptCheckRun(ctx context.Context, gh *github.Client, owner, name, sha string) (int64, error) {
+	res, _, err := gh.Checks.ListCheckRunsForRef(ctx, owner, name, sha, &github.ListCheckRunsOptions{
+		CheckName: github.Ptr(CheckRunName), Filter: github.Ptr("all"), ListOptions: github.ListOptions{PerPage: 100}})
+	if err != nil {
+		return 0, fmt.Errorf("listing check runs of %s/%s@%s: %w", owner, name, sha, err)
+	}
+	var id int64
+	for _, c := range res.CheckRuns {
+		if c.GetName() == CheckRunName && (id == 0 || c.GetID() < id) {
+			id = c.GetID()
+		}
+	}
+	if id != 0 {
+		zerolog.Ctx(ctx).Info().Int64("check_run", id).Msg("adopting existing check run")
+	}
+	return id, nil
+}

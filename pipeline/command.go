@@ -1,0 +1,252 @@
+package pipeline
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/google/go-github/v89/github"
+	"github.com/riverqueue/river"
+	"github.com/rs/zerolog"
+
+	"github.com/totto-ci/totto/store"
+)
+
+// commandWorker carries out /totto slash commands: it acknowledges the comment, checks the
+// author's permission, changes annotations, replies with what was done and re-triages.
+type commandWorker struct {
+	river.WorkerDefaults[CommandArgs]
+	p *pipeline
+}
+
+// Work implements river.Worker.
+func (w *commandWorker) Work(ctx context.Context, job *river.Job[CommandArgs]) error {
+	a := job.Args
+	l := zerolog.Ctx(ctx).With().Str("repo", a.Repo).Int64("comment", a.CommentID).Str("author", a.Author).Logger()
+	ctx = l.WithContext(ctx)
+	return jobResult(ctx, w.p.command(ctx, a))
+}
+
+// Reactions totto leaves on a command comment.
+const (
+	reactSeen    = "eyes"
+	reactDone    = "+1"
+	reactConfuse = "confused"
+)
+
+// commandSite is where a command was written: the comment to react to and reply on, and the
+// commit it is about.
+type commandSite struct {
+	gh          *github.Client
+	owner, name string
+	a           CommandArgs
+	sha         string
+}
+
+func (p *pipeline) command(ctx context.Context, a CommandArgs) error {
+	cmds := p.ParseComment(a.Body)
+	if len(cmds) == 0 {
+		return nil
+	}
+	owner, name, err := splitRepo(a.Repo)
+	if err != nil {
+		return river.JobCancel(err)
+	}
+	gh, err := p.GitHub.NewInstallationClient(a.InstallationID)
+	if err != nil {
+		return fmt.Errorf("GitHub client for installation %d: %w", a.InstallationID, err)
+	}
+	s := &commandSite{gh: gh, owner: owner, name: name, a: a, sha: a.CommitSHA}
+	if err := s.react(ctx, reactSeen); err != nil {
+		return err
+	}
+	if s.sha == "" {
+		pr, _, err := gh.PullRequests.Get(ctx, owner, name, a.IssueNumber)
+		if err != nil {
+			var ge *github.ErrorResponse
+			if errors.As(err, &ge) && ge.Response != nil && ge.Response.StatusCode == 404 {
+				return s.finish(ctx, false, "totto commands work on pull requests and commits; this is an issue.")
+			}
+			return fmt.Errorf("pull request #%d of %s: %w", a.IssueNumber, a.Repo, err)
+		}
+		s.sha = pr.GetHead().GetSHA()
+	}
+	allowed, err := s.mayChange(ctx)
+	if err != nil {
+		return err
+	}
+	repo, err := p.repository(ctx, a.Repo, a.InstallationID)
+	if err != nil {
+		return err
+	}
+	var replies []string
+	ok := true
+	var globs []string
+	retriage := false
+	for _, c := range cmds {
+		switch c.Kind {
+		case CommandHelp:
+			replies = append(replies, c.Help)
+			continue
+		case CommandInvalid:
+			ok = false
+			replies = append(replies, c.Message+"\n\n"+c.Help)
+			continue
+		}
+		if !allowed {
+			ok = false
+			replies = append(replies, fmt.Sprintf("Sorry @%s, `/totto %s` needs write access to %s; nothing was changed.", a.Author, c.Kind, a.Repo))
+			continue
+		}
+		msg, changed, err := p.apply(ctx, repo, s.sha, a.Author, c)
+		if err != nil {
+			return err
+		}
+		replies = append(replies, msg)
+		retriage = true
+		if changed {
+			globs = append(globs, c.Job)
+		}
+	}
+	if retriage {
+		if err := p.retriageAfter(ctx, a.InstallationID, repo, s.sha, globs); err != nil {
+			return err
+		}
+	}
+	return s.finish(ctx, ok, strings.Join(replies, "\n\n"))
+}
+
+// apply carries out one permitted command; it is idempotent, so a retried job does not open a
+// second annotation.
+func (p *pipeline) apply(ctx context.Context, repo store.Repository, sha, actor string, c Command) (string, bool, error) {
+	switch c.Kind {
+	case CommandKnownBroken:
+		open, err := p.Store.Annotations(ctx, repo.ID, true)
+		if err != nil {
+			return "", false, fmt.Errorf("annotations of %s: %w", repo.FullName, err)
+		}
+		for _, x := range open {
+			if x.JobGlob == c.Job {
+				return fmt.Sprintf("`%s` is already marked known-broken since %s.", c.Job, short(x.FromSHA)), x.FromSHA == sha, nil
+			}
+		}
+		if _, err := p.Store.OpenAnnotation(ctx, store.Annotation{RepoID: repo.ID, JobGlob: c.Job, FromSHA: sha, Reason: c.Reason, CreatedBy: actor}); err != nil {
+			return "", false, fmt.Errorf("opening known-broken annotation %q: %w", c.Job, err)
+		}
+		return fmt.Sprintf("Marked `%s` known-broken from %s on; its failures no longer count against pull requests until `/totto fixed %s`.", c.Job, short(sha), c.Job), true, nil
+	case CommandFixed:
+		n, err := p.Store.CloseAnnotation(ctx, repo.ID, c.Job, sha, actor)
+		if err != nil {
+			return "", false, fmt.Errorf("closing known-broken annotation %q: %w", c.Job, err)
+		}
+		if n == 0 {
+			all, err := p.Store.Annotations(ctx, repo.ID, false)
+			if err != nil {
+				return "", false, fmt.Errorf("annotations of %s: %w", repo.FullName, err)
+			}
+			for _, x := range all {
+				if x.JobGlob == c.Job && x.ToSHA != nil && *x.ToSHA == sha {
+					return fmt.Sprintf("Marked `%s` fixed at %s.", c.Job, short(sha)), true, nil
+				}
+			}
+			return fmt.Sprintf("`%s` was not marked known-broken; nothing to fix.", c.Job), false, nil
+		}
+		return fmt.Sprintf("Marked `%s` fixed at %s.", c.Job, short(sha)), true, nil
+	case CommandRescan:
+		return fmt.Sprintf("Classifying the failures of %s again.", short(sha)), false, nil
+	}
+	return fmt.Sprintf("totto does not know the command `%s`.", c.Kind), false, nil
+}
+
+// retriageAfter queues the triage of the command's commit and, when annotations changed, of the
+// repository's recent commits with a check run that have a job the changed globs match. The
+// recent commits are bounded by Deps.RetriageCommits (most recently written check runs first);
+// older check runs keep their verdict until their commit gets another event.
+func (p *pipeline) retriageAfter(ctx context.Context, installationID int64, repo store.Repository, sha string, globs []string) error {
+	shas := []string{sha}
+	if len(globs) > 0 {
+		runs, err := p.commits.RecentCheckRuns(ctx, repo.ID, p.RetriageCommits)
+		if err != nil {
+			return err
+		}
+		for _, r := range runs {
+			if r.SHA == sha {
+				continue
+			}
+			jobs, err := p.commits.CommitJobs(ctx, repo.ID, r.SHA)
+			if err != nil {
+				return err
+			}
+			if anyJobMatches(jobs, globs) {
+				shas = append(shas, r.SHA)
+			}
+		}
+	}
+	for _, s := range shas {
+		if err := p.enqueueTriage(ctx, installationID, repo.FullName, s); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// mayChange reports whether the author has write access or more (admin, maintain, write); a user
+// who is not a collaborator at all may not.
+func (s *commandSite) mayChange(ctx context.Context) (bool, error) {
+	lvl, _, err := s.gh.Repositories.GetPermissionLevel(ctx, s.owner, s.name, s.a.Author)
+	if err != nil {
+		var ge *github.ErrorResponse
+		if errors.As(err, &ge) && ge.Response != nil && ge.Response.StatusCode == 404 {
+			return false, nil
+		}
+		return false, fmt.Errorf("permission of %s on %s: %w", s.a.Author, s.a.Repo, err)
+	}
+	switch lvl.GetRoleName() {
+	case "admin", "maintain", "write":
+		return true, nil
+	}
+	switch lvl.GetPermission() {
+	case "admin", "maintain", "write":
+		return true, nil
+	}
+	return false, nil
+}
+
+func (s *commandSite) react(ctx context.Context, content string) error {
+	var err error
+	if s.a.CommitComment {
+		_, _, err = s.gh.Reactions.CreateCommentReaction(ctx, s.owner, s.name, s.a.CommentID, content)
+	} else {
+		_, _, err = s.gh.Reactions.CreateIssueCommentReaction(ctx, s.owner, s.name, s.a.CommentID, content)
+	}
+	if err != nil {
+		return fmt.Errorf("reacting %s to comment %d on %s: %w", content, s.a.CommentID, s.a.Repo, err)
+	}
+	return nil
+}
+
+// finish replies on the comment's thread and leaves the final reaction.
+func (s *commandSite) finish(ctx context.Context, ok bool, reply string) error {
+	var err error
+	if s.a.CommitComment {
+		_, _, err = s.gh.Repositories.CreateComment(ctx, s.owner, s.name, s.sha, &github.RepositoryComment{Body: github.Ptr(reply)})
+	} else {
+		_, _, err = s.gh.Issues.CreateComment(ctx, s.owner, s.name, s.a.IssueNumber, &github.IssueComment{Body: github.Ptr(reply)})
+	}
+	if err != nil {
+		return fmt.Errorf("replying to comment %d on %s: %w", s.a.CommentID, s.a.Repo, err)
+	}
+	r := reactDone
+	if !ok {
+		r = reactConfuse
+	}
+	return s.react(ctx, r)
+}
+
+func short(sha string) string {
+	if len(sha) > 7 {
+		return "`" + sha[:7] + "`"
+	}
+	return "`" + sha + "`"
+}

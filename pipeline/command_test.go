@@ -1,0 +1,129 @@
+package pipeline_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/totto-ci/totto/internal/fakegithub"
+	"github.com/totto-ci/totto/pipeline"
+)
+
+const prNumber = 7
+
+func (e *env) pull() {
+	e.app.AddPull(fakegithub.Pull{Owner: owner, Repo: repo, Number: prNumber, HeadSHA: sha, HeadRef: "feature", BaseRef: "main"}, "")
+}
+
+func command(id int64, author, body string) pipeline.CommandArgs {
+	return pipeline.CommandArgs{InstallationID: installation, Repo: full, IssueNumber: prNumber, CommentID: id, Author: author, Body: body}
+}
+
+func reactionContents(rs []fakegithub.Reaction) []string {
+	var out []string
+	for _, r := range rs {
+		out = append(out, r.Content)
+	}
+	return out
+}
+
+// A user without write access is refused politely and nothing changes.
+func TestCommandWithoutPermissionIsRefused(t *testing.T) {
+	e := newEnv(t, backends[0])
+	e.pull()
+	e.app.SetPermission(owner, repo, "visitor", "read")
+	e.start()
+	e.enqueue(command(55, "visitor", "/totto known-broken build* the compiler update broke it"))
+	e.drain()
+
+	if got := strings.Join(reactionContents(e.app.Reactions()), ","); got != "eyes,confused" {
+		t.Errorf("reactions %q, want eyes,confused", got)
+	}
+	cs := e.app.Comments()
+	if len(cs) != 1 || cs[0].IssueNumber != prNumber || !strings.Contains(cs[0].Body, "needs write access") {
+		t.Fatalf("want one refusal reply on #%d, got %+v", prNumber, cs)
+	}
+	r, err := e.st.Repository(t.Context(), full)
+	if err != nil {
+		t.Fatal(err)
+	}
+	as, err := e.st.Annotations(t.Context(), r.ID, false)
+	if err != nil || len(as) != 0 {
+		t.Errorf("annotations after a refused command: %+v, %v; want none", as, err)
+	}
+}
+
+// known-broken from a maintainer, then a failure of that job: the verdict is known-broken; fixed
+// closes the range and the commit's check run goes back to the job's own verdict.
+func TestKnownBrokenThenFailure(t *testing.T) {
+	eachBackend(t, func(t *testing.T, b backend) {
+		e := newEnv(t, b)
+		e.pull()
+		e.app.SetPermission(owner, repo, "maint", "maintain")
+		gha := e.ghaJob(101, "build (linux)", "failure", "compile_error.log")
+		e.start()
+		e.enqueue(command(56, "maint", "Looks like main is broken.\n/totto known-broken \"build (*\" broken by #123"))
+		e.drain()
+
+		if got := strings.Join(reactionContents(e.app.Reactions()), ","); got != "eyes,+1" {
+			t.Errorf("reactions %q, want eyes,+1", got)
+		}
+		cs := e.app.Comments()
+		if len(cs) != 1 || !strings.Contains(cs[0].Body, "known-broken") {
+			t.Fatalf("want one reply saying what was done, got %+v", cs)
+		}
+		r, err := e.st.Repository(t.Context(), full)
+		if err != nil {
+			t.Fatal(err)
+		}
+		as, err := e.st.Annotations(t.Context(), r.ID, true)
+		if err != nil || len(as) != 1 || as[0].JobGlob != "build (*" || as[0].FromSHA != sha || as[0].CreatedBy != "maint" || as[0].Reason != "broken by #123" {
+			t.Fatalf("open annotations %+v, %v; want \"build (*\" from %s by maint", as, err, sha)
+		}
+
+		e.enqueue(gha)
+		e.drain()
+		cr := e.checkRun()
+		if cr.Conclusion != "success" || !strings.Contains(cr.Output.Summary, "known-broken") && !strings.Contains(cr.Output.Summary, "known broken") {
+			t.Errorf("want a green check run with a known-broken verdict, got %s:\n%s", cr.Conclusion, cr.Output.Summary)
+		}
+
+		e.enqueue(command(57, "maint", "/totto fixed \"build (*\""))
+		e.drain()
+		cr = e.checkRun()
+		if cr.Conclusion != "failure" {
+			t.Errorf("after /totto fixed on the same commit the failure counts again: got %s:\n%s", cr.Conclusion, cr.Output.Summary)
+		}
+		if open, _ := e.st.Annotations(t.Context(), r.ID, true); len(open) != 0 {
+			t.Errorf("annotations still open after fixed: %+v", open)
+		}
+	})
+}
+
+// help and rescan need no write access beyond what is documented; an unknown command is answered.
+func TestHelpAndInvalidCommands(t *testing.T) {
+	e := newEnv(t, backends[0])
+	e.pull()
+	e.start()
+	e.enqueue(command(58, "anyone", "/totto help"))
+	e.enqueue(command(59, "anyone", "/totto frobnicate"))
+	e.drain()
+	cs := e.app.Comments()
+	if len(cs) != 2 {
+		t.Fatalf("want two replies, got %+v", cs)
+	}
+	for _, c := range cs {
+		if !strings.Contains(c.Body, "/totto known-broken JOB") {
+			t.Errorf("reply lacks the command list:\n%s", c.Body)
+		}
+	}
+	byComment := map[int64][]string{}
+	for _, r := range e.app.Reactions() {
+		byComment[r.CommentID] = append(byComment[r.CommentID], r.Content)
+	}
+	if got := strings.Join(byComment[58], ","); got != "eyes,+1" {
+		t.Errorf("help reactions %q, want eyes,+1", got)
+	}
+	if got := strings.Join(byComment[59], ","); got != "eyes,confused" {
+		t.Errorf("invalid command reactions %q, want eyes,confused", got)
+	}
+}

@@ -1,0 +1,170 @@
+package pipeline
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/google/go-github/v89/github"
+	"github.com/palantir/go-githubapp/appconfig"
+	"gopkg.in/yaml.v3"
+
+	"github.com/totto-ci/totto/patterns"
+	"github.com/totto-ci/totto/triage"
+)
+
+// ConfigPath is where a repository configures totto; the organisation's `.github` repository may
+// hold a default at totto.yml (or .github/totto.yml) for repositories without one.
+const ConfigPath = ".github/totto.yml"
+
+// configTTL is how long a repository's configuration is reused before it is read again, so a burst
+// of job events does not read the file once per job.
+const configTTL = time.Minute
+
+// RepoConfig is a repository's totto configuration. It is read from the default branch (merged,
+// reviewed configuration only: a pull request cannot excuse its own failures).
+type RepoConfig struct {
+	// Patterns are the repository's own patterns (the pattern-file format under `patterns:`).
+	Patterns []patterns.Pattern
+	// NeverFlaky are job globs never called flaky; nil keeps triage's default.
+	NeverFlaky []string
+	// Ignore are job globs left out of the check run.
+	Ignore []string
+	// Builtin says whether the built-in packs apply (default true).
+	Builtin bool
+	// File names the file read ("" when the repository has none).
+	File string
+	// Problems say what is wrong with the file in place; when set, this is the last good
+	// configuration and the check run lists the problems.
+	Problems []string
+
+	readAt time.Time
+}
+
+// triageConfig is the part of the configuration triage applies.
+func (c RepoConfig) triageConfig() triage.Config {
+	return triage.Config{NeverFlaky: c.NeverFlaky, Ignored: c.Ignore}
+}
+
+// defaultConfig is the configuration of a repository without a file.
+func defaultConfig() RepoConfig { return RepoConfig{Builtin: true} }
+
+// ParseConfig decodes a .github/totto.yml. It returns the configuration and, when the file has
+// errors, a patterns.Problems error listing each with its file and line; callers then keep using
+// the last good configuration. Warnings (a pattern that is probably too broad) do not make a file
+// broken.
+func ParseConfig(file string, data []byte) (RepoConfig, error) {
+	cfg := defaultConfig()
+	cfg.File = file
+	var root yaml.Node
+	if err := yaml.Unmarshal(data, &root); err != nil {
+		// The pattern parser reports YAML syntax errors with their line.
+		if _, perr := patterns.Parse(file, data); perr != nil {
+			return cfg, perr
+		}
+		return cfg, patterns.Problems{{File: file, Msg: "YAML syntax error: " + err.Error()}}
+	}
+	var problems patterns.Problems
+	bad := func(n *yaml.Node, format string, args ...any) {
+		problems = append(problems, patterns.Problem{File: file, Line: n.Line, Msg: fmt.Sprintf(format, args...)})
+	}
+	hasPatterns := false
+	if len(root.Content) > 0 {
+		doc := root.Content[0]
+		switch {
+		case doc.Kind == yaml.ScalarNode && doc.Tag == "!!null":
+		case doc.Kind != yaml.MappingNode:
+			bad(doc, "the configuration must be a mapping with keys patterns, never_flaky, ignore, builtin")
+		default:
+			for i := 0; i+1 < len(doc.Content); i += 2 {
+				k, v := doc.Content[i], doc.Content[i+1]
+				switch k.Value {
+				case "patterns":
+					hasPatterns = true
+				case "never_flaky":
+					cfg.NeverFlaky = []string{}
+					if err := v.Decode(&cfg.NeverFlaky); err != nil {
+						bad(v, "never_flaky must be a list of job-name globs")
+					}
+				case "ignore":
+					if err := v.Decode(&cfg.Ignore); err != nil {
+						bad(v, "ignore must be a list of job-name globs")
+					}
+				case "builtin":
+					if err := v.Decode(&cfg.Builtin); err != nil {
+						bad(v, "builtin must be true or false, got %q", v.Value)
+					}
+				default:
+					bad(k, "unknown key %q (known: patterns, never_flaky, ignore, builtin)", k.Value)
+				}
+			}
+		}
+	}
+	if hasPatterns {
+		ps, err := patterns.Parse(file, data)
+		cfg.Patterns = ps
+		var pp patterns.Problems
+		if errors.As(err, &pp) {
+			problems = append(problems, pp.Errors()...)
+		} else if err != nil {
+			problems = append(problems, patterns.Problem{File: file, Msg: err.Error()})
+		}
+	}
+	if len(problems) > 0 {
+		return cfg, problems
+	}
+	return cfg, nil
+}
+
+// config returns the repository's configuration: cached for configTTL, read through appconfig
+// (the repository's file, else the organisation default), the last good one while the file in
+// place is broken, and with its patterns merged into the store.
+func (p *pipeline) config(ctx context.Context, gh *github.Client, repoID int64, fullName string) (RepoConfig, error) {
+	now := p.Clock()
+	p.mu.Lock()
+	cached, ok := p.goodConfig[fullName]
+	p.mu.Unlock()
+	if ok && now.Sub(cached.readAt) < configTTL {
+		return cached, nil
+	}
+	owner, name, err := splitRepo(fullName)
+	if err != nil {
+		return RepoConfig{}, err
+	}
+	c, err := appconfig.NewLoader([]string{ConfigPath}).LoadConfig(ctx, gh, owner, name, "")
+	if err != nil {
+		return RepoConfig{}, fmt.Errorf("reading %s of %s (%s): %w", c.Path, fullName, c.Source, err)
+	}
+	cfg := defaultConfig()
+	if !c.IsUndefined() {
+		file := c.Path
+		if !strings.HasPrefix(c.Source, fullName+"@") {
+			file = c.Source + ":" + c.Path
+		}
+		parsed, perr := ParseConfig(file, c.Content)
+		cfg = parsed
+		if perr != nil {
+			good := defaultConfig()
+			if ok {
+				good = cached
+			}
+			good.Problems = strings.Split(perr.Error(), "\n")
+			good.readAt = now
+			good.File = file
+			p.mu.Lock()
+			p.goodConfig[fullName] = good
+			p.mu.Unlock()
+			return good, nil
+		}
+	}
+	if err := p.syncRepoPatterns(ctx, repoID, fullName, cfg.Patterns); err != nil {
+		return RepoConfig{}, err
+	}
+	cfg.readAt = now
+	p.mu.Lock()
+	p.goodConfig[fullName] = cfg
+	p.mu.Unlock()
+	return cfg, nil
+}

@@ -1,0 +1,230 @@
+package pipeline
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/google/go-github/v89/github"
+	"github.com/riverqueue/river"
+	"github.com/rs/zerolog"
+
+	"github.com/totto-ci/totto/ci"
+	"github.com/totto-ci/totto/store"
+	"github.com/totto-ci/totto/triage"
+)
+
+// processWorker records one CI job, fetches, stores and scans its log when it failed, and queues
+// the commit's triage.
+type processWorker struct {
+	river.WorkerDefaults[ProcessJobArgs]
+	p *pipeline
+}
+
+// Work implements river.Worker.
+func (w *processWorker) Work(ctx context.Context, job *river.Job[ProcessJobArgs]) error {
+	a := job.Args
+	l := zerolog.Ctx(ctx).With().Str("repo", a.Repo).Str("sha", a.SHA).Str("provider", a.Provider).
+		Int64("job_id", a.JobID).Str("job", a.JobName).Logger()
+	ctx = l.WithContext(ctx)
+	return jobResult(ctx, w.p.process(ctx, a))
+}
+
+// fetched is a provider's job with a way to open its log.
+type fetched struct {
+	job     ci.Job
+	openLog func(context.Context) (io.ReadCloser, error)
+	// reason, when set, says why the log cannot be read at all.
+	reason string
+}
+
+func (p *pipeline) process(ctx context.Context, a ProcessJobArgs) error {
+	owner, name, err := splitRepo(a.Repo)
+	if err != nil {
+		return river.JobCancel(err)
+	}
+	repo, err := p.repository(ctx, a.Repo, a.InstallationID)
+	if err != nil {
+		return err
+	}
+	gh, err := p.GitHub.NewInstallationClient(a.InstallationID)
+	if err != nil {
+		return fmt.Errorf("GitHub client for installation %d: %w", a.InstallationID, err)
+	}
+	f, err := p.fetchJob(ctx, gh, a, owner, name)
+	if err != nil {
+		return err
+	}
+	j, err := p.Store.UpsertJob(ctx, storeJob(repo.ID, f.job))
+	if err != nil {
+		return fmt.Errorf("recording job %q of %s: %w", f.job.Name, a.SHA, err)
+	}
+	if triage.Conclusion(j.Conclusion).Failed() && j.LogState != store.LogStored {
+		if err := p.fetchLog(ctx, j, f); err != nil {
+			return err
+		}
+		if j, err = p.Store.Job(ctx, j.ID); err != nil {
+			return fmt.Errorf("re-reading job %d: %w", j.ID, err)
+		}
+	}
+	if j.LogID != nil && j.LogState == store.LogStored {
+		// The repository's own patterns must be in the store before its log is scanned.
+		if _, err := p.config(ctx, gh, repo.ID, a.Repo); err != nil {
+			return err
+		}
+		if err := p.scanJobLog(ctx, j); err != nil {
+			return err
+		}
+	}
+	return p.enqueueTriage(ctx, a.InstallationID, a.Repo, a.SHA)
+}
+
+// repository returns the stored repository, creating it on first sight.
+func (p *pipeline) repository(ctx context.Context, fullName string, installationID int64) (store.Repository, error) {
+	r, err := p.Store.Repository(ctx, fullName)
+	if err == nil {
+		return r, nil
+	}
+	if !errors.Is(err, store.ErrNotFound) {
+		return r, fmt.Errorf("looking up repository %s: %w", fullName, err)
+	}
+	inst := installationID
+	r, err = p.Store.UpsertRepository(ctx, store.Repository{FullName: fullName, InstallationID: &inst, Active: true})
+	if err != nil {
+		// The installation event that records the installation may not have been handled yet;
+		// the repository is recorded without it and linked when that event arrives.
+		r, err = p.Store.UpsertRepository(ctx, store.Repository{FullName: fullName, Active: true})
+	}
+	if err != nil {
+		return r, fmt.Errorf("recording repository %s: %w", fullName, err)
+	}
+	return r, nil
+}
+
+// fetchJob asks the job's provider for its metadata. A job the provider no longer knows is
+// recorded from the event alone, with the reason its log is unavailable.
+func (p *pipeline) fetchJob(ctx context.Context, gh *github.Client, a ProcessJobArgs, owner, name string) (fetched, error) {
+	fromEvent := ci.Job{Provider: a.Provider, ExternalID: fmt.Sprintf("%s@%s", a.JobName, a.SHA), Attempt: 1, Repo: a.Repo,
+		SHA: a.SHA, Branch: a.Branch, Name: a.JobName, Conclusion: a.Conclusion, URL: a.TargetURL}
+	switch a.Provider {
+	case ci.ProviderGitHubActions:
+		gha := &ci.GitHubActions{API: gh, Logs: p.logs, Hosts: p.LogHosts}
+		fromEvent.ExternalID = fmt.Sprint(a.JobID)
+		cj, err := gha.Job(ctx, owner, name, a.JobID)
+		if ci.IsUnavailable(err) {
+			return fetched{job: fromEvent, reason: err.Error()}, nil
+		}
+		if err != nil {
+			return fetched{}, err
+		}
+		cj.SHA = a.SHA
+		if cj.Conclusion == "" {
+			cj.Conclusion = a.Conclusion
+		}
+		return fetched{job: *cj, openLog: func(ctx context.Context) (io.ReadCloser, error) {
+			return gha.OpenLog(ctx, owner, name, a.JobID)
+		}}, nil
+	case ci.ProviderCircleCI:
+		t, err := ci.ParseCircleTarget(a.TargetURL)
+		if err != nil {
+			return fetched{job: fromEvent, reason: "log not available: " + err.Error()}, nil
+		}
+		c := &ci.CircleCI{BaseURL: p.CircleCI.BaseURL, Token: p.CircleCI.Token, API: p.CircleCI.API, Logs: p.logs, Hosts: p.LogHosts}
+		b, err := c.Build(ctx, t)
+		if ci.IsUnavailable(err) {
+			return fetched{job: fromEvent, reason: err.Error()}, nil
+		}
+		if err != nil {
+			return fetched{}, err
+		}
+		cj := b.AsJob(a.Repo, circleJobName(a.JobName))
+		// Build numbers are per project: the external id names the project too.
+		cj.ExternalID = fmt.Sprintf("%s/%s/%s/%d", t.VCS, t.Owner, t.Repo, t.BuildNum)
+		cj.SHA = a.SHA
+		if a.Conclusion != "" && cj.Conclusion == "" {
+			cj.Conclusion = a.Conclusion
+		}
+		return fetched{job: *cj, openLog: func(ctx context.Context) (io.ReadCloser, error) {
+			return c.FailedOutput(ctx, b)
+		}}, nil
+	default:
+		fromEvent.Provider = string(triage.StatusProvider(a.JobName))
+		return fetched{job: fromEvent, reason: fmt.Sprintf("log not available: totto cannot read logs of %q", a.JobName)}, nil
+	}
+}
+
+// circleJobName strips CircleCI's status-context prefix ("ci/circleci: build" → "build").
+func circleJobName(context string) string {
+	if _, n, ok := strings.Cut(context, ": "); ok {
+		return n
+	}
+	return context
+}
+
+func storeJob(repoID int64, j ci.Job) store.Job {
+	sj := store.Job{Provider: j.Provider, ExternalID: j.ExternalID, Attempt: j.Attempt, RepoID: repoID, SHA: j.SHA,
+		Branch: j.Branch, Name: j.Name, Conclusion: j.Conclusion, URL: j.URL, LogState: store.LogPending}
+	for _, s := range j.Steps {
+		if s.Failed {
+			sj.Step = s.Name
+			break
+		}
+	}
+	if !j.Started.IsZero() {
+		t := j.Started
+		sj.StartedAt = &t
+	}
+	if !j.Completed.IsZero() {
+		t := j.Completed
+		sj.CompletedAt = &t
+	}
+	return sj
+}
+
+// fetchLog downloads, stores and links a failed job's log, or records why there is none.
+func (p *pipeline) fetchLog(ctx context.Context, j store.Job, f fetched) error {
+	if f.openLog == nil {
+		return p.noLog(ctx, j, f.reason)
+	}
+	rc, err := f.openLog(ctx)
+	if ci.IsUnavailable(err) {
+		return p.noLog(ctx, j, err.Error())
+	}
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	l, err := storeLog(ctx, p.Store, p.Blobs, rc, p.MaxLogBytes)
+	if ci.IsUnavailable(err) {
+		return p.noLog(ctx, j, err.Error())
+	}
+	if err != nil {
+		return fmt.Errorf("log of job %q: %w", j.Name, err)
+	}
+	if err := p.Store.SetJobLog(ctx, j.ID, &l.ID, store.LogStored, ""); err != nil {
+		return fmt.Errorf("linking log %d to job %d: %w", l.ID, j.ID, err)
+	}
+	zerolog.Ctx(ctx).Info().Int64("log", l.ID).Int64("bytes", l.RawSize).Bool("truncated", l.Truncated).Msg("log stored")
+	return nil
+}
+
+func (p *pipeline) noLog(ctx context.Context, j store.Job, reason string) error {
+	if reason == "" {
+		reason = "log not available"
+	}
+	if err := p.Store.SetJobLog(ctx, j.ID, nil, store.LogUnavailable, reason); err != nil {
+		return fmt.Errorf("recording missing log of job %d: %w", j.ID, err)
+	}
+	zerolog.Ctx(ctx).Info().Str("reason", reason).Msg("log unavailable")
+	return nil
+}
+
+func splitRepo(full string) (string, string, error) {
+	owner, name, ok := strings.Cut(full, "/")
+	if !ok || owner == "" || name == "" || strings.Contains(name, "/") {
+		return "", "", fmt.Errorf("repository %q: want owner/name", full)
+	}
+	return owner, name, nil
+}

@@ -1,0 +1,56 @@
+package pipeline
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/riverqueue/river"
+	"github.com/rs/zerolog"
+
+	"github.com/totto-ci/totto/store"
+	"github.com/totto-ci/totto/triage"
+)
+
+// triageWorker classifies a commit's failures and writes its one check run.
+type triageWorker struct {
+	river.WorkerDefaults[TriageCommitArgs]
+	p *pipeline
+}
+
+// Work implements river.Worker.
+func (w *triageWorker) Work(ctx context.Context, job *river.Job[TriageCommitArgs]) error {
+	a := job.Args
+	l := zerolog.Ctx(ctx).With().Str("repo", a.Repo).Str("sha", a.SHA).Logger()
+	ctx = l.WithContext(ctx)
+	return jobResult(ctx, w.p.triageCommit(ctx, a))
+}
+
+func (p *pipeline) triageCommit(ctx context.Context, a TriageCommitArgs) error {
+	repo, err := p.Store.Repository(ctx, a.Repo)
+	if errors.Is(err, store.ErrNotFound) {
+		zerolog.Ctx(ctx).Info().Msg("repository unknown; nothing to triage")
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("looking up repository %s: %w", a.Repo, err)
+	}
+	gh, err := p.GitHub.NewInstallationClient(a.InstallationID)
+	if err != nil {
+		return fmt.Errorf("GitHub client for installation %d: %w", a.InstallationID, err)
+	}
+	cfg, err := p.config(ctx, gh, repo.ID, a.Repo)
+	if err != nil {
+		return err
+	}
+	jobs, err := p.commits.CommitJobs(ctx, repo.ID, a.SHA)
+	if err != nil {
+		return err
+	}
+	in, err := p.input(ctx, gh, repo, a.SHA, cfg, jobs)
+	if err != nil {
+		return err
+	}
+	report := triage.Triage(in)
+	return p.publish(ctx, gh, repo, a.SHA, report, cfg)
+}

@@ -1,0 +1,59 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// PatternStats implements Insights. The hits are summed per pattern id in one pass (an ordered
+// walk of pattern_hits_pattern_at on SQLite, a hash aggregate on Postgres) and the active
+// patterns' names are read apart and merged here: joining first made both planners group every
+// hit row by its pattern's name, two to three times slower.
+func (q *SQLInsights) PatternStats(ctx context.Context, now time.Time) ([]PatternStat, error) {
+	d7, d30 := now.Add(-7*24*time.Hour).Unix(), now.Add(-30*24*time.Hour).Unix()
+	rows, err := q.Q.QueryInsights(ctx, `SELECT pattern_id,
+			sum(CASE WHEN at >= ? THEN matches ELSE 0 END), sum(CASE WHEN at >= ? THEN matches ELSE 0 END),
+			sum(matches), count(*), sum(CASE WHEN conclusion = 'success' THEN 1 ELSE 0 END), max(at)
+		FROM pattern_hits WHERE at < ? GROUP BY pattern_id`, d7, d30, now.Unix()+1)
+	if err != nil {
+		return nil, fmt.Errorf("pattern stats: %w", err)
+	}
+	byID := map[int64]PatternStat{}
+	for rows.Next() {
+		var s PatternStat
+		var last int64
+		if err := rows.Scan(&s.PatternID, &s.Matches7d, &s.Matches30d, &s.Matches, &s.Jobs, &s.SuccessJobs, &last); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("pattern stats: %w", err)
+		}
+		t := time.Unix(last, 0).UTC()
+		s.LastSeen = &t
+		byID[s.PatternID] = s
+	}
+	err = rows.Err()
+	rows.Close()
+	if err != nil {
+		return nil, fmt.Errorf("pattern stats: %w", err)
+	}
+	rows, err = q.Q.QueryInsights(ctx, `SELECT id, name FROM patterns WHERE retired_at IS NULL ORDER BY id`)
+	if err != nil {
+		return nil, fmt.Errorf("pattern stats: active patterns: %w", err)
+	}
+	defer rows.Close()
+	var out []PatternStat
+	for rows.Next() {
+		var id int64
+		var name string
+		if err := rows.Scan(&id, &name); err != nil {
+			return nil, fmt.Errorf("pattern stats: active patterns: %w", err)
+		}
+		s := byID[id]
+		s.PatternID, s.Name = id, name
+		out = append(out, s)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("pattern stats: active patterns: %w", err)
+	}
+	return out, nil
+}

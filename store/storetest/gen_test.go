@@ -1,0 +1,87 @@
+package storetest
+
+import (
+	"crypto/sha256"
+	"fmt"
+	"testing"
+)
+
+var smallGen = GenConfig{Seed: 7, Repos: 4, Patterns: 30, Jobs: 3000, Matches: 30_000, Days: 30}
+
+// digest hashes every generated row, table by table.
+func digest(g *Generated) map[string]string {
+	out := map[string]string{}
+	for _, t := range g.Tables {
+		h := sha256.New()
+		for row := range t.Rows {
+			fmt.Fprintf(h, "%v\n", row)
+		}
+		out[t.Name] = fmt.Sprintf("%x", h.Sum(nil))
+	}
+	return out
+}
+
+func TestGenerateIsDeterministic(t *testing.T) {
+	a, b := digest(Generate(smallGen)), digest(Generate(smallGen))
+	if fmt.Sprint(a) != fmt.Sprint(b) {
+		t.Fatalf("two runs of one config differ:\n%v\n%v", a, b)
+	}
+	other := smallGen
+	other.Seed++
+	if c := digest(Generate(other)); c["matches"] == a["matches"] {
+		t.Fatal("another seed generated the same matches")
+	}
+}
+
+func TestGenerateShape(t *testing.T) {
+	g := Generate(smallGen)
+	rows := map[string][][]any{}
+	for _, tbl := range g.Tables {
+		for row := range tbl.Rows {
+			rows[tbl.Name] = append(rows[tbl.Name], row)
+		}
+	}
+	if n := len(rows["jobs"]); n != smallGen.Jobs {
+		t.Errorf("%d jobs, want %d", n, smallGen.Jobs)
+	}
+	if n := len(rows["matches"]); n < smallGen.Matches*8/10 || n > smallGen.Matches*12/10 {
+		t.Errorf("%d matches, want about %d", n, smallGen.Matches)
+	}
+	logs := map[int64]bool{}
+	for _, l := range rows["logs"] {
+		logs[l[0].(int64)] = true
+	}
+	failed, withLog := 0, 0
+	for _, j := range rows["jobs"] {
+		if j[9] == "failure" {
+			failed++
+		}
+		if id, ok := j[13].(int64); ok {
+			withLog++
+			if !logs[id] {
+				t.Fatalf("job %v names log %d, which was not generated", j[0], id)
+			}
+		}
+	}
+	if failed < smallGen.Jobs/5 || failed > smallGen.Jobs*3/10 {
+		t.Errorf("%d of %d jobs failed, want about a quarter", failed, smallGen.Jobs)
+	}
+	// Matches are unique per (log, pattern, line) as the schema demands, and skewed: the most
+	// matched pattern has far more than an even share.
+	seen := map[[3]int64]bool{}
+	perPattern := map[int64]int{}
+	for _, m := range rows["matches"] {
+		key := [3]int64{m[2].(int64), m[1].(int64), m[3].(int64)}
+		if seen[key] {
+			t.Fatalf("duplicate match %v", key)
+		}
+		seen[key] = true
+		perPattern[m[1].(int64)]++
+	}
+	if top := perPattern[g.Probes.TopPatternID]; top < 5*len(rows["matches"])/smallGen.Patterns {
+		t.Errorf("top pattern has %d of %d matches: no skew", top, len(rows["matches"]))
+	}
+	if g.Probes.SHA == "" || len(rows["annotations"]) == 0 {
+		t.Errorf("probes %+v, %d annotations", g.Probes, len(rows["annotations"]))
+	}
+}

@@ -1,0 +1,140 @@
+package web
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/totto-ci/totto/patterns"
+	"github.com/totto-ci/totto/store"
+	"github.com/totto-ci/totto/triage"
+)
+
+// The JSON API serves the same data as the pages to scripts, behind the same session (or open in
+// DevInsecure mode); see docs/web.md for the shapes.
+
+type apiPattern struct {
+	patterns.Pattern
+	Scope       string     `json:"scope"`
+	Author      string     `json:"author"`
+	CreatedAt   time.Time  `json:"created_at"`
+	Matches7d   int64      `json:"matches_7d"`
+	Matches30d  int64      `json:"matches_30d"`
+	MatchesAll  int64      `json:"matches"`
+	SuccessJobs int64      `json:"success_jobs"`
+	LastSeen    *time.Time `json:"last_seen"`
+}
+
+func (s *server) apiAllowed(w http.ResponseWriter, r *http.Request) bool {
+	if s.deps.DevInsecure || sessionOf(r.Context()).Login != "" {
+		return true
+	}
+	writeJSON(w, http.StatusUnauthorized, map[string]string{"error": "sign in at /login first"})
+	return false
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	_ = enc.Encode(v)
+}
+
+func (s *server) apiPatterns(w http.ResponseWriter, r *http.Request) {
+	if !s.apiAllowed(w, r) {
+		return
+	}
+	d, err := s.patternRows(r)
+	if err != nil {
+		writeJSON(w, http.StatusInternalServerError, map[string]string{"error": err.Error()})
+		return
+	}
+	out := make([]apiPattern, 0, len(d.Rows))
+	for _, p := range d.Rows {
+		out = append(out, apiPattern{Pattern: p.Pattern.Pattern, Scope: p.Scope, Author: p.Author, CreatedAt: p.CreatedAt,
+			Matches7d: p.Stat.Matches7d, Matches30d: p.Stat.Matches30d, MatchesAll: p.Stat.Matches, SuccessJobs: p.Stat.SuccessJobs, LastSeen: p.Stat.LastSeen})
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"patterns": out})
+}
+
+type apiMatch struct {
+	ID    int64            `json:"id"`
+	LogID int64            `json:"log_id"`
+	Match patterns.Match   `json:"match"`
+	Jobs  []store.MatchJob `json:"jobs"`
+}
+
+func (s *server) apiPatternMatches(w http.ResponseWriter, r *http.Request) {
+	if !s.apiAllowed(w, r) {
+		return
+	}
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "pattern id must be a number"})
+		return
+	}
+	if _, err := s.st.Pattern(r.Context(), id); errors.Is(err, store.ErrNotFound) {
+		writeJSON(w, http.StatusNotFound, map[string]string{"error": "no pattern " + r.PathValue("id")})
+		return
+	}
+	limit, _ := strconv.Atoi(r.URL.Query().Get("limit"))
+	ms, next, err := s.st.PatternMatches(r.Context(), id, store.Page{Limit: limit, After: store.Cursor(r.URL.Query().Get("after"))})
+	if err != nil {
+		writeJSON(w, http.StatusBadRequest, map[string]string{"error": err.Error()})
+		return
+	}
+	out := make([]apiMatch, 0, len(ms))
+	for _, m := range ms {
+		mm := m.Match.Match
+		mm.Text = triage.RedactSecrets(mm.Text)
+		out = append(out, apiMatch{ID: m.ID, LogID: m.LogID, Match: mm, Jobs: m.Jobs})
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"matches": out, "next": next})
+}
+
+func (s *server) apiJob(w http.ResponseWriter, r *http.Request) {
+	if !s.apiAllowed(w, r) {
+		return
+	}
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "job id must be a number"})
+		return
+	}
+	j, err := s.st.Job(r.Context(), id)
+	if errors.Is(err, store.ErrNotFound) {
+		writeJSON(w, http.StatusNotFound, map[string]string{"error": "no job " + r.PathValue("id")})
+		return
+	} else if err != nil {
+		writeJSON(w, http.StatusInternalServerError, map[string]string{"error": err.Error()})
+		return
+	}
+	out := map[string]any{"job": j, "matches": []patterns.Match{}, "verdict": nil}
+	names, err := s.repoNames(r.Context())
+	if err == nil && names[j.RepoID] != "" {
+		out["repo"] = names[j.RepoID]
+		if rep, err := s.commitReportFor(r, names[j.RepoID], j.SHA); err == nil {
+			if v := verdictOf(rep, j); v != nil {
+				out["verdict"] = map[string]any{"verdict": v.Verdict, "best": v.Evidence.Best, "notes": v.Evidence.Notes}
+			}
+		}
+	}
+	if j.LogID != nil {
+		ms, err := s.st.Matches(r.Context(), store.MatchFilter{LogID: *j.LogID})
+		if err != nil {
+			writeJSON(w, http.StatusInternalServerError, map[string]string{"error": err.Error()})
+			return
+		}
+		list := make([]patterns.Match, 0, len(ms))
+		for _, m := range ms {
+			mm := m.Match
+			mm.Text = triage.RedactSecrets(mm.Text)
+			list = append(list, mm)
+		}
+		out["matches"] = list
+	}
+	writeJSON(w, http.StatusOK, out)
+}

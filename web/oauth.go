@@ -1,0 +1,199 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/rs/zerolog"
+)
+
+// login starts GitHub's OAuth web flow. The state ties the callback to this browser.
+func (s *server) login(w http.ResponseWriter, r *http.Request) {
+	if s.deps.OAuth.ClientID == "" {
+		http.Error(w, "sign-in is not configured (DevInsecure mode): anyone can edit", http.StatusNotFound)
+		return
+	}
+	sess := sessionOf(r.Context())
+	state := randomToken()
+	s.sessions.update(sess, func(x *session) { x.State, x.Return = state, safeReturn(r.URL.Query().Get("return")) })
+	q := url.Values{"client_id": {s.deps.OAuth.ClientID}, "state": {state},
+		"redirect_uri": {strings.TrimRight(s.deps.PublicURL, "/") + "/oauth/callback"}}
+	http.Redirect(w, r, s.deps.OAuth.WebURL+"/login/oauth/authorize?"+q.Encode(), http.StatusFound)
+}
+
+// oauthCallback exchanges the code for a user token, then replaces the session with a new one
+// (a new id: no session fixation) carrying the user.
+func (s *server) oauthCallback(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	sess := sessionOf(ctx)
+	q := r.URL.Query()
+	if sess.State == "" || q.Get("state") != sess.State {
+		http.Error(w, "sign-in state does not match this browser; start again from /login", http.StatusBadRequest)
+		return
+	}
+	token, err := s.exchangeCode(ctx, q.Get("code"))
+	if err != nil {
+		zerolog.Ctx(ctx).Warn().Err(err).Msg("oauth code exchange failed")
+		http.Error(w, "GitHub sign-in failed: "+err.Error(), http.StatusBadGateway)
+		return
+	}
+	var user struct {
+		Login string `json:"login"`
+	}
+	if err := s.githubGET(ctx, token, "/user", &user); err != nil || user.Login == "" {
+		zerolog.Ctx(ctx).Warn().Err(err).Msg("oauth user lookup failed")
+		http.Error(w, "GitHub sign-in failed: could not read the signed-in user", http.StatusBadGateway)
+		return
+	}
+	ret := sess.Return
+	s.sessions.drop(sess.ID)
+	fresh := s.sessions.create()
+	s.sessions.update(fresh, func(x *session) { x.Login, x.Token = user.Login, token })
+	s.setCookie(w, fresh)
+	http.Redirect(w, r, safeReturn(ret), http.StatusFound)
+}
+
+func (s *server) logout(w http.ResponseWriter, r *http.Request) {
+	sess := sessionOf(r.Context())
+	s.sessions.drop(sess.ID)
+	s.setCookie(w, s.sessions.create())
+	http.Redirect(w, r, "/", http.StatusSeeOther)
+}
+
+func (s *server) exchangeCode(ctx context.Context, code string) (string, error) {
+	if code == "" {
+		return "", fmt.Errorf("no code in the callback")
+	}
+	form := url.Values{"client_id": {s.deps.OAuth.ClientID}, "client_secret": {s.deps.OAuth.ClientSecret}, "code": {code}}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, s.deps.OAuth.WebURL+"/login/oauth/access_token", strings.NewReader(form.Encode()))
+	if err != nil {
+		return "", fmt.Errorf("token request: %w", err)
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Accept", "application/json")
+	resp, err := s.deps.HTTPClient.Do(req)
+	if err != nil {
+		return "", fmt.Errorf("token request: %w", err)
+	}
+	defer resp.Body.Close()
+	var out struct {
+		AccessToken string `json:"access_token"`
+		Error       string `json:"error"`
+		Description string `json:"error_description"`
+	}
+	if err := json.NewDecoder(io.LimitReader(resp.Body, 1<<16)).Decode(&out); err != nil {
+		return "", fmt.Errorf("token response (HTTP %d): %w", resp.StatusCode, err)
+	}
+	if out.AccessToken == "" {
+		return "", fmt.Errorf("token refused: %s %s", out.Error, out.Description)
+	}
+	return out.AccessToken, nil
+}
+
+// githubGET reads one REST API resource as the signed-in user.
+func (s *server) githubGET(ctx context.Context, token, path string, into any) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, s.deps.OAuth.APIURL+path, nil)
+	if err != nil {
+		return fmt.Errorf("GET %s: %w", path, err)
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Accept", "application/vnd.github+json")
+	resp, err := s.deps.HTTPClient.Do(req)
+	if err != nil {
+		return fmt.Errorf("GET %s: %w", path, err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("GET %s: HTTP %d", path, resp.StatusCode)
+	}
+	if err := json.NewDecoder(io.LimitReader(resp.Body, 1<<20)).Decode(into); err != nil {
+		return fmt.Errorf("GET %s: %w", path, err)
+	}
+	return nil
+}
+
+const permTTL = 2 * time.Minute
+
+// permCache remembers write-permission answers briefly, so a page of edits costs one API call,
+// while a revoked permission stops working within minutes.
+type permCache struct {
+	mu  sync.Mutex
+	now func() time.Time
+	m   map[string]permEntry
+}
+
+type permEntry struct {
+	write bool
+	at    time.Time
+}
+
+func newPermCache(now func() time.Time) *permCache {
+	return &permCache{now: now, m: map[string]permEntry{}}
+}
+
+// canWrite asks GitHub whether the signed-in user may push to repo (owner/name).
+func (s *server) canWrite(ctx context.Context, sess *session, repo string) (bool, error) {
+	key := sess.Login + "\x00" + repo
+	s.perms.mu.Lock()
+	e, ok := s.perms.m[key]
+	s.perms.mu.Unlock()
+	if ok && s.perms.now().Sub(e.at) < permTTL {
+		return e.write, nil
+	}
+	var out struct {
+		Permission string `json:"permission"`
+		RoleName   string `json:"role_name"`
+	}
+	if err := s.githubGET(ctx, sess.Token, "/repos/"+repo+"/collaborators/"+url.PathEscape(sess.Login)+"/permission", &out); err != nil {
+		return false, fmt.Errorf("permission of %s on %s: %w", sess.Login, repo, err)
+	}
+	write := out.Permission == "admin" || out.Permission == "write" || out.RoleName == "maintain"
+	s.perms.mu.Lock()
+	s.perms.m[key] = permEntry{write: write, at: s.perms.now()}
+	s.perms.mu.Unlock()
+	return write, nil
+}
+
+// editor decides who is making a change to repo ("" for a global pattern: write access to any
+// installed repository suffices) and whether they may. It writes the refusal itself.
+func (s *server) editor(w http.ResponseWriter, r *http.Request, repo string) (string, bool) {
+	sess := sessionOf(r.Context())
+	if s.deps.DevInsecure && sess.Login == "" {
+		return "anonymous (dev-insecure)", true
+	}
+	if sess.Login == "" {
+		http.Error(w, "sign in with GitHub to change patterns or annotations", http.StatusUnauthorized)
+		return "", false
+	}
+	repos := []string{repo}
+	if repo == "" {
+		all, err := s.repoSummaries(r.Context())
+		if err != nil {
+			s.fail(w, r, err)
+			return "", false
+		}
+		repos = repos[:0]
+		for _, x := range all {
+			repos = append(repos, x.FullName)
+		}
+	}
+	for _, name := range repos {
+		ok, err := s.canWrite(r.Context(), sess, name)
+		if err != nil {
+			zerolog.Ctx(r.Context()).Warn().Err(err).Msg("permission check failed")
+			continue
+		}
+		if ok {
+			return sess.Login, true
+		}
+	}
+	http.Error(w, fmt.Sprintf("%s has no write permission on %s", sess.Login, cmpStr(repo, "any installed repository")), http.StatusForbidden)
+	return "", false
+}

@@ -1,0 +1,261 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"path"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/totto-ci/totto/patterns"
+	"github.com/totto-ci/totto/store"
+)
+
+// sparkWeeks is how many weeks the patterns table's sparklines cover.
+const sparkWeeks = 12
+
+type patternRow struct {
+	store.Pattern
+	Scope    string
+	Stat     store.PatternStat
+	Weekly   []int64
+	TooBroad bool
+}
+
+type patternsData struct {
+	Rows           []patternRow
+	Repo, Tag, Job string
+	Repos          []string
+}
+
+// patternsPage lists active patterns with their recent frequency, filtered by repository (global
+// patterns apply everywhere), tag and job name (by the pattern's job globs).
+func (s *server) patternsPage(w http.ResponseWriter, r *http.Request) {
+	d, err := s.patternRows(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "patterns", "Patterns", d)
+}
+
+func (s *server) patternRows(r *http.Request) (patternsData, error) {
+	ctx := r.Context()
+	q := r.URL.Query()
+	d := patternsData{Repo: q.Get("repo"), Tag: q.Get("tag"), Job: q.Get("job")}
+	names, err := s.repoNames(ctx)
+	if err != nil {
+		return d, err
+	}
+	for _, n := range names {
+		d.Repos = append(d.Repos, n)
+	}
+	slices.Sort(d.Repos)
+	ps, err := s.st.Patterns(ctx, store.PatternFilter{})
+	if err != nil {
+		return d, err
+	}
+	now := s.deps.Now().UTC()
+	stats, err := s.st.PatternStats(ctx, now)
+	if err != nil {
+		return d, err
+	}
+	byID := map[int64]store.PatternStat{}
+	for _, st := range stats {
+		byID[st.PatternID] = st
+	}
+	from := weekStart(now).AddDate(0, 0, -7*(sparkWeeks-1))
+	buckets, err := s.st.PatternFrequency(ctx, store.FrequencyFilter{From: from, To: now.Add(time.Second), Interval: store.Week})
+	if err != nil {
+		return d, err
+	}
+	weekly := map[int64][]int64{}
+	for _, b := range buckets {
+		i := int(b.Start.Sub(from) / (7 * 24 * time.Hour))
+		if i < 0 || i >= sparkWeeks {
+			continue
+		}
+		if weekly[b.PatternID] == nil {
+			weekly[b.PatternID] = make([]int64, sparkWeeks)
+		}
+		weekly[b.PatternID][i] += b.Matches
+	}
+	for _, p := range ps {
+		scope := "global"
+		if p.RepoID != nil {
+			scope = names[*p.RepoID]
+		}
+		if d.Repo != "" && p.RepoID != nil && scope != d.Repo {
+			continue
+		}
+		if d.Tag != "" && !p.HasTag(d.Tag) {
+			continue
+		}
+		if d.Job != "" && !globsAdmit(p.Jobs, d.Job) {
+			continue
+		}
+		st := byID[p.ID]
+		wk := weekly[p.ID]
+		if wk == nil {
+			wk = make([]int64, sparkWeeks)
+		}
+		d.Rows = append(d.Rows, patternRow{Pattern: p, Scope: scope, Stat: st, Weekly: wk,
+			TooBroad: p.HasTag(patterns.TagFlaky) && st.SuccessJobs > 0})
+	}
+	return d, nil
+}
+
+// globsAdmit applies a pattern's job scope: empty admits every job.
+func globsAdmit(globs []string, name string) bool {
+	if len(globs) == 0 {
+		return true
+	}
+	for _, g := range globs {
+		if ok, _ := path.Match(g, name); ok {
+			return true
+		}
+	}
+	return false
+}
+
+// weekStart is the Monday 00:00 UTC starting t's week, as store buckets count weeks.
+func weekStart(t time.Time) time.Time {
+	t = t.UTC()
+	d := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+	return d.AddDate(0, 0, -((int(d.Weekday()) + 6) % 7))
+}
+
+type matchView struct {
+	store.PatternMatch
+	Context contextBlock
+}
+
+type patternData struct {
+	Pattern store.Pattern
+	Scope   string
+	Weekly  []point
+	Matches []matchView
+	Next    store.Cursor
+	Audit   []store.AuditEvent
+	Saved   string
+}
+
+// patternPage shows one pattern: its weekly frequency, a page of matches with context read from
+// the stored logs, and who changed it.
+func (s *server) patternPage(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		http.Error(w, "pattern id must be a number", http.StatusBadRequest)
+		return
+	}
+	p, err := s.st.Pattern(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		http.Error(w, "no pattern "+r.PathValue("id"), http.StatusNotFound)
+		return
+	} else if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	d := patternData{Pattern: p, Scope: "global", Saved: r.URL.Query().Get("saved")}
+	if p.RepoID != nil {
+		names, err := s.repoNames(ctx)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		d.Scope = names[*p.RepoID]
+	}
+	now := s.deps.Now().UTC()
+	from := weekStart(now).AddDate(0, 0, -7*25)
+	buckets, err := s.st.PatternFrequency(ctx, store.FrequencyFilter{PatternIDs: []int64{id}, From: from, To: now.Add(time.Second), Interval: store.Week})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	byWeek := map[time.Time]int64{}
+	for _, b := range buckets {
+		byWeek[b.Start.UTC()] += b.Jobs
+	}
+	for wk := from; !wk.After(now); wk = wk.AddDate(0, 0, 7) {
+		d.Weekly = append(d.Weekly, point{Label: wk.Format("2006-01-02"), Value: float64(byWeek[wk])})
+	}
+	ms, next, err := s.st.PatternMatches(ctx, id, store.Page{Limit: 20, After: store.Cursor(r.URL.Query().Get("after"))})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	d.Next = next
+	d.Matches = s.withContext(r, ms)
+	if d.Audit, err = s.st.AuditTrail(ctx, "pattern:"+strconv.FormatInt(id, 10), 20); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "pattern", p.Name, d)
+}
+
+// withContext reads ±5 lines around each match, one pass per log.
+func (s *server) withContext(r *http.Request, ms []store.PatternMatch) []matchView {
+	byLog := map[int64][]patterns.Match{}
+	for _, m := range ms {
+		byLog[m.LogID] = append(byLog[m.LogID], m.Match.Match)
+	}
+	blocks := map[int64]map[int]contextBlock{}
+	for logID, lm := range byLog {
+		l, err := s.st.Log(r.Context(), logID)
+		if err != nil {
+			continue
+		}
+		blocks[logID] = s.matchContext(r.Context(), l.StorageKey, lm, 5)
+	}
+	out := make([]matchView, 0, len(ms))
+	for _, m := range ms {
+		b, ok := blocks[m.LogID][m.Line]
+		if !ok {
+			b = contextBlock{Line: m.Line, Lines: []logLine{showLine(m.Line, m.Text, m.Match.Match, true, false)}}
+		}
+		out = append(out, matchView{PatternMatch: m, Context: b})
+	}
+	return out
+}
+
+// retirePattern stops scanning for a pattern; its matches stay.
+func (s *server) retirePattern(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		http.Error(w, "pattern id must be a number", http.StatusBadRequest)
+		return
+	}
+	p, err := s.st.Pattern(ctx, id)
+	if err != nil {
+		http.Error(w, "no pattern "+r.PathValue("id"), http.StatusNotFound)
+		return
+	}
+	repo, err := s.scopeName(r, p.RepoID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	actor, ok := s.editor(w, r, repo)
+	if !ok {
+		return
+	}
+	if err := s.st.RetirePattern(ctx, id, actor); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/patterns/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
+}
+
+func (s *server) scopeName(r *http.Request, repoID *int64) (string, error) {
+	if repoID == nil {
+		return "", nil
+	}
+	names, err := s.repoNames(r.Context())
+	if err != nil {
+		return "", err
+	}
+	return names[*repoID], nil
+}

@@ -1,0 +1,166 @@
+// Package web is totto's browser UI and JSON API: pattern frequencies, matches in context, trying
+// a pattern on stored history before saving it, unexplained failures grouped by their likely
+// cause, and main-branch health. Pages are rendered on the server from embedded templates, so the
+// binary needs no asset pipeline and every page has a stable, linkable URL.
+package web
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/totto-ci/totto/store"
+	"github.com/totto-ci/totto/store/blob"
+)
+
+// Deps is what the UI needs from the running service; app wires it once at start-up.
+type Deps struct {
+	// Store holds jobs, patterns, matches and annotations. It must also implement
+	// store.Insights and store.InsightsQuerier (both built-in backends do).
+	Store store.Store
+	// Blobs holds log content, read for context lines, the job page and trying patterns.
+	Blobs blob.Store
+	// PublicURL is where users reach the UI (e.g. https://totto.example.com); an https URL makes
+	// session cookies Secure.
+	PublicURL string
+	// OAuth signs users in with GitHub. Without a client id the UI runs in DevInsecure mode.
+	OAuth OAuthConfig
+	// DevInsecure lets anyone edit without signing in (local use only); every page says so.
+	DevInsecure bool
+	// HTTPClient talks to GitHub (OAuth token exchange, permission checks); nil: a client with a
+	// 10 s timeout.
+	HTTPClient *http.Client
+	// Now is the clock (tests pin it); nil: time.Now.
+	Now func() time.Time
+	// TryLogs is how many recent stored logs /try scans (default 200).
+	TryLogs int
+	// SyncRescanLogs: saving a pattern rescans synchronously when at most this many logs are
+	// stored (default 5000); larger histories are rescanned in the background.
+	SyncRescanLogs int64
+}
+
+// OAuthConfig is the GitHub App's OAuth client (the App's client id and secret).
+type OAuthConfig struct {
+	ClientID     string
+	ClientSecret string
+	// WebURL is GitHub's web root for the authorize and token endpoints (default
+	// https://github.com; a GHES host for enterprise).
+	WebURL string
+	// APIURL is the REST API root used for the user and permission checks (default
+	// https://api.github.com).
+	APIURL string
+}
+
+// querier is the part of the store the UI's few screen-specific queries need.
+type querier interface {
+	store.Store
+	store.Insights
+	store.InsightsQuerier
+	CommitJobs(ctx context.Context, repoID int64, sha string) ([]store.Job, error)
+}
+
+type server struct {
+	deps     Deps
+	st       querier
+	pages    *pages
+	sessions *sessions
+	perms    *permCache
+	secure   bool
+}
+
+// New returns the UI and API handler, to be mounted at "/" of the public server. It fails when
+// the store lacks the read queries the UI needs, so a misconfiguration is found at start-up.
+func New(deps Deps) (http.Handler, error) {
+	st, ok := deps.Store.(querier)
+	if !ok {
+		return nil, fmt.Errorf("web: store %T does not provide the insights queries", deps.Store)
+	}
+	if deps.Blobs == nil {
+		return nil, fmt.Errorf("web: no blob store for log content")
+	}
+	if deps.Now == nil {
+		deps.Now = time.Now
+	}
+	if deps.HTTPClient == nil {
+		deps.HTTPClient = &http.Client{Timeout: 10 * time.Second}
+	}
+	if deps.TryLogs <= 0 {
+		deps.TryLogs = 200
+	}
+	if deps.SyncRescanLogs <= 0 {
+		deps.SyncRescanLogs = 5000
+	}
+	deps.OAuth.WebURL = strings.TrimRight(cmpStr(deps.OAuth.WebURL, "https://github.com"), "/")
+	deps.OAuth.APIURL = strings.TrimRight(cmpStr(deps.OAuth.APIURL, "https://api.github.com"), "/")
+	if deps.OAuth.ClientID == "" && !deps.DevInsecure {
+		return nil, fmt.Errorf("web: no OAuth client id configured; set one or run in DevInsecure mode")
+	}
+	pg, err := loadPages()
+	if err != nil {
+		return nil, err
+	}
+	s := &server{deps: deps, st: st, pages: pg, sessions: newSessions(deps.Now), perms: newPermCache(deps.Now)}
+	if u, err := url.Parse(deps.PublicURL); err == nil && u.Scheme == "https" {
+		s.secure = true
+	}
+	return s.routes(), nil
+}
+
+func cmpStr(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
+func (s *server) routes() http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("GET /static/", http.FileServerFS(staticFS))
+	mux.HandleFunc("GET /{$}", s.repositoriesPage)
+	mux.HandleFunc("GET /patterns", s.patternsPage)
+	mux.HandleFunc("POST /patterns", s.savePattern)
+	mux.HandleFunc("GET /patterns/{id}", s.patternPage)
+	mux.HandleFunc("POST /patterns/{id}/retire", s.retirePattern)
+	mux.HandleFunc("GET /jobs/{id}", s.jobPage)
+	mux.HandleFunc("GET /repos/{owner}/{repo}/commits/{sha}", s.commitPage)
+	mux.HandleFunc("GET /repos/{owner}/{repo}/health", s.healthPage)
+	mux.HandleFunc("POST /repos/{owner}/{repo}/annotations", s.openAnnotation)
+	mux.HandleFunc("POST /repos/{owner}/{repo}/annotations/close", s.closeAnnotation)
+	mux.HandleFunc("GET /unexplained", s.unexplainedPage)
+	mux.HandleFunc("GET /try", s.tryPage)
+	mux.HandleFunc("POST /try", s.tryPage)
+	mux.HandleFunc("GET /login", s.login)
+	mux.HandleFunc("GET /oauth/callback", s.oauthCallback)
+	mux.HandleFunc("POST /logout", s.logout)
+	mux.HandleFunc("GET /api/v1/patterns", s.apiPatterns)
+	mux.HandleFunc("GET /api/v1/patterns/{id}/matches", s.apiPatternMatches)
+	mux.HandleFunc("GET /api/v1/jobs/{id}", s.apiJob)
+	return s.withSession(securityHeaders(mux))
+}
+
+// securityHeaders keeps pages from being framed or sniffed and scripts to our own origin.
+func securityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self' "+formTargets)
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "same-origin")
+		next.ServeHTTP(w, r)
+	})
+}
+
+// formTargets is empty: forms only post to this origin (the login redirect is a GET link).
+const formTargets = ""
+
+// ctxKey keys request-scoped values.
+type ctxKey int
+
+const sessionKey ctxKey = 0
+
+func sessionOf(ctx context.Context) *session {
+	s, _ := ctx.Value(sessionKey).(*session)
+	return s
+}
