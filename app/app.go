@@ -17,6 +17,7 @@ import (
 	"github.com/totto-ci/totto/queue"
 	"github.com/totto-ci/totto/store"
 	"github.com/totto-ci/totto/store/blob"
+	"github.com/totto-ci/totto/web"
 
 	_ "github.com/totto-ci/totto/store/postgres" // postgres:// store URLs
 	_ "github.com/totto-ci/totto/store/sqlite"   // sqlite: store URLs (the default)
@@ -132,6 +133,26 @@ func New(ctx context.Context, cfg Config, opts Options) (*App, error) {
 	mux.Handle("POST "+WebhookPath, requireSignature(cfg.GitHub.WebhookSecret, a.Metrics, dispatcher))
 	mux.HandleFunc("GET /healthz", a.healthz)
 	mux.Handle("GET /metrics", metricsHandler(a.Metrics))
+	if cfg.GitHub.OAuthClientID == "" && !opts.DevInsecure {
+		// Without sign-in the UI cannot tell who may see private repositories or edit patterns,
+		// so it stays off; the App itself (webhooks, check runs) runs regardless.
+		logger.Warn().Msg("web UI disabled: set github.oauth_client_id and github.oauth_client_secret to enable sign-in")
+		mux.HandleFunc("/", uiDisabled)
+	} else {
+		ui, err := web.New(web.Deps{
+			Store:     a.Store,
+			Blobs:     a.Blobs,
+			PublicURL: cfg.Server.PublicURL,
+			OAuth: web.OAuthConfig{ClientID: cfg.GitHub.OAuthClientID, ClientSecret: cfg.GitHub.OAuthClientSecret,
+				WebURL: cfg.GitHub.WebURL, APIURL: strings.TrimSuffix(cfg.GitHub.APIURL, "/")},
+			DevInsecure: cfg.GitHub.OAuthClientID == "",
+		})
+		if err != nil {
+			a.Close()
+			return nil, fmt.Errorf("web UI: %w", err)
+		}
+		mux.Handle("/", ui)
+	}
 	a.handler = withRequestLogger(logger, mux)
 	return a, nil
 }
@@ -168,4 +189,9 @@ func loadPrivateKey(cfg Config) ([]byte, error) {
 		return nil, fmt.Errorf("read GitHub App private key %s: %w", cfg.GitHub.PrivateKeyPath, err)
 	}
 	return key, nil
+}
+
+// uiDisabled answers UI requests when sign-in is not configured.
+func uiDisabled(w http.ResponseWriter, _ *http.Request) {
+	http.Error(w, "totto's web UI needs GitHub sign-in: set github.oauth_client_id and github.oauth_client_secret (see README)", http.StatusServiceUnavailable)
 }

@@ -36,6 +36,13 @@ type Config struct {
 		PrivateKey     string `yaml:"private_key"`
 		WebhookSecret  string `yaml:"webhook_secret"`
 		APIURL         string `yaml:"api_url"`
+		// WebURL is GitHub's web root for the UI's sign-in (empty: https://github.com; set it
+		// for GitHub Enterprise Server).
+		WebURL string `yaml:"web_url"`
+		// OAuthClientID and OAuthClientSecret are the App's OAuth credentials for signing in to
+		// the web UI. Without them the UI only runs with --dev-insecure, where anyone can edit.
+		OAuthClientID     string `yaml:"oauth_client_id"`
+		OAuthClientSecret string `yaml:"oauth_client_secret"`
 	} `yaml:"github"`
 	CircleCI struct {
 		// Token reads private CircleCI projects' logs (TOTTO_CIRCLECI_TOKEN); public projects

@@ -158,3 +158,23 @@ func TestActionsBackfillGivesUpAfterAttempts(t *testing.T) {
 		t.Fatalf("%d attempts, want 3", n)
 	}
 }
+
+// GitHub's primary rate limit: the backfill waits until the reset GitHub announced, then goes on
+// (go-github's own refusal to send before the reset is bypassed: the wait was done here).
+func TestActionsBackfillWaitsForPrimaryRateLimitReset(t *testing.T) {
+	e := newEnv(t)
+	failed, _ := e.history(2, 10)
+	e.gh.RateLimitNext(1, time.Now().Add(90*time.Second).Unix(), 0)
+	o := e.opts()
+	o.FailedOnly = true
+	res, err := Run(context.Background(), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Downloaded != failed {
+		t.Fatalf("progress %+v", res.Progress)
+	}
+	if len(res.RateLimitWaits) != 1 || res.RateLimitWaits[0] < 60*time.Second || res.RateLimitWaits[0] > 91*time.Second {
+		t.Fatalf("waits %v, want one of about 90s (until the reset)", res.RateLimitWaits)
+	}
+}

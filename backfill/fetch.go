@@ -30,7 +30,7 @@ func (b *backfill) fetch(ctx context.Context, t task) {
 	ctx = log.WithContext(ctx)
 	if b.opts.Cache != nil {
 		if f, size, ok := b.opts.Cache.Open(t.key); ok {
-			err := b.storeFile(ctx, t.job, f, size)
+			err := b.storeFile(context.WithoutCancel(ctx), t.job, f, size)
 			f.Close()
 			if err == nil {
 				b.update(func(p *Progress) { p.FromCache++ })

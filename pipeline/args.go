@@ -1,7 +1,3 @@
-// Package pipeline is the durable work behind the GitHub App: fetch a failed job's log, store and
-// scan it, triage the commit, and create or update its one check run; and carry out /totto slash
-// commands. Webhook handlers only enqueue these jobs; workers run them with retries, so a crash or a
-// restart loses nothing.
 package pipeline
 
 // ProcessJobArgs asks for one completed CI job to be recorded and, if it failed, its log fetched,

@@ -23,11 +23,20 @@ func DetailsURL(publicURL, repo, sha string) string {
 	return fmt.Sprintf("%s/repos/%s/%s/commits/%s", strings.TrimRight(publicURL, "/"), url.PathEscape(owner), url.PathEscape(name), url.PathEscape(sha))
 }
 
+// detailsURL is the commit's page on totto, or "" when no public URL is configured (GitHub
+// rejects a relative details_url).
+func (p *pipeline) detailsURL(repo, sha string) string {
+	if p.PublicURL == "" {
+		return ""
+	}
+	return DetailsURL(p.PublicURL, repo, sha)
+}
+
 // render turns the report into the check run's output, with the repository's configuration
 // problems (if its file is broken) ahead of the verdicts.
 func (p *pipeline) render(repo, sha string, r triage.Report, cfg RepoConfig) triage.Output {
 	note := configNote(cfg)
-	out := triage.Render(r, triage.RenderOptions{DetailsURL: DetailsURL(p.PublicURL, repo, sha), MaxBytes: triage.MaxOutputBytes - len(note)})
+	out := triage.Render(r, triage.RenderOptions{DetailsURL: p.detailsURL(repo, sha), MaxBytes: triage.MaxOutputBytes - len(note)})
 	out.Summary = note + out.Summary
 	return out
 }
@@ -81,12 +90,15 @@ func (p *pipeline) publish(ctx context.Context, gh *github.Client, repo store.Re
 			return err
 		}
 	}
-	details := DetailsURL(p.PublicURL, repo.FullName, sha)
+	var details *string
+	if u := p.detailsURL(repo.FullName, sha); u != "" {
+		details = github.Ptr(u)
+	}
 	output := &github.CheckRunOutput{Title: github.Ptr(out.Title), Summary: github.Ptr(out.Summary), Text: github.Ptr(out.Text)}
 	now := &github.Timestamp{Time: p.Clock()}
 	if id == 0 {
 		cr, _, err := gh.Checks.CreateCheckRun(ctx, owner, name, github.CreateCheckRunOptions{
-			Name: CheckRunName, HeadSHA: sha, DetailsURL: github.Ptr(details), Status: github.Ptr("completed"),
+			Name: CheckRunName, HeadSHA: sha, DetailsURL: details, Status: github.Ptr("completed"),
 			Conclusion: github.Ptr(out.Conclusion), CompletedAt: now, Output: output})
 		if err != nil {
 			return fmt.Errorf("creating check run on %s@%s: %w", repo.FullName, sha, err)
@@ -95,7 +107,7 @@ func (p *pipeline) publish(ctx context.Context, gh *github.Client, repo store.Re
 		log.Info().Int64("check_run", id).Str("conclusion", out.Conclusion).Msg("check run created")
 	} else {
 		_, _, err := gh.Checks.UpdateCheckRun(ctx, owner, name, id, github.UpdateCheckRunOptions{
-			Name: CheckRunName, DetailsURL: github.Ptr(details), Status: github.Ptr("completed"),
+			Name: CheckRunName, DetailsURL: details, Status: github.Ptr("completed"),
 			Conclusion: github.Ptr(out.Conclusion), CompletedAt: now, Output: output})
 		if err != nil {
 			return fmt.Errorf("updating check run %d on %s@%s: %w", id, repo.FullName, sha, err)

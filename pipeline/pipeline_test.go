@@ -6,8 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/riverqueue/river"
-
+	"github.com/totto-ci/totto/internal/fakegithub"
 	"github.com/totto-ci/totto/pipeline"
 )
 
@@ -67,8 +66,25 @@ func golden(t *testing.T, name, got string) {
 	}
 }
 
-var (
-	_ = strings.Contains
-	_ = river.EventKindJobCompleted
-	_ = pipeline.CheckRunName
-)
+// A job that failed and then passed on a rerun of the same commit is flaky: the passing attempt is
+// recorded (without its log) as rerun evidence.
+func TestRerunThatPassedIsFlaky(t *testing.T) {
+	e := newEnv(t, backends[0])
+	failed := e.ghaJob(101, "test (unit)", "failure", "python_runtimeerror.log")
+	e.gh.AddJob(fakegithub.Job{ID: 102, RunID: 900, RunAttempt: 2, Owner: owner, Repo: repo, Name: "test (unit)", HeadSHA: sha,
+		Conclusion: "success"})
+	e.start()
+	e.enqueue(failed)
+	e.enqueue(pipeline.ProcessJobArgs{InstallationID: installation, Repo: full, SHA: sha, Provider: "github-actions",
+		JobID: 102, JobName: "test (unit)", Conclusion: "success"})
+	e.drain()
+	cr := e.checkRun()
+	if cr.Conclusion != "success" || !strings.Contains(cr.Output.Summary, "| flaky |") {
+		t.Errorf("want a green check run calling the job flaky, got %s:\n%s", cr.Conclusion, cr.Output.Summary)
+	}
+	for _, r := range e.gh.Requests() {
+		if strings.HasSuffix(r.Path, "/actions/jobs/102/logs") {
+			t.Error("the log of a successful job was fetched")
+		}
+	}
+}

@@ -122,3 +122,18 @@ func TestFaultInjection(t *testing.T) {
 		t.Fatalf("want a secondary rate-limit error with Retry-After 30s, got %T %v", err, err)
 	}
 }
+
+// ghinstallation asks for tokens with a literal JSON null body, which GitHub accepts.
+func TestTokenRequestWithNullBody(t *testing.T) {
+	s := New(t)
+	req, _ := http.NewRequest("POST", s.URL+"/api/v3/app/installations/42/access_tokens", strings.NewReader("null"))
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusCreated || s.TokenRequests() != 1 {
+		t.Fatalf("status %d, tokens %d", resp.StatusCode, s.TokenRequests())
+	}
+}

@@ -104,12 +104,15 @@ type Finder struct {
 
 	// lastEnd is the last line where the CI said a step or command failed, with its context.
 	lastEnd *candidate
+
+	// score scores a cleaned line: scoreRule, or scoreRuleReference when checking it.
+	score func(text []byte) (float64, kind, int)
 }
 
 // NewFinder returns a Finder for one log.
 func NewFinder(opts Options) *Finder {
 	opts = opts.withDefaults()
-	return &Finder{opts: opts, ring: make([]entry, 0, opts.Context+opts.Budget), lastOfRule: map[int]int{}}
+	return &Finder{opts: opts, ring: make([]entry, 0, opts.Context+opts.Budget), lastOfRule: map[int]int{}, score: scoreRule}
 }
 
 // Add consumes the next line of the log. Lines must come in order; Num is taken as given.
@@ -131,7 +134,7 @@ func (f *Finder) Add(l logs.Line) {
 	e.blank = f.opts.FreeBlank && len(bytes.TrimSpace(l.Text)) == 0 && l.StepIndex == 0
 	e.rule = -1
 	if !l.Overwritten && !f.inHeader {
-		e.score, e.kind, e.rule = scoreRule(text)
+		e.score, e.kind, e.rule = f.score(text)
 	} else {
 		e.kind = kindNoise
 	}

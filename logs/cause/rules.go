@@ -2,6 +2,7 @@ package cause
 
 import (
 	"bytes"
+	"math/bits"
 	"regexp"
 )
 
@@ -30,8 +31,9 @@ const (
 type rule struct {
 	name   string
 	need   [][]byte
-	masks  []byteSet // masks[i] holds the bytes of need[i]: a cheap test before bytes.Contains
-	suffix []byte    // when set, the line (right-trimmed) must end with it
+	masks  []byteSet         // masks[i] holds the bytes of need[i]: a cheap test before bytes.Contains
+	suffix []byte            // when set, the line (right-trimmed) must end with it
+	gate   func([]byte) bool // when set, a cheap necessary condition of re (see gates.go)
 	re     *regexp.Regexp
 	weight float64
 	kind   kind
@@ -173,8 +175,49 @@ func scoreText(text []byte) (float64, kind, string) {
 	return w, k, rules[i].name
 }
 
-// scoreRule is scoreText returning the index of the rule in rules (-1 when none matched).
+// scoreRule is scoreText returning the index of the rule in rules (-1 when none matched). It
+// returns what scoreRuleReference returns, but runs a rule's regular expression only when the
+// line holds one of the rule's literals (found for all rules at once by keywords) and passes the
+// rule's gate.
 func scoreRule(text []byte) (float64, kind, int) {
+	if len(bytes.TrimSpace(text)) == 0 {
+		return 0, kindNoise, -1
+	}
+	if len(text) > maxScoredBytes {
+		text = text[:maxScoredBytes]
+	}
+	cand := keywords.scan(text)
+	cand.union(everywhere)
+	for w, word := range cand {
+		for word != 0 {
+			i := w<<6 | bits.TrailingZeros64(word)
+			word &= word - 1
+			ru := &rules[i]
+			if ru.suffix != nil && !bytes.HasSuffix(bytes.TrimRight(text, " \t"), ru.suffix) {
+				continue
+			}
+			if ru.gate != nil && !ru.gate(text) {
+				continue
+			}
+			if ru.re.Match(text) {
+				return ru.weight, ru.kind, i
+			}
+		}
+	}
+	return 0, kindPoint, -1
+}
+
+var (
+	// keywords finds the rules whose literals a line holds.
+	keywords *keywordScanner
+	// everywhere holds the rules without literals, tried on every line.
+	everywhere ruleSet
+)
+
+// scoreRuleReference is the plain definition of scoreRule: every rule in order, each tested for
+// its literals and then its regular expression. It is kept as the reference that scoreRule's
+// shortcuts are checked against.
+func scoreRuleReference(text []byte) (float64, kind, int) {
 	if len(bytes.TrimSpace(text)) == 0 {
 		return 0, kindNoise, -1
 	}

@@ -1,0 +1,54 @@
+// Package pipeline is the durable work behind the GitHub App: fetch a failed job's log, store and
+// scan it, triage the commit, and create or update its one check run; and carry out /totto slash
+// commands. Webhook handlers only enqueue these jobs; workers run them with retries, so a crash or a
+// restart loses nothing.
+//
+// # Jobs
+//
+// ProcessJobArgs records one CI job (GitHub Actions through the installation client, CircleCI
+// through API v1.1, any other commit status as a failure whose log cannot be read). A failed job's
+// log is downloaded into a spool, stored content-addressed in the blob store and scanned through
+// store.Rescan, so matches and the log's scan watermark are recorded together. A successful job is
+// recorded without its log: it is rerun evidence. Then TriageCommitArgs is queued, unique per
+// (repo, SHA) and delayed by Deps.TriageDelay, so a burst of job events becomes one update. A triage
+// already running when an event arrives cannot see it, so a small retriage job queues the triage
+// again once that run has finished.
+//
+// TriageCommitArgs reads the commit's jobs, matches, annotations and base-branch evidence, renders
+// the check run and creates or updates the one check run named "totto": it reuses the id in the
+// store, else adopts an existing "totto" check run listed on GitHub (a crash between creating and
+// recording it is harmless), and skips the API call when the output hash is unchanged.
+//
+// CommandArgs carries out /totto known-broken, fixed, rescan and help. All but help need write,
+// maintain or admin permission on the repository; others are refused with a reply. totto reacts 👀 at once,
+// then 👍 or 😕, and replies with what it did. After a change it re-triages the command's commit
+// and the repository's most recent commits with a check run (Deps.RetriageCommits, newest check
+// runs first) that have a failed job the glob matches; older check runs keep their verdict until
+// their commit gets another event.
+//
+// # Failures
+//
+// Timeouts and 5xx are retried with River's backoff. A GitHub primary or secondary rate limit (or
+// a CircleCI 429) snoozes the job until the limit resets instead of spending attempts. A 4xx that
+// retrying cannot fix cancels the job. An expired or deleted log is recorded as unavailable with
+// the reason, and the job's verdict is no-log.
+//
+// # Decisions
+//
+//   - Oversized logs keep their tail (the last Deps.MaxLogBytes, from the first whole line), since
+//     a job fails at the end of its log; the log is marked truncated. Line numbers then count from
+//     the start of the kept tail.
+//   - The likely-cause excerpt has no place in the store; triage recomputes it from the stored log
+//     in one streaming pass, together with the lines around the best match and the step bounds.
+//   - .github/totto.yml is read from the default branch (reviewed configuration only; a pull
+//     request cannot excuse its own failures), falling back to the organisation's .github
+//     repository, and cached for a minute. Its patterns are stored scoped to the repository under
+//     the source "repo:OWNER/NAME:.github/totto.yml"; patterns removed from the file are retired.
+//     A broken file is reported at the top of the check run with file and line, and the last good
+//     configuration is used: kept in memory, so after a restart the repository's patterns (still
+//     in the store) apply with default job globs until the file is fixed.
+//   - `builtin: false` hides matches of the built-in packs in triage; the packs are still scanned
+//     (they are global patterns), so switching them back on needs no rescan.
+//   - Base-branch evidence comes from the commit's open pull request and GitHub's compare; without
+//     one it is "not known".
+package pipeline
