@@ -11,6 +11,8 @@ import (
 	"github.com/palantir/go-githubapp/githubapp"
 	"github.com/rs/zerolog"
 
+	"github.com/totto-ci/totto/backfill"
+	"github.com/totto-ci/totto/ci"
 	"github.com/totto-ci/totto/handlers"
 	"github.com/totto-ci/totto/metrics"
 	"github.com/totto-ci/totto/pipeline"
@@ -55,10 +57,12 @@ type App struct {
 	devInsecure bool
 	logger      zerolog.Logger
 	handler     http.Handler
+	// schedule is the scheduled backfill Serve runs (nil: backfill.interval is 0).
+	schedule *backfill.Schedule
 }
 
 // New builds the whole App from configuration in one place: store, log store, queue, GitHub
-// clients, pipeline workers, webhook handlers and HTTP routes. It refuses to build without a
+// clients, pipeline workers, scheduled backfill, webhook handlers and HTTP routes. It refuses to build without a
 // webhook secret unless opts.DevInsecure. Logging goes to zerolog.Ctx(ctx). Call Serve to run it
 // or Close to release it.
 func New(ctx context.Context, cfg Config, opts Options) (*App, error) {
@@ -109,12 +113,15 @@ func New(ctx context.Context, cfg Config, opts Options) (*App, error) {
 		ParseComment: handlers.PipelineCommands,
 		CircleCI:     pipeline.CircleCIConfig{BaseURL: cfg.CircleCI.APIURL, Token: cfg.CircleCI.Token},
 		PublicURL:    cfg.Server.PublicURL,
+		LogHosts:     logHosts(cfg),
 		MaxLogBytes:  cfg.Logs.MaxBytes,
 		TriageDelay:  pipeline.DefaultTriageDelay,
 	}); err != nil {
 		a.Close()
 		return nil, fmt.Errorf("register pipeline workers: %w", err)
 	}
+
+	a.schedule = a.newSchedule(cfg)
 
 	intake := &handlers.Intake{Store: a.Store, Queue: a.Queue, AppID: cfg.GitHub.AppID}
 	dispatcher := githubapp.NewEventDispatcher([]githubapp.EventHandler{
@@ -174,6 +181,11 @@ func ensureLogDir(storage string) error {
 		return fmt.Errorf("create log storage directory %s: %w", dir, err)
 	}
 	return nil
+}
+
+// logHosts are the providers' log hosts plus the operator's own (logs.hosts).
+func logHosts(cfg Config) ci.HostList {
+	return append(append(ci.HostList{}, ci.DefaultLogHosts...), cfg.Logs.Hosts...)
 }
 
 // loadPrivateKey returns the App's PEM private key from the config value or the file it names.

@@ -2,6 +2,7 @@ package app
 
 import (
 	"bytes"
+	"encoding"
 	"errors"
 	"fmt"
 	"io"
@@ -9,6 +10,7 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"time"
 
 	"gopkg.in/yaml.v3"
 )
@@ -22,6 +24,9 @@ type Config struct {
 	Logs struct {
 		Storage  string `yaml:"storage"`
 		MaxBytes int64  `yaml:"max_bytes"`
+		// Hosts are extra hosts log content may be downloaded from, beside the providers' own
+		// (GitHub Enterprise Server, a self-hosted CircleCI); TOTTO_LOGS_HOSTS takes a comma list.
+		Hosts []string `yaml:"hosts"`
 	} `yaml:"logs"`
 	Scan struct {
 		Builtin bool `yaml:"builtin"`
@@ -54,6 +59,17 @@ type Config struct {
 	Workers struct {
 		Count int `yaml:"count"`
 	} `yaml:"workers"`
+	// Backfill is the scheduled backfill of every installed repository's default branch, which
+	// keeps history complete (jobs missed while the App was down) without an operator.
+	Backfill struct {
+		// Interval between rounds; 0 turns the scheduled backfill off.
+		Interval Span `yaml:"interval"`
+		// Limit bounds a round to this many recent workflow runs (each with its jobs) per
+		// repository.
+		Limit int `yaml:"limit"`
+		// Since bounds a round to runs created within this span before it.
+		Since Span `yaml:"since"`
+	} `yaml:"backfill"`
 }
 
 // DefaultConfig is what totto runs with when nothing is configured: the embedded store in the
@@ -67,6 +83,9 @@ func DefaultConfig() Config {
 	c.Server.Listen = ":8080"
 	c.Server.PublicURL = "http://localhost:8080"
 	c.Workers.Count = 4
+	c.Backfill.Interval = Span(6 * time.Hour)
+	c.Backfill.Limit = 200
+	c.Backfill.Since = Span(14 * 24 * time.Hour)
 	return c
 }
 
@@ -113,6 +132,12 @@ func applyEnv(v reflect.Value, prefix string, getenv func(string) string) error 
 		if raw == "" {
 			continue
 		}
+		if u, ok := fv.Addr().Interface().(encoding.TextUnmarshaler); ok {
+			if err := u.UnmarshalText([]byte(raw)); err != nil {
+				return fmt.Errorf("%s=%q: %w", name, raw, err)
+			}
+			continue
+		}
 		switch f.Type.Kind() {
 		case reflect.String:
 			fv.SetString(raw)
@@ -128,6 +153,11 @@ func applyEnv(v reflect.Value, prefix string, getenv func(string) string) error 
 				return fmt.Errorf("%s=%q: want a whole number", name, raw)
 			}
 			fv.SetInt(n)
+		case reflect.Slice:
+			if f.Type.Elem().Kind() != reflect.String {
+				return fmt.Errorf("%s: unsupported config type %s", name, f.Type)
+			}
+			fv.Set(reflect.ValueOf(strings.Split(raw, ",")))
 		default:
 			return fmt.Errorf("%s: unsupported config type %s", name, f.Type)
 		}

@@ -3,6 +3,7 @@ package app
 import (
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -74,13 +75,13 @@ func TestLoadConfigErrors(t *testing.T) {
 func TestLoadConfigOptionalMissingAndEmpty(t *testing.T) {
 	dir := t.TempDir()
 	c, err := LoadConfig(filepath.Join(dir, "absent.yml"), true, env(nil))
-	if err != nil || c != DefaultConfig() {
+	if err != nil || !reflect.DeepEqual(c, DefaultConfig()) {
 		t.Fatalf("missing optional file: %v %+v", err, c)
 	}
 	empty := filepath.Join(dir, "empty.yml")
 	os.WriteFile(empty, nil, 0o600)
 	c, err = LoadConfig(empty, false, env(nil))
-	if err != nil || c != DefaultConfig() {
+	if err != nil || !reflect.DeepEqual(c, DefaultConfig()) {
 		t.Fatalf("empty file: %v %+v", err, c)
 	}
 }

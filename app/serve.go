@@ -15,9 +15,9 @@ import (
 // then running jobs to finish; jobs still running after it are cancelled and retried later.
 const ShutdownGrace = 30 * time.Second
 
-// Serve starts the queue's workers and serves HTTP on ln until ctx ends (SIGTERM), then stops
-// accepting requests, drains in-flight ones, stops the queue (running jobs get ShutdownGrace to
-// finish) and releases everything. It returns nil after a clean shutdown.
+// Serve starts the queue's workers and the scheduled backfill and serves HTTP on ln until ctx ends
+// (SIGTERM), then stops accepting requests, drains in-flight ones, stops the backfill, stops the
+// queue (running jobs get ShutdownGrace to finish) and releases everything. It returns nil after a clean shutdown.
 func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	logger := a.logger
 	// The queue's context must outlive ctx: cancelling it would cancel running jobs at once
@@ -27,6 +27,7 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 		return err
 	}
 	stopCounting := a.countQueueJobs()
+	stopBackfill := a.startBackfill(logger.WithContext(ctx))
 	srv := &http.Server{
 		Handler:           a.handler,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -53,6 +54,7 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	if err := srv.Shutdown(shutdownCtx); err != nil {
 		serveErr = errors.Join(serveErr, fmt.Errorf("http shutdown: %w", err))
 	}
+	stopBackfill()
 	logger.Info().Msg("shutting down: stopping the queue")
 	if err := a.Queue.Stop(shutdownCtx); err != nil {
 		serveErr = errors.Join(serveErr, err)
@@ -62,6 +64,28 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	a.Close()
 	logger.Info().Msg("totto stopped")
 	return serveErr
+}
+
+// startBackfill runs the scheduled backfill (when configured) until the returned func is called,
+// which cancels a round in progress and waits for it to stop: the store must outlive it. A job
+// whose log was not stored yet is fetched again by the next round.
+func (a *App) startBackfill(ctx context.Context) func() {
+	if a.schedule == nil {
+		return func() {}
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		a.logger.Info().Dur("interval", a.schedule.Interval).Msg("scheduled backfill started")
+		if err := a.schedule.Run(ctx); err != nil && !errors.Is(err, context.Canceled) {
+			a.logger.Error().Err(err).Msg("scheduled backfill stopped")
+		}
+	}()
+	return func() {
+		cancel()
+		<-done
+	}
 }
 
 // Close releases the queue, the log store and the store. Serve calls it on the way out; call it

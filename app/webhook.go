@@ -54,16 +54,31 @@ func verifySignature(secret, body []byte, header string) error {
 
 // requireSignature answers 401 to a delivery not signed with secret by HMAC-SHA256 before the
 // dispatcher sees it (go-github would also accept the legacy SHA-1 signature, which GitHub
-// documents as insecure). With no secret (--dev-insecure) it lets everything through.
+// documents as insecure). With no secret (--dev-insecure) it lets every delivery through, but in
+// both modes a body over GitHub's 25 MB cap is refused with 413.
 func requireSignature(secret string, m *metrics.Metrics, next http.Handler) http.Handler {
-	if secret == "" {
-		return next
-	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		event := r.Header.Get("X-GitHub-Event")
+		if r.ContentLength > maxWebhookBytes {
+			// Refused before reading a byte: GitHub never sends more, so this is not a delivery.
+			m.Webhooks.WithLabelValues(event, outcomeInvalid).Inc()
+			http.Error(w, "webhook payload larger than 25 MB", http.StatusRequestEntityTooLarge)
+			return
+		}
+		if secret == "" {
+			// Unsigned deliveries still may not make the dispatcher read an unbounded body.
+			r.Body = http.MaxBytesReader(w, r.Body, maxWebhookBytes)
+			next.ServeHTTP(w, r)
+			return
+		}
 		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxWebhookBytes))
 		if err != nil {
 			m.Webhooks.WithLabelValues(event, outcomeInvalid).Inc()
+			var tooLarge *http.MaxBytesError
+			if errors.As(err, &tooLarge) {
+				http.Error(w, "webhook payload larger than 25 MB", http.StatusRequestEntityTooLarge)
+				return
+			}
 			http.Error(w, "cannot read webhook body", http.StatusBadRequest)
 			return
 		}
@@ -87,7 +102,12 @@ func webhookErrorCallback(m *metrics.Metrics) githubapp.ErrorCallback {
 		event := r.Header.Get("X-GitHub-Event")
 		logger := zerolog.Ctx(r.Context())
 		var ve githubapp.ValidationError
+		var tooLarge *http.MaxBytesError
 		switch {
+		case errors.As(err, &ve) && errors.As(ve.Cause, &tooLarge):
+			logger.Warn().Err(err).Msg("webhook payload too large")
+			m.Webhooks.WithLabelValues(event, outcomeInvalid).Inc()
+			http.Error(w, "webhook payload larger than 25 MB", http.StatusRequestEntityTooLarge)
 		case errors.Is(err, handlers.ErrBadPayload) || errors.As(err, &ve):
 			logger.Warn().Err(err).Msg("invalid webhook")
 			m.Webhooks.WithLabelValues(event, outcomeInvalid).Inc()

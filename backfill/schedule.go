@@ -31,6 +31,9 @@ type Schedule struct {
 	// Base holds everything but Repo, Branch and Actions: Store, Blobs, the bounds (Limit or
 	// Since: a scheduled round should be bounded), Concurrency, Cache, Sleep.
 	Base Options
+	// MaxAge, when set, bounds every round to jobs created in the MaxAge before it starts
+	// (replacing Base.Since), so a long-running App keeps a moving window rather than a fixed date.
+	MaxAge time.Duration
 }
 
 // Round backfills every target once, one repository at a time (a round must not compete with
@@ -43,8 +46,13 @@ func (s *Schedule) Round(ctx context.Context) (map[string]Result, error) {
 	}
 	results := map[string]Result{}
 	var errs []error
+	since := s.Base.Since
+	if s.MaxAge > 0 {
+		since = time.Now().Add(-s.MaxAge)
+	}
 	for _, t := range targets {
 		o := s.Base
+		o.Since = since
 		o.Repo, o.Branch, o.Actions = t.Repo, t.Branch, t.Actions
 		res, err := Run(ctx, o)
 		results[t.Repo] = res

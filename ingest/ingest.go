@@ -1,16 +1,17 @@
 // Package ingest is the one place a CI job and its log enter the store: it maps a provider's job
 // to a stored job, keeps the tail of an oversized log, stores the content once and links it to the
-// job (or records why there is no log). The App's workers, `totto backfill` and `totto ingest`
-// share it so a job stored by any of them looks the same.
+// job (or records why there is no log). The App's pipeline, `totto backfill` and `totto ingest`
+// share it, so a job or log stored by any of them looks the same; docs/store.md describes how an
+// oversized log is cut.
 package ingest
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/totto-ci/totto/ci"
 	"github.com/totto-ci/totto/logs"
@@ -40,46 +41,34 @@ func Job(repoID int64, j *ci.Job) store.Job {
 	return sj
 }
 
-// StoreLog stores a log's content and metadata and returns the log. A log longer than maxBytes
-// (> 0) keeps its last maxBytes, starting at the first whole line, and is marked truncated: a job
-// fails at the end of its log, so the tail holds the failure and the head is setup noise. The raw
-// bytes are spooled to a temporary file first, so memory stays flat whatever the size; content is
-// written before metadata, so a failure leaves no row pointing at nothing.
+// StoreLog stores a log's content and metadata and returns the log; the same content stored again
+// is the same log. A log longer than maxBytes (> 0) is stored from the first whole line of its last
+// maxBytes and marked truncated (see StoreLogFile). The raw bytes are spooled to disk first, keeping
+// only what can be stored, so memory stays flat and disk bounded whatever the log's size.
 func StoreLog(ctx context.Context, st store.Store, blobs blob.Store, raw io.Reader, maxBytes int64) (store.Log, error) {
-	f, err := os.CreateTemp("", "totto-log-*")
+	sp, err := newTailSpool(maxBytes)
 	if err != nil {
-		return store.Log{}, fmt.Errorf("log spool: %w", err)
+		return store.Log{}, err
 	}
-	defer os.Remove(f.Name())
-	defer f.Close()
-	n, err := io.Copy(f, raw)
-	if err != nil {
+	defer sp.Close()
+	if _, err := io.Copy(sp, raw); err != nil {
 		return store.Log{}, fmt.Errorf("reading log: %w", err)
 	}
-	return StoreLogFile(ctx, st, blobs, f, n, maxBytes)
+	return StoreLogFile(ctx, st, blobs, sp, sp.Size(), maxBytes)
 }
 
+// maxCutLine bounds how far into a truncated log's tail the first line break is looked for: a
+// longer first line is kept from the cut rather than dropped whole.
+const maxCutLine = 64 << 10
+
 // StoreLogFile is StoreLog for content already on disk (a spool or a cache entry) of size bytes.
+// A log longer than maxBytes (> 0) keeps its last maxBytes, starting at the first whole line, and
+// is marked truncated: a job fails at the end of its log, so the tail holds the failure and the
+// head is setup noise. Content is written before metadata, so a failure leaves no row pointing at
+// nothing.
 func StoreLogFile(ctx context.Context, st store.Store, blobs blob.Store, f io.ReaderAt, size, maxBytes int64) (store.Log, error) {
 	truncated := maxBytes > 0 && size > maxBytes
-	open := func() (io.Reader, error) {
-		if !truncated {
-			return io.NewSectionReader(f, 0, size), nil
-		}
-		br := bufio.NewReader(io.NewSectionReader(f, size-maxBytes, maxBytes))
-		var before [1]byte
-		if _, err := f.ReadAt(before[:], size-maxBytes-1); err != nil {
-			return nil, fmt.Errorf("log tail: %w", err)
-		}
-		if before[0] == '\n' { // the cut falls on a line start: the first line is whole
-			return br, nil
-		}
-		if _, err := br.ReadSlice('\n'); err != nil && !errors.Is(err, bufio.ErrBufferFull) && !errors.Is(err, io.EOF) {
-			return nil, fmt.Errorf("log tail: %w", err)
-		}
-		return br, nil
-	}
-	r, err := open()
+	r, err := tail(f, size, maxBytes)
 	if err != nil {
 		return store.Log{}, err
 	}
@@ -91,7 +80,7 @@ func StoreLogFile(ctx context.Context, st store.Store, blobs blob.Store, f io.Re
 	if err := lr.Err(); err != nil {
 		return store.Log{}, fmt.Errorf("counting log lines: %w", err)
 	}
-	if r, err = open(); err != nil {
+	if r, err = tail(f, size, maxBytes); err != nil {
 		return store.Log{}, err
 	}
 	obj, err := blobs.Put(ctx, r)
@@ -103,6 +92,33 @@ func StoreLogFile(ctx context.Context, st store.Store, blobs blob.Store, f io.Re
 		return store.Log{}, fmt.Errorf("recording log %s: %w", obj.SHA256, err)
 	}
 	return l, nil
+}
+
+// tail opens the part of f (size bytes) that is stored: all of it, or when longer than maxBytes
+// (> 0) its last maxBytes from the first whole line (within maxCutLine of the cut).
+func tail(f io.ReaderAt, size, maxBytes int64) (io.Reader, error) {
+	if maxBytes <= 0 || size <= maxBytes {
+		return io.NewSectionReader(f, 0, size), nil
+	}
+	var before [1]byte
+	if _, err := f.ReadAt(before[:], size-maxBytes-1); err != nil {
+		return nil, fmt.Errorf("log tail: %w", err)
+	}
+	r := io.NewSectionReader(f, size-maxBytes, maxBytes)
+	if before[0] == '\n' { // the cut falls on a line start: the first line is whole
+		return r, nil
+	}
+	br := bufio.NewReaderSize(r, maxCutLine)
+	head, err := br.Peek(maxCutLine)
+	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, bufio.ErrBufferFull) {
+		return nil, fmt.Errorf("log tail: %w", err)
+	}
+	if i := bytes.IndexByte(head, '\n'); i >= 0 {
+		if _, err := br.Discard(i + 1); err != nil {
+			return nil, fmt.Errorf("log tail: %w", err)
+		}
+	}
+	return br, nil
 }
 
 // Link records a stored log as job's log.

@@ -5,35 +5,18 @@ import (
 	"compress/gzip"
 	"io"
 	"os"
-	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/totto-ci/totto/internal/testcorpus"
 )
 
-// corpusDir returns ../shared/corpus relative to the module root, or skips the test.
+// corpusDir returns the shared corpus root, or skips the test.
 func corpusDir(t testing.TB) string {
 	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("go.mod not found above the test directory")
-		}
-		dir = parent
-	}
-	c := filepath.Join(dir, "..", "shared", "corpus")
-	if _, err := os.Stat(c); err != nil {
-		t.Skipf("corpus not available at %s: %v", c, err)
-	}
-	return c
+	return testcorpus.Path(t)
 }
 
 // readLog returns the bytes of a log file, gunzipped when it ends in .gz.

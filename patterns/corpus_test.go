@@ -11,30 +11,14 @@ import (
 	"path/filepath"
 	"sort"
 	"testing"
+
+	"github.com/totto-ci/totto/internal/testcorpus"
 )
 
-// corpusDir returns ../shared/corpus relative to the module root, or skips the test.
+// corpusDir returns the shared corpus root, or skips the test.
 func corpusDir(tb testing.TB) string {
 	tb.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			tb.Skip("go.mod not found above the test directory")
-		}
-		dir = parent
-	}
-	c := filepath.Join(dir, "..", "shared", "corpus")
-	if _, err := os.Stat(c); err != nil {
-		tb.Skipf("shared corpus absent at %s: %v", c, err)
-	}
-	return c
+	return testcorpus.Path(tb)
 }
 
 // benchPatternSet loads one of the corpus's benchmark pattern sets (P1, P2, P3) as patterns with

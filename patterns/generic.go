@@ -1,6 +1,7 @@
 package patterns
 
 import (
+	"regexp"
 	"strings"
 	"unicode"
 )
@@ -25,6 +26,17 @@ func init() {
 	}
 }
 
+// genericLines are whole lines that only restate that something failed, beyond what
+// IsBoilerplate covers: make's "recipe for target" epilogue, an exception name with no message
+// ("AssertionError:", "java.lang.RuntimeException"), and pointers back to the real error.
+var genericLines = []*regexp.Regexp{
+	regexp.MustCompile(`^(?:\S*[Mm]akefile(?::\d+)?: )?recipe for target '[^']*' failed$`),
+	regexp.MustCompile(`^(?:[\w$]+\.)*\w*(?:Error|Exception|Failure)!?:?$`),
+	// npm's and rake's pointers back to the real error.
+	regexp.MustCompile(`^npm (?:ERR!|error) Test failed\.\s+See above for more details\.$`),
+	regexp.MustCompile(`^\(?See full trace by running task with --trace\)?$`),
+}
+
 // IsGeneric reports whether a match covering text[start:end] is too generic to decide a verdict
 // by itself: the line is boilerplate (IsBoilerplate), or the matched span, or failing that the
 // whole line, holds nothing but generic words ("error", "FAILED", "exit code", "Traceback (most
@@ -37,6 +49,12 @@ func init() {
 func IsGeneric(text string, start, end int) bool {
 	if IsBoilerplate(text) {
 		return true
+	}
+	trimmed := strings.TrimSpace(text)
+	for _, re := range genericLines {
+		if re.MatchString(trimmed) {
+			return true
+		}
 	}
 	if start >= 0 && end > start && end <= len(text) && onlyGenericWords(text[start:end]) {
 		return true

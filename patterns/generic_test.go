@@ -33,6 +33,13 @@ func TestIsGeneric(t *testing.T) {
 		{"test name", "FAILED tests/test_x.py::test_y", "", false},
 		{"empty span falls back to line", "Killed", "", false},
 		{"numbers only", "1 2 3", "", true},
+		{"make recipe epilogue", "Makefile:2736: recipe for target 'test' failed", "", true},
+		{"bare exception name", "java.lang.AssertionError:", "", true},
+		{"bare python exception", "AssertionError:", "", true},
+		{"exception with a message", "AssertionError: expected 3, got 4", "", false},
+		{"npm test epilogue", "npm ERR! Test failed.  See above for more details.", "", true},
+		{"rake epilogue", "(See full trace by running task with --trace)", "", true},
+		{"curl 404", "curl: (22) The requested URL returned error: 404 Not Found", "", false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -8,31 +8,15 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/totto-ci/totto/internal/testcorpus"
 )
 
-// importCorpus returns the path of a file or directory in the shared corpus (../shared/corpus
-// next to the repository root), skipping the test when the corpus is not there.
+// importCorpus returns the path of a file or directory in the shared corpus, skipping the test
+// when it is not there.
 func importCorpus(t testing.TB, rel ...string) string {
 	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("no go.mod above the test directory; cannot locate ../shared/corpus")
-		}
-		dir = parent
-	}
-	p := filepath.Join(append([]string{dir, "..", "shared", "corpus"}, rel...)...)
-	if _, err := os.Stat(p); err != nil {
-		t.Skipf("corpus material %s absent (%v); it lives in ../shared/corpus next to the repository", p, err)
-	}
-	return p
+	return testcorpus.Path(t, rel...)
 }
 
 // roundTrip marshals imported patterns and parses them back, as `totto patterns import > f.yml`

@@ -3,6 +3,7 @@ package patterns
 import (
 	"fmt"
 	"slices"
+	"sync"
 
 	"github.com/totto-ci/totto/logs"
 )
@@ -72,6 +73,28 @@ type scan struct {
 	naive   bool // test every applicable pattern on every line (the reference semantics)
 }
 
+// scanPool recycles scan buffers (the block above all), so scanning many small logs does not
+// allocate a block per log.
+var scanPool = sync.Pool{New: func() any { return &scan{block: make([]byte, 0, 2*blockSize)} }}
+
+// resize returns a zeroed slice of length n, reusing b's memory when it is large enough.
+func resize[T any](b []T, n int) []T {
+	if cap(b) < n {
+		return make([]T, n)
+	}
+	b = b[:n]
+	clear(b)
+	return b
+}
+
+// release returns the scan's buffers to the pool, dropping references to the caller's data.
+func (s *scan) release() {
+	clear(s.lines)
+	*s = scan{active: s.active, count: s.count, stamp: s.stamp, block: s.block[:0], lines: s.lines[:0],
+		hits: s.hits[:0], cands: s.cands[:0], scratch: s.scratch}
+	scanPool.Put(s)
+}
+
 // Scan streams every line of r once, calling emit for each match (in line order, and in pattern
 // order within a line, except that last_lines patterns are emitted at the end once the log
 // length is known). A pattern matches a line at most once: at its first, leftmost match. A
@@ -83,13 +106,20 @@ func (m *Matcher) Scan(r *logs.Reader, opts ScanOptions, emit func(Match) error)
 }
 
 func (m *Matcher) scan(r *logs.Reader, opts ScanOptions, emit func(Match) error, naive bool) (ScanStats, error) {
-	s := &scan{
+	s := scanPool.Get().(*scan)
+	defer s.release()
+	n := len(m.pats)
+	*s = scan{
 		m: m, opts: opts, emit: emit, naive: naive,
-		max:    opts.MaxMatchesPerPattern,
-		active: make([]bool, len(m.pats)),
-		count:  make([]int, len(m.pats)),
-		stamp:  make([]int32, len(m.pats)),
-		block:  make([]byte, 0, 2*blockSize),
+		max:     opts.MaxMatchesPerPattern,
+		active:  resize(s.active, n),
+		count:   resize(s.count, n),
+		stamp:   resize(s.stamp, n),
+		block:   s.block[:0],
+		lines:   s.lines[:0],
+		hits:    s.hits[:0],
+		cands:   s.cands[:0],
+		scratch: s.scratch,
 	}
 	if s.max <= 0 {
 		s.max = DefaultMaxMatchesPerPattern

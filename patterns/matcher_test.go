@@ -3,6 +3,7 @@ package patterns
 import (
 	"bytes"
 	"errors"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -192,11 +193,12 @@ func TestScanBlocksAgreeWithReference(t *testing.T) {
 			b.WriteString("plain progress line with some words and numbers 2024-01-02\n")
 		}
 	}
-	m, err := Compile(adversarialPatterns)
+	ps := append(slices.Clone(adversarialPatterns), everyLinePatterns...)
+	m, err := Compile(ps)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := referenceScan(t, adversarialPatterns, b.Bytes())
+	want := referenceScan(t, ps, b.Bytes())
 	if d := diffMatches(want, fastScan(t, m, b.Bytes())); d != "" {
 		t.Fatal(d)
 	}
@@ -232,5 +234,18 @@ func TestScanConcurrentlySharesMatcher(t *testing.T) {
 		if d := <-errs; d != "" {
 			t.Error(d)
 		}
+	}
+}
+
+func TestScanOnLineSeesEveryLine(t *testing.T) {
+	m, err := Compile([]Pattern{{Name: "x", Kind: Literal, Expr: "xx"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var seen []int
+	_, err = m.Scan(logs.NewReader(strings.NewReader("a\rb\nxx\n")), ScanOptions{OnLine: func(l logs.Line) { seen = append(seen, l.Num) }},
+		func(Match) error { return nil })
+	if err != nil || !slices.Equal(seen, []int{1, 2, 3}) {
+		t.Errorf("OnLine saw %v (err %v), want lines 1, 2, 3 (progress frames included)", seen, err)
 	}
 }

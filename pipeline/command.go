@@ -11,6 +11,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/totto-ci/totto/store"
+	"github.com/totto-ci/totto/triage"
 )
 
 // commandWorker carries out /totto slash commands: it acknowledges the comment, checks the
@@ -249,4 +250,20 @@ func short(sha string) string {
 		return "`" + sha[:7] + "`"
 	}
 	return "`" + sha + "`"
+}
+
+// anyJobMatches reports whether a failed job's name matches one of the globs, with the glob rules
+// annotations use (triage.MatchJobGlob).
+func anyJobMatches(jobs []store.Job, globs []string) bool {
+	for _, j := range jobs {
+		if !triage.Conclusion(j.Conclusion).Failed() {
+			continue
+		}
+		for _, g := range globs {
+			if triage.MatchJobGlob(g, j.Name) {
+				return true
+			}
+		}
+	}
+	return false
 }

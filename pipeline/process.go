@@ -12,6 +12,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/totto-ci/totto/ci"
+	"github.com/totto-ci/totto/ingest"
 	"github.com/totto-ci/totto/store"
 	"github.com/totto-ci/totto/triage"
 )
@@ -57,7 +58,7 @@ func (p *pipeline) process(ctx context.Context, a ProcessJobArgs) error {
 	if err != nil {
 		return err
 	}
-	j, err := p.Store.UpsertJob(ctx, storeJob(repo.ID, f.job))
+	j, err := p.Store.UpsertJob(ctx, ingest.Job(repo.ID, &f.job))
 	if err != nil {
 		return fmt.Errorf("recording job %q of %s: %w", f.job.Name, a.SHA, err)
 	}
@@ -163,26 +164,6 @@ func circleJobName(context string) string {
 	return context
 }
 
-func storeJob(repoID int64, j ci.Job) store.Job {
-	sj := store.Job{Provider: j.Provider, ExternalID: j.ExternalID, Attempt: j.Attempt, RepoID: repoID, SHA: j.SHA,
-		Branch: j.Branch, Name: j.Name, Conclusion: j.Conclusion, URL: j.URL, LogState: store.LogPending}
-	for _, s := range j.Steps {
-		if s.Failed {
-			sj.Step = s.Name
-			break
-		}
-	}
-	if !j.Started.IsZero() {
-		t := j.Started
-		sj.StartedAt = &t
-	}
-	if !j.Completed.IsZero() {
-		t := j.Completed
-		sj.CompletedAt = &t
-	}
-	return sj
-}
-
 // fetchLog downloads, stores and links a failed job's log, or records why there is none.
 func (p *pipeline) fetchLog(ctx context.Context, j store.Job, f fetched) error {
 	if f.openLog == nil {
@@ -196,26 +177,23 @@ func (p *pipeline) fetchLog(ctx context.Context, j store.Job, f fetched) error {
 		return err
 	}
 	defer rc.Close()
-	l, err := storeLog(ctx, p.Store, p.Blobs, rc, p.MaxLogBytes)
+	l, err := ingest.StoreLog(ctx, p.Store, p.Blobs, rc, p.MaxLogBytes)
 	if ci.IsUnavailable(err) {
 		return p.noLog(ctx, j, err.Error())
 	}
 	if err != nil {
 		return fmt.Errorf("log of job %q: %w", j.Name, err)
 	}
-	if err := p.Store.SetJobLog(ctx, j.ID, &l.ID, store.LogStored, ""); err != nil {
-		return fmt.Errorf("linking log %d to job %d: %w", l.ID, j.ID, err)
+	if err := ingest.Link(ctx, p.Store, j.ID, l); err != nil {
+		return err
 	}
 	zerolog.Ctx(ctx).Info().Int64("log", l.ID).Int64("bytes", l.RawSize).Bool("truncated", l.Truncated).Msg("log stored")
 	return nil
 }
 
 func (p *pipeline) noLog(ctx context.Context, j store.Job, reason string) error {
-	if reason == "" {
-		reason = "log not available"
-	}
-	if err := p.Store.SetJobLog(ctx, j.ID, nil, store.LogUnavailable, reason); err != nil {
-		return fmt.Errorf("recording missing log of job %d: %w", j.ID, err)
+	if err := ingest.NoLog(ctx, p.Store, j.ID, reason); err != nil {
+		return err
 	}
 	zerolog.Ctx(ctx).Info().Str("reason", reason).Msg("log unavailable")
 	return nil

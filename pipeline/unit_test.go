@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -69,52 +68,6 @@ func TestParseConfigWarningsAreNotProblems(t *testing.T) {
 	}
 }
 
-func TestTailSpool(t *testing.T) {
-	cases := []struct {
-		name      string
-		in        string
-		max       int64
-		want      string
-		truncated bool
-	}{
-		{name: "fits", in: "a\nb\nc\n", max: 16, want: "a\nb\nc\n"},
-		{name: "exactly", in: "abcd\n", max: 5, want: "abcd\n"},
-		{name: "tail from whole line", in: "line1\nline2\nline3\nline4\n", max: 14, want: "line3\nline4\n", truncated: true},
-		{name: "many rotations", in: strings.Repeat("x\n", 1000) + "last\n", max: 8, want: "x\nlast\n", truncated: true},
-		{name: "no newline in tail", in: strings.Repeat("y", 100), max: 10, want: "yyyyyyyyyy", truncated: true},
-	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			sp, err := newTailSpool(c.max)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer sp.Close()
-			// Odd write sizes exercise writes that straddle a rotation.
-			for in := c.in; in != ""; {
-				n := min(len(in), 3)
-				if _, err := sp.Write([]byte(in[:n])); err != nil {
-					t.Fatal(err)
-				}
-				in = in[n:]
-			}
-			for range 2 { // re-readable
-				r, err := sp.reader()
-				if err != nil {
-					t.Fatal(err)
-				}
-				got, err := io.ReadAll(r)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if string(got) != c.want || sp.Truncated() != c.truncated {
-					t.Errorf("got %q truncated=%v, want %q truncated=%v", got, sp.Truncated(), c.want, c.truncated)
-				}
-			}
-		})
-	}
-}
-
 func ghError(status int, header http.Header) error {
 	resp := &http.Response{StatusCode: status, Header: header, Request: &http.Request{Method: "GET"}}
 	return &github.ErrorResponse{Response: resp, Message: http.StatusText(status)}
@@ -164,24 +117,5 @@ func TestDetailsURL(t *testing.T) {
 	got := DetailsURL("https://totto.example.com/", "octo/wid gets", "abc")
 	if want := "https://totto.example.com/repos/octo/wid%20gets/commits/abc"; got != want {
 		t.Errorf("DetailsURL = %q, want %q", got, want)
-	}
-}
-
-func TestJobGlobMatch(t *testing.T) {
-	cases := []struct {
-		glob, name string
-		want       bool
-	}{
-		{"build (*", "build (linux)", true},
-		{"lint", "lint", true},
-		{"lint", "lint-go", false},
-		{"*/test", "ci/circleci/test", true},
-		{"te?t", "test", true},
-		{"", "x", false},
-	}
-	for _, c := range cases {
-		if got := jobGlobMatch(c.glob, c.name); got != c.want {
-			t.Errorf("jobGlobMatch(%q, %q) = %v, want %v", c.glob, c.name, got, c.want)
-		}
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	_ "modernc.org/sqlite"
 
+	"github.com/totto-ci/totto/ingest"
 	"github.com/totto-ci/totto/store"
 	"github.com/totto-ci/totto/store/blob"
 	"github.com/totto-ci/totto/store/postgres"
@@ -164,7 +165,7 @@ func BenchmarkRescanNewPattern(b *testing.B) {
 		for line := range 2000 {
 			fmt.Fprintf(&sb, "2026-01-01T00:00:%02dZ [%d] compiling module %d of job %d ... ok\n", line%60, line, line*i, i)
 		}
-		l, err := store.PutLogContent(b.Context(), st, blobs, strings.NewReader(sb.String()), 0)
+		l, err := ingest.StoreLog(b.Context(), st, blobs, strings.NewReader(sb.String()), 0)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"github.com/totto-ci/totto/ingest"
 	"github.com/totto-ci/totto/patterns"
 	"github.com/totto-ci/totto/store"
 	"github.com/totto-ci/totto/store/blob"
@@ -43,15 +44,15 @@ func eachBackend(t *testing.T, fn func(t *testing.T, st store.Store, url string)
 	})
 }
 
-// ingest stores a job and its log the way `totto ingest` does.
-func ingest(t *testing.T, st store.Store, blobs blob.Store, ext, name, content string) store.Log {
+// ingestJob stores a job and its log the way `totto ingest` does.
+func ingestJob(t *testing.T, st store.Store, blobs blob.Store, ext, name, content string) store.Log {
 	t.Helper()
 	ctx := t.Context()
 	r, err := st.UpsertRepository(ctx, store.Repository{FullName: "o/r", Active: true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	l, err := store.PutLogContent(ctx, st, blobs, strings.NewReader(content), 0)
+	l, err := ingest.StoreLog(ctx, st, blobs, strings.NewReader(content), 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -100,8 +101,8 @@ func TestRescanIncremental(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		l1 := ingest(t, st, blobs, "1", "build", "ok\nE: Hash Sum mismatch\nfatal: OOM Killed\n")
-		l2 := ingest(t, st, blobs, "2", "test", "\x1b[31mOOM Killed\x1b[0m\r\ndone\n")
+		l1 := ingestJob(t, st, blobs, "1", "build", "ok\nE: Hash Sum mismatch\nfatal: OOM Killed\n")
+		l2 := ingestJob(t, st, blobs, "2", "test", "\x1b[31mOOM Killed\x1b[0m\r\ndone\n")
 		if l1.Lines != 3 || l2.Lines != 2 {
 			t.Fatalf("line counts %d, %d; want 3, 2", l1.Lines, l2.Lines)
 		}
@@ -150,7 +151,7 @@ func TestRescanCorruptLog(t *testing.T) {
 		}
 		var bad store.Log
 		for i := range 5 {
-			l := ingest(t, st, blobs, fmt.Sprint(i), "j", fmt.Sprintf("log %d\nerror here\n", i))
+			l := ingestJob(t, st, blobs, fmt.Sprint(i), "j", fmt.Sprintf("log %d\nerror here\n", i))
 			if i == 2 {
 				bad = l
 			}
@@ -180,7 +181,7 @@ func TestIngestBinaryLog(t *testing.T) {
 			t.Fatal(err)
 		}
 		content := "\x00\x01\x02ELF\xff\xfe\n\xc3\x28 error: bad \x00 byte\x80\n"
-		l := ingest(t, st, blobs, "1", "j", content)
+		l := ingestJob(t, st, blobs, "1", "j", content)
 		addPatterns(t, st, lit("err", "error: bad"))
 		if _, err := store.Rescan(ctx, st, blobs, store.RescanOptions{}); err != nil {
 			t.Fatal(err)
@@ -210,7 +211,7 @@ func TestIngestUnwritableLogStore(t *testing.T) {
 		if err := os.WriteFile(dir, nil, 0o444); err != nil {
 			t.Fatal(err)
 		}
-		_, err = store.PutLogContent(t.Context(), st, blobs, strings.NewReader("some log\n"), 0)
+		_, err = ingest.StoreLog(t.Context(), st, blobs, strings.NewReader("some log\n"), 0)
 		if err == nil || !strings.Contains(err.Error(), dir) {
 			t.Fatalf("put into an unwritable store: %v, want an error naming %s", err, dir)
 		}
@@ -220,18 +221,18 @@ func TestIngestUnwritableLogStore(t *testing.T) {
 	})
 }
 
-func TestPutLogContentTruncates(t *testing.T) {
+func TestStoredLogTruncates(t *testing.T) {
 	st, err := sqlite.Open(t.Context(), "sqlite::memory:")
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer st.Close()
 	blobs, _ := blob.OpenDir(t.TempDir())
-	l, err := store.PutLogContent(t.Context(), st, blobs, strings.NewReader("a\nb\nc\nd\n"), 4)
+	l, err := ingest.StoreLog(t.Context(), st, blobs, strings.NewReader("a\nb\nc\nd\n"), 4)
 	if err != nil || !l.Truncated || l.RawSize != 4 || l.Lines != 2 {
 		t.Fatalf("truncated put: %+v, %v", l, err)
 	}
-	l, err = store.PutLogContent(t.Context(), st, blobs, strings.NewReader("a\n"), 4)
+	l, err = ingest.StoreLog(t.Context(), st, blobs, strings.NewReader("a\n"), 4)
 	if err != nil || l.Truncated {
 		t.Fatalf("short put: %+v, %v", l, err)
 	}
@@ -244,7 +245,7 @@ func TestRescanStopsOnDatabaseError(t *testing.T) {
 	}
 	blobs, _ := blob.OpenDir(t.TempDir())
 	for i := range 3 {
-		ingest(t, st, blobs, fmt.Sprint(i), "j", fmt.Sprint("log ", i))
+		ingestJob(t, st, blobs, fmt.Sprint(i), "j", fmt.Sprint("log ", i))
 	}
 	addPatterns(t, st, lit("x", "log"))
 	ctx, cancel := context.WithCancel(t.Context())
@@ -268,7 +269,7 @@ func TestRescanDatabaseRestart(t *testing.T) {
 		t.Cleanup(func() { st.Close() })
 		blobs, _ := blob.OpenDir(t.TempDir())
 		for i := range 60 {
-			ingest(t, st, blobs, fmt.Sprint(i), "j", strings.Repeat(fmt.Sprintf("line %d ok\nerror %d here\n", i, i%7), 20))
+			ingestJob(t, st, blobs, fmt.Sprint(i), "j", strings.Repeat(fmt.Sprintf("line %d ok\nerror %d here\n", i, i%7), 20))
 		}
 		addPatterns(t, st, lit("err", "error 3 here"), lit("line", "line 1"))
 		return st, blobs, url

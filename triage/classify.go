@@ -67,7 +67,10 @@ func (r Report) Explained() int {
 //  6. no-log: the log is unavailable;
 //  7. new.
 //
-// Jobs matching a never-flaky glob skip rules 3 and 5 (a note says so).
+// Jobs matching a never-flaky glob skip rules 3 and 5 (a note says so). Rule 5 also never
+// applies on a generic best match (patterns.IsGeneric: "exit code 1", a bare "error") or when the
+// pattern is demoted by its precision record (Input.Precision, Config.Demotion); the note says
+// which, and the job is new.
 func Triage(in Input) Report {
 	if in.Best == nil {
 		in.Best = patterns.Best
@@ -162,6 +165,9 @@ func classify(in Input, run Run, runs []Run) JobVerdict {
 			ev.Best = &m
 			info := patternInfo(in.Patterns, m)
 			ev.Pattern = &info
+			if p, ok := in.Precision[m.PatternID]; ok && m.PatternID != 0 {
+				ev.Precision = &p
+			}
 		}
 	}
 	neverGlob, never := anyGlob(in.Config.neverFlaky(), run.Name)
@@ -174,7 +180,7 @@ func classify(in Input, run Run, runs []Run) JobVerdict {
 	// 1. known-broken.
 	for i := range in.Annotations {
 		a := in.Annotations[i]
-		if a.Covers && (a.Repo == "" || strings.EqualFold(a.Repo, in.Commit.Repo)) && globMatch(a.JobGlob, run.Name) {
+		if a.Covers && (a.Repo == "" || strings.EqualFold(a.Repo, in.Commit.Repo)) && MatchJobGlob(a.JobGlob, run.Name) {
 			ev.Annotation = &a
 			jv.Verdict = KnownBroken
 			return jv
@@ -208,11 +214,12 @@ func classify(in Input, run Run, runs []Run) JobVerdict {
 			return jv
 		}
 		if ev.Pattern.hasTag(patterns.TagFlaky) {
-			if !never {
+			if why, ok := flakyPatternVetoed(in, ev, never, neverGlob); ok {
+				ev.Notes = append(ev.Notes, why)
+			} else {
 				jv.Verdict = Flaky
 				return jv
 			}
-			ev.Notes = append(ev.Notes, fmt.Sprintf("pattern is tagged flaky, but jobs matching %q are never flaky", neverGlob))
 		}
 	}
 	// 6. no-log, 7. new.

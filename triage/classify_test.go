@@ -241,8 +241,8 @@ func TestGlobMatch(t *testing.T) {
 		{"**", "a/b", true},
 	}
 	for _, tt := range tests {
-		if got := globMatch(tt.glob, tt.name); got != tt.want {
-			t.Errorf("globMatch(%q, %q) = %v, want %v", tt.glob, tt.name, got, tt.want)
+		if got := MatchJobGlob(tt.glob, tt.name); got != tt.want {
+			t.Errorf("MatchJobGlob(%q, %q) = %v, want %v", tt.glob, tt.name, got, tt.want)
 		}
 	}
 }

@@ -6,31 +6,14 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/totto-ci/totto/internal/testcorpus"
 	"github.com/totto-ci/totto/patterns"
 )
 
-// corpusDir returns ../shared/corpus relative to the module root, or skips the test.
+// corpusDir returns the shared corpus root, or skips the test.
 func corpusDir(t *testing.T) string {
 	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatalf("getwd: %v", err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("no go.mod above the test directory; corpus location unknown")
-		}
-		dir = parent
-	}
-	c := filepath.Join(dir, "..", "shared", "corpus")
-	if _, err := os.Stat(c); err != nil {
-		t.Skipf("corpus not present at %s: %v", c, err)
-	}
-	return c
+	return testcorpus.Path(t)
 }
 
 // TestRenderRealPyTorchLogs renders one check run over the real PyTorch job logs of

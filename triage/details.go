@@ -19,6 +19,9 @@ func detailsBlock(j JobVerdict, opts RenderOptions) string {
 	if len(j.Evidence.Notes) > 0 {
 		b.WriteString("\n")
 	}
+	if sg, ok := opts.Suggestions[j.Run.Key()]; ok && j.Verdict == New {
+		b.WriteString(suggestionText(sg, opts))
+	}
 	lines, at := contextLines(j, opts)
 	if len(lines) > 0 {
 		b.WriteString(codeBlock(lines))
@@ -82,6 +85,9 @@ func evidenceText(j JobVerdict) string {
 	}
 	if ev.Pattern != nil && ev.Pattern.Description != "" {
 		s += "\n\n> " + textWithLinks(clip(ev.Pattern.Description, 500))
+	}
+	if ev.Precision != nil {
+		s += "\n\nPattern record: " + text(ev.Precision.String()) + "."
 	}
 	return s
 }

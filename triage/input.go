@@ -2,7 +2,6 @@ package triage
 
 import (
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/totto-ci/totto/patterns"
@@ -192,11 +191,14 @@ type Config struct {
 	NeverFlaky []string
 	// Ignored are job-name globs whose failures are left out of the check run entirely.
 	Ignored []string
+	// Demotion are the thresholds past which a flaky pattern's precision record demotes it
+	// (see Input.Precision); zero fields take DefaultDemotion's.
+	Demotion Demotion
 }
 
-// DefaultNeverFlaky are the never-flaky globs when a repository configures none: any job whose name
-// contains "lint" (globs match case-insensitively).
-var DefaultNeverFlaky = []string{"*lint*"}
+// DefaultNeverFlaky are the never-flaky globs when a repository configures none: linters,
+// formatters and type checkers, which are deterministic (globs match case-insensitively).
+var DefaultNeverFlaky = []string{"*lint*", "*format*", "*fmt*", "*type-check*", "*typecheck*", "*mypy*"}
 
 func (c Config) neverFlaky() []string {
 	if c.NeverFlaky == nil {
@@ -220,41 +222,15 @@ type Input struct {
 	Config Config
 	// Best chooses a log's best match; nil means patterns.Best.
 	Best func([]patterns.Match) *patterns.Match
-}
-
-// globMatch reports whether name matches glob, case-insensitively. '*' matches any run of
-// characters (including '/', which job names often contain) and '?' one character; everything
-// else is literal, so brackets and parentheses in job names need no escaping.
-func globMatch(glob, name string) bool {
-	g := []rune(strings.ToLower(glob))
-	n := []rune(strings.ToLower(name))
-	// Iterative wildcard matching with one backtrack point: linear in practice, no recursion.
-	gi, ni, star, mark := 0, 0, -1, 0
-	for ni < len(n) {
-		switch {
-		case gi < len(g) && (g[gi] == '?' || g[gi] == n[ni]):
-			gi++
-			ni++
-		case gi < len(g) && g[gi] == '*':
-			star, mark = gi, ni
-			gi++
-		case star >= 0:
-			gi = star + 1
-			mark++
-			ni = mark
-		default:
-			return false
-		}
-	}
-	for gi < len(g) && g[gi] == '*' {
-		gi++
-	}
-	return gi == len(g)
+	// Precision is each pattern's record so far, by pattern id (store.PrecisionQuerier); a flaky
+	// pattern whose record Config.Demotion calls too broad no longer makes jobs flaky. A missing
+	// pattern has no record yet and is trusted.
+	Precision map[int64]Precision
 }
 
 func anyGlob(globs []string, name string) (string, bool) {
 	for _, g := range globs {
-		if globMatch(g, name) {
+		if MatchJobGlob(g, name) {
 			return g, true
 		}
 	}

@@ -25,6 +25,11 @@ type RenderOptions struct {
 	MaxBytes int
 	// ContextLines is how many lines to show on each side of a matched line; 0 means 3.
 	ContextLines int
+	// Suggestions are patterns proposed for new jobs (SuggestionsFor), shown under each job so
+	// a recurring unexplained failure is one click from being explained. A suggestion's Jobs
+	// counts the job itself; SuggestionWindow says over which period ("this week").
+	Suggestions      map[JobKey]Suggestion
+	SuggestionWindow string
 }
 
 // Output is a check run's output and conclusion, ready for the GitHub API.
@@ -237,6 +242,9 @@ func tableRow(j JobVerdict, opts RenderOptions) string {
 				tags[i] = codeSpan(clip(t, 40))
 			}
 			pat += " " + strings.Join(tags, " ")
+		}
+		if j.Evidence.Demoted != "" {
+			pat += " (demoted)"
 		}
 	}
 	line := "—"

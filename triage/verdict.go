@@ -90,6 +90,13 @@ type Evidence struct {
 	// Base is the job's outcome at the merge base; BaseKnown is false when it is not known.
 	Base      *BaseOutcome
 	BaseKnown bool
+	// Precision is the best match's pattern's record so far (nil when unknown), and Demoted why
+	// that record stopped the pattern from calling the job flaky ("" when it did not).
+	Precision *Precision
+	Demoted   string
+	// Generic is set when the best match is a generic line (patterns.IsGeneric) and so was not
+	// allowed to call the job flaky.
+	Generic bool
 	// LogReason says why the log is unavailable.
 	LogReason string
 	// Notes explain rules that were considered and did not apply, e.g. a never-flaky job that

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/totto-ci/totto/ingest"
 	"github.com/totto-ci/totto/patterns"
 	"github.com/totto-ci/totto/store"
 	"github.com/totto-ci/totto/store/blob"
@@ -101,7 +102,7 @@ func seed(t *testing.T, st store.Store) *world {
 		if content == "" {
 			return j
 		}
-		l, err := store.PutLogContent(ctx, st, blobs, strings.NewReader(content), 0)
+		l, err := ingest.StoreLog(ctx, st, blobs, strings.NewReader(content), 0)
 		if err != nil {
 			t.Fatalf("log of job %s: %v", ext, err)
 		}

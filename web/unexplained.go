@@ -20,46 +20,9 @@ import (
 // of its log).
 const unexplainedJobs = 100
 
-// maskers turn a failure line into its shape, so the same failure with another port, temp path,
-// commit hash or duration falls into one group. Order matters: the specific shapes first.
-var maskers = []struct {
-	re   *regexp.Regexp
-	with string
-}{
-	{regexp.MustCompile(`\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?(?:Z|[+-]\d{2}:?\d{2})?`), "<time>"},
-	{regexp.MustCompile(`\b\d{2}:\d{2}:\d{2}(?:\.\d+)?\b`), "<time>"},
-	{regexp.MustCompile(`\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\b`), "<uuid>"},
-	{regexp.MustCompile(`(?:[A-Za-z]:)?(?:[\\/][\w.@+-]+){2,}[\\/]?`), "<path>"},
-	{regexp.MustCompile(`\b0x[0-9a-fA-F]+\b`), "<hex>"},
-	{regexp.MustCompile(`\b[0-9a-f]{7,64}\b`), "<hash>"},
-	{regexp.MustCompile(`\b\d+(?:\.\d+)?\s?(?:ms|µs|us|ns|s|sec|secs|seconds|m|min|minutes|h)\b`), "<duration>"},
-	{regexp.MustCompile(`\d+(?:\.\d+)?`), "<n>"},
-}
-
 // errorWords pick, within the likely-cause excerpt, the line that states the error rather than
 // the context around it.
 var errorWords = regexp.MustCompile(`(?i)error|fail|fatal|panic|exception|cannot|undefined|denied|timed? ?out`)
-
-// maskLine is the grouping key of a likely-cause line.
-func maskLine(s string) string {
-	s = strings.TrimSpace(s)
-	for _, m := range maskers {
-		s = m.re.ReplaceAllString(s, m.with)
-	}
-	return s
-}
-
-// literalHint is the longest run of the line that masking left alone: a good literal to try.
-func literalHint(line, masked string) string {
-	best := ""
-	for _, part := range regexp.MustCompile(`<(?:time|uuid|path|hex|hash|duration|n)>`).Split(masked, -1) {
-		part = strings.Trim(part, " \t:;,()[]{}=\"'")
-		if len(part) > len(best) && strings.Contains(line, part) {
-			best = part
-		}
-	}
-	return best
-}
 
 type unexplainedGroup struct {
 	Shape       string
@@ -99,15 +62,12 @@ func (s *server) unexplainedPage(w http.ResponseWriter, r *http.Request) {
 	groups := map[string]*unexplainedGroup{}
 	for _, j := range jobs {
 		line, num := s.causeLine(ctx, j)
-		shape := maskLine(line)
+		// Shapes are shown on the page, so they are made from the redacted line.
+		shape := triage.MaskLine(triage.RedactSecrets(line))
 		g, ok := groups[shape]
 		if !ok {
 			g = &unexplainedGroup{Shape: shape, Example: triage.RedactSecrets(line), ExampleLine: num}
-			lit := literalHint(line, shape)
-			q := url.Values{"kind": {"literal"}, "expr": {lit}, "name": {shorten(lit, 60)}}
-			if lit == "" {
-				q = url.Values{"kind": {"regex"}, "expr": {regexp.QuoteMeta(line)}}
-			}
+			q := tryQuery(line, shape)
 			if d.Repo != "" {
 				q.Set("repo", d.Repo)
 			}
@@ -183,4 +143,15 @@ func (s *server) causeLine(ctx context.Context, j store.Job) (string, int) {
 		return strings.TrimSpace(ex.Lines[len(ex.Lines)-1]), ex.EndLine()
 	}
 	return "(empty log)", 0
+}
+
+// tryQuery pre-fills the pattern trial for a group: the suggestion engine's pattern for the line
+// (triage.SuggestPattern: a literal when the shape has a long constant part, else a regex of the
+// shape), or, for a line it refuses (generic, or holding a secret), the longest constant run.
+func tryQuery(line, shape string) url.Values {
+	if p, ok := triage.SuggestPattern(line, 0); ok {
+		return url.Values{"kind": {string(p.Kind)}, "expr": {p.Expr}, "name": {shorten(p.Name, 60)}}
+	}
+	lit := triage.LiteralHint(triage.RedactSecrets(line), shape)
+	return url.Values{"kind": {"literal"}, "expr": {lit}, "name": {shorten(lit, 60)}}
 }

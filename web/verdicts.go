@@ -59,6 +59,9 @@ func (s *server) commitReport(ctx context.Context, repo store.Repository, sha st
 			in.Annotations = append(in.Annotations, ta)
 		}
 	}
+	if in.Precision, err = patternPrecision(ctx, s.st); err != nil {
+		return triage.Report{}, nil, err
+	}
 	return triage.Triage(in), jobs, nil
 }
 

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/totto-ci/totto/ingest"
 	"github.com/totto-ci/totto/store"
 )
 
@@ -44,7 +45,7 @@ func runIngest(ctx context.Context, env *cliEnv, args []string) error {
 	id := fs.String("id", "", "the provider's job id (default: derived from repo, sha and job)")
 	attempt := fs.Int("attempt", 1, "attempt (rerun) number")
 	url := fs.String("url", "", "link to the job on the CI")
-	maxBytes := fs.Int64("max-bytes", 0, "store at most this many bytes of the log and mark it truncated (0: all)")
+	maxBytes := fs.Int64("max-bytes", 0, "keep only the tail of a longer log, from its first whole line, and mark it truncated (0: all)")
 	sf := addStoreFlags(fs)
 	rest, done, err := parseSubcommandFlags(env, fs, ingestHelp, args)
 	if done {
@@ -76,7 +77,7 @@ func runIngest(ctx context.Context, env *cliEnv, args []string) error {
 	defer st.Close()
 	defer blobs.Close()
 
-	l, err := store.PutLogContent(ctx, st, blobs, src, *maxBytes)
+	l, err := ingest.StoreLog(ctx, st, blobs, src, *maxBytes)
 	if err != nil {
 		return err
 	}

@@ -3,10 +3,10 @@ package main
 import (
 	"bytes"
 	"context"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/totto-ci/totto/internal/testcorpus"
 )
 
 // runPatternsCmd runs the CLI in-process with buffers for stdin, stdout and stderr.
@@ -18,28 +18,10 @@ func runPatternsCmd(t *testing.T, stdin string, args ...string) (code int, stdou
 	return code, out.String(), errb.String()
 }
 
-// patternsCorpusPath locates material in ../shared/corpus next to the repository root, skipping
-// the test when it is absent.
+// patternsCorpusPath locates material in the shared corpus, skipping the test when it is absent.
 func patternsCorpusPath(t *testing.T, rel ...string) string {
 	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		if filepath.Dir(dir) == dir {
-			t.Skip("no go.mod above the test directory; cannot locate ../shared/corpus")
-		}
-		dir = filepath.Dir(dir)
-	}
-	p := filepath.Join(append([]string{dir, "..", "shared", "corpus"}, rel...)...)
-	if _, err := os.Stat(p); err != nil {
-		t.Skipf("corpus material %s absent: %v", p, err)
-	}
-	return p
+	return testcorpus.Path(t, rel...)
 }
 
 func TestPatternsDispatch(t *testing.T) {

@@ -12,6 +12,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/totto-ci/totto/ingest"
 	"github.com/totto-ci/totto/patterns"
 	"github.com/totto-ci/totto/store"
 	"github.com/totto-ci/totto/store/blob"
@@ -94,7 +95,7 @@ func seedLogs(t *testing.T, url, logDir string, n int) {
 			}
 			fmt.Fprintf(&b, "[%05d] step %d building package %x ok\n", line, i, rng.Uint64())
 		}
-		l, err := store.PutLogContent(ctx, st, blobs, strings.NewReader(b.String()), 0)
+		l, err := ingest.StoreLog(ctx, st, blobs, strings.NewReader(b.String()), 0)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -43,7 +43,7 @@ func cleanLine(text []byte) ([]byte, marks) {
 			text = text[end+1:]
 		}
 	}
-	for {
+	for hasTravisMarker(text) {
 		i := bytes.Index(text, travisFold)
 		j := bytes.Index(text, travisTime)
 		if i < 0 && j < 0 {
@@ -62,6 +62,22 @@ func cleanLine(text []byte) ([]byte, marks) {
 		text = joinAround(text, j, j+len(travisTime)+len(markerToken(rest)))
 	}
 	return text, m
+}
+
+// hasTravisMarker reports whether text holds "travis_", which starts both Travis markers: one
+// search for its rarest byte rules out both on most lines.
+func hasTravisMarker(text []byte) bool {
+	for off := 0; ; {
+		i := bytes.IndexByte(text[off:], '_')
+		if i < 0 {
+			return false
+		}
+		p := off + i
+		if p >= 6 && string(text[p-6:p]) == "travis" {
+			return true
+		}
+		off = p + 1
+	}
 }
 
 // markerToken is the marker argument: everything up to whitespace or a carriage-return remnant.
@@ -87,8 +103,8 @@ func joinAround(text []byte, a, b int) []byte {
 // stripRunViewPrefix removes the "job<TAB>step<TAB>" prefix that `gh run view --log` puts before
 // each timestamped GitHub Actions line.
 func stripRunViewPrefix(text []byte) []byte {
-	i := bytes.IndexByte(text, '\t')
-	if i < 0 || i > 200 {
+	i := bytes.IndexByte(text[:min(len(text), 201)], '\t')
+	if i < 0 {
 		return text
 	}
 	j := bytes.IndexByte(text[i+1:], '\t')

@@ -87,7 +87,7 @@ type candidate struct {
 type Finder struct {
 	opts Options
 
-	ring     []entry // the last Context+Budget lines, a circular buffer
+	ring     []ringLine // the last Context+Budget lines, a circular buffer
 	ringNext int
 	n        int // lines seen
 
@@ -112,7 +112,7 @@ type Finder struct {
 // NewFinder returns a Finder for one log.
 func NewFinder(opts Options) *Finder {
 	opts = opts.withDefaults()
-	return &Finder{opts: opts, ring: make([]entry, 0, opts.Context+opts.Budget), lastOfRule: map[int]int{}, score: scoreRule}
+	return &Finder{opts: opts, ring: make([]ringLine, 0, opts.Context+opts.Budget), lastOfRule: map[int]int{}, score: scoreRule}
 }
 
 // Add consumes the next line of the log. Lines must come in order; Num is taken as given.
@@ -166,7 +166,12 @@ func (f *Finder) Add(l logs.Line) {
 	if len(keep) > f.opts.MaxLineBytes {
 		keep = keep[:f.opts.MaxLineBytes]
 	}
-	e.text = string(keep)
+	// Most lines are never shown: their text is copied into the tail window's reused buffer and
+	// made a string only if a later candidate takes it as context.
+	stored := len(f.open) > 0 || e.kind == kindStepEnd || e.score >= minCandidateScore
+	if stored {
+		e.text = string(keep)
+	}
 
 	// Feed the candidates waiting for context after them.
 	kept := f.open[:0]
@@ -188,7 +193,7 @@ func (f *Finder) Add(l logs.Line) {
 	case e.score >= minCandidateScore:
 		f.addCandidate(f.newCandidate(e, f.opts.Context))
 	}
-	f.push(e)
+	f.push(e, keep, stored)
 }
 
 func (f *Finder) newCandidate(e entry, after int) *candidate {
@@ -248,22 +253,42 @@ func cheapRecency(d int) float64 {
 	return 4/(1+x/40) + 2/(1+x/400) + 1/(1+x/4000)
 }
 
-// push appends e to the tail window.
-func (f *Finder) push(e entry) {
+// ringLine is a line of the tail window. Its entry's text is set only once needed (stored);
+// until then the line's bytes are in buf, which the slot reuses for the lines after it.
+type ringLine struct {
+	entry
+	buf    []byte
+	stored bool
+}
+
+// push appends e to the tail window; text is its text, needed only when stored is false.
+func (f *Finder) push(e entry, text []byte, stored bool) {
+	var slot *ringLine
 	if len(f.ring) < cap(f.ring) {
-		f.ring = append(f.ring, e)
-		return
+		f.ring = f.ring[:len(f.ring)+1]
+		slot = &f.ring[len(f.ring)-1]
+	} else {
+		slot = &f.ring[f.ringNext]
+		f.ringNext = (f.ringNext + 1) % len(f.ring)
 	}
-	f.ring[f.ringNext] = e
-	f.ringNext = (f.ringNext + 1) % len(f.ring)
+	slot.entry, slot.stored = e, stored
+	if !stored {
+		slot.buf = append(slot.buf[:0], text...)
+	}
 }
 
 // ringAt returns the i-th most recent line of the tail window (1 = the last one).
 func (f *Finder) ringAt(i int) entry {
+	var slot *ringLine
 	if len(f.ring) < cap(f.ring) {
-		return f.ring[len(f.ring)-i]
+		slot = &f.ring[len(f.ring)-i]
+	} else {
+		slot = &f.ring[(f.ringNext-i+len(f.ring))%len(f.ring)]
 	}
-	return f.ring[(f.ringNext-i+len(f.ring))%len(f.ring)]
+	if !slot.stored {
+		slot.text, slot.stored = string(slot.buf), true
+	}
+	return slot.entry
 }
 
 // tail returns the tail window in order.

@@ -5,27 +5,32 @@ import "bytes"
 // gates holds, for rules whose literals are common in ordinary output (": ", ")", "E "), a cheap
 // test of the line's shape that their regular expression implies: a line failing it cannot match,
 // so the expression is not run. Each gate must be a necessary condition of its rule's expression
-// (checked against the expressions by TestGatesAreNecessary and FuzzScoreRule); a gate never
+// (checked against the expressions by TestScoreRuleMatchesReference and FuzzScoreRule); a gate never
 // changes a score, it only spares work.
 var gates = map[string]func(text []byte) bool{
-	"travis-exited":   func(t []byte) bool { return firstIs(t, 'T', '"') },
-	"xtrace-exit":     func(t []byte) bool { return firstIs(t, '+') },
-	"source-line":     func(t []byte) bool { return startsSpace(t) },
-	"xtrace":          func(t []byte) bool { return firstIs(t, '+') },
-	"object-dump":     func(t []byte) bool { return startsSpace(t) && lastIs(t, ',', '{', '[') },
-	"make-stars":      func(t []byte) bool { return firstIs(t, 'g', 'm') },
-	"pytest-totals":   func(t []byte) bool { return firstIs(t, '=') },
-	"exit-status":     func(t []byte) bool { return firstIs(trimSpaceLeft(t), 'e', 'E') },
-	"post-step":       func(t []byte) bool { return firstIs(t, 'P', 'C', 's', 'c', 'u', 'E') },
-	"cc-error":        func(t []byte) bool { return bytes.Contains(t, []byte("error:")) },
-	"msvc-error":      func(t []byte) bool { return bytes.Contains(t, []byte("): ")) },
-	"ts-dotnet-error": func(t []byte) bool { return bytes.Contains(t, []byte("error ")) },
-	"javac":           func(t []byte) bool { return bytes.Contains(t, []byte(": error:")) },
-	"pytest-failed":   func(t []byte) bool { return firstIs(t, 'F', 'E') },
-	"go-panic":        func(t []byte) bool { return bytes.HasPrefix(trimSpaceLeft(t), []byte("panic: ")) },
-	"pytest-e":        func(t []byte) bool { return firstIs(t, 'E') },
-	"pytest-header":   func(t []byte) bool { return bytes.HasPrefix(t, []byte("___")) },
-	"jest-fail-file":  func(t []byte) bool { return bytes.HasPrefix(trimSpaceLeft(t), []byte("FAIL")) },
+	"travis-exited": func(t []byte) bool { return firstIs(t, 'T', '"') },
+	"xtrace-exit":   func(t []byte) bool { return firstIs(t, '+') },
+	"source-line":   func(t []byte) bool { return startsSpace(t) },
+	"object-dump":   func(t []byte) bool { return startsSpace(t) && lastIs(t, ',', '{', '[') },
+	"make-stars":    func(t []byte) bool { return firstIs(t, 'g', 'm') },
+	"pytest-totals": func(t []byte) bool { return firstIs(t, '=') },
+	"exit-status":   func(t []byte) bool { return firstIs(trimSpaceLeft(t), 'e', 'E') },
+	"post-step":     func(t []byte) bool { return firstIs(t, 'P', 'C', 's', 'c', 'u', 'E') },
+	"cc-error":      func(t []byte) bool { return len(t) > 0 && !isSpaceRE(t[0]) && ccErrorShape(t) },
+	"msvc-error":    func(t []byte) bool { return containsAny(t, "): error ", "): fatal error ") },
+	"javac":         func(t []byte) bool { return bytes.Contains(t, []byte(": error:")) },
+	"pytest-failed": func(t []byte) bool {
+		return bytes.HasPrefix(t, []byte("FAILED ")) || bytes.HasPrefix(t, []byte("ERROR "))
+	},
+	// `^\S+\.go:\d+:\d+: `: the first ".go:" comes before any white space.
+	"go-build": func(t []byte) bool {
+		i := bytes.Index(t, []byte(".go:"))
+		return i > 0 && bytes.IndexAny(t[:i], " \t\n\f\r") < 0
+	},
+	"go-panic":       func(t []byte) bool { return bytes.HasPrefix(trimSpaceLeft(t), []byte("panic: ")) },
+	"pytest-e":       func(t []byte) bool { return firstIs(t, 'E') },
+	"pytest-header":  func(t []byte) bool { return bytes.HasPrefix(t, []byte("___")) },
+	"jest-fail-file": func(t []byte) bool { return bytes.HasPrefix(trimSpaceLeft(t), []byte("FAIL")) },
 	"minitest": func(t []byte) bool {
 		return firstIs(trimSpaceLeft(t), 'F', 'E', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9')
 	},
@@ -37,7 +42,12 @@ var gates = map[string]func(text []byte) bool{
 		t = trimSpaceLeft(t)
 		return bytes.HasPrefix(t, []byte("expected")) || bytes.HasPrefix(t, []byte("Expected"))
 	},
-	"php-fatal": func(t []byte) bool { return bytes.Contains(t, []byte(" error:")) },
+	"php-fatal": func(t []byte) bool { return containsAny(t, "Fatal error:", "Parse error:") },
+	// Every alternative holds one of these; (?i:… failed) ones hold " failed" in any case.
+	"assert": func(t []byte) bool {
+		return containsAny(t, "AssertionError", "AssertionFailedError", "ComparisonFailure", "Assert.", "Failed asserting") ||
+			containsFoldASCII(t, " failed")
+	},
 	"phpt-fail": func(t []byte) bool { return bytes.HasPrefix(t, []byte("FAIL ")) },
 	"dubious": func(t []byte) bool {
 		return bytes.HasPrefix(t, []byte("Failed ")) || bytes.Contains(t, []byte("Dubious, test returned"))
@@ -48,8 +58,23 @@ var gates = map[string]func(text []byte) bool{
 	"go-fail-pkg":    func(t []byte) bool { return bytes.HasPrefix(t, []byte("FAIL")) },
 	"task-failed":    func(t []byte) bool { return firstIs(t, '>', 'F') },
 	"status-at-end":  endsWithStatus,
-	"error-prefix":   func(t []byte) bool { return firstIs(trimSpaceLeft(t), '[', 'E', 'e') },
+	"error-prefix": func(t []byte) bool {
+		t = bytes.TrimPrefix(trimSpaceLeft(t), []byte("["))
+		return bytes.HasPrefix(t, []byte("ERR")) || bytes.HasPrefix(t, []byte("Error")) || bytes.HasPrefix(t, []byte("error"))
+	},
 }
+
+// shapeGated lists the rules whose gate looks only at the ends of the line. Their gate is tried
+// before their literals are looked for, and their literals are left out of keywords: many are
+// short and common (": ", ")", "E ") and would make the automaton report on most lines.
+var shapeGated = []string{
+	"object-dump", "numbered-failure", "mocha-numbered", "elixir-test", "pytest-e", "xtrace-exit",
+}
+
+var (
+	shaped      ruleSet // the rules of shapeGated
+	shapedRules []int   // their indexes, in order
+)
 
 // isSpaceRE reports whether c is in the regular expressions' \s class ([\t\n\f\r ]).
 func isSpaceRE(c byte) bool {
@@ -67,11 +92,20 @@ func trimSpaceLeft(t []byte) []byte {
 func startsSpace(t []byte) bool { return len(t) > 0 && isSpaceRE(t[0]) }
 
 func firstIs(t []byte, cs ...byte) bool {
-	return len(t) > 0 && bytes.IndexByte(cs, t[0]) >= 0
+	return len(t) > 0 && oneOf(t[0], cs)
 }
 
 func lastIs(t []byte, cs ...byte) bool {
-	return len(t) > 0 && bytes.IndexByte(cs, t[len(t)-1]) >= 0
+	return len(t) > 0 && oneOf(t[len(t)-1], cs)
+}
+
+func oneOf(c byte, cs []byte) bool {
+	for _, x := range cs {
+		if c == x {
+			return true
+		}
+	}
+	return false
 }
 
 func firstIsDigit(t []byte) bool { return len(t) > 0 && '0' <= t[0] && t[0] <= '9' }
@@ -101,7 +135,61 @@ func endsWithStatus(t []byte) bool {
 	return false
 }
 
+// ccErrorShape is the part of cc-error around "error:": `:\d+:\s+(fatal )?error:`.
+func ccErrorShape(t []byte) bool {
+	for off := 0; ; {
+		i := bytes.Index(t[off:], []byte("error:"))
+		if i < 0 {
+			return false
+		}
+		p := off + i
+		if colonDigitBefore(t[:p]) || bytes.HasSuffix(t[:p], []byte("fatal ")) && colonDigitBefore(t[:p-len("fatal ")]) {
+			return true
+		}
+		off = p + 1
+	}
+}
+
+// colonDigitBefore reports whether t ends with `\d:\s+`.
+func colonDigitBefore(t []byte) bool {
+	n := len(t)
+	for n > 0 && isSpaceRE(t[n-1]) {
+		n--
+	}
+	return n < len(t) && n >= 2 && t[n-1] == ':' && '0' <= t[n-2] && t[n-2] <= '9'
+}
+
+// containsFoldASCII reports whether lit (ASCII letters and spaces without Unicode case partners
+// other than their ASCII ones) occurs in t in any case.
+func containsFoldASCII(t []byte, lit string) bool {
+	for i := 0; i+len(lit) <= len(t); i++ {
+		if asciiFoldEqual(t[i:i+len(lit)], lit) {
+			return true
+		}
+	}
+	return false
+}
+
+func asciiFoldEqual(b []byte, s string) bool {
+	for i := range len(s) {
+		if b[i]|0x20 != s[i]|0x20 {
+			return false
+		}
+	}
+	return true
+}
+
 func init() {
+	if len(rules) > 128 {
+		panic("cause: a ruleSet holds at most 128 rules")
+	}
+	for name, m := range exacts {
+		i := ruleIndex(name)
+		if i < 0 {
+			panic("cause: exact matcher for unknown rule " + name)
+		}
+		rules[i].exact = m
+	}
 	for name, g := range gates {
 		i := ruleIndex(name)
 		if i < 0 {
@@ -109,9 +197,17 @@ func init() {
 		}
 		rules[i].gate = g
 	}
-	keywords = newKeywordScanner(rules)
+	for _, name := range shapeGated {
+		i := ruleIndex(name)
+		if i < 0 || rules[i].gate == nil {
+			panic("cause: shape gate for unknown or ungated rule " + name)
+		}
+		shaped.add(i)
+		shapedRules = append(shapedRules, i)
+	}
+	keywords = newKeywordScanner(rules, shaped)
 	for i := range rules {
-		if len(rules[i].need) == 0 {
+		if len(rules[i].need) == 0 && !shaped.has(i) {
 			everywhere.add(i)
 		}
 	}

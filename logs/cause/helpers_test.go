@@ -1,11 +1,10 @@
 package cause
 
 import (
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/totto-ci/totto/internal/testcorpus"
 	"github.com/totto-ci/totto/logs"
 )
 
@@ -47,26 +46,8 @@ func lineOf(t testing.TB, text, s string) int {
 	return 0
 }
 
-// corpusDir returns ../shared/corpus relative to the module root, skipping when it is absent.
+// corpusDir returns the shared corpus root, skipping when it is absent.
 func corpusDir(t testing.TB) string {
 	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("go.mod not found above the test directory")
-		}
-		dir = parent
-	}
-	c := filepath.Join(dir, "..", "shared", "corpus")
-	if _, err := os.Stat(c); err != nil {
-		t.Skipf("corpus not available at %s: %v", c, err)
-	}
-	return c
+	return testcorpus.Path(t)
 }

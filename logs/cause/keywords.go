@@ -21,13 +21,19 @@ type keywordScanner struct {
 	next []int32
 	// found[q] is the set of rules with a literal ending at state number q.
 	found []ruleSet
+	// longest is the length of the longest literal.
+	longest int
 }
 
-// newKeywordScanner compiles the literals of rs; rule i owns the literals rs[i].need.
-func newKeywordScanner(rs []rule) *keywordScanner {
+// newKeywordScanner compiles the literals of rs but those of the rules in skip; rule i owns the
+// literals rs[i].need.
+func newKeywordScanner(rs []rule, skip ruleSet) *keywordScanner {
 	k := &keywordScanner{}
 	var used [256]bool
-	for _, ru := range rs {
+	for i, ru := range rs {
+		if skip.has(i) {
+			continue
+		}
 		for _, n := range ru.need {
 			for _, c := range n {
 				used[c] = true
@@ -54,7 +60,11 @@ func newKeywordScanner(rs []rule) *keywordScanner {
 	gotos := [][]int32{row()}
 	found := []ruleSet{{}}
 	for i, ru := range rs {
+		if skip.has(i) {
+			continue
+		}
 		for _, n := range ru.need {
+			k.longest = max(k.longest, len(n))
 			q := int32(0)
 			for _, c := range n {
 				cl := k.class[c]
@@ -110,16 +120,54 @@ func newKeywordScanner(rs []rule) *keywordScanner {
 	return k
 }
 
-// scan returns the rules with a literal in text.
+// scan returns the rules with a literal in text. A long line is walked as two halves at once, the
+// second starting early enough to hold any literal that ends in it, which keeps two independent
+// chains of table look-ups in flight.
 func (k *keywordScanner) scan(text []byte) ruleSet {
+	overlap := k.longest - 1
+	if len(text) < 2*overlap+64 {
+		return k.walk(text)
+	}
+	mid := len(text) / 2
+	first, second := text[:mid], text[mid-overlap:]
 	var out ruleSet
-	next, class := k.next, &k.class
+	next, class, nc := k.next, &k.class, k.nc
+	s0, s1 := int32(0), int32(0)
+	second = second[:len(first)+overlap+len(text)%2]
+	for i, b := range first {
+		s0 = next[s0+int32(class[b])]
+		s1 = next[s1+int32(class[second[i]])]
+		if s0|s1 < 0 {
+			if s0 < 0 {
+				s0 = -s0
+				out.union(k.found[s0/nc])
+			}
+			if s1 < 0 {
+				s1 = -s1
+				out.union(k.found[s1/nc])
+			}
+		}
+	}
+	for _, b := range second[len(first):] {
+		s1 = next[s1+int32(class[b])]
+		if s1 < 0 {
+			s1 = -s1
+			out.union(k.found[s1/nc])
+		}
+	}
+	return out
+}
+
+// walk returns the rules with a literal in text, in one pass.
+func (k *keywordScanner) walk(text []byte) ruleSet {
+	var out ruleSet
+	next, class, nc := k.next, &k.class, k.nc
 	s := int32(0)
 	for _, b := range text {
 		s = next[s+int32(class[b])]
 		if s < 0 {
 			s = -s
-			out.union(k.found[s/k.nc])
+			out.union(k.found[s/nc])
 		}
 	}
 	return out

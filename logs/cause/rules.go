@@ -34,6 +34,7 @@ type rule struct {
 	masks  []byteSet         // masks[i] holds the bytes of need[i]: a cheap test before bytes.Contains
 	suffix []byte            // when set, the line (right-trimmed) must end with it
 	gate   func([]byte) bool // when set, a cheap necessary condition of re (see gates.go)
+	exact  func([]byte) bool // when set, answers what re answers, faster (see exact.go)
 	re     *regexp.Regexp
 	weight float64
 	kind   kind
@@ -188,6 +189,11 @@ func scoreRule(text []byte) (float64, kind, int) {
 	}
 	cand := keywords.scan(text)
 	cand.union(everywhere)
+	for _, i := range shapedRules {
+		if ru := &rules[i]; ru.gate(text) && ru.holdsNeed(text) {
+			cand.add(i)
+		}
+	}
 	for w, word := range cand {
 		for word != 0 {
 			i := w<<6 | bits.TrailingZeros64(word)
@@ -196,7 +202,13 @@ func scoreRule(text []byte) (float64, kind, int) {
 			if ru.suffix != nil && !bytes.HasSuffix(bytes.TrimRight(text, " \t"), ru.suffix) {
 				continue
 			}
-			if ru.gate != nil && !ru.gate(text) {
+			if ru.gate != nil && !shaped.has(i) && !ru.gate(text) {
+				continue
+			}
+			if ru.exact != nil {
+				if ru.exact(text) {
+					return ru.weight, ru.kind, i
+				}
 				continue
 			}
 			if ru.re.Match(text) {
@@ -247,6 +259,19 @@ func (ru *rule) mayMatch(text []byte, present byteSet) bool {
 	}
 	for i, n := range ru.need {
 		if ru.masks[i].subsetOf(present) && bytes.Contains(text, n) {
+			return true
+		}
+	}
+	return false
+}
+
+// holdsNeed reports whether one of the rule's literals occurs in text (or it has none).
+func (ru *rule) holdsNeed(text []byte) bool {
+	if len(ru.need) == 0 {
+		return true
+	}
+	for _, n := range ru.need {
+		if bytes.Contains(text, n) {
 			return true
 		}
 	}

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/totto-ci/totto/internal/testcorpus"
 	"github.com/totto-ci/totto/logs"
 	"github.com/totto-ci/totto/patterns"
 )
@@ -72,18 +73,11 @@ func scanLine(tb testing.TB, m *patterns.Matcher, line string) []string {
 	return names
 }
 
-// corpusDir returns ../shared/corpus relative to the module root, or skips the test.
+// corpusDir returns the shared corpus root, or skips the test (it holds the real CI logs these
+// tests scan).
 func corpusDir(tb testing.TB) string {
 	tb.Helper()
-	root, err := findModuleRoot()
-	if err != nil {
-		tb.Skip(err)
-	}
-	c := filepath.Join(root, "..", "shared", "corpus")
-	if _, err := os.Stat(c); err != nil {
-		tb.Skipf("shared corpus absent at %s (it holds the real CI logs these tests scan): %v", c, err)
-	}
-	return c
+	return testcorpus.Path(tb)
 }
 
 // findModuleRoot returns the nearest directory above the working directory holding go.mod.

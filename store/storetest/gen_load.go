@@ -18,7 +18,8 @@ import (
 
 // GenSQLite returns the URL of a SQLite database holding Generate(c), building it on first use
 // and caching it in the temporary directory under the generator's key, so repeated benchmark runs
-// do not pay for generation. migrate must create the schema at a URL (open and close the store).
+// do not pay for generation. migrate must create the schema at a URL (open and close the store);
+// the caller imports store/sqlite, which registers the "sqlite" database/sql driver used to load.
 func GenSQLite(tb testing.TB, c GenConfig, migrate func(url string) error) string {
 	tb.Helper()
 	path := filepath.Join(os.TempDir(), "totto-bench-"+c.Key()+".db")

@@ -78,6 +78,7 @@ type world struct {
 //	j7   a    feature f1  lint #2   failure  t0+2d3h     L6   (same log, stored after the scan)
 //	j4   b    main    d1  build     failure  t0+8d       L4   timeout@1, @2, @3
 //	j9   b    main    d2  test      failure  t0+9d       L7   —
+//	j11  b    feature x1  lint      failure  t0+8d       L2   (log linked by SetJobLog after the scan)
 func seedInsights(t *testing.T, s insightsStore) world {
 	c := ctx(t)
 	w := world{repoA: repo(t, s, "o/a"), repoB: repo(t, s, "o/b"), jobs: map[string]store.Job{}}
@@ -116,6 +117,7 @@ func seedInsights(t *testing.T, s insightsStore) world {
 	addJob("j6", w.repoA, "feature", "f1", "lint", 1, "failure", 2*d+h, "L6")
 	addJob("j4", w.repoB, "main", "d1", "build", 1, "failure", 8*d, "L4")
 	addJob("j9", w.repoB, "main", "d2", "test", 1, "failure", 9*d, "L7")
+	addJob("j11", w.repoB, "feature", "x1", "lint", 1, "failure", 8*d, "")
 
 	m := func(p store.Pattern, line int) patterns.Match {
 		return patterns.Match{PatternID: p.ID, Pattern: p.Name, Line: line, Start: 0, End: 5, Text: fmt.Sprintf("%s at line %d", p.Name, line)}
@@ -144,6 +146,8 @@ func seedInsights(t *testing.T, s insightsStore) world {
 	// After the scan: a rerun sharing a scanned log, and a conclusion that changed.
 	addJob("j7", w.repoA, "feature", "f1", "lint", 2, "failure", 2*d+3*h, "L6")
 	addJob("j3", w.repoA, "main", "c2", "test", 1, "success", d+2*h, "L3")
+	l2 := logs["L2"].ID
+	must(0, s.SetJobLog(c, w.jobs["j11"].ID, &l2, store.LogStored, ""))
 
 	w.fix = must(s.OpenAnnotation(c, store.Annotation{RepoID: w.repoA.ID, JobGlob: "build", FromSHA: "c2", Reason: "broken by #1", CreatedBy: "alice"}))
 	must(s.CloseAnnotation(c, w.repoA.ID, "build", "c3", "alice"))
@@ -178,11 +182,11 @@ func testPatternFrequency(t *testing.T, s insightsStore, w world) {
 		want []store.FrequencyBucket
 	}{
 		{"by day", func(f store.FrequencyFilter) store.FrequencyFilter { return f },
-			[]store.FrequencyBucket{b(w.oom, 0, 1, 2), b(w.oom, d, 2, 2), b(w.oom, 2*d, 2, 2), b(w.timeout, 0, 1, 1), b(w.timeout, 8*d, 1, 3)}},
+			[]store.FrequencyBucket{b(w.oom, 0, 1, 2), b(w.oom, d, 2, 2), b(w.oom, 2*d, 2, 2), b(w.oom, 8*d, 1, 1), b(w.timeout, 0, 1, 1), b(w.timeout, 8*d, 1, 3)}},
 		{"by week", func(f store.FrequencyFilter) store.FrequencyFilter { f.Interval = store.Week; return f },
-			[]store.FrequencyBucket{b(w.oom, 0, 5, 6), b(w.timeout, 0, 1, 1), b(w.timeout, 7*d, 1, 3)}},
+			[]store.FrequencyBucket{b(w.oom, 0, 5, 6), b(w.oom, 7*d, 1, 1), b(w.timeout, 0, 1, 1), b(w.timeout, 7*d, 1, 3)}},
 		{"repo", func(f store.FrequencyFilter) store.FrequencyFilter { f.RepoID = w.repoB.ID; return f },
-			[]store.FrequencyBucket{b(w.timeout, 8*d, 1, 3)}},
+			[]store.FrequencyBucket{b(w.oom, 8*d, 1, 1), b(w.timeout, 8*d, 1, 3)}},
 		{"job", func(f store.FrequencyFilter) store.FrequencyFilter { f.JobName = "build"; return f },
 			[]store.FrequencyBucket{b(w.oom, 0, 1, 2), b(w.oom, d, 1, 1), b(w.timeout, 0, 1, 1), b(w.timeout, 8*d, 1, 3)}},
 		{"tag", func(f store.FrequencyFilter) store.FrequencyFilter { f.Tag = "known-problem"; return f },
@@ -244,7 +248,7 @@ func testPatternMatches(t *testing.T, s insightsStore, w world) {
 	want := []row{
 		{l("j7"), 2, "j7(o/a lint failure) j6(o/a lint failure) "},
 		{l("j3"), 5, "j3(o/a test success) "},
-		{l("j2"), 1, "j2(o/a build failure) "},
+		{l("j2"), 1, "j11(o/b lint failure) j2(o/a build failure) "},
 		{l("j1"), 7, "j1(o/a build failure) "},
 		{l("j1"), 3, "j1(o/a build failure) "},
 	}
@@ -377,7 +381,7 @@ func testAnnotationsCovering(t *testing.T, s insightsStore, w world) {
 func testPatternStats(t *testing.T, s insightsStore, w world) {
 	last := func(d time.Duration) *time.Time { at := t0.Add(d); return &at }
 	want := []store.PatternStat{
-		{PatternID: w.oom.ID, Name: "oom", Matches7d: 2, Matches30d: 6, Matches: 6, Jobs: 5, SuccessJobs: 1, LastSeen: last(51 * time.Hour)},
+		{PatternID: w.oom.ID, Name: "oom", Matches7d: 3, Matches30d: 7, Matches: 7, Jobs: 6, SuccessJobs: 1, LastSeen: last(8 * 24 * time.Hour)},
 		{PatternID: w.timeout.ID, Name: "timeout", Matches7d: 3, Matches30d: 4, Matches: 4, Jobs: 2, LastSeen: last(8 * 24 * time.Hour)},
 		{PatternID: w.unused.ID, Name: "unused"},
 	}
@@ -385,9 +389,9 @@ func testPatternStats(t *testing.T, s insightsStore, w world) {
 	if fmt.Sprint(derefStats(got)) != fmt.Sprint(derefStats(want)) {
 		t.Errorf("pattern stats:\n got %v\nwant %v", derefStats(got), derefStats(want))
 	}
-	// Later, everything has aged out of the 7-day window and oom of the 30-day one too.
+	// Later, everything has aged out of the 7-day window and most of the 30-day one.
 	got = must(s.PatternStats(ctx(t), t0.Add(33*24*time.Hour)))
-	if len(got) != 3 || got[0].Matches7d != 0 || got[0].Matches30d != 0 || got[0].Matches != 6 || got[1].Matches30d != 3 {
+	if len(got) != 3 || got[0].Matches7d != 0 || got[0].Matches30d != 1 || got[0].Matches != 7 || got[1].Matches30d != 3 {
 		t.Errorf("pattern stats 33 days on: %v", derefStats(got))
 	}
 }

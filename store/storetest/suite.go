@@ -36,6 +36,10 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"CheckRuns", testCheckRuns},
 		{"Deliveries", testDeliveries},
 		{"ConcurrentWriters", testConcurrentWriters},
+		{"CommitJobs", testCommitJobs},
+		{"RecentCheckRuns", testRecentCheckRuns},
+		{"BranchCommits", testBranchCommits},
+		{"InstalledRepositories", testInstalledRepositories},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

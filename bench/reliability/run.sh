@@ -1,0 +1,277 @@
+#!/usr/bin/env bash
+# The reliability suite: load and faults against real `totto serve` processes on loopback, with
+# bench/reliability/fakegh as GitHub and CircleCI and bench/reliability/loadgen as sender and judge.
+#
+#   bench/reliability/run.sh            quick (10 s stages, small fault runs; a few minutes)
+#   FULL=1 bench/reliability/run.sh     full (60 s stages, 20 kills over a longer run)
+#   ONLY="load-sqlite kill9" bench/reliability/run.sh   a subset of the scenarios
+#
+# Postgres scenarios use $TOTTO_RELIABILITY_POSTGRES (default the local test database), each run
+# in a fresh schema that is dropped afterwards. Results are appended as JSON lines to
+# $OUT/results.jsonl; process logs stay in the work directory printed at the start.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+FULL=${FULL:-0}
+SEED=${SEED:-20261126}
+PG=${TOTTO_RELIABILITY_POSTGRES:-postgres://postgres@127.0.0.1:5432/test?sslmode=disable}
+export TOTTO_CORPUS=${TOTTO_CORPUS:-$(cd "$ROOT/.." && pwd)/shared/corpus}
+OUT=${OUT:-$ROOT/bench/reliability/out}
+WORK=$(mktemp -d /tmp/totto-reliability.XXXXXX)
+SECRET=reliability-secret
+FAKE_PORT=9100
+if [[ $FULL == 1 ]]; then
+	DURATION=60s KILL_SECONDS=60 KILL_RATE=50 FAULT_SECONDS=30
+else
+	DURATION=10s KILL_SECONDS=20 KILL_RATE=25 FAULT_SECONDS=10
+fi
+ONLY=${ONLY:-load-sqlite load-postgres three-processes kill9 pg-terminate github-faults storage-full}
+mkdir -p "$OUT"
+RESULTS=$OUT/results.jsonl
+echo "work directory $WORK; results in $RESULTS"
+echo "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), $(go version | cut -d' ' -f3)"
+
+PIDS=()
+cleanup() {
+	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+	for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
+	if mountpoint -q "$WORK/full" 2>/dev/null; then umount "$WORK/full"; fi
+}
+trap cleanup EXIT
+
+echo "building"
+(cd "$ROOT" && CGO_ENABLED=0 go build -o "$WORK/bin/totto" ./cmd/totto &&
+	go build -o "$WORK/bin/fakegh" ./bench/reliability/fakegh &&
+	go build -o "$WORK/bin/loadgen" ./bench/reliability/loadgen)
+LOADGEN=$WORK/bin/loadgen
+
+# wait_http URL SECONDS: poll until URL answers 2xx (bounded; a dead process fails fast).
+wait_http() {
+	local deadline=$((SECONDS + $2))
+	until curl -sf -o /dev/null "$1"; do
+		if ((SECONDS > deadline)); then
+			echo "$1 did not come up in $2 s" >&2
+			return 1
+		fi
+		sleep 0.1
+	done
+}
+
+# start_fake DIR [fakegh flags…]: a fresh fake GitHub + CircleCI on $FAKE_PORT.
+start_fake() {
+	local dir=$1
+	shift
+	"$WORK/bin/fakegh" -listen 127.0.0.1:$FAKE_PORT -key "$dir/app.pem" \
+		-log "$TOTTO_CORPUS/logs/pytorch-dev/clean/msvc_compiler_error.log" \
+		-circle-build "$TOTTO_CORPUS/webhooks/real/ci-bot/circleci.build.json" \
+		-circle-output "$TOTTO_CORPUS/webhooks/real/ci-bot/circleci.action-output.json" "$@" 2>>"$dir/fakegh.log" &
+	FAKE_PID=$!
+	PIDS+=("$FAKE_PID")
+	wait_http "http://127.0.0.1:$FAKE_PORT/_admin/state" 30 && kill -0 "$FAKE_PID" # ours, not a leftover
+}
+
+# write_config DIR DBURL LOGSTORAGE: a totto config pointing at the fakes.
+write_config() {
+	cat >"$1/config.yml" <<EOF
+database:
+  url: "$2"
+logs:
+  storage: "$3"
+  hosts: ["127.0.0.1"]
+github:
+  app_id: 1
+  private_key_path: $1/app.pem
+  webhook_secret: $SECRET
+  api_url: http://127.0.0.1:$FAKE_PORT/api/v3/
+circleci:
+  api_url: http://127.0.0.1:$FAKE_PORT/api/v1.1
+workers:
+  count: ${WORKERS:-8}
+EOF
+}
+
+# start_totto DIR PORT: `totto serve` on PORT; sets TOTTO_PID.
+start_totto() {
+	"$WORK/bin/totto" serve --config "$1/config.yml" --listen 127.0.0.1:$2 2>>"$1/totto-$2.log" &
+	TOTTO_PID=$!
+	PIDS+=("$TOTTO_PID")
+	wait_http "http://127.0.0.1:$2/healthz" 60 && kill -0 "$TOTTO_PID"
+}
+
+# fresh_schema NAME: a new Postgres schema; prints its URL.
+fresh_schema() { "$LOADGEN" pg create "$PG" "$1"; }
+
+stop() { kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
+
+hook() { echo "http://127.0.0.1:$1/api/github/hook"; }
+
+scenario_load() { # backend
+	local dir=$WORK/load-$1 db
+	mkdir -p "$dir"
+	start_fake "$dir" || return 1
+	if [[ $1 == sqlite ]]; then db=sqlite:$dir/totto.db; else db=$(fresh_schema "rel_load_$$"); fi
+	write_config "$dir" "$db" "file://$dir/logs"
+	start_totto "$dir" 9180 || return 1
+	local rc=0
+	"$LOADGEN" run -label "load-$1" -run "load-$1-$$" -target "$(hook 9180)" -fake http://127.0.0.1:$FAKE_PORT \
+		-rates "${RATES:-100,250,500,750}" -duration "$DURATION" -db "$db" -deadline "${DRAIN:-10m}" -out "$RESULTS" || rc=$?
+	stop "$TOTTO_PID"
+	stop "$FAKE_PID"
+	[[ $1 == sqlite ]] || "$LOADGEN" pg drop "$PG" "rel_load_$$"
+	return $rc
+}
+
+scenario_three_processes() {
+	local dir=$WORK/three db rc=0
+	mkdir -p "$dir"
+	start_fake "$dir" || return 1
+	db=$(fresh_schema "rel_three_$$")
+	write_config "$dir" "$db" "file://$dir/logs"
+	local pids=()
+	for port in 9181 9182 9183; do
+		start_totto "$dir" $port || return 1
+		pids+=("$TOTTO_PID")
+	done
+	"$LOADGEN" run -label three-processes -run "three-$$" -target "$(hook 9181),$(hook 9182),$(hook 9183)" \
+		-fake http://127.0.0.1:$FAKE_PORT -rates "${THREE_RATES:-250}" -duration "$DURATION" -db "$db" -deadline 10m -out "$RESULTS" || rc=$?
+	for port in 9181 9182 9183; do
+		printf 'three-processes: %s jobs worked by :%s\n' "$(grep -c '"msg":"job done"\|check run created\|log stored' "$dir/totto-$port.log" || true)" "$port"
+	done
+	for p in "${pids[@]}"; do stop "$p"; done
+	stop "$FAKE_PID"
+	"$LOADGEN" pg drop "$PG" "rel_three_$$"
+	return $rc
+}
+
+# kill9 BACKEND: 20 kill -9 at seeded random moments while deliveries arrive and the pipeline
+# works, each followed by a restart; then every commit must have exactly one right check run.
+scenario_kill9() {
+	local dir=$WORK/kill9-$1 db rc=0
+	mkdir -p "$dir"
+	start_fake "$dir" || return 1
+	if [[ $1 == sqlite ]]; then db=sqlite:$dir/totto.db; else db=$(fresh_schema "rel_kill_$$"); fi
+	write_config "$dir" "$db" "file://$dir/logs"
+	start_totto "$dir" 9180 || return 1
+	"$LOADGEN" send -label "kill9-$1" -run "kill-$1-$$" -target "$(hook 9180)" -fake http://127.0.0.1:$FAKE_PORT \
+		-rates "$KILL_RATE" -duration "${KILL_SECONDS}s" -redeliver 5m -expect "$dir/expect.json" -out "$RESULTS" >"$dir/send.out" &
+	local sender=$!
+	PIDS+=("$sender")
+	# The kills spread over the sending time plus the triage debounce and drain after it.
+	RANDOM=$SEED
+	local window_ms=$(((KILL_SECONDS + 15) * 1000)) kills=0
+	for _ in $(seq 20); do
+		local delay_ms=$((RANDOM % (2 * window_ms / 20) + 50))
+		sleep "$(printf '%d.%03d' $((delay_ms / 1000)) $((delay_ms % 1000)))" # a random moment: the point of this scenario
+		kill -9 "$TOTTO_PID" 2>/dev/null || true
+		wait "$TOTTO_PID" 2>/dev/null || true
+		kills=$((kills + 1))
+		start_totto "$dir" 9180 || return 1
+	done
+	wait "$sender" || rc=$?
+	cat "$dir/send.out"
+	echo "kill9-$1: $kills kills"
+	"$LOADGEN" verify -label "kill9-$1" -fake http://127.0.0.1:$FAKE_PORT -expect "$dir/expect.json" -db "$db" -deadline 10m -out "$RESULTS" || rc=$?
+	stop "$TOTTO_PID"
+	stop "$FAKE_PID"
+	[[ $1 == sqlite ]] || "$LOADGEN" pg drop "$PG" "rel_kill_$$"
+	return $rc
+}
+
+# pg-terminate: every connection of the App terminated by the server, three times, mid-run.
+scenario_pg_terminate() {
+	local dir=$WORK/pgterm db rc=0
+	mkdir -p "$dir"
+	start_fake "$dir" || return 1
+	db=$(fresh_schema "rel_term_$$")
+	write_config "$dir" "$db" "file://$dir/logs"
+	start_totto "$dir" 9180 || return 1
+	"$LOADGEN" send -label pg-terminate -run "term-$$" -target "$(hook 9180)" -fake http://127.0.0.1:$FAKE_PORT \
+		-rates 100 -duration "${FAULT_SECONDS}s" -redeliver 2m -expect "$dir/expect.json" -out "$RESULTS" >"$dir/send.out" &
+	local sender=$!
+	PIDS+=("$sender")
+	RANDOM=$((SEED + 1))
+	for _ in 1 2 3; do
+		local delay_ms=$((RANDOM % (FAULT_SECONDS * 1000 / 3) + 500))
+		sleep "$(printf '%d.%03d' $((delay_ms / 1000)) $((delay_ms % 1000)))"
+		echo "pg-terminate: terminated $("$LOADGEN" pg terminate "$PG" "rel_term_$$") connections"
+	done
+	wait "$sender" || rc=$?
+	cat "$dir/send.out"
+	"$LOADGEN" verify -label pg-terminate -fake http://127.0.0.1:$FAKE_PORT -expect "$dir/expect.json" -db "$db" -deadline 10m -out "$RESULTS" || rc=$?
+	stop "$TOTTO_PID"
+	stop "$FAKE_PID"
+	"$LOADGEN" pg drop "$PG" "rel_term_$$"
+	return $rc
+}
+
+# github-faults: 30 % 5xx (half after the work was done), rate limits with Retry-After or a reset,
+# and 10 s stalls.
+scenario_github_faults() {
+	local dir=$WORK/ghfaults db rc=0
+	mkdir -p "$dir"
+	start_fake "$dir" -seed "$SEED" -fail-rate 0.30 -ratelimit-rate 0.05 -stall-rate 0.01 -stall 10s || return 1
+	db=sqlite:$dir/totto.db
+	write_config "$dir" "$db" "file://$dir/logs"
+	start_totto "$dir" 9180 || return 1
+	"$LOADGEN" run -label github-faults -run "ghf-$$" -target "$(hook 9180)" -fake http://127.0.0.1:$FAKE_PORT \
+		-rates 20 -duration "${FAULT_SECONDS}s" -db "$db" -deadline "${FAULT_DRAIN:-10m}" -out "$RESULTS" || rc=$?
+	stop "$TOTTO_PID"
+	stop "$FAKE_PID"
+	return $rc
+}
+
+# storage-full: the log directory is a 2 MiB tmpfs that fills up; jobs must retry, and once space
+# is freed (the tmpfs grown) everything completes with no partial log left behind.
+scenario_storage_full() {
+	local dir=$WORK/full-run db rc=0
+	mkdir -p "$dir" "$WORK/full"
+	if ! mount -t tmpfs -o size=2m tmpfs "$WORK/full" 2>/dev/null; then
+		echo "storage-full: cannot mount a tmpfs here (needs root); skipped"
+		return 0
+	fi
+	start_fake "$dir" || return 1
+	db=sqlite:$dir/totto.db
+	write_config "$dir" "$db" "file://$WORK/full"
+	start_totto "$dir" 9180 || return 1
+	"$LOADGEN" send -label storage-full -run "full-$$" -target "$(hook 9180)" -fake http://127.0.0.1:$FAKE_PORT \
+		-rates 50 -duration "${FAULT_SECONDS}s" -expect "$dir/expect.json" -out "$RESULTS"
+	local deadline=$((SECONDS + 120))
+	until grep -q "no space left on device" "$dir"/totto-*.log; do
+		((SECONDS < deadline)) || { echo "storage-full: the log store never filled up" >&2; rc=1; break; }
+		sleep 0.5
+	done
+	echo "storage-full: $(grep -c 'no space left on device' "$dir"/totto-*.log) job attempts failed on a full disk; growing it"
+	mount -o remount,size=512m "$WORK/full"
+	"$LOADGEN" verify -label storage-full -fake http://127.0.0.1:$FAKE_PORT -expect "$dir/expect.json" -db "$db" -deadline 10m -out "$RESULTS" || rc=$?
+	stop "$TOTTO_PID"
+	stop "$FAKE_PID"
+	local partial
+	partial=$(find "$WORK/full" -name '.put-*' | wc -l)
+	echo "storage-full: $partial partial files left in the log store"
+	((partial == 0)) || rc=1
+	umount "$WORK/full"
+	return $rc
+}
+
+failed=()
+for s in $ONLY; do
+	echo "=== $s ($(date -u +%H:%M:%S), load $(cut -d' ' -f1-3 /proc/loadavg))"
+	case $s in
+	load-sqlite) scenario_load sqlite || failed+=("$s") ;;
+	load-postgres) scenario_load postgres || failed+=("$s") ;;
+	three-processes) scenario_three_processes || failed+=("$s") ;;
+	kill9) scenario_kill9 "${KILL_BACKEND:-sqlite}" || failed+=("$s") ;;
+	pg-terminate) scenario_pg_terminate || failed+=("$s") ;;
+	github-faults) scenario_github_faults || failed+=("$s") ;;
+	storage-full) scenario_storage_full || failed+=("$s") ;;
+	*)
+		echo "unknown scenario $s" >&2
+		failed+=("$s")
+		;;
+	esac
+done
+if ((${#failed[@]} > 0)); then
+	echo "FAILED: ${failed[*]}"
+	exit 1
+fi
+echo "reliability suite passed"

@@ -1,0 +1,53 @@
+package pipeline
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/rs/zerolog"
+
+	"github.com/totto-ci/totto/store"
+	"github.com/totto-ci/totto/triage"
+)
+
+// precisionInput is each pattern's record from rerun evidence across every repository (a flaky
+// pattern's breadth is a property of the pattern, and global built-ins need the data), in the
+// form triage.Input.Precision takes. A store without the query yields no records: triage then
+// trusts every pattern, as before precision existed.
+func precisionInput(ctx context.Context, st store.Store) (map[int64]triage.Precision, error) {
+	pq, ok := st.(store.PrecisionQuerier)
+	if !ok {
+		return nil, nil
+	}
+	rows, err := pq.PatternPrecision(ctx, 0)
+	if err != nil {
+		return nil, fmt.Errorf("pattern precision for triage: %w", err)
+	}
+	out := make(map[int64]triage.Precision, len(rows))
+	for _, r := range rows {
+		out[r.PatternID] = triage.Precision{Hits: int(r.Hits), OnSuccess: int(r.OnSuccess),
+			ConfirmedFlaky: int(r.ConfirmedFlaky), ConfirmedNotFlaky: int(r.ConfirmedNotFlaky)}
+	}
+	return out, nil
+}
+
+// expireKnownBroken closes the repository's known-broken annotations whose jobs have passed on
+// the default branch passes commits in a row (0: store.DefaultExpiryPasses), so a forgotten
+// /totto fixed does not excuse the next real breakage of the same job. It returns how many it
+// closed; the commits those annotations covered need no re-triage (a closed range still covers
+// them).
+func expireKnownBroken(ctx context.Context, st store.Store, repo store.Repository, defaultBranch string, passes int) (int, error) {
+	ex, ok := st.(store.AnnotationExpirer)
+	if !ok || defaultBranch == "" {
+		return 0, nil
+	}
+	closed, err := ex.ExpireKnownBroken(ctx, repo.ID, defaultBranch, passes, "totto")
+	if err != nil {
+		return 0, fmt.Errorf("expire known-broken annotations of %s: %w", repo.FullName, err)
+	}
+	for _, a := range closed {
+		zerolog.Ctx(ctx).Info().Str("repo", repo.FullName).Int64("annotation", a.ID).Str("jobs", a.JobGlob).
+			Str("fixed_at", *a.ToSHA).Msg("known-broken annotation expired")
+	}
+	return len(closed), nil
+}
