@@ -3,7 +3,7 @@ GO ?= go
 STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
 FUZZTIME ?= 10s
 
-.PHONY: test vet lint unit fuzz bench build
+.PHONY: test vet lint unit fuzz bench build reliability
 
 build:
 	CGO_ENABLED=0 $(GO) build -o bin/totto ./cmd/totto
@@ -26,3 +26,9 @@ fuzz:
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+# The reliability suite (load and faults against real `totto serve` processes; see
+# docs/reliability.md). Quick by default; FULL=1 runs 60 s load stages and longer fault runs.
+# Not part of `make test`.
+reliability:
+	FULL=$(if $(FULL),1,0) ./bench/reliability/run.sh

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/palantir/go-githubapp/githubapp"
 	"github.com/rs/zerolog"
@@ -111,11 +112,12 @@ func New(ctx context.Context, cfg Config, opts Options) (*App, error) {
 		Blobs:        a.Blobs,
 		GitHub:       a.GitHub,
 		ParseComment: handlers.PipelineCommands,
-		CircleCI:     pipeline.CircleCIConfig{BaseURL: cfg.CircleCI.APIURL, Token: cfg.CircleCI.Token},
-		PublicURL:    cfg.Server.PublicURL,
-		LogHosts:     logHosts(cfg),
-		MaxLogBytes:  cfg.Logs.MaxBytes,
-		TriageDelay:  pipeline.DefaultTriageDelay,
+		CircleCI: pipeline.CircleCIConfig{BaseURL: cfg.CircleCI.APIURL, Token: cfg.CircleCI.Token,
+			API: &http.Client{Timeout: 30 * time.Second, Transport: retryTransient(http.DefaultTransport)}},
+		PublicURL:   cfg.Server.PublicURL,
+		LogHosts:    logHosts(cfg),
+		MaxLogBytes: cfg.Logs.MaxBytes,
+		TriageDelay: pipeline.DefaultTriageDelay,
 	}); err != nil {
 		a.Close()
 		return nil, fmt.Errorf("register pipeline workers: %w", err)

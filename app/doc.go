@@ -1,3 +1,3 @@
 // Package app wires totto together: configuration (config.yml and TOTTO_* environment), the HTTP
-// server (webhooks, UI, API, health, metrics) and the background workers.
+// server (webhooks, UI, API, health, metrics), the background workers and the scheduled backfill.
 package app

@@ -78,7 +78,7 @@ func (a *App) startBackfill(ctx context.Context) func() {
 	go func() {
 		defer close(done)
 		a.logger.Info().Dur("interval", a.schedule.Interval).Msg("scheduled backfill started")
-		if err := a.schedule.Run(ctx); err != nil && !errors.Is(err, context.Canceled) {
+		if err := a.schedule.Run(ctx); !errors.Is(err, context.Canceled) {
 			a.logger.Error().Err(err).Msg("scheduled backfill stopped")
 		}
 	}()

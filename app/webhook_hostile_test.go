@@ -64,8 +64,10 @@ func TestWebhookOversizedPayload(t *testing.T) {
 		if chunked.read > maxWebhookBytes+1<<20 {
 			t.Errorf("insecure=%v: read %d bytes of a chunked body, want at most the %d cap", insecure, chunked.read, maxWebhookBytes)
 		}
-		// Reading up to the cap costs a few copies of 25 MB at most, never the whole stream.
-		if d := after.TotalAlloc - before.TotalAlloc; d > 4*maxWebhookBytes {
+		// Reading up to the cap costs a few growing copies of 25 MB (io.ReadAll doubles its
+		// buffer), never the whole stream.
+		t.Logf("insecure=%v: chunked oversized body: read %d MB, allocated %d MB", insecure, chunked.read>>20, (after.TotalAlloc-before.TotalAlloc)>>20)
+		if d := after.TotalAlloc - before.TotalAlloc; d > 6*maxWebhookBytes {
 			t.Errorf("insecure=%v: refusing a chunked oversized body allocated %d MB", insecure, d>>20)
 		}
 		if n := len(queuedJobs(t, a)); n != 0 {

@@ -26,6 +26,10 @@ import (
 type Options struct {
 	Repo   string // owner/name
 	Branch string // default "main"
+	// Public records the repository as public, its jobs and logs visible in the UI to everyone;
+	// otherwise a new repository is private (readable by its GitHub readers only) and a known
+	// one keeps the visibility its webhooks reported.
+	Public bool
 	// Since stops listing at jobs older than this (zero: no bound); Limit stops after this many
 	// workflow runs (GitHub) or builds (CircleCI) per provider (0: no bound).
 	Since time.Time
@@ -148,7 +152,7 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 	}
 	b := &backfill{opts: opts, owner: owner, name: name, start: time.Now(),
 		polite: &polite{sleep: opts.Sleep, attempts: opts.Attempts, backoff: opts.Backoff}}
-	repo, err := opts.Store.UpsertRepository(ctx, store.Repository{FullName: opts.Repo, Active: true})
+	repo, err := store.RecordRepository(ctx, opts.Store, opts.Repo, opts.Public)
 	if err != nil {
 		return Result{}, fmt.Errorf("backfill %s: %w", opts.Repo, err)
 	}

@@ -55,7 +55,13 @@ func RetryAfter(err error) (bool, time.Duration) {
 	}
 	var ge *github.ErrorResponse
 	if errors.As(err, &ge) && ge.Response != nil {
-		return retryableStatus(ge.Response.StatusCode), 0
+		// A secondary rate limit whose body go-github does not recognise (it keys on the
+		// documentation URL) is still a rate limit when GitHub says when to come back.
+		code, after := ge.Response.StatusCode, ge.Response.Header.Get("Retry-After")
+		if after != "" && (code == http.StatusForbidden || code == http.StatusTooManyRequests) {
+			return true, parseRetryAfter(after)
+		}
+		return retryableStatus(code), 0
 	}
 	return false, 0
 }

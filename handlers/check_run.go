@@ -8,7 +8,6 @@ import (
 	"github.com/palantir/go-githubapp/githubapp"
 
 	"github.com/totto-ci/totto/pipeline"
-	"github.com/totto-ci/totto/queue"
 )
 
 // CheckRun turns a completed check run of a CI into a job to record and, if failed, triage.
@@ -42,6 +41,7 @@ func (h CheckRun) Handle(ctx context.Context, eventType, deliveryID string, payl
 		Repo:           event.GetRepo().GetFullName(),
 		SHA:            run.GetHeadSHA(),
 		Branch:         run.GetCheckSuite().GetHeadBranch(),
+		DefaultBranch:  event.GetRepo().GetDefaultBranch(),
 		Provider:       checkRunProvider(run.GetApp().GetSlug()),
 		JobName:        run.GetName(),
 		Conclusion:     run.GetConclusion(),
@@ -54,11 +54,8 @@ func (h CheckRun) Handle(ctx context.Context, eventType, deliveryID string, payl
 	if args.TargetURL == "" {
 		args.TargetURL = run.GetHTMLURL()
 	}
-	if isNew, err := h.firstDelivery(ctx, deliveryID, eventType); err != nil || !isNew {
+	if _, err := h.ensureRepository(ctx, installationID, args.Repo, event.GetRepo().GetOwner().GetLogin(), event.GetRepo().Private); err != nil {
 		return err
 	}
-	if _, err := h.ensureRepository(ctx, installationID, args.Repo, event.GetRepo().GetOwner().GetLogin()); err != nil {
-		return err
-	}
-	return h.enqueue(ctx, args, queue.EnqueueOpts{Unique: true})
+	return h.enqueueJobEvent(ctx, deliveryID, eventType, args)
 }

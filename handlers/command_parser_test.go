@@ -1,8 +1,13 @@
 package handlers
 
 import (
+	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/totto-ci/totto/internal/testcorpus"
 )
 
 func TestParseLine(t *testing.T) {
@@ -147,6 +152,16 @@ func FuzzParseComment(f *testing.F) {
 	for _, s := range []string{"", "/totto rescan", "```\n/totto help\n```", "/totto known-broken \"a b\" why",
 		"/totto fixed 'x", "<!--\n/totto rescan", "> /totto fixed a\n/totto known-broken `x` y", "\t/totto\r\n/TOTTO \u00a0help"} {
 		f.Add(s)
+	}
+	// Real comment bodies from the corpus' webhook deliveries.
+	if root := testcorpus.Dir(); root != "" {
+		files, _ := filepath.Glob(filepath.Join(root, "webhooks", "octokit", "*comment*.json"))
+		for _, file := range files {
+			var ev struct{ Comment struct{ Body string } }
+			if data, err := os.ReadFile(file); err == nil && json.Unmarshal(data, &ev) == nil && ev.Comment.Body != "" {
+				f.Add(ev.Comment.Body)
+			}
+		}
 	}
 	f.Fuzz(func(t *testing.T, body string) {
 		cs := ParseComment(body)

@@ -71,7 +71,7 @@ func (in *Intake) addRepositories(ctx context.Context, installationID int64, rep
 	for _, r := range repos {
 		id := installationID
 		if _, err := in.Store.UpsertRepository(ctx, store.Repository{
-			InstallationID: &id, FullName: r.GetFullName(), Active: true,
+			InstallationID: &id, FullName: r.GetFullName(), Active: true, Private: isPrivate(r.Private),
 		}); err != nil {
 			return fmt.Errorf("record repository %s of installation %d: %w", r.GetFullName(), installationID, err)
 		}

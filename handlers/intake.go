@@ -31,10 +31,10 @@ type Intake struct {
 // X-GitHub-Delivery) does nothing twice. A delivery without an id (never sent by GitHub) is
 // treated as new: there is nothing to de-duplicate on.
 //
-// The delivery is recorded before the work is enqueued: if the enqueue then fails the handler
-// answers 500 and the error is logged with the delivery id, and a manual redelivery of that id
-// would be ignored. The opposite order would run a slash command twice on redelivery of a
-// finished one, which is worse.
+// For commands the delivery is recorded before the work is enqueued: if the enqueue then fails
+// the handler answers 500 and the error is logged with the delivery id, and a manual redelivery
+// of that id would be ignored. The opposite order would run a slash command twice on redelivery
+// of a finished one, which is worse. Job events take the opposite order (enqueueJobEvent).
 func (in *Intake) firstDelivery(ctx context.Context, deliveryID, event string) (bool, error) {
 	if deliveryID == "" {
 		return true, nil
@@ -58,6 +58,19 @@ func (in *Intake) enqueue(ctx context.Context, args river.JobArgs, opts queue.En
 	}
 	ev.Str("job_kind", args.Kind()).Int64("queue_job_id", res.JobID).Bool("duplicate", res.Duplicate).Msg("enqueued")
 	return nil
+}
+
+// enqueueJobEvent queues the work of a CI job event, then records its delivery: the reverse of
+// commands' order. Job work is unique per job while unfinished and idempotent once done, so
+// running it again on a redelivery is harmless, whereas recording first and then failing to
+// enqueue (a database connection cut mid-request) would make GitHub's redelivery of that id be
+// ignored and the job lost.
+func (in *Intake) enqueueJobEvent(ctx context.Context, deliveryID, event string, args river.JobArgs) error {
+	if err := in.enqueue(ctx, args, queue.EnqueueOpts{Unique: true}); err != nil {
+		return err
+	}
+	_, err := in.firstDelivery(ctx, deliveryID, event)
+	return err
 }
 
 // badPayload wraps a decoding error so the dispatcher answers 400.

@@ -35,6 +35,9 @@ func (h IssueComment) Handle(ctx context.Context, eventType, deliveryID string, 
 	if isNew, err := h.firstDelivery(ctx, deliveryID, eventType); err != nil || !isNew {
 		return err
 	}
+	if err := h.noteVisibility(ctx, event.GetRepo()); err != nil {
+		return err
+	}
 	return h.enqueue(ctx, pipeline.CommandArgs{
 		InstallationID: installationID,
 		Repo:           event.GetRepo().GetFullName(),

@@ -46,7 +46,7 @@ func (h Push) Handle(ctx context.Context, eventType, deliveryID string, payload 
 	if isNew, err := h.firstDelivery(ctx, deliveryID, eventType); err != nil || !isNew {
 		return err
 	}
-	r, err := h.ensureRepository(ctx, installationID, repo.GetFullName(), repo.GetOwner().GetLogin())
+	r, err := h.ensureRepository(ctx, installationID, repo.GetFullName(), repo.GetOwner().GetLogin(), repo.Private)
 	if err != nil {
 		return err
 	}

@@ -5,20 +5,37 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/google/go-github/v89/github"
+
 	"github.com/totto-ci/totto/store"
 )
 
+// isPrivate reads a payload repository's visibility. A payload that does not say counts as
+// private: the UI then shows the repository only to users GitHub lets read it (fail closed).
+func isPrivate(private *bool) bool {
+	return private == nil || *private
+}
+
 // ensureRepository returns the stored repository an event is about, recording it (and its
 // installation) when totto has not seen it yet: an App installed before this database existed, or
-// whose installation event was lost, still gets its events processed. The common case is one
-// read.
-func (in *Intake) ensureRepository(ctx context.Context, installationID int64, fullName, owner string) (store.Repository, error) {
+// whose installation event was lost, still gets its events processed. The visibility the payload
+// reports is recorded when it differs from the stored one, so a repository made public or
+// private on GitHub is shown accordingly from its next event on. The common case is one read.
+func (in *Intake) ensureRepository(ctx context.Context, installationID int64, fullName, owner string, visibility *bool) (store.Repository, error) {
+	private := isPrivate(visibility)
 	r, err := in.Store.Repository(ctx, fullName)
-	if err == nil || !errors.Is(err, store.ErrNotFound) {
+	switch {
+	case err == nil && r.Private == private:
+		return r, nil
+	case err == nil:
+		r.Private = private
+		r, err = in.Store.UpsertRepository(ctx, r)
 		if err != nil {
-			return r, fmt.Errorf("look up repository %s: %w", fullName, err)
+			return r, fmt.Errorf("record visibility of repository %s (private=%t): %w", fullName, private, err)
 		}
 		return r, nil
+	case !errors.Is(err, store.ErrNotFound):
+		return r, fmt.Errorf("look up repository %s: %w", fullName, err)
 	}
 	var inst *int64
 	if installationID != 0 {
@@ -27,9 +44,27 @@ func (in *Intake) ensureRepository(ctx context.Context, installationID int64, fu
 		}
 		inst = &installationID
 	}
-	r, err = in.Store.UpsertRepository(ctx, store.Repository{InstallationID: inst, FullName: fullName, Active: true})
+	r, err = in.Store.UpsertRepository(ctx, store.Repository{InstallationID: inst, FullName: fullName, Active: true, Private: private})
 	if err != nil {
 		return r, fmt.Errorf("record repository %s: %w", fullName, err)
 	}
 	return r, nil
+}
+
+// noteVisibility records a known repository's visibility from an event that does not otherwise
+// touch the store (a comment): nothing is created for a repository totto has not seen.
+func (in *Intake) noteVisibility(ctx context.Context, gr *github.Repository) error {
+	r, err := in.Store.Repository(ctx, gr.GetFullName())
+	if errors.Is(err, store.ErrNotFound) {
+		return nil
+	} else if err != nil {
+		return fmt.Errorf("look up repository %s: %w", gr.GetFullName(), err)
+	}
+	if private := isPrivate(gr.Private); r.Private != private {
+		r.Private = private
+		if _, err := in.Store.UpsertRepository(ctx, r); err != nil {
+			return fmt.Errorf("record visibility of repository %s (private=%t): %w", r.FullName, private, err)
+		}
+	}
+	return nil
 }

@@ -8,7 +8,6 @@ import (
 	"github.com/palantir/go-githubapp/githubapp"
 
 	"github.com/totto-ci/totto/pipeline"
-	"github.com/totto-ci/totto/queue"
 )
 
 // Status turns a final commit status into a job to record: CircleCI statuses carry a build URL
@@ -43,16 +42,14 @@ func (h Status) Handle(ctx context.Context, eventType, deliveryID string, payloa
 		Repo:           event.GetRepo().GetFullName(),
 		SHA:            event.GetSHA(),
 		Branch:         statusBranch(branches, event.GetRepo().GetDefaultBranch()),
+		DefaultBranch:  event.GetRepo().GetDefaultBranch(),
 		Provider:       statusProvider(event.GetContext(), event.GetTargetURL()),
 		JobName:        event.GetContext(),
 		TargetURL:      event.GetTargetURL(),
 		Conclusion:     conclusion,
 	}
-	if isNew, err := h.firstDelivery(ctx, deliveryID, eventType); err != nil || !isNew {
+	if _, err := h.ensureRepository(ctx, installationID, args.Repo, event.GetRepo().GetOwner().GetLogin(), event.GetRepo().Private); err != nil {
 		return err
 	}
-	if _, err := h.ensureRepository(ctx, installationID, args.Repo, event.GetRepo().GetOwner().GetLogin()); err != nil {
-		return err
-	}
-	return h.enqueue(ctx, args, queue.EnqueueOpts{Unique: true})
+	return h.enqueueJobEvent(ctx, deliveryID, eventType, args)
 }

@@ -3,9 +3,13 @@ package logs
 import (
 	"bytes"
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/totto-ci/totto/internal/testcorpus"
 )
 
 // fuzzSeeds are inputs that reach every branch of the splitter and the marker parser.
@@ -73,6 +77,12 @@ func FuzzCircleCIReader(f *testing.F) {
 	f.Add(`null`)
 	f.Add(`[{"message":"\u001b[1mx\u001b[0m"}`)
 	f.Add(`[{"type":"out"}]`)
+	// Real step output from the corpus, cut to keep each iteration fast.
+	for _, fx := range []string{"ci-bot/circleci.action-output.json", "gitauto/log_entries.json"} {
+		if data, err := os.ReadFile(filepath.Join(testcorpus.Dir(), "api", "circleci", "fixtures", fx)); testcorpus.Dir() != "" && err == nil {
+			f.Add(string(data[:min(len(data), 8<<10)]))
+		}
+	}
 	f.Fuzz(func(t *testing.T, body string) {
 		r, err := NewCircleCIReader(strings.NewReader(body), "step")
 		if err != nil {

@@ -2,6 +2,8 @@ package patterns
 
 import (
 	"errors"
+	"os"
+	"path/filepath"
 	"reflect"
 	"testing"
 )
@@ -13,6 +15,13 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte("patterns:\n  - {name: a, regex: '(x{1000}){1000}'}\n  - {name: a, literal: b, jobs: ['**']}\n"))
 	f.Add([]byte("patterns:\n  - name: &x a\n    literal: *x\n    priority: 0x10\n    tags: [Flaky]\n"))
 	f.Add([]byte("patterns: {name: a}\nother: 1\n"))
+	// The curated built-in packs are real pattern files.
+	packs, _ := filepath.Glob(filepath.Join("builtin", "*.yml"))
+	for _, pack := range packs {
+		if data, err := os.ReadFile(pack); err == nil {
+			f.Add(data)
+		}
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		ps, err := Parse("fuzz.yml", data)
 		var probs Problems

@@ -3,6 +3,7 @@ package patterns
 import (
 	"fmt"
 	"os"
+	"strings"
 
 	"github.com/BurntSushi/toml"
 )
@@ -37,13 +38,37 @@ func importPyTorch(path string) (ImportResult, error) {
 	}
 	n := len(rs.Rule)
 	for i, r := range rs.Rule {
+		expr, ok := withoutErrorMarker(r.Pattern)
+		if !ok {
+			res.notef("skipped rule %q (%s): it matches any line GitHub marks as an error; totto's likely cause covers that", r.Name, r.Pattern)
+			continue
+		}
 		res.Patterns = append(res.Patterns, Pattern{
 			Name:        r.Name,
 			Kind:        Regex,
-			Expr:        r.Pattern,
+			Expr:        expr,
 			Priority:    n - i,
 			Description: fmt.Sprintf("PyTorch log classifier rule %d of %d.", i+1, n),
 		})
 	}
 	return res, nil
+}
+
+// errorMarkerAnchor is how PyTorch rules anchor on GitHub Actions' error annotation.
+const errorMarkerAnchor = `^##\[error\]`
+
+// withoutErrorMarker adapts a rule anchored on "##[error]" to totto's normalised lines, where the
+// marker is removed from the text (logs.Line.ErrorMarker records it): the anchor becomes "^".
+// A rule that is nothing but the marker and a catch-all group would then match every line, so it
+// is reported as not importable.
+func withoutErrorMarker(expr string) (string, bool) {
+	rest, ok := strings.CutPrefix(expr, errorMarkerAnchor)
+	if !ok {
+		return expr, true
+	}
+	switch rest {
+	case "", "(.*)", ".*", "(.*)$", ".*$", "(.+)", ".+":
+		return "", false
+	}
+	return "^" + rest, true
 }

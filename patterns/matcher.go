@@ -132,25 +132,13 @@ func compileOne(p *Pattern) (compiled, error) {
 
 // appliesToJob reports whether the pattern's job scope admits job ("" admits everything).
 func (c *compiled) appliesToJob(job string) bool {
-	return job == "" || globsAdmit(c.p.Jobs, job)
+	return job == "" || c.p.AppliesToJob(job)
 }
 
 // appliesToStep reports whether the pattern's step scope admits a line of step. A line whose step
 // is unknown ("") is admitted: logs that do not name their steps must not lose matches.
 func (c *compiled) appliesToStep(step string) bool {
-	return step == "" || globsAdmit(c.p.Steps, step)
-}
-
-func globsAdmit(globs []string, name string) bool {
-	if len(globs) == 0 {
-		return true
-	}
-	for _, g := range globs {
-		if ok, _ := path.Match(g, name); ok {
-			return true
-		}
-	}
-	return false
+	return step == "" || c.p.AppliesToStep(step)
 }
 
 // matchLine applies one pattern to one line: the first (leftmost-first) match on the line, with

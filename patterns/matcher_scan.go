@@ -153,7 +153,8 @@ func (m *Matcher) scan(r *logs.Reader, opts ScanOptions, emit func(Match) error,
 	if err := s.flush(); err != nil {
 		return s.stats, err
 	}
-	return s.stats, s.emitPending()
+	err := s.emitPending() // before reading stats: it counts the matches it emits
+	return s.stats, err
 }
 
 // flush finds the matches in the lines gathered in the block and empties it.

@@ -60,6 +60,7 @@ func TestScanSemantics(t *testing.T) {
 		{"anchors are per line", []Pattern{{Name: "a", Kind: Regex, Expr: `^done$`}}, "done\n done\ndone!\ndone", ScanOptions{}, "a@1 a@4"},
 		{"job scope excludes", []Pattern{{Name: "j", Kind: Literal, Expr: "boom", Jobs: []string{"lint*"}}}, "boom\n", ScanOptions{Job: "test"}, ""},
 		{"job scope admits", []Pattern{{Name: "j", Kind: Literal, Expr: "boom", Jobs: []string{"lint*"}}}, "boom\n", ScanOptions{Job: "lint-go"}, "j@1"},
+		{"job glob spans slashes", []Pattern{{Name: "j", Kind: Literal, Expr: "boom", Jobs: []string{"build*"}}}, "boom\n", ScanOptions{Job: "build / linux"}, "j@1"},
 		{"empty job admits all", []Pattern{{Name: "j", Kind: Literal, Expr: "boom", Jobs: []string{"lint*"}}}, "boom\n", ScanOptions{}, "j@1"},
 		{"overwritten frames skipped", []Pattern{{Name: "p", Kind: Literal, Expr: "50%"}}, "50%\r100%\n50%\n", ScanOptions{}, "p@3"},
 		{"overwritten frames included", []Pattern{{Name: "p", Kind: Literal, Expr: "50%"}}, "50%\r100%\n50%\n", ScanOptions{IncludeOverwritten: true}, "p@1 p@3"},
@@ -72,9 +73,12 @@ func TestScanSemantics(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, _ := scanString(t, tt.ps, tt.log, tt.opts)
+			got, st := scanString(t, tt.ps, tt.log, tt.opts)
 			if s := lineNums(got); s != tt.want {
 				t.Errorf("got %q, want %q", s, tt.want)
+			}
+			if st.Matches != len(got) {
+				t.Errorf("stats count %d matches, %d emitted", st.Matches, len(got))
 			}
 		})
 	}
@@ -88,7 +92,7 @@ func TestScanStepScope(t *testing.T) {
 		t.Fatal(err)
 	}
 	c := &m.pats[0]
-	for step, want := range map[string]bool{"": true, "Run tests (shard 1)": true, "Set up job": false} {
+	for step, want := range map[string]bool{"": true, "Run tests (shard 1)": true, "Run tests / linux": true, "Set up job": false} {
 		if got := c.appliesToStep(step); got != want {
 			t.Errorf("step %q: applies = %v, want %v", step, got, want)
 		}
@@ -247,5 +251,13 @@ func TestScanOnLineSeesEveryLine(t *testing.T) {
 		func(Match) error { return nil })
 	if err != nil || !slices.Equal(seen, []int{1, 2, 3}) {
 		t.Errorf("OnLine saw %v (err %v), want lines 1, 2, 3 (progress frames included)", seen, err)
+	}
+}
+
+func TestScanCountsDroppedMatches(t *testing.T) {
+	ps := []Pattern{{Name: "x", Kind: Literal, Expr: "xx"}, {Name: "t", Kind: Literal, Expr: "xx", LastLines: 10}}
+	got, st := scanString(t, ps, strings.Repeat("xx\n", 5), ScanOptions{MaxMatchesPerPattern: 2})
+	if len(got) != 4 || st.Matches != 4 || st.Dropped != 6 || st.Lines != 5 {
+		t.Errorf("got %d matches, stats %+v; want 4 kept (2 per pattern), 6 dropped, 5 lines", len(got), st)
 	}
 }

@@ -7,6 +7,10 @@ type ProcessJobArgs struct {
 	Repo           string `json:"repo"` // owner/name
 	SHA            string `json:"sha"`
 	Branch         string `json:"branch,omitempty"`
+	// DefaultBranch is the repository's default branch as the event reported it, where a
+	// passing job counts towards closing known-broken annotations; empty (events queued before
+	// it existed) makes the pipeline ask GitHub.
+	DefaultBranch string `json:"default_branch,omitempty"`
 	// Provider is "github-actions" (check run of a GitHub Actions job: JobID set), "circleci"
 	// (status or check run pointing at CircleCI: TargetURL set) or "status" (any other failed
 	// status context: recorded as a failure whose log totto cannot read).

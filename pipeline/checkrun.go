@@ -33,10 +33,12 @@ func (p *pipeline) detailsURL(repo, sha string) string {
 }
 
 // render turns the report into the check run's output, with the repository's configuration
-// problems (if its file is broken) ahead of the verdicts.
-func (p *pipeline) render(repo, sha string, r triage.Report, cfg RepoConfig) triage.Output {
+// problems (if its file is broken) ahead of the verdicts and a suggested pattern under each new
+// job whose failure recurs.
+func (p *pipeline) render(repo, sha string, r triage.Report, cfg RepoConfig, sugg map[triage.JobKey]triage.Suggestion) triage.Output {
 	note := configNote(cfg)
-	out := triage.Render(r, triage.RenderOptions{DetailsURL: p.detailsURL(repo, sha), MaxBytes: triage.MaxOutputBytes - len(note)})
+	out := triage.Render(r, triage.RenderOptions{DetailsURL: p.detailsURL(repo, sha), MaxBytes: triage.MaxOutputBytes - len(note),
+		Suggestions: sugg, SuggestionWindow: cfg.Suggestions.WindowText()})
 	out.Summary = note + out.Summary
 	return out
 }
@@ -74,7 +76,12 @@ func (p *pipeline) publish(ctx context.Context, gh *github.Client, repo store.Re
 		log.Debug().Msg("no failures and no check run yet; nothing to post")
 		return nil
 	}
-	out := p.render(repo.FullName, sha, r, cfg)
+	sugg, err := p.suggestions(ctx, repo, r, cfg)
+	if err != nil {
+		// Suggestions help curation; the verdicts do not depend on them.
+		log.Warn().Err(err).Msg("pattern suggestions not available")
+	}
+	out := p.render(repo.FullName, sha, r, cfg, sugg)
 	hash := triage.OutputHash(out)
 	if found && prev.OutputHash == hash {
 		log.Debug().Int64("check_run", prev.CheckRunID).Msg("check run unchanged; not written")

@@ -12,6 +12,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/totto-ci/totto/patterns"
+	"github.com/totto-ci/totto/store"
 	"github.com/totto-ci/totto/triage"
 )
 
@@ -34,6 +35,15 @@ type RepoConfig struct {
 	Ignore []string
 	// Builtin says whether the built-in packs apply (default true).
 	Builtin bool
+	// Demotion tunes when a flaky pattern's record stops it making jobs flaky (`demotion:`);
+	// zero fields take triage.DefaultDemotion's.
+	Demotion triage.Demotion
+	// KnownBrokenPasses is how many default-branch commits in a row a known-broken job must pass
+	// before its annotation closes by itself (`known_broken_expiry_passes:`, default 3).
+	KnownBrokenPasses int
+	// Suggestions says when the check run offers a pattern for a recurring unexplained failure
+	// (`suggestions:`).
+	Suggestions SuggestionConfig
 	// File names the file read ("" when the repository has none).
 	File string
 	// Problems say what is wrong with the file in place; when set, this is the last good
@@ -45,11 +55,13 @@ type RepoConfig struct {
 
 // triageConfig is the part of the configuration triage applies.
 func (c RepoConfig) triageConfig() triage.Config {
-	return triage.Config{NeverFlaky: c.NeverFlaky, Ignored: c.Ignore}
+	return triage.Config{NeverFlaky: c.NeverFlaky, Ignored: c.Ignore, Demotion: c.Demotion}
 }
 
 // defaultConfig is the configuration of a repository without a file.
-func defaultConfig() RepoConfig { return RepoConfig{Builtin: true} }
+func defaultConfig() RepoConfig {
+	return RepoConfig{Builtin: true, KnownBrokenPasses: store.DefaultExpiryPasses, Suggestions: defaultSuggestions()}
+}
 
 // ParseConfig decodes a .github/totto.yml. It returns the configuration and, when the file has
 // errors, a patterns.Problems error listing each with its file and line; callers then keep using
@@ -76,7 +88,7 @@ func ParseConfig(file string, data []byte) (RepoConfig, error) {
 		switch {
 		case doc.Kind == yaml.ScalarNode && doc.Tag == "!!null":
 		case doc.Kind != yaml.MappingNode:
-			bad(doc, "the configuration must be a mapping with keys patterns, never_flaky, ignore, builtin")
+			bad(doc, "the configuration must be a mapping with keys %s", knownKeys)
 		default:
 			for i := 0; i+1 < len(doc.Content); i += 2 {
 				k, v := doc.Content[i], doc.Content[i+1]
@@ -96,8 +108,14 @@ func ParseConfig(file string, data []byte) (RepoConfig, error) {
 					if err := v.Decode(&cfg.Builtin); err != nil {
 						bad(v, "builtin must be true or false, got %q", v.Value)
 					}
+				case "demotion":
+					parseDemotion(v, &cfg.Demotion, bad)
+				case "known_broken_expiry_passes":
+					cfg.KnownBrokenPasses = positiveInt(v, "known_broken_expiry_passes", store.DefaultExpiryPasses, bad)
+				case "suggestions":
+					parseSuggestions(v, &cfg.Suggestions, bad)
 				default:
-					bad(k, "unknown key %q (known: patterns, never_flaky, ignore, builtin)", k.Value)
+					bad(k, "unknown key %q (known: %s)", k.Value, knownKeys)
 				}
 			}
 		}

@@ -94,6 +94,9 @@ type pipeline struct {
 	goodConfig map[string]RepoConfig
 	// builtinsSynced is set once this process has merged the built-in packs into the store.
 	builtinsSynced bool
+	// defaultBranches caches each repository's default branch asked of GitHub, for job events
+	// that did not carry it.
+	defaultBranches map[string]cachedBranch
 }
 
 // Register adds the pipeline's workers (process job, triage commit, slash command) to q. Call it
@@ -165,5 +168,5 @@ func newPipeline(q *queue.Queue, d Deps) (*pipeline, error) {
 	}
 	d.PublicURL = strings.TrimRight(d.PublicURL, "/")
 	return &pipeline{Deps: d, q: q, commits: cs, logs: ci.LogHTTPClient(d.LogHosts, d.LogTimeout),
-		goodConfig: map[string]RepoConfig{}}, nil
+		goodConfig: map[string]RepoConfig{}, defaultBranches: map[string]cachedBranch{}}, nil
 }

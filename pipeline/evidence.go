@@ -33,21 +33,21 @@ func precisionInput(ctx context.Context, st store.Store) (map[int64]triage.Preci
 
 // expireKnownBroken closes the repository's known-broken annotations whose jobs have passed on
 // the default branch passes commits in a row (0: store.DefaultExpiryPasses), so a forgotten
-// /totto fixed does not excuse the next real breakage of the same job. It returns how many it
-// closed; the commits those annotations covered need no re-triage (a closed range still covers
-// them).
-func expireKnownBroken(ctx context.Context, st store.Store, repo store.Repository, defaultBranch string, passes int) (int, error) {
+// /totto fixed does not excuse the next real breakage of the same job. It returns the
+// annotations it closed: the commits they covered keep their verdict (a closed range still covers
+// them), but commits after the fix that the open range excused must be triaged again.
+func expireKnownBroken(ctx context.Context, st store.Store, repo store.Repository, defaultBranch string, passes int) ([]store.Annotation, error) {
 	ex, ok := st.(store.AnnotationExpirer)
 	if !ok || defaultBranch == "" {
-		return 0, nil
+		return nil, nil
 	}
-	closed, err := ex.ExpireKnownBroken(ctx, repo.ID, defaultBranch, passes, "totto")
+	closed, err := ex.ExpireKnownBroken(ctx, repo.ID, defaultBranch, passes, patternActor)
 	if err != nil {
-		return 0, fmt.Errorf("expire known-broken annotations of %s: %w", repo.FullName, err)
+		return nil, fmt.Errorf("expire known-broken annotations of %s: %w", repo.FullName, err)
 	}
 	for _, a := range closed {
 		zerolog.Ctx(ctx).Info().Str("repo", repo.FullName).Int64("annotation", a.ID).Str("jobs", a.JobGlob).
 			Str("fixed_at", *a.ToSHA).Msg("known-broken annotation expired")
 	}
-	return len(closed), nil
+	return closed, nil
 }

@@ -49,6 +49,11 @@ func (p *pipeline) input(ctx context.Context, gh *github.Client, repo store.Repo
 		return in, err
 	}
 	p.baseEvidence(ctx, gh, repo, sha, cfg, &in)
+	prec, err := precisionInput(ctx, p.Store)
+	if err != nil {
+		return in, err
+	}
+	in.Precision = prec
 	return in, nil
 }
 
@@ -115,7 +120,7 @@ func (p *pipeline) patternInfo(ctx context.Context, id int64, infos map[int64]tr
 }
 
 // readLogDetails reads a stored log once for its likely-cause excerpt, the lines around its best
-// match and its step boundaries. The store has no place for the excerpt, so it is recomputed
+// match and its step boundaries, and keeps the excerpt's cause line for pattern suggestions. The store has no place for the excerpt, so it is recomputed
 // here from the stored log (one streaming pass, bounded memory).
 func (p *pipeline) readLogDetails(ctx context.Context, logID int64, r *triage.Run) error {
 	l, err := p.Store.Log(ctx, logID)
@@ -154,6 +159,7 @@ func (p *pipeline) readLogDetails(ctx context.Context, logID int64, r *triage.Ru
 		return fmt.Errorf("reading log %d: %w", logID, err)
 	}
 	r.Cause = triage.Excerpt(f.Excerpt())
+	p.cacheCauseLine(ctx, logID, r.Cause)
 	return nil
 }
 

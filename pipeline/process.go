@@ -79,6 +79,9 @@ func (p *pipeline) process(ctx context.Context, a ProcessJobArgs) error {
 			return err
 		}
 	}
+	if err := p.expireAfterPass(ctx, gh, a, repo, j); err != nil {
+		return err
+	}
 	return p.enqueueTriage(ctx, a.InstallationID, a.Repo, a.SHA)
 }
 
@@ -92,11 +95,12 @@ func (p *pipeline) repository(ctx context.Context, fullName string, installation
 		return r, fmt.Errorf("looking up repository %s: %w", fullName, err)
 	}
 	inst := installationID
-	r, err = p.Store.UpsertRepository(ctx, store.Repository{FullName: fullName, InstallationID: &inst, Active: true})
+	// The job's arguments do not carry the visibility: private until an event reports it.
+	r, err = p.Store.UpsertRepository(ctx, store.Repository{FullName: fullName, InstallationID: &inst, Active: true, Private: true})
 	if err != nil {
 		// The installation event that records the installation may not have been handled yet;
 		// the repository is recorded without it and linked when that event arrives.
-		r, err = p.Store.UpsertRepository(ctx, store.Repository{FullName: fullName, Active: true})
+		r, err = p.Store.UpsertRepository(ctx, store.Repository{FullName: fullName, Active: true, Private: true})
 	}
 	if err != nil {
 		return r, fmt.Errorf("recording repository %s: %w", fullName, err)
@@ -170,7 +174,9 @@ func (p *pipeline) fetchLog(ctx context.Context, j store.Job, f fetched) error {
 		return p.noLog(ctx, j, f.reason)
 	}
 	rc, err := f.openLog(ctx)
-	if ci.IsUnavailable(err) {
+	if ci.IsUnavailable(err) || errors.Is(err, ci.ErrHostNotAllowed) {
+		// A log on a host totto may not reach will never become reachable: say so now rather
+		// than retrying until the job is dropped without a verdict.
 		return p.noLog(ctx, j, err.Error())
 	}
 	if err != nil {
@@ -178,7 +184,7 @@ func (p *pipeline) fetchLog(ctx context.Context, j store.Job, f fetched) error {
 	}
 	defer rc.Close()
 	l, err := ingest.StoreLog(ctx, p.Store, p.Blobs, rc, p.MaxLogBytes)
-	if ci.IsUnavailable(err) {
+	if ci.IsUnavailable(err) || errors.Is(err, ci.ErrHostNotAllowed) {
 		return p.noLog(ctx, j, err.Error())
 	}
 	if err != nil {

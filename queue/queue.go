@@ -89,6 +89,10 @@ func riverConfig(ctx context.Context, opts Options, workers *river.Workers) *riv
 		poll = river.FetchPollIntervalDefault
 	}
 	logger := zerolog.Ctx(ctx).With().Str("component", "queue").Logger()
+	timeout := opts.JobTimeout
+	if timeout <= 0 {
+		timeout = river.JobTimeoutDefault
+	}
 	return &river.Config{
 		Queues:            map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: n}},
 		Workers:           workers,
@@ -97,8 +101,11 @@ func riverConfig(ctx context.Context, opts Options, workers *river.Workers) *riv
 		FetchPollInterval: poll,
 		FetchCooldown:     min(poll, river.FetchCooldownDefault),
 		JobTimeout:        opts.JobTimeout,
-		Schema:            opts.Schema,
-		Logger:            slog.New(zerolog.NewSlogHandler(logger)),
+		// A job left running by a process that died (kill -9, OOM, lost node) is rescued once it
+		// cannot still be running: its timeout has cancelled it. River's default waits an hour.
+		RescueStuckJobsAfter: timeout + time.Minute,
+		Schema:               opts.Schema,
+		Logger:               slog.New(zerolog.NewSlogHandler(logger)),
 	}
 }
 

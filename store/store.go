@@ -18,7 +18,7 @@ type Store interface {
 	// deleted, so history stays visible and a re-install picks it up again.
 	DeactivateInstallation(ctx context.Context, installationID int64) error
 	// UpsertRepository creates or updates a repository by full name ("owner/name") and returns it
-	// with its id; Active is set from r.
+	// with its id; Active and Private are set from r.
 	UpsertRepository(ctx context.Context, r Repository) (Repository, error)
 	// SetRepositoryActive marks one repository (un)installed without deleting anything.
 	SetRepositoryActive(ctx context.Context, fullName string, active bool) error
@@ -120,7 +120,11 @@ type Repository struct {
 	InstallationID *int64
 	FullName       string // owner/name
 	Active         bool
-	CreatedAt      time.Time
+	// Private is GitHub's visibility of the repository: the UI shows a private repository's jobs,
+	// logs and matches only to users who can read it on GitHub. Rows stored before visibility
+	// was recorded read as private (fail closed) until an event reports it.
+	Private   bool
+	CreatedAt time.Time
 }
 
 // LogState says whether a job's log is stored, still to be fetched, or unavailable (and why).

@@ -68,6 +68,8 @@ type Excerpt struct {
 	Ranges [][2]int
 	// Lines are the texts of every line inside Ranges, in order.
 	Lines []string
+	// Cause is the number of the line that most likely states the failure, 0 if not known.
+	Cause int
 }
 
 // line returns the text of log line n and whether the excerpt holds it.

@@ -268,6 +268,9 @@ func headlineLine(j JobVerdict) (string, int, bool) {
 // causeHeadline picks the last excerpt line that says error, fail, panic or exception without
 // being boilerplate (patterns.IsBoilerplate), or else the last non-blank, non-boilerplate line.
 func causeHeadline(e Excerpt) (string, int, bool) {
+	if l, ok := e.line(e.Cause); ok && e.Cause > 0 && strings.TrimSpace(l) != "" {
+		return strings.TrimSpace(l), e.Cause, true
+	}
 	nums := make([]int, 0, len(e.Lines))
 	for _, r := range e.Ranges {
 		for n := r[0]; n <= r[1] && len(nums) < len(e.Lines); n++ {

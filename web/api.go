@@ -76,7 +76,21 @@ func (s *server) apiPatternMatches(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "pattern id must be a number"})
 		return
 	}
-	if _, err := s.st.Pattern(r.Context(), id); errors.Is(err, store.ErrNotFound) {
+	p, err := s.st.Pattern(r.Context(), id)
+	if errors.Is(err, store.ErrNotFound) {
+		writeJSON(w, http.StatusNotFound, map[string]string{"error": "no pattern " + r.PathValue("id")})
+		return
+	} else if err != nil {
+		writeJSON(w, http.StatusInternalServerError, map[string]string{"error": err.Error()})
+		return
+	}
+	idx, err := s.repoIndex(r.Context())
+	if err != nil {
+		writeJSON(w, http.StatusInternalServerError, map[string]string{"error": err.Error()})
+		return
+	}
+	v := s.viewer(r)
+	if p.RepoID != nil && !v.canReadID(idx, *p.RepoID) {
 		writeJSON(w, http.StatusNotFound, map[string]string{"error": "no pattern " + r.PathValue("id")})
 		return
 	}
@@ -86,10 +100,11 @@ func (s *server) apiPatternMatches(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusBadRequest, map[string]string{"error": err.Error()})
 		return
 	}
+	ms = v.filterMatches(idx, ms)
 	out := make([]apiMatch, 0, len(ms))
 	for _, m := range ms {
 		mm := m.Match.Match
-		mm.Text = triage.RedactSecrets(mm.Text)
+		mm = redactMatch(mm)
 		out = append(out, apiMatch{ID: m.ID, LogID: m.LogID, Match: mm, Jobs: m.Jobs})
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"matches": out, "next": next})
@@ -112,13 +127,30 @@ func (s *server) apiJob(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusInternalServerError, map[string]string{"error": err.Error()})
 		return
 	}
+	idx, err := s.repoIndex(r.Context())
+	if err != nil {
+		writeJSON(w, http.StatusInternalServerError, map[string]string{"error": err.Error()})
+		return
+	}
+	info, ok := idx[j.RepoID]
+	if !ok {
+		info = unknownRepo(j.RepoID)
+	}
+	if !s.viewer(r).allowAPI(w, info) {
+		return
+	}
 	out := map[string]any{"job": j, "matches": []patterns.Match{}, "verdict": nil}
-	names, err := s.repoNames(r.Context())
-	if err == nil && names[j.RepoID] != "" {
-		out["repo"] = names[j.RepoID]
-		if rep, err := s.commitReportFor(r, names[j.RepoID], j.SHA); err == nil {
+	if info.FullName != "" {
+		out["repo"] = info.FullName
+		if rep, err := s.commitReportFor(r, info.FullName, j.SHA); err == nil {
 			if v := verdictOf(rep, j); v != nil {
-				out["verdict"] = map[string]any{"verdict": v.Verdict, "best": v.Evidence.Best, "notes": v.Evidence.Notes}
+				best := v.Evidence.Best
+				if best != nil {
+					// The best match quotes a log line: redact it like every other quoted line.
+					b := redactMatch(*best)
+					best = &b
+				}
+				out["verdict"] = map[string]any{"verdict": v.Verdict, "best": best, "notes": v.Evidence.Notes}
 			}
 		}
 	}
@@ -131,10 +163,24 @@ func (s *server) apiJob(w http.ResponseWriter, r *http.Request) {
 		list := make([]patterns.Match, 0, len(ms))
 		for _, m := range ms {
 			mm := m.Match
-			mm.Text = triage.RedactSecrets(mm.Text)
+			mm = redactMatch(mm)
 			list = append(list, mm)
 		}
 		out["matches"] = list
 	}
 	writeJSON(w, http.StatusOK, out)
+}
+
+// redactMatch hides secrets in what a match quotes from the log (its line and its captures) before
+// the API serves it; the stored match keeps the text as scanned.
+func redactMatch(m patterns.Match) patterns.Match {
+	m.Text = triage.RedactSecrets(m.Text)
+	if len(m.Captures) > 0 {
+		cs := make([]string, len(m.Captures))
+		for i, c := range m.Captures {
+			cs[i] = triage.RedactSecrets(c)
+		}
+		m.Captures = cs
+	}
+	return m
 }

@@ -17,11 +17,24 @@ type fakeGitHub struct {
 	srv       *httptest.Server
 	permCalls atomic.Int64
 	perms     map[string]string // repo -> permission of "octo"
+	readCalls atomic.Int64
+	// readable lists the private repositories "octo" can see; GET /repos/{owner}/{repo} answers
+	// 404 for the others, as GitHub does. Set it before the first request.
+	readable map[string]bool
 }
 
 func newFakeGitHub(t *testing.T) *fakeGitHub {
-	f := &fakeGitHub{perms: map[string]string{"acme/widgets": "write"}}
+	f := &fakeGitHub{perms: map[string]string{"acme/widgets": "write"}, readable: map[string]bool{}}
 	mux := http.NewServeMux()
+	mux.HandleFunc("GET /repos/{owner}/{repo}", func(w http.ResponseWriter, r *http.Request) {
+		f.readCalls.Add(1)
+		name := r.PathValue("owner") + "/" + r.PathValue("repo")
+		if r.Header.Get("Authorization") != "Bearer user-token" || !f.readable[name] {
+			http.Error(w, `{"message":"Not Found"}`, http.StatusNotFound)
+			return
+		}
+		_ = json.NewEncoder(w).Encode(map[string]any{"full_name": name, "private": true})
+	})
 	mux.HandleFunc("POST /login/oauth/access_token", func(w http.ResponseWriter, r *http.Request) {
 		if r.PostFormValue("code") != "good-code" || r.PostFormValue("client_secret") != "s3cret" {
 			_ = json.NewEncoder(w).Encode(map[string]string{"error": "bad_verification_code"})

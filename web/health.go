@@ -61,6 +61,9 @@ func (s *server) healthPage(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	if !s.viewer(r).allow(w, r, infoOf(repo)) {
+		return
+	}
 	d := healthData{Repo: name, Branch: r.URL.Query().Get("branch")}
 	if d.Branch == "" {
 		d.Branch = s.defaultBranch(ctx, repo.ID)

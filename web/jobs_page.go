@@ -51,12 +51,19 @@ func (s *server) jobPage(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	names, err := s.repoNames(ctx)
+	idx, err := s.repoIndex(ctx)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	d := jobData{Job: j, Repo: names[j.RepoID], Page: 1}
+	info, ok := idx[j.RepoID]
+	if !ok {
+		info = unknownRepo(j.RepoID)
+	}
+	if !s.viewer(r).allow(w, r, info) {
+		return
+	}
+	d := jobData{Job: j, Repo: info.FullName, Page: 1}
 	if p, err := strconv.Atoi(r.URL.Query().Get("page")); err == nil && p > 0 {
 		d.Page = p
 	}
@@ -129,6 +136,9 @@ func (s *server) commitPage(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	if !s.viewer(r).allow(w, r, infoOf(repo)) {
+		return
+	}
 	sha := r.PathValue("sha")
 	rep, jobs, err := s.commitReport(ctx, repo, sha)
 	if err != nil {
@@ -143,12 +153,19 @@ func (s *server) commitPage(w http.ResponseWriter, r *http.Request) {
 }
 
 // repositoriesPage is the landing page: each repository's recent failures and how many a
-// pattern explained.
+// pattern explained. Private repositories the viewer cannot read are left out.
 func (s *server) repositoriesPage(w http.ResponseWriter, r *http.Request) {
 	rs, err := s.repoSummaries(r.Context())
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "repos", "Repositories", rs)
+	v := s.viewer(r)
+	shown := rs[:0]
+	for _, x := range rs {
+		if v.canRead(repoInfo{ID: x.ID, FullName: x.FullName, Private: x.Private}) {
+			shown = append(shown, x)
+		}
+	}
+	s.render(w, r, http.StatusOK, "repos", "Repositories", shown)
 }

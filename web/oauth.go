@@ -111,7 +111,7 @@ func (s *server) githubGET(ctx context.Context, token, path string, into any) er
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("GET %s: HTTP %d", path, resp.StatusCode)
+		return &apiStatusError{Path: path, Status: resp.StatusCode}
 	}
 	if err := json.NewDecoder(io.LimitReader(resp.Body, 1<<20)).Decode(into); err != nil {
 		return fmt.Errorf("GET %s: %w", path, err)
@@ -119,10 +119,20 @@ func (s *server) githubGET(ctx context.Context, token, path string, into any) er
 	return nil
 }
 
+// apiStatusError is a REST API answer other than 200, kept apart so permission checks can tell
+// "GitHub says no" (404, 403) from GitHub being unreachable.
+type apiStatusError struct {
+	Path   string
+	Status int
+}
+
+func (e *apiStatusError) Error() string { return fmt.Sprintf("GET %s: HTTP %d", e.Path, e.Status) }
+
 const permTTL = 2 * time.Minute
 
-// permCache remembers write-permission answers briefly, so a page of edits costs one API call,
-// while a revoked permission stops working within minutes.
+// permCache remembers permission answers (write, and read of private repositories) briefly, so a
+// page costs one API call per repository, while a revoked permission stops working within
+// minutes.
 type permCache struct {
 	mu  sync.Mutex
 	now func() time.Time
@@ -130,22 +140,42 @@ type permCache struct {
 }
 
 type permEntry struct {
-	write bool
-	at    time.Time
+	ok bool
+	at time.Time
 }
 
 func newPermCache(now func() time.Time) *permCache {
 	return &permCache{now: now, m: map[string]permEntry{}}
 }
 
+func (c *permCache) get(key string) (ok, hit bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, found := c.m[key]
+	if !found || c.now().Sub(e.at) >= permTTL {
+		return false, false
+	}
+	return e.ok, true
+}
+
+// put records an answer, first dropping expired ones so the map stays bounded by recent users.
+func (c *permCache) put(key string, ok bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	now := c.now()
+	for k, e := range c.m {
+		if now.Sub(e.at) >= permTTL {
+			delete(c.m, k)
+		}
+	}
+	c.m[key] = permEntry{ok: ok, at: now}
+}
+
 // canWrite asks GitHub whether the signed-in user may push to repo (owner/name).
 func (s *server) canWrite(ctx context.Context, sess *session, repo string) (bool, error) {
-	key := sess.Login + "\x00" + repo
-	s.perms.mu.Lock()
-	e, ok := s.perms.m[key]
-	s.perms.mu.Unlock()
-	if ok && s.perms.now().Sub(e.at) < permTTL {
-		return e.write, nil
+	key := "write\x00" + sess.Login + "\x00" + repo
+	if write, hit := s.perms.get(key); hit {
+		return write, nil
 	}
 	var out struct {
 		Permission string `json:"permission"`
@@ -155,9 +185,7 @@ func (s *server) canWrite(ctx context.Context, sess *session, repo string) (bool
 		return false, fmt.Errorf("permission of %s on %s: %w", sess.Login, repo, err)
 	}
 	write := out.Permission == "admin" || out.Permission == "write" || out.RoleName == "maintain"
-	s.perms.mu.Lock()
-	s.perms.m[key] = permEntry{write: write, at: s.perms.now()}
-	s.perms.mu.Unlock()
+	s.perms.put(key, write)
 	return write, nil
 }
 

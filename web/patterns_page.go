@@ -44,12 +44,19 @@ func (s *server) patternRows(r *http.Request) (patternsData, error) {
 	ctx := r.Context()
 	q := r.URL.Query()
 	d := patternsData{Repo: q.Get("repo"), Tag: q.Get("tag"), Job: q.Get("job")}
-	names, err := s.repoNames(ctx)
+	idx, err := s.repoIndex(ctx)
 	if err != nil {
 		return d, err
 	}
-	for _, n := range names {
-		d.Repos = append(d.Repos, n)
+	// Patterns scoped to a private repository the viewer cannot read are left out, as is the
+	// repository from the filter's choices.
+	v := s.viewer(r)
+	names := map[int64]string{}
+	for id, info := range idx {
+		if v.canRead(info) {
+			names[id] = info.FullName
+			d.Repos = append(d.Repos, info.FullName)
+		}
 	}
 	slices.Sort(d.Repos)
 	ps, err := s.st.Patterns(ctx, store.PatternFilter{})
@@ -84,7 +91,11 @@ func (s *server) patternRows(r *http.Request) (patternsData, error) {
 	for _, p := range ps {
 		scope := "global"
 		if p.RepoID != nil {
-			scope = names[*p.RepoID]
+			n, ok := names[*p.RepoID]
+			if !ok {
+				continue
+			}
+			scope = n
 		}
 		if d.Repo != "" && p.RepoID != nil && scope != d.Repo {
 			continue
@@ -159,13 +170,21 @@ func (s *server) patternPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d := patternData{Pattern: p, Scope: "global", Saved: r.URL.Query().Get("saved")}
+	idx, err := s.repoIndex(ctx)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	v := s.viewer(r)
 	if p.RepoID != nil {
-		names, err := s.repoNames(ctx)
-		if err != nil {
-			s.fail(w, r, err)
+		info, ok := idx[*p.RepoID]
+		if !ok {
+			info = unknownRepo(*p.RepoID)
+		}
+		if !v.allow(w, r, info) {
 			return
 		}
-		d.Scope = names[*p.RepoID]
+		d.Scope = info.FullName
 	}
 	now := s.deps.Now().UTC()
 	from := weekStart(now).AddDate(0, 0, -7*25)
@@ -187,7 +206,8 @@ func (s *server) patternPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d.Next = next
-	d.Matches = s.withContext(r, ms)
+	// A global pattern matches in every repository: only matches in readable ones are quoted.
+	d.Matches = s.withContext(r, v.filterMatches(idx, ms))
 	if d.Audit, err = s.st.AuditTrail(ctx, "pattern:"+strconv.FormatInt(id, 10), 20); err != nil {
 		s.fail(w, r, err)
 		return

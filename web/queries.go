@@ -14,6 +14,7 @@ type repoSummary struct {
 	ID                    int64
 	FullName              string
 	Active                bool
+	Private               bool
 	Failed7, Explained7   int64
 	Failed30, Explained30 int64
 }
@@ -23,13 +24,13 @@ type repoSummary struct {
 func (s *server) repoSummaries(ctx context.Context) ([]repoSummary, error) {
 	now := s.deps.Now().UTC()
 	d7, d30 := now.Add(-7*24*time.Hour), now.Add(-30*24*time.Hour)
-	rows, err := s.st.QueryInsights(ctx, `SELECT r.id, r.full_name, CASE WHEN r.active THEN 1 ELSE 0 END,
+	rows, err := s.st.QueryInsights(ctx, `SELECT r.id, r.full_name, CASE WHEN r.active THEN 1 ELSE 0 END, CASE WHEN r.private THEN 1 ELSE 0 END,
 			coalesce(sum(CASE WHEN j.completed_at >= ? THEN 1 ELSE 0 END), 0),
 			coalesce(sum(CASE WHEN j.completed_at >= ? AND j.log_id IS NOT NULL AND EXISTS (SELECT 1 FROM matches m WHERE m.log_id = j.log_id) THEN 1 ELSE 0 END), 0),
 			count(j.id),
 			coalesce(sum(CASE WHEN j.log_id IS NOT NULL AND EXISTS (SELECT 1 FROM matches m WHERE m.log_id = j.log_id) THEN 1 ELSE 0 END), 0)
 		FROM repositories r LEFT JOIN jobs j ON j.repo_id = r.id AND j.conclusion = 'failure' AND j.completed_at >= ?
-		GROUP BY r.id, r.full_name, r.active ORDER BY r.full_name`, d7, d7, d30)
+		GROUP BY r.id, r.full_name, r.active, r.private ORDER BY r.full_name`, d7, d7, d30)
 	if err != nil {
 		return nil, fmt.Errorf("repository summaries: %w", err)
 	}
@@ -37,11 +38,11 @@ func (s *server) repoSummaries(ctx context.Context) ([]repoSummary, error) {
 	var out []repoSummary
 	for rows.Next() {
 		var r repoSummary
-		var active int64
-		if err := rows.Scan(&r.ID, &r.FullName, &active, &r.Failed7, &r.Explained7, &r.Failed30, &r.Explained30); err != nil {
+		var active, private int64
+		if err := rows.Scan(&r.ID, &r.FullName, &active, &private, &r.Failed7, &r.Explained7, &r.Failed30, &r.Explained30); err != nil {
 			return nil, fmt.Errorf("repository summaries: %w", err)
 		}
-		r.Active = active != 0
+		r.Active, r.Private = active != 0, private != 0
 		out = append(out, r)
 	}
 	if err := rows.Err(); err != nil {
@@ -50,23 +51,41 @@ func (s *server) repoSummaries(ctx context.Context) ([]repoSummary, error) {
 	return out, nil
 }
 
-// repoNames maps repository ids to owner/name.
-func (s *server) repoNames(ctx context.Context) (map[int64]string, error) {
-	rows, err := s.st.QueryInsights(ctx, `SELECT id, full_name FROM repositories`)
+// repoIndex maps repository ids to their name and visibility, for read checks on rows that carry
+// only a repository id.
+func (s *server) repoIndex(ctx context.Context) (map[int64]repoInfo, error) {
+	rows, err := s.st.QueryInsights(ctx, `SELECT id, full_name, CASE WHEN private THEN 1 ELSE 0 END FROM repositories`)
 	if err != nil {
-		return nil, fmt.Errorf("repository names: %w", err)
+		return nil, fmt.Errorf("repository index: %w", err)
 	}
 	defer rows.Close()
-	out := map[int64]string{}
+	out := map[int64]repoInfo{}
 	for rows.Next() {
-		var id int64
-		var name string
-		if err := rows.Scan(&id, &name); err != nil {
-			return nil, fmt.Errorf("repository names: %w", err)
+		var r repoInfo
+		var private int64
+		if err := rows.Scan(&r.ID, &r.FullName, &private); err != nil {
+			return nil, fmt.Errorf("repository index: %w", err)
 		}
-		out[id] = name
+		r.Private = private != 0
+		out[r.ID] = r
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("repository index: %w", err)
+	}
+	return out, nil
+}
+
+// repoNames maps repository ids to owner/name.
+func (s *server) repoNames(ctx context.Context) (map[int64]string, error) {
+	idx, err := s.repoIndex(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[int64]string, len(idx))
+	for id, r := range idx {
+		out[id] = r.FullName
+	}
+	return out, nil
 }
 
 // sampleLog is a recent stored log with one job it belongs to, for trying a pattern.

@@ -86,6 +86,12 @@ func (s *server) tryPage(w http.ResponseWriter, r *http.Request) {
 	f := formOf(r)
 	d := tryData{Form: f}
 	status := http.StatusOK
+	v := s.viewer(r)
+	if f.Repo != "" {
+		if repo, err := s.st.Repository(r.Context(), f.Repo); err == nil && !v.allow(w, r, infoOf(repo)) {
+			return
+		}
+	}
 	if f.Expr != "" {
 		p := f.pattern()
 		if p.Name == "" {
@@ -93,7 +99,7 @@ func (s *server) tryPage(w http.ResponseWriter, r *http.Request) {
 		}
 		d.Errors, d.Warnings = problems(p)
 		if len(d.Errors) == 0 {
-			res, err := s.try(r.Context(), p, f)
+			res, err := s.try(r.Context(), v, p, f)
 			if err != nil {
 				s.fail(w, r, err)
 				return
@@ -119,7 +125,9 @@ func problems(p patterns.Pattern) (errs, warns []string) {
 
 const trySamples = 10
 
-func (s *server) try(ctx context.Context, p patterns.Pattern, f tryForm) (tryResult, error) {
+// try scans the recent logs of repositories the viewer may read: neither the counts nor the
+// sample lines say anything of the others.
+func (s *server) try(ctx context.Context, v *viewer, p patterns.Pattern, f tryForm) (tryResult, error) {
 	start := time.Now()
 	p.ID = 1
 	m, err := patterns.Compile([]patterns.Pattern{p})
@@ -142,8 +150,15 @@ func (s *server) try(ctx context.Context, p patterns.Pattern, f tryForm) (tryRes
 	if err != nil {
 		return tryResult{}, err
 	}
+	idx, err := s.repoIndex(ctx)
+	if err != nil {
+		return tryResult{}, err
+	}
 	res := tryResult{Ran: true}
 	for _, l := range sample {
+		if !v.canReadID(idx, l.RepoID) {
+			continue
+		}
 		if err := ctx.Err(); err != nil {
 			return res, fmt.Errorf("try pattern: %w", err)
 		}

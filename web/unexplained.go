@@ -4,14 +4,11 @@ import (
 	"context"
 	"net/http"
 	"net/url"
-	"regexp"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/totto-ci/totto/logs"
 	"github.com/totto-ci/totto/logs/cause"
-	"github.com/totto-ci/totto/patterns"
 	"github.com/totto-ci/totto/store"
 	"github.com/totto-ci/totto/triage"
 )
@@ -20,10 +17,6 @@ import (
 // of its log).
 const unexplainedJobs = 100
 
-// errorWords pick, within the likely-cause excerpt, the line that states the error rather than
-// the context around it.
-var errorWords = regexp.MustCompile(`(?i)error|fail|fatal|panic|exception|cannot|undefined|denied|timed? ?out`)
-
 type unexplainedGroup struct {
 	Shape       string
 	Example     string
@@ -31,6 +24,9 @@ type unexplainedGroup struct {
 	Jobs        []store.Job
 	First, Last time.Time
 	TryURL      string
+	// Suggested is the pattern the suggestion engine proposes once the group is big enough to be
+	// a recurring failure (triage.DefaultSuggestMinJobs jobs); the check run offers the same one.
+	Suggested string
 }
 
 type unexplainedData struct {
@@ -44,6 +40,7 @@ type unexplainedData struct {
 func (s *server) unexplainedPage(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	d := unexplainedData{Repo: r.URL.Query().Get("repo")}
+	v := s.viewer(r)
 	var repoID int64
 	if d.Repo != "" {
 		repo, err := s.st.Repository(ctx, d.Repo)
@@ -51,12 +48,27 @@ func (s *server) unexplainedPage(w http.ResponseWriter, r *http.Request) {
 			http.Error(w, "unknown repository "+d.Repo, http.StatusNotFound)
 			return
 		}
+		if !v.allow(w, r, infoOf(repo)) {
+			return
+		}
 		repoID = repo.ID
 	}
-	jobs, _, err := s.st.UnmatchedFailures(ctx, repoID, store.Page{Limit: unexplainedJobs})
+	all, _, err := s.st.UnmatchedFailures(ctx, repoID, store.Page{Limit: unexplainedJobs})
 	if err != nil {
 		s.fail(w, r, err)
 		return
+	}
+	idx, err := s.repoIndex(ctx)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	// Failures of private repositories the viewer cannot read are neither grouped nor quoted.
+	jobs := all[:0:0]
+	for _, j := range all {
+		if v.canReadID(idx, j.RepoID) {
+			jobs = append(jobs, j)
+		}
 	}
 	d.Scanned = len(jobs)
 	groups := map[string]*unexplainedGroup{}
@@ -87,6 +99,11 @@ func (s *server) unexplainedPage(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	for _, g := range groups {
+		if len(g.Jobs) >= triage.DefaultSuggestMinJobs {
+			if p, ok := triage.SuggestPattern(g.Example, 0); ok {
+				g.Suggested = string(p.Kind) + ": " + p.Expr
+			}
+		}
 		d.Groups = append(d.Groups, *g)
 	}
 	slices.SortFunc(d.Groups, func(a, b unexplainedGroup) int {
@@ -98,8 +115,8 @@ func (s *server) unexplainedPage(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "unexplained", "Unexplained failures", d)
 }
 
-// causeLine picks the likely-cause line of a job's log: the first line of its likely-cause
-// excerpt that is neither blank nor boilerplate.
+// causeLine picks the likely-cause line of a job's log: the line of its likely-cause excerpt that
+// most likely states the failure, as the check run quotes it.
 func (s *server) causeLine(ctx context.Context, j store.Job) (string, int) {
 	if j.LogID == nil {
 		return "(no log)", 0
@@ -118,29 +135,9 @@ func (s *server) causeLine(ctx context.Context, j store.Job) (string, int) {
 	for lr.Next() {
 		f.Add(lr.Line())
 	}
-	ex := f.Excerpt()
-	i := 0
-	first, firstNum := "", 0
-	for _, rg := range ex.Ranges {
-		for n := rg[0]; n <= rg[1] && i < len(ex.Lines); n++ {
-			t := strings.TrimSpace(ex.Lines[i])
-			i++
-			if t == "" || patterns.IsBoilerplate(t) {
-				continue
-			}
-			if errorWords.MatchString(t) {
-				return t, n
-			}
-			if first == "" {
-				first, firstNum = t, n
-			}
-		}
-	}
-	if first != "" {
-		return first, firstNum
-	}
-	if len(ex.Lines) > 0 {
-		return strings.TrimSpace(ex.Lines[len(ex.Lines)-1]), ex.EndLine()
+	// The same line the check run quotes for this job.
+	if t, n, ok := triage.CauseLine(triage.Excerpt(f.Excerpt())); ok {
+		return t, n
 	}
 	return "(empty log)", 0
 }

@@ -14,6 +14,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 FULL=${FULL:-0}
 SEED=${SEED:-20261126}
+PG_POOL=${PG_POOL-12}
 PG=${TOTTO_RELIABILITY_POSTGRES:-postgres://postgres@127.0.0.1:5432/test?sslmode=disable}
 export TOTTO_CORPUS=${TOTTO_CORPUS:-$(cd "$ROOT/.." && pwd)/shared/corpus}
 OUT=${OUT:-$ROOT/bench/reliability/out}
@@ -21,9 +22,10 @@ WORK=$(mktemp -d /tmp/totto-reliability.XXXXXX)
 SECRET=reliability-secret
 FAKE_PORT=9100
 if [[ $FULL == 1 ]]; then
-	DURATION=60s KILL_SECONDS=60 KILL_RATE=50 FAULT_SECONDS=30
+	DURATION=60s KILL_SECONDS=60 KILL_RATE=50 FAULT_SECONDS=30 RATES=${RATES:-100,250,500,750}
 else
-	DURATION=10s KILL_SECONDS=20 KILL_RATE=25 FAULT_SECONDS=10
+	# Quick: the drain after a stage costs far more than the stage, so fewer steps.
+	DURATION=10s KILL_SECONDS=20 KILL_RATE=25 FAULT_SECONDS=10 RATES=${RATES:-100,500}
 fi
 ONLY=${ONLY:-load-sqlite load-postgres three-processes kill9 pg-terminate github-faults storage-full}
 mkdir -p "$OUT"
@@ -63,8 +65,8 @@ start_fake() {
 	shift
 	"$WORK/bin/fakegh" -listen 127.0.0.1:$FAKE_PORT -key "$dir/app.pem" \
 		-log "$TOTTO_CORPUS/logs/pytorch-dev/clean/msvc_compiler_error.log" \
-		-circle-build "$TOTTO_CORPUS/webhooks/real/ci-bot/circleci.build.json" \
-		-circle-output "$TOTTO_CORPUS/webhooks/real/ci-bot/circleci.action-output.json" "$@" 2>>"$dir/fakegh.log" &
+		-circle-build "$TOTTO_CORPUS/api/circleci/fixtures/gitauto/build_16.json" \
+		-circle-output "$TOTTO_CORPUS/api/circleci/fixtures/gitauto/log_entries.json" "$@" 2>>"$dir/fakegh.log" &
 	FAKE_PID=$!
 	PIDS+=("$FAKE_PID")
 	wait_http "http://127.0.0.1:$FAKE_PORT/_admin/state" 30 && kill -0 "$FAKE_PID" # ours, not a leftover
@@ -99,7 +101,13 @@ start_totto() {
 }
 
 # fresh_schema NAME: a new Postgres schema; prints its URL.
-fresh_schema() { "$LOADGEN" pg create "$PG" "$1"; }
+# PG_POOL sets pgx's pool_max_conns of the App's store and queue pools (default: pgx's, 4 on 2 cores).
+fresh_schema() {
+	local url
+	url=$("$LOADGEN" pg create "$PG" "$1")
+	if [[ -n ${PG_POOL:-} ]]; then url="$url&pool_max_conns=$PG_POOL"; fi
+	echo "$url"
+}
 
 stop() { kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
 
@@ -114,7 +122,7 @@ scenario_load() { # backend
 	start_totto "$dir" 9180 || return 1
 	local rc=0
 	"$LOADGEN" run -label "load-$1" -run "load-$1-$$" -target "$(hook 9180)" -fake http://127.0.0.1:$FAKE_PORT \
-		-rates "${RATES:-100,250,500,750}" -duration "$DURATION" -db "$db" -deadline "${DRAIN:-10m}" -out "$RESULTS" || rc=$?
+		-rates "$RATES" -duration "$DURATION" -db "$db" -deadline "${DRAIN:-10m}" -out "$RESULTS" || rc=$?
 	stop "$TOTTO_PID"
 	stop "$FAKE_PID"
 	[[ $1 == sqlite ]] || "$LOADGEN" pg drop "$PG" "rel_load_$$"
@@ -135,7 +143,9 @@ scenario_three_processes() {
 	"$LOADGEN" run -label three-processes -run "three-$$" -target "$(hook 9181),$(hook 9182),$(hook 9183)" \
 		-fake http://127.0.0.1:$FAKE_PORT -rates "${THREE_RATES:-250}" -duration "$DURATION" -db "$db" -deadline 10m -out "$RESULTS" || rc=$?
 	for port in 9181 9182 9183; do
-		printf 'three-processes: %s jobs worked by :%s\n' "$(grep -c '"msg":"job done"\|check run created\|log stored' "$dir/totto-$port.log" || true)" "$port"
+		printf 'three-processes: :%s stored %s logs and wrote %s check runs\n' "$port" \
+			"$(grep -c '"message":"log stored"' "$dir/totto-$port.log" || true)" \
+			"$(grep -c '"message":"check run \(created\|updated\)"' "$dir/totto-$port.log" || true)"
 	done
 	for p in "${pids[@]}"; do stop "$p"; done
 	stop "$FAKE_PID"

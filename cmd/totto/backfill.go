@@ -26,7 +26,7 @@ const exitInterrupted = 130
 
 const backfillHelp = `usage: totto backfill OWNER/REPO [--branch main] [--since 30d | --limit N]
        [--provider actions|circleci|auto] [--failed-only] [--sample-success N] [--concurrency N]
-       [--cache-dir DIR --cache-max-bytes N] [--database URL]
+       [--cache-dir DIR --cache-max-bytes N] [--public] [--database URL]
 
 Lists a branch's past CI jobs, stores them, downloads failed jobs' logs (and a sample of successful
 jobs' logs, to measure pattern hits on successful jobs), then scans what is new. GitHub Actions
@@ -39,6 +39,8 @@ interrupted backfill (Ctrl-C: in-flight downloads finish, then it stops) resumes
 Rate limits are obeyed (every request waits out Retry-After and the rate-limit reset); timeouts and
 5xx are retried with backoff; expired or deleted logs are recorded as unavailable with the reason.
 A log longer than --max-log-bytes keeps its tail (where the failure is) and is marked truncated.
+A repository first seen here is private (the web UI shows its jobs only to users who can read it
+on GitHub) unless --public is given; one already known keeps the visibility its webhooks reported.
 
 Exit codes: 0 done; 1 done, but some logs could not be fetched (run again to retry them);
 2 usage error; 3 error; 130 interrupted (run again to resume).
@@ -62,6 +64,7 @@ func runBackfill(ctx context.Context, env *cliEnv, args []string) error {
 	circleURL := fs.String("circleci-api-url", "https://circleci.com/api/v1.1", "CircleCI API v1.1 root (CircleCI Server differs)")
 	vcs := fs.String("circleci-vcs", "github", "CircleCI project VCS: github or bitbucket")
 	logHosts := fs.String("log-hosts", "", "comma-separated extra hosts logs may be downloaded from (Enterprise and Server installs)")
+	public := fs.Bool("public", false, "record the repository as public: its jobs and logs are shown in the UI to everyone (default: private, shown to its GitHub readers; a known repository keeps its visibility)")
 	sf := addStoreFlags(fs)
 	rest, done, err := parseSubcommandFlags(env, fs, backfillHelp, args)
 	if done {
@@ -74,7 +77,7 @@ func runBackfill(ctx context.Context, env *cliEnv, args []string) error {
 	if strings.Count(repo, "/") != 1 || strings.HasPrefix(repo, "/") || strings.HasSuffix(repo, "/") {
 		return withCode(exitUsage, fmt.Errorf("repository %q: want OWNER/REPO", repo))
 	}
-	opts := backfill.Options{Repo: repo, Branch: *branch, Limit: *limit, FailedOnly: *failedOnly,
+	opts := backfill.Options{Repo: repo, Public: *public, Branch: *branch, Limit: *limit, FailedOnly: *failedOnly,
 		SampleSuccess: *sample, Concurrency: *concurrency, MaxLogBytes: *maxLog, CircleVCS: *vcs}
 	if *since != "" {
 		if *limit != 0 {

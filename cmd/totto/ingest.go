@@ -21,12 +21,13 @@ func init() {
 }
 
 const ingestHelp = `usage: totto ingest --repo OWNER/NAME --sha SHA --job NAME [--conclusion failure|success]
-       [--branch B] [--provider P] [--id ID] [--attempt N] [--url URL] LOG
+       [--branch B] [--provider P] [--id ID] [--attempt N] [--url URL] [--public] LOG
 
 Stores one CI job and its log (a file, or - for standard input), so CIs without a totto provider
 work too, then scans the log with every active pattern and prints its matches. Storing the same job
 again (same provider, id and attempt) updates it; the same log content is stored once. The job id
-defaults to a hash of repo, sha and job name.
+defaults to a hash of repo, sha and job name. A repository first seen here is private (the web UI
+shows its jobs only to users who can read it on GitHub) unless --public is given.
 
 Exit codes: 0 stored and scanned; 1 stored, but the log could not be scanned (it stays pending for
 'totto rescan'); 2 usage error; 3 nothing stored (unreadable log, log store or database error).
@@ -45,6 +46,7 @@ func runIngest(ctx context.Context, env *cliEnv, args []string) error {
 	id := fs.String("id", "", "the provider's job id (default: derived from repo, sha and job)")
 	attempt := fs.Int("attempt", 1, "attempt (rerun) number")
 	url := fs.String("url", "", "link to the job on the CI")
+	public := fs.Bool("public", false, "record the repository as public: its jobs and logs are shown in the UI to everyone (default: private, shown to its GitHub readers; a known repository keeps its visibility)")
 	maxBytes := fs.Int64("max-bytes", 0, "keep only the tail of a longer log, from its first whole line, and mark it truncated (0: all)")
 	sf := addStoreFlags(fs)
 	rest, done, err := parseSubcommandFlags(env, fs, ingestHelp, args)
@@ -81,7 +83,7 @@ func runIngest(ctx context.Context, env *cliEnv, args []string) error {
 	if err != nil {
 		return err
 	}
-	r, err := st.UpsertRepository(ctx, store.Repository{FullName: *repo, Active: true})
+	r, err := store.RecordRepository(ctx, st, *repo, *public)
 	if err != nil {
 		return err
 	}

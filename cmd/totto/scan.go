@@ -150,6 +150,8 @@ type likelyCauseJSON struct {
 	EndLine   int      `json:"end_line"`
 	Ranges    [][2]int `json:"ranges"`
 	Lines     []string `json:"lines"`
+	// CauseLine is the line that most likely states the failure (0 when not known).
+	CauseLine int `json:"cause_line,omitempty"`
 }
 
 func scanOne(env *cliEnv, m *patterns.Matcher, path, job string) (*scanResult, error) {
@@ -182,7 +184,7 @@ func scanOne(env *cliEnv, m *patterns.Matcher, path, job string) (*scanResult, e
 	res.Best = patterns.Best(res.Matches)
 	if res.Lines > 0 {
 		ex := finder.Excerpt()
-		res.LikelyCause = &likelyCauseJSON{StartLine: ex.StartLine(), EndLine: ex.EndLine(), Ranges: ex.Ranges, Lines: ex.Lines}
+		res.LikelyCause = &likelyCauseJSON{StartLine: ex.StartLine(), EndLine: ex.EndLine(), Ranges: ex.Ranges, Lines: ex.Lines, CauseLine: ex.Cause}
 		if res.LikelyCause.Lines == nil {
 			res.LikelyCause.Lines = []string{}
 		}
@@ -232,8 +234,13 @@ func printScanText(w io.Writer, r *scanResult) error {
 	}
 	if lc := r.LikelyCause; lc != nil && len(lc.Lines) > 0 {
 		fmt.Fprintf(&b, "  likely cause (lines %d-%d):\n", lc.StartLine, lc.EndLine)
-		for _, l := range lc.Lines {
-			fmt.Fprintf(&b, "    | %s\n", l)
+		nums := excerptLineNumbers(lc.Ranges, len(lc.Lines))
+		for i, l := range lc.Lines {
+			mark := "|"
+			if nums[i] == lc.CauseLine {
+				mark = ">"
+			}
+			fmt.Fprintf(&b, "    %s %s\n", mark, l)
 		}
 	}
 	b.WriteString("\n")
@@ -290,4 +297,18 @@ func plural(n int, one, many string) string {
 		return "1 " + one
 	}
 	return fmt.Sprintf("%d %s", n, many)
+}
+
+// excerptLineNumbers lists the log line number of each excerpt line.
+func excerptLineNumbers(ranges [][2]int, n int) []int {
+	nums := make([]int, 0, n)
+	for _, r := range ranges {
+		for l := r[0]; l <= r[1] && len(nums) < n; l++ {
+			nums = append(nums, l)
+		}
+	}
+	for len(nums) < n {
+		nums = append(nums, 0)
+	}
+	return nums
 }

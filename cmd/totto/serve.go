@@ -16,7 +16,7 @@ func init() {
 	register(&command{name: "serve", summary: "run the GitHub App: webhooks, workers, health and metrics", run: runServe})
 }
 
-const serveHelp = `usage: totto serve [--config FILE] [--listen ADDR] [--database URL] [--dev-insecure]
+const serveHelp = `usage: totto serve [--config FILE] [--listen ADDR] [--database URL] [--dev-insecure] [--demo]
 
 Runs the GitHub App: receives webhooks on /api/github/hook, works the durable queue (log
 downloads, scans, check runs), and serves /healthz and /metrics. Configuration comes from FILE
@@ -26,6 +26,10 @@ gracefully on SIGTERM or Ctrl-C.
 
 Refuses to start without a webhook secret (github.webhook_secret, TOTTO_GITHUB_WEBHOOK_SECRET)
 unless --dev-insecure, which accepts unsigned webhooks and must never face the internet.
+
+--demo stores a small sample history of example/widgets (flaky infrastructure failures the
+built-in packs recognise, and real failures they must not excuse) before serving, so the web UI has
+something to show on a fresh machine; it implies --dev-insecure.
 
 flags:
 `
@@ -37,6 +41,7 @@ func runServe(ctx context.Context, env *cliEnv, args []string) error {
 	listen := fs.String("listen", "", "listen `ADDR` (overrides server.listen)")
 	database := fs.String("database", "", "database `URL`: sqlite:PATH or postgres://… (overrides database.url)")
 	devInsecure := fs.Bool("dev-insecure", false, "run without a webhook secret, accepting unsigned webhooks (development only)")
+	demo := fs.Bool("demo", false, "store a small sample history (example/widgets) and serve it; implies --dev-insecure")
 	fs.Usage = func() { fmt.Fprint(env.stderr, serveHelp); fs.PrintDefaults() }
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -68,9 +73,16 @@ func runServe(ctx context.Context, env *cliEnv, args []string) error {
 	}
 	logger := zerolog.New(env.stderr).Level(level).With().Timestamp().Str("service", "totto").Logger()
 	ctx = logger.WithContext(ctx)
-	a, err := app.New(ctx, cfg, app.Options{DevInsecure: *devInsecure})
+	a, err := app.New(ctx, cfg, app.Options{DevInsecure: *devInsecure || *demo})
 	if err != nil {
 		return err
+	}
+	if *demo {
+		if err := seedDemo(ctx, a.Store, a.Blobs); err != nil {
+			a.Close()
+			return fmt.Errorf("demo: %w", err)
+		}
+		logger.Warn().Str("ui", cfg.Server.PublicURL).Msg("DEMO: sample history of " + demoRepo + " stored; open the web UI (anyone can edit in this mode)")
 	}
 	ln, err := net.Listen("tcp", cfg.Server.Listen)
 	if err != nil {

@@ -49,6 +49,13 @@ func (s *Server) jobJSON(j *Job) map[string]any {
 		steps = append(steps, map[string]any{"name": st.Name, "number": st.Number, "status": "completed", "conclusion": st.Conclusion})
 	}
 	repoURL := fmt.Sprintf("%s/api/v3/repos/%s/%s", s.URL, j.Owner, j.Repo)
+	started, completed := "2026-11-20T09:14:02Z", "2026-11-20T09:19:40Z"
+	if !j.StartedAt.IsZero() {
+		started = j.StartedAt.UTC().Format(time.RFC3339)
+	}
+	if !j.CompletedAt.IsZero() {
+		completed = j.CompletedAt.UTC().Format(time.RFC3339)
+	}
 	return map[string]any{
 		"id": j.ID, "run_id": j.RunID, "run_attempt": j.RunAttempt, "node_id": fmt.Sprintf("J_%d", j.ID),
 		"run_url":  fmt.Sprintf("%s/actions/runs/%d", repoURL, j.RunID),
@@ -56,7 +63,7 @@ func (s *Server) jobJSON(j *Job) map[string]any {
 		"html_url": fmt.Sprintf("https://github.com/%s/%s/actions/runs/%d/job/%d", j.Owner, j.Repo, j.RunID, j.ID),
 		"head_sha": j.HeadSHA, "head_branch": j.HeadBranch, "status": j.Status, "conclusion": j.Conclusion,
 		"name": j.Name, "steps": steps, "check_run_url": fmt.Sprintf("%s/check-runs/%d", repoURL, j.ID),
-		"started_at": "2026-11-20T09:14:02Z", "completed_at": "2026-11-20T09:19:40Z",
+		"started_at": started, "completed_at": completed,
 		"labels": []string{"ubuntu-latest"}, "workflow_name": "CI",
 	}
 }

@@ -29,6 +29,9 @@ type Job struct {
 	Log        []byte
 	// LogStatus, when non-zero, is answered instead of the log redirect (404 or 410: expired).
 	LogStatus int
+	// StartedAt and CompletedAt, when set, replace the fixed times the fake reports, for tests
+	// where the order of commits in time matters.
+	StartedAt, CompletedAt time.Time
 }
 
 // CheckRunOutput is the output block of a check run.

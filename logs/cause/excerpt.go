@@ -18,6 +18,10 @@ type Excerpt struct {
 	Ranges [][2]int
 	// Lines are the texts of every line inside Ranges, in order (blank lines included).
 	Lines []string
+	// Cause is the number of the line that most likely states the failure (the best-scoring
+	// candidate, inside Ranges), so a one-line summary quotes it rather than the excerpt's first
+	// line; 0 when the log had no candidate and the excerpt is just its tail.
+	Cause int
 }
 
 // StartLine is the first line of the excerpt (0 when the excerpt is empty); together with EndLine

@@ -25,7 +25,7 @@ var gates = map[string]func(text []byte) bool{
 	// `^\S+\.go:\d+:\d+: `: the first ".go:" comes before any white space.
 	"go-build": func(t []byte) bool {
 		i := bytes.Index(t, []byte(".go:"))
-		return i > 0 && bytes.IndexAny(t[:i], " \t\n\f\r") < 0
+		return i > 0 && !bytes.ContainsAny(t[:i], " \t\n\f\r")
 	},
 	"go-panic":       func(t []byte) bool { return bytes.HasPrefix(trimSpaceLeft(t), []byte("panic: ")) },
 	"pytest-e":       func(t []byte) bool { return firstIs(t, 'E') },
@@ -64,9 +64,10 @@ var gates = map[string]func(text []byte) bool{
 	},
 }
 
-// shapeGated lists the rules whose gate looks only at the ends of the line. Their gate is tried
-// before their literals are looked for, and their literals are left out of keywords: many are
-// short and common (": ", ")", "E ") and would make the automaton report on most lines.
+// shapeGated lists rules whose gate looks only at the start or end of the line and whose literals
+// are short and common (": ", ")", "E ", "exit"). Their gate is tried before their literals are
+// looked for, and their literals are left out of keywords, which would otherwise report on most
+// lines.
 var shapeGated = []string{
 	"object-dump", "numbered-failure", "mocha-numbered", "elixir-test", "pytest-e", "xtrace-exit",
 }

@@ -3,11 +3,10 @@ package cause
 // ruleSet is a set of indexes into rules.
 type ruleSet [2]uint64
 
-func (s *ruleSet) add(i int)                { s[i>>6] |= 1 << (i & 63) }
-func (s ruleSet) has(i int) bool            { return s[i>>6]&(1<<(i&63)) != 0 }
-func (s ruleSet) empty() bool               { return s[0]|s[1] == 0 }
-func (s *ruleSet) union(o ruleSet)          { s[0] |= o[0]; s[1] |= o[1] }
-func (s ruleSet) without(o ruleSet) ruleSet { return ruleSet{s[0] &^ o[0], s[1] &^ o[1]} }
+func (s *ruleSet) add(i int)       { s[i>>6] |= 1 << (i & 63) }
+func (s ruleSet) has(i int) bool   { return s[i>>6]&(1<<(i&63)) != 0 }
+func (s ruleSet) empty() bool      { return s[0]|s[1] == 0 }
+func (s *ruleSet) union(o ruleSet) { s[0] |= o[0]; s[1] |= o[1] }
 
 // keywordScanner finds, in one pass over a line, which rules have one of their literals (rule.need)
 // in it. Most lines of a log hold none, and those score zero without any regular expression; the

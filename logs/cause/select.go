@@ -80,13 +80,29 @@ func (f *Finder) Excerpt() Excerpt {
 			}
 		}
 	}
+	var ex Excerpt
 	if second == nil {
 		a, b := cut(best.ctx, best.self, best.kind, budget, end)
-		return build([]block{{best.ctx, a, b}})
+		ex = build([]block{{best.ctx, a, b}})
+	} else {
+		a, b := cut(best.ctx, best.self, best.kind, budget-secondBudget, end)
+		c, d := cut(second.ctx, second.self, second.kind, secondBudget, end)
+		ex = build([]block{{best.ctx, a, b}, {second.ctx, c, d}})
 	}
-	a, b := cut(best.ctx, best.self, best.kind, budget-secondBudget, end)
-	c, d := cut(second.ctx, second.self, second.kind, secondBudget, end)
-	return build([]block{{best.ctx, a, b}, {second.ctx, c, d}})
+	if ex.contains(best.num) {
+		ex.Cause = best.num
+	}
+	return ex
+}
+
+// contains reports whether line n lies inside the excerpt's ranges.
+func (e Excerpt) contains(n int) bool {
+	for _, r := range e.Ranges {
+		if n >= r[0] && n <= r[1] {
+			return true
+		}
+	}
+	return false
 }
 
 func abs(x int) int {

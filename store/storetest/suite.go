@@ -40,6 +40,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"RecentCheckRuns", testRecentCheckRuns},
 		{"BranchCommits", testBranchCommits},
 		{"InstalledRepositories", testInstalledRepositories},
+		{"RepositoryVisibility", testRepositoryVisibility},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -118,8 +118,14 @@ func (fr *front) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if kind == "secondary-403" {
 			status = http.StatusForbidden
 		}
-		writeError(w, status, "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.",
-			map[string]string{"Retry-After": "1"})
+		// GitHub's documentation URL tells go-github it is a secondary limit; the 403 variant
+		// leaves it out, so only the Retry-After header says so.
+		doc := "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits"
+		if kind == "secondary-403" {
+			doc = "https://docs.github.com/rest"
+		}
+		writeErrorDoc(w, status, "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.",
+			doc, map[string]string{"Retry-After": "1"})
 		return
 	case "stall":
 		select {
@@ -132,10 +138,14 @@ func (fr *front) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 func writeError(w http.ResponseWriter, status int, message string, headers map[string]string) {
+	writeErrorDoc(w, status, message, "https://docs.github.com/rest", headers)
+}
+
+func writeErrorDoc(w http.ResponseWriter, status int, message, doc string, headers map[string]string) {
 	for k, v := range headers {
 		w.Header().Set(k, v)
 	}
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.WriteHeader(status)
-	io.WriteString(w, fmt.Sprintf(`{"message":%q,"documentation_url":"https://docs.github.com/rest"}`, message))
+	io.WriteString(w, fmt.Sprintf(`{"message":%q,"documentation_url":%q}`, message, doc))
 }

@@ -119,7 +119,7 @@ func (g *generator) commitDeliveries() ([]delivery, error) {
 	g.commit++
 	owner, name := "loadgen", fmt.Sprintf("repo-%d", g.commit%g.repos)
 	full := owner + "/" + name
-	sha := fmt.Sprintf("%040x", uint64(g.commit)*0x9e3779b97f4a7c15^hash(g.run))
+	sha := fmt.Sprintf("%016x%016x%08x", hash(g.run), uint64(g.commit)*0x9e3779b97f4a7c15, g.commit)
 	var out []delivery
 	add := func(event string, m map[string]any, j *Job) error {
 		body, err := json.Marshal(m)

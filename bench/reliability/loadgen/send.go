@@ -34,12 +34,12 @@ type stageResult struct {
 // sender posts signed deliveries to totto at a fixed rate (open loop: a slow answer does not delay
 // the next request, so latency is not hidden by the sender waiting).
 type sender struct {
-	targets []string // webhook URLs, used in turn (several totto processes behind one load balancer)
-	fake    string
-	secret  []byte
-	next    atomic.Uint64
-	client       *http.Client
-	redeliver    time.Duration // keep redelivering an unacknowledged delivery for this long (0: never)
+	targets   []string // webhook URLs, used in turn (several totto processes behind one load balancer)
+	fake      string
+	secret    []byte
+	next      atomic.Uint64
+	client    *http.Client
+	redeliver time.Duration // keep redelivering an unacknowledged delivery for this long (0: never)
 }
 
 func newSender(target, fake, secret string, redeliver time.Duration) *sender {

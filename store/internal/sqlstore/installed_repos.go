@@ -9,7 +9,7 @@ import (
 
 // InstalledRepositories implements store.InstalledRepositoryLister.
 func (s *Store) InstalledRepositories(ctx context.Context) ([]store.Repository, error) {
-	rows, err := s.read().query(ctx, `SELECT r.id, r.installation_id, r.full_name, r.active, r.created_at
+	rows, err := s.read().query(ctx, `SELECT r.id, r.installation_id, r.full_name, r.active, r.private, r.created_at
 		FROM repositories r JOIN installations i ON i.id = r.installation_id
 		WHERE r.active = ? AND i.active = ? ORDER BY r.full_name`, true, true)
 	if err != nil {

@@ -56,11 +56,11 @@ func (s *Store) DeactivateInstallation(ctx context.Context, id int64) error {
 	})
 }
 
-const repoCols = `id, installation_id, full_name, active, created_at`
+const repoCols = `id, installation_id, full_name, active, private, created_at`
 
 func scanRepo(r Row) (store.Repository, error) {
 	var x store.Repository
-	err := r.Scan(&x.ID, &x.InstallationID, &x.FullName, &x.Active, &x.CreatedAt)
+	err := r.Scan(&x.ID, &x.InstallationID, &x.FullName, &x.Active, &x.Private, &x.CreatedAt)
 	return x, err
 }
 
@@ -72,12 +72,13 @@ func (s *Store) UpsertRepository(ctx context.Context, r store.Repository) (store
 	var out store.Repository
 	err := s.inTx(ctx, func(tx q) error {
 		var err error
-		out, err = scanRepo(tx.row(ctx, `INSERT INTO repositories (installation_id, full_name, active, created_at)
-			VALUES (?, ?, ?, ?)
+		out, err = scanRepo(tx.row(ctx, `INSERT INTO repositories (installation_id, full_name, active, private, created_at)
+			VALUES (?, ?, ?, ?, ?)
 			ON CONFLICT (full_name) DO UPDATE SET
 				installation_id = COALESCE(excluded.installation_id, repositories.installation_id),
-				active = excluded.active
-			RETURNING `+repoCols, r.InstallationID, r.FullName, r.Active, now()))
+				active = excluded.active,
+				private = excluded.private
+			RETURNING `+repoCols, r.InstallationID, r.FullName, r.Active, r.Private, now()))
 		if err != nil {
 			return fmt.Errorf("upsert repository %s: %w", r.FullName, err)
 		}
