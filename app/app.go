@@ -87,10 +87,6 @@ func New(ctx context.Context, cfg Config, opts Options) (*App, error) {
 	if a.Store, err = store.Open(ctx, cfg.Database.URL); err != nil {
 		return nil, fmt.Errorf("open store: %w", err)
 	}
-	if err := ensureLogDir(cfg.Logs.Storage); err != nil {
-		a.Close()
-		return nil, err
-	}
 	if a.Blobs, err = blob.Open(ctx, cfg.Logs.Storage); err != nil {
 		a.Close()
 		return nil, fmt.Errorf("open log storage %q: %w", cfg.Logs.Storage, err)
@@ -168,22 +164,6 @@ func New(ctx context.Context, cfg Config, opts Options) (*App, error) {
 
 // Handler is the App's HTTP surface (webhook, health, metrics), for Serve and for tests.
 func (a *App) Handler() http.Handler { return a.handler }
-
-// ensureLogDir creates the directory of a local log storage (a plain path or file://PATH), so the
-// default configuration works in an empty working directory.
-func ensureLogDir(storage string) error {
-	dir, isFile := strings.CutPrefix(storage, "file://")
-	if !isFile && strings.Contains(storage, "://") {
-		return nil // an object store
-	}
-	if dir == "" {
-		return nil
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("create log storage directory %s: %w", dir, err)
-	}
-	return nil
-}
 
 // logHosts are the providers' log hosts plus the operator's own (logs.hosts).
 func logHosts(cfg Config) ci.HostList {

@@ -77,7 +77,7 @@ type Config struct {
 func DefaultConfig() Config {
 	var c Config
 	c.Database.URL = "sqlite:totto.db"
-	c.Logs.Storage = "file://./totto-logs"
+	c.Logs.Storage = "totto-logs"
 	c.Logs.MaxBytes = 256 << 20
 	c.Scan.Builtin = true
 	c.Server.Listen = ":8080"

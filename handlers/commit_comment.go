@@ -35,6 +35,7 @@ func (h CommitComment) Handle(ctx context.Context, eventType, deliveryID string,
 	if isNew, err := h.firstDelivery(ctx, deliveryID, eventType); err != nil || !isNew {
 		return err
 	}
+	h.noteVisibility(ctx, event.GetRepo())
 	return h.enqueue(ctx, pipeline.CommandArgs{
 		InstallationID: installationID,
 		Repo:           event.GetRepo().GetFullName(),

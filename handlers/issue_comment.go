@@ -35,9 +35,7 @@ func (h IssueComment) Handle(ctx context.Context, eventType, deliveryID string, 
 	if isNew, err := h.firstDelivery(ctx, deliveryID, eventType); err != nil || !isNew {
 		return err
 	}
-	if err := h.noteVisibility(ctx, event.GetRepo()); err != nil {
-		return err
-	}
+	h.noteVisibility(ctx, event.GetRepo())
 	return h.enqueue(ctx, pipeline.CommandArgs{
 		InstallationID: installationID,
 		Repo:           event.GetRepo().GetFullName(),

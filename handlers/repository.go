@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/google/go-github/v89/github"
+	"github.com/rs/zerolog"
 
 	"github.com/totto-ci/totto/store"
 )
@@ -52,19 +53,20 @@ func (in *Intake) ensureRepository(ctx context.Context, installationID int64, fu
 }
 
 // noteVisibility records a known repository's visibility from an event that does not otherwise
-// touch the store (a comment): nothing is created for a repository totto has not seen.
-func (in *Intake) noteVisibility(ctx context.Context, gr *github.Repository) error {
+// touch the store (a command comment): nothing is created for a repository totto has not seen.
+// A failure is logged, not returned: the command still runs, and the next event records it.
+func (in *Intake) noteVisibility(ctx context.Context, gr *github.Repository) {
 	r, err := in.Store.Repository(ctx, gr.GetFullName())
 	if errors.Is(err, store.ErrNotFound) {
-		return nil
+		return
 	} else if err != nil {
-		return fmt.Errorf("look up repository %s: %w", gr.GetFullName(), err)
+		zerolog.Ctx(ctx).Warn().Err(err).Str("repo", gr.GetFullName()).Msg("repository visibility not recorded")
+		return
 	}
 	if private := isPrivate(gr.Private); r.Private != private {
 		r.Private = private
 		if _, err := in.Store.UpsertRepository(ctx, r); err != nil {
-			return fmt.Errorf("record visibility of repository %s (private=%t): %w", r.FullName, private, err)
+			zerolog.Ctx(ctx).Warn().Err(err).Str("repo", r.FullName).Bool("private", private).Msg("repository visibility not recorded")
 		}
 	}
-	return nil
 }

@@ -1,8 +1,11 @@
 package handlers
 
 import (
+	"errors"
 	"fmt"
 	"testing"
+
+	"github.com/google/go-github/v89/github"
 
 	"github.com/totto-ci/totto/store"
 	_ "github.com/totto-ci/totto/store/sqlite"
@@ -69,6 +72,15 @@ func TestIntakeRecordsVisibility(t *testing.T) {
 		if r.Private != s.private || !r.Active {
 			t.Errorf("%s: %s private=%t active=%t, want private=%t active", s.name, s.repo, r.Private, r.Active, s.private)
 		}
+	}
+	// A command comment records a known repository's visibility and creates no unknown one.
+	in.noteVisibility(ctx, &github.Repository{FullName: github.Ptr("acme/open"), Private: github.Ptr(true)})
+	if r, err := st.Repository(ctx, "acme/open"); err != nil || !r.Private {
+		t.Errorf("comment made acme/open private: %+v %v", r, err)
+	}
+	in.noteVisibility(ctx, &github.Repository{FullName: github.Ptr("acme/never"), Private: github.Ptr(false)})
+	if _, err := st.Repository(ctx, "acme/never"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("a comment recorded an unknown repository: %v", err)
 	}
 	// A known repository's installation survives the visibility update.
 	if r, _ := st.Repository(ctx, "acme/open"); r.InstallationID == nil || *r.InstallationID != 7 {

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/google/go-github/v89/github"
+	"github.com/rs/zerolog"
 
 	"github.com/totto-ci/totto/store"
 )
@@ -27,11 +28,8 @@ func (p *pipeline) expireAfterPass(ctx context.Context, gh *github.Client, a Pro
 	if j.Conclusion != "success" || j.Branch == "" {
 		return nil
 	}
-	def, err := p.defaultBranch(ctx, gh, a)
-	if err != nil {
-		return err
-	}
-	if j.Branch != def {
+	def := p.defaultBranch(ctx, gh, a)
+	if def == "" || j.Branch != def {
 		return nil
 	}
 	cfg, err := p.config(ctx, gh, repo.ID, a.Repo)
@@ -50,28 +48,34 @@ func (p *pipeline) expireAfterPass(ctx context.Context, gh *github.Client, a Pro
 }
 
 // defaultBranch is the repository's default branch: from the event, else asked of GitHub
-// (cached for defaultBranchTTL).
-func (p *pipeline) defaultBranch(ctx context.Context, gh *github.Client, a ProcessJobArgs) (string, error) {
+// (cached for defaultBranchTTL), else "" when GitHub does not say. Expiry is a tidying step:
+// recording the job must not wait for it, and the next passing job tries again.
+func (p *pipeline) defaultBranch(ctx context.Context, gh *github.Client, a ProcessJobArgs) string {
 	if a.DefaultBranch != "" {
-		return a.DefaultBranch, nil
+		return a.DefaultBranch
 	}
 	now := p.Clock()
 	p.mu.Lock()
 	c, ok := p.defaultBranches[a.Repo]
 	p.mu.Unlock()
 	if ok && now.Sub(c.at) < defaultBranchTTL {
-		return c.name, nil
+		return c.name
 	}
+	var def string
 	owner, name, err := splitRepo(a.Repo)
-	if err != nil {
-		return "", err
+	if err == nil {
+		var r *github.Repository
+		if r, _, err = gh.Repositories.Get(ctx, owner, name); err == nil {
+			def = r.GetDefaultBranch()
+		}
 	}
-	r, _, err := gh.Repositories.Get(ctx, owner, name)
 	if err != nil {
-		return "", fmt.Errorf("default branch of %s: %w", a.Repo, err)
+		// Remembered as unknown for the TTL, so a burst of jobs does not ask again and again.
+		zerolog.Ctx(ctx).Warn().Err(fmt.Errorf("default branch of %s: %w", a.Repo, err)).
+			Msg("known-broken expiry skipped: default branch not known")
 	}
 	p.mu.Lock()
-	p.defaultBranches[a.Repo] = cachedBranch{name: r.GetDefaultBranch(), at: now}
+	p.defaultBranches[a.Repo] = cachedBranch{name: def, at: now}
 	p.mu.Unlock()
-	return r.GetDefaultBranch(), nil
+	return def
 }

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/totto-ci/totto/ingest"
 	"github.com/totto-ci/totto/store"
 	"github.com/totto-ci/totto/store/blob"
 	_ "github.com/totto-ci/totto/store/postgres" // postgres:// URLs
@@ -25,6 +26,7 @@ var (
 type storeFlags struct {
 	database string
 	logs     string
+	builtin  bool
 }
 
 const storeFlagsHelp = `
@@ -38,6 +40,7 @@ func addStoreFlags(fs *flag.FlagSet) *storeFlags {
 	f := &storeFlags{}
 	fs.StringVar(&f.database, "database", "", "store URL (default $TOTTO_DATABASE_URL or "+store.DefaultURL+")")
 	fs.StringVar(&f.logs, "logs", "", "log store: directory or URL (default $TOTTO_LOG_STORE or totto-logs next to the database)")
+	fs.BoolVar(&f.builtin, "builtin", true, "scan with the built-in pattern packs too (they are stored on first use, as the App does)")
 	return f
 }
 
@@ -93,6 +96,15 @@ func (f *storeFlags) open(ctx context.Context, env *cliEnv, withLogs bool) (stor
 	if err != nil {
 		st.Close()
 		return nil, nil, fmt.Errorf("open log store: %w", err)
+	}
+	if f.builtin {
+		// Commands that scan use the same built-in packs as the App, so a log ingested by hand
+		// and one fetched by the App are explained alike.
+		if err := ingest.SyncBuiltins(ctx, st, "cli"); err != nil {
+			st.Close()
+			blobs.Close()
+			return nil, nil, err
+		}
 	}
 	return st, blobs, nil
 }

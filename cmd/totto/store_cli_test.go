@@ -84,7 +84,8 @@ func TestStoreCLI(t *testing.T) {
 			e := newStoreEnv(t, url(t))
 			log1 := writeFile(t, "job.log", "setup\nE: Hash Sum mismatch\n--- FAIL: TestX (0.1s)\n")
 
-			code, out, errs := e.run(t, "", "ingest", "--repo", "o/r", "--sha", "abc", "--job", "build", log1)
+			// --builtin=false: this test follows the user's own patterns only.
+			code, out, errs := e.run(t, "", "ingest", "--builtin=false", "--repo", "o/r", "--sha", "abc", "--job", "build", log1)
 			if code != 0 || !strings.Contains(out, "3 lines") {
 				t.Fatalf("ingest: exit %d\n%s%s", code, out, errs)
 			}
@@ -105,7 +106,7 @@ func TestStoreCLI(t *testing.T) {
 				t.Fatalf("patterns add again: exit %d\n%s%s", code, out, errs)
 			}
 
-			code, out, errs = e.run(t, "", "rescan")
+			code, out, errs = e.run(t, "", "rescan", "--builtin=false")
 			if code != 0 || !strings.Contains(out, "rescanned 1 log(s), 2 match(es)") {
 				t.Fatalf("rescan: exit %d\n%s%s", code, out, errs)
 			}
@@ -114,12 +115,12 @@ func TestStoreCLI(t *testing.T) {
 			}
 
 			// A new job from stdin is scanned at once; the same content is stored once.
-			code, out, errs = e.run(t, "E: Hash Sum mismatch\n", "ingest", "--repo", "o/r", "--sha", "def", "--job", "test",
+			code, out, errs = e.run(t, "E: Hash Sum mismatch\n", "ingest", "--builtin=false", "--repo", "o/r", "--sha", "def", "--job", "test",
 				"--conclusion", "success", "--branch", "main", "-")
 			if code != 0 || !strings.Contains(out, "line 1: apt mirror: E: Hash Sum mismatch") {
 				t.Fatalf("ingest from stdin: exit %d\n%s%s", code, out, errs)
 			}
-			code, _, _ = e.run(t, "", "ingest", "--repo", "o/r", "--sha", "abc", "--job", "build", log1)
+			code, _, _ = e.run(t, "", "ingest", "--builtin=false", "--repo", "o/r", "--sha", "abc", "--job", "build", log1)
 			if s := e.stats(t); code != 0 || s["jobs"] != 2 || s["logs"] != 2 || s["matches"] != 3 {
 				t.Fatalf("re-ingest: exit %d, stats %v", code, s)
 			}
@@ -133,6 +134,19 @@ func TestStoreCLI(t *testing.T) {
 				t.Fatalf("migrate --status: %d %q", code, out)
 			}
 		})
+	}
+}
+
+// By default the store commands scan with the built-in packs, as the App does.
+func TestIngestUsesBuiltinPacks(t *testing.T) {
+	e := newStoreEnv(t, "")
+	log := writeFile(t, "apt.log", "Reading package lists...\nE: Failed to fetch http://archive.ubuntu.com/ubuntu/dists/jammy/main/binary-amd64/by-hash/SHA256/ab12  Hash Sum mismatch\n")
+	code, out, errs := e.run(t, "", "ingest", "--repo", "o/r", "--sha", "abc", "--job", "build", log)
+	if code != 0 || !strings.Contains(out, "line 2: apt hash sum mismatch:") {
+		t.Fatalf("ingest: exit %d\n%s%s", code, out, errs)
+	}
+	if s := e.stats(t); s["patterns"] < 50 || s["matches"] != 1 {
+		t.Fatalf("stats = %v; want the built-in packs stored and one match", s)
 	}
 }
 

@@ -44,6 +44,15 @@ func Open(ctx context.Context, location string) (Store, error) {
 	if location == "" {
 		return nil, fmt.Errorf("log store: empty location")
 	}
+	if dir, ok := strings.CutPrefix(location, "file://"); ok {
+		// A local directory is always the Dir store (content-addressed, gzip, atomic rename),
+		// whether it is written as a path or as file:///PATH, so the App and the CLI agree on the
+		// layout of the same directory.
+		if dir == "" {
+			return nil, fmt.Errorf("log store %q: no directory", location)
+		}
+		return OpenDir(dir)
+	}
 	if scheme, _, ok := strings.Cut(location, "://"); ok && scheme != "" {
 		return openBucket(ctx, location)
 	}
