@@ -123,9 +123,20 @@ func TestKnownBrokenExpiresAfterPasses(t *testing.T) {
 		if n := open(); n != 1 {
 			t.Fatalf("after 1 pass of 2: %d open annotations, want 1", n)
 		}
+		// A pull request's commit after the fix, failing lint while the annotation is still open:
+		// excused for now, judged again once the annotation expires.
+		pr := shaOf(20)
+		e.enqueue(e.commitJob(320, pr, "feature", "lint", "failure", log, at.Add(150*time.Minute)))
+		e.drain()
+		if cr := e.checkRunOf(pr); !strings.Contains(cr.Output.Summary, "| known\\-broken |") {
+			t.Errorf("pull request failure while the annotation is open: want known-broken:\n%s", cr.Output.Summary)
+		}
 		step(3, "success", "")
 		if n := open(); n != 0 {
 			t.Fatalf("after 2 passes of 2: %d open annotations, want 0", n)
+		}
+		if cr := e.checkRunOf(pr); !strings.Contains(cr.Output.Summary, "| **new** |") {
+			t.Errorf("pull request failure after the fix, once the annotation expired: want new (re-triaged):\n%s", cr.Output.Summary)
 		}
 		gets := 0
 		for _, rq := range e.gh.Requests() {
