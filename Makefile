@@ -31,4 +31,4 @@ bench:
 # docs/reliability.md). Quick by default; FULL=1 runs 60 s load stages and longer fault runs.
 # Not part of `make test`.
 reliability:
-	FULL=$(if $(FULL),1,0) ./bench/reliability/run.sh
+	FULL=$(if $(filter 1 yes true,$(FULL)),1,0) ./bench/reliability/run.sh

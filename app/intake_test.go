@@ -26,7 +26,7 @@ func TestJobEventsEnqueueProcessJob(t *testing.T) {
 		path: []string{"real", "gitauto", "check_run", "completed.json"},
 		want: pipeline.ProcessJobArgs{
 			InstallationID: 52733965, Repo: "hiroshinishio/tetris", SHA: "cf4fb4f60a67e1b8ff1447ba72cb5131e4979ed7",
-			Branch: "gitauto-wes/issue-#1-b002415c-aa59-4551-95a5-503c1b4f892c", Provider: "github-actions",
+			Branch: "gitauto-wes/issue-#1-b002415c-aa59-4551-95a5-503c1b4f892c", DefaultBranch: "master", Provider: "github-actions",
 			JobID: 31710113401, JobName: "MSBuild (3.9)", Conclusion: "failure",
 			TargetURL: "https://github.com/hiroshinishio/tetris/actions/runs/11393174689/job/31710113401",
 		},
@@ -35,7 +35,7 @@ func TestJobEventsEnqueueProcessJob(t *testing.T) {
 		path: []string{"real", "gitauto", "check_run", "completed_by_circleci.json"},
 		want: pipeline.ProcessJobArgs{
 			InstallationID: 60314628, Repo: "gitautoai/gitauto", SHA: "2b7b354caa571c2cbe7d0876450c053b1974f6b0",
-			Branch: "wes", Provider: "circleci", JobName: "test-and-deploy - b20e1f9b", Conclusion: "failure",
+			Branch: "wes", DefaultBranch: "main", Provider: "circleci", JobName: "test-and-deploy - b20e1f9b", Conclusion: "failure",
 			TargetURL: "https://app.circleci.com/pipelines/circleci/J2wtzLah5rmzRnx6qn4RyQ/UUb5FLNgQCnif8mB6mQn7s/7/workflows/772ddda7-d6b7-49ad-9123-108d9f8164b5?utm_campaign=vcs-integration-link&utm_medium=referral&utm_source=github-checks-link&utm_content=bottom",
 		},
 	}, {
@@ -43,7 +43,7 @@ func TestJobEventsEnqueueProcessJob(t *testing.T) {
 		path: []string{"real", "circleci-status", "status.failure.json"},
 		want: pipeline.ProcessJobArgs{
 			InstallationID: 1189324, Repo: "faustbrian/probot-test", SHA: "4cd80b25d8e8a153b60886adf5443ef89e1eb593",
-			Branch: "faustbrian-patch-1", Provider: "circleci", JobName: "ci/circleci: build", Conclusion: "failure",
+			Branch: "faustbrian-patch-1", DefaultBranch: "master", Provider: "circleci", JobName: "ci/circleci: build", Conclusion: "failure",
 			TargetURL: "https://circleci.com/gh/faustbrian/probot-test/16?utm_campaign=vcs-integration-link&utm_medium=referral&utm_source=github-build-link",
 		},
 	}, {
@@ -51,7 +51,7 @@ func TestJobEventsEnqueueProcessJob(t *testing.T) {
 		path: []string{"octokit", "status.none.3.json"},
 		want: pipeline.ProcessJobArgs{
 			InstallationID: 1, Repo: "Codertocat/Hello-World", SHA: "6113728f27ae82c7b1a177c8d03f9e96e0adf246",
-			Branch: "master", Provider: "status", JobName: "default", Conclusion: "success",
+			Branch: "master", DefaultBranch: "master", Provider: "status", JobName: "default", Conclusion: "success",
 		},
 	}}
 	eachBackend(t, func(t *testing.T, b backend) {

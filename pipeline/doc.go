@@ -12,12 +12,19 @@
 // recorded without its log: it is rerun evidence. Then TriageCommitArgs is queued, unique per
 // (repo, SHA) and delayed by Deps.TriageDelay, so a burst of job events becomes one update. A triage
 // already running when an event arrives cannot see it, so a small retriage job queues the triage
-// again once that run has finished.
+// again once that run has finished. A job that passed on the repository's default branch (from the
+// event, else asked of GitHub and cached) closes the known-broken annotations it and the commits
+// before it show fixed (known_broken_expiry_passes in a row), and the recent commits with a failed
+// job those annotations matched are triaged again, as after /totto fixed.
 //
 // TriageCommitArgs reads the commit's jobs, matches, annotations and base-branch evidence, renders
 // the check run and creates or updates the one check run named "totto": it reuses the id in the
 // store, else adopts an existing "totto" check run listed on GitHub (a crash between creating and
-// recording it is harmless), and skips the API call when the output hash is unchanged.
+// recording it is harmless), and skips the API call when the output hash is unchanged. Each
+// pattern's record from rerun evidence (every repository's) goes into triage, so a flaky pattern
+// the repository's `demotion:` thresholds call too broad stops excusing failures. Under each new
+// job the check run offers a pattern when the job's failure line has the shape of the
+// repository's other unexplained failures within `suggestions.window`.
 //
 // CommandArgs carries out /totto known-broken, fixed, rescan and help. All but help need write,
 // maintain or admin permission on the repository; others are refused with a reply. totto reacts 👀 at once,
@@ -40,6 +47,9 @@
 //     the start of the kept tail.
 //   - The likely-cause excerpt has no place in the store; triage recomputes it from the stored log
 //     in one streaming pass, together with the lines around the best match and the step bounds.
+//     Its cause line alone is kept (store.CauseLineCache), because suggestions cluster up to 500
+//     unexplained failures per check run and must not read their logs each time; a failure whose
+//     line is not kept yet is read then (at most 20 per check run).
 //   - .github/totto.yml is read from the default branch (reviewed configuration only; a pull
 //     request cannot excuse its own failures), falling back to the organisation's .github
 //     repository, and cached for a minute. Its patterns are stored scoped to the repository under

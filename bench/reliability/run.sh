@@ -8,7 +8,8 @@
 #
 # Postgres scenarios use $TOTTO_RELIABILITY_POSTGRES (default the local test database), each run
 # in a fresh schema that is dropped afterwards. Results are appended as JSON lines to
-# $OUT/results.jsonl; process logs stay in the work directory printed at the start.
+# $OUT/results.jsonl (default: the work directory printed at the start, which also keeps every
+# process's log).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -17,8 +18,8 @@ SEED=${SEED:-20261126}
 PG_POOL=${PG_POOL-12}
 PG=${TOTTO_RELIABILITY_POSTGRES:-postgres://postgres@127.0.0.1:5432/test?sslmode=disable}
 export TOTTO_CORPUS=${TOTTO_CORPUS:-$(cd "$ROOT/.." && pwd)/shared/corpus}
-OUT=${OUT:-$ROOT/bench/reliability/out}
 WORK=$(mktemp -d /tmp/totto-reliability.XXXXXX)
+OUT=${OUT:-$WORK}
 SECRET=reliability-secret
 FAKE_PORT=9100
 if [[ $FULL == 1 ]]; then
@@ -40,6 +41,7 @@ cleanup() {
 	if mountpoint -q "$WORK/full" 2>/dev/null; then umount "$WORK/full"; fi
 }
 trap cleanup EXIT
+trap "exit 130" INT TERM
 
 echo "building"
 (cd "$ROOT" && CGO_ENABLED=0 go build -o "$WORK/bin/totto" ./cmd/totto &&
@@ -244,7 +246,7 @@ scenario_storage_full() {
 	write_config "$dir" "$db" "file://$WORK/full"
 	start_totto "$dir" 9180 || return 1
 	"$LOADGEN" send -label storage-full -run "full-$$" -target "$(hook 9180)" -fake http://127.0.0.1:$FAKE_PORT \
-		-rates 50 -duration "${FAULT_SECONDS}s" -expect "$dir/expect.json" -out "$RESULTS"
+		-rates 100 -duration "$((FAULT_SECONDS * 3))s" -expect "$dir/expect.json" -out "$RESULTS" # ~900 logs: more than 2 MiB gzipped
 	local deadline=$((SECONDS + 120))
 	until grep -q "no space left on device" "$dir"/totto-*.log; do
 		((SECONDS < deadline)) || { echo "storage-full: the log store never filled up" >&2; rc=1; break; }

@@ -29,7 +29,8 @@ pattern that explains the failure) and the likely-cause excerpt.
 --format json prints one JSON object per log, one per line:
   {"path","lines","matches":[{"pattern","tags","line","start","end","text",...}],"best":<match>|null,
    "likely_cause":{"start_line","end_line","lines":[...],"ranges":[[a,b],...]}}
-Line numbers are 1-based lines of the normalised log.
+Line numbers are 1-based lines of the normalised log. --likely-cause=false leaves likely_cause out
+(matches only: the fastest bulk scan).
 
 Exit codes: 0 every log has a best match (its failure is explained); 1 at least one log has none;
 2 usage error or an invalid pattern file (every problem is printed); 3 a log could not be read.
@@ -51,6 +52,7 @@ func runScan(ctx context.Context, env *cliEnv, args []string) error {
 	format := fs.String("format", "text", "output `format`: text, json or markdown")
 	job := fs.String("job", "", "job `NAME`, for patterns scoped to some jobs")
 	keepGoing := fs.Bool("keep-going", false, "scan with the valid patterns even when a pattern file has errors")
+	withCause := fs.Bool("likely-cause", true, "compute each log's likely-cause excerpt (false: matches only, for bulk scans)")
 	fs.Usage = func() { fmt.Fprint(env.stderr, scanHelp); fs.PrintDefaults() }
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -80,7 +82,7 @@ func runScan(ctx context.Context, env *cliEnv, args []string) error {
 		if err := ctx.Err(); err != nil {
 			return withCode(exitError, fmt.Errorf("interrupted: %w", err))
 		}
-		res, err := scanOne(env, m, path, *job)
+		res, err := scanOne(env, m, path, *job, *withCause)
 		if err != nil {
 			fmt.Fprintf(env.stderr, "totto scan: %v\n", err)
 			failed++
@@ -154,7 +156,7 @@ type likelyCauseJSON struct {
 	CauseLine int `json:"cause_line,omitempty"`
 }
 
-func scanOne(env *cliEnv, m *patterns.Matcher, path, job string) (*scanResult, error) {
+func scanOne(env *cliEnv, m *patterns.Matcher, path, job string, withCause bool) (*scanResult, error) {
 	var src io.Reader
 	if path == "-" {
 		src = env.stdin
@@ -170,9 +172,14 @@ func scanOne(env *cliEnv, m *patterns.Matcher, path, job string) (*scanResult, e
 	if err != nil {
 		return nil, fmt.Errorf("reading log %s: %w", path, err)
 	}
-	finder := cause.NewFinder(cause.Options{})
+	opts := patterns.ScanOptions{Job: job}
+	var finder *cause.Finder
+	if withCause {
+		finder = cause.NewFinder(cause.Options{})
+		opts.OnLine = finder.Add
+	}
 	res := &scanResult{Path: path, Matches: []patterns.Match{}}
-	stats, err := m.Scan(logs.NewReader(plain), patterns.ScanOptions{Job: job, OnLine: finder.Add}, func(mt patterns.Match) error {
+	stats, err := m.Scan(logs.NewReader(plain), opts, func(mt patterns.Match) error {
 		res.Matches = append(res.Matches, mt)
 		return nil
 	})
@@ -182,7 +189,7 @@ func scanOne(env *cliEnv, m *patterns.Matcher, path, job string) (*scanResult, e
 	res.Lines = stats.Lines
 	res.Dropped = stats.Dropped
 	res.Best = patterns.Best(res.Matches)
-	if res.Lines > 0 {
+	if res.Lines > 0 && finder != nil {
 		ex := finder.Excerpt()
 		res.LikelyCause = &likelyCauseJSON{StartLine: ex.StartLine(), EndLine: ex.EndLine(), Ranges: ex.Ranges, Lines: ex.Lines, CauseLine: ex.Cause}
 		if res.LikelyCause.Lines == nil {

@@ -4,6 +4,7 @@
 //
 //	scanbench normalise -o DIR LOG...                     write DIR/<name> with normalised lines
 //	scanbench -patterns P.jsonl [-j N] [-lines OUT] FILE... scan; print MB/s; list file:line
+//	scanbench yaml P.jsonl                               print the set as a totto pattern file
 package main
 
 import (
@@ -28,9 +29,12 @@ import (
 
 func main() {
 	var err error
-	if len(os.Args) > 1 && os.Args[1] == "normalise" {
+	switch {
+	case len(os.Args) > 1 && os.Args[1] == "normalise":
 		err = normaliseCmd(os.Args[2:])
-	} else {
+	case len(os.Args) == 3 && os.Args[1] == "yaml":
+		err = yamlCmd(os.Args[2])
+	default:
 		err = scanCmd(os.Args[1:])
 	}
 	if err != nil {
@@ -210,4 +214,19 @@ func loadJSONL(file string) ([]patterns.Pattern, error) {
 			Kind: patterns.Kind(row.Kind), Expr: row.Pattern, Priority: -len(ps)})
 	}
 	return ps, nil
+}
+
+// yamlCmd writes a JSONL pattern set as a totto pattern file, so `totto scan --patterns` can run
+// the same set as the matcher benchmark and ripgrep.
+func yamlCmd(path string) error {
+	ps, err := loadJSONL(path)
+	if err != nil {
+		return err
+	}
+	out, err := patterns.Marshal(ps)
+	if err != nil {
+		return fmt.Errorf("yaml: %w", err)
+	}
+	_, err = os.Stdout.Write(out)
+	return err
 }

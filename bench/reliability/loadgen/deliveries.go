@@ -131,7 +131,7 @@ func (g *generator) commitDeliveries() ([]delivery, error) {
 	}
 	for i, conclusion := range []string{"failure", "failure", "success"} {
 		g.nextID++
-		id := 40_000_000_000 + g.nextID*16 + int64(hash(g.run)%16)
+		id := 40_000_000_000 + g.nextID
 		j := &Job{Repo: full, ID: id, SHA: sha, Name: fmt.Sprintf("test (%d)", i), Conclusion: conclusion}
 		m := clone(g.s.checkRun)
 		setRepo(m, owner, name)
