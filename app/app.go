@@ -144,6 +144,14 @@ func New(ctx context.Context, cfg Config, opts Options) (*App, error) {
 		logger.Warn().Msg("web UI disabled: set github.oauth_client_id and github.oauth_client_secret to enable sign-in")
 		mux.HandleFunc("/", uiDisabled)
 	} else {
+		sessionKey, err := web.ParseSessionKey(cfg.Server.SessionKey)
+		if err != nil {
+			a.Close()
+			return nil, fmt.Errorf("server.session_key: %w", err)
+		}
+		if sessionKey == nil {
+			logger.Warn().Msg("server.session_key is not set: web UI sessions use a key made for this process, so sign-ins will not survive a restart or be shared across replicas")
+		}
 		ui, err := web.New(web.Deps{
 			Store:     a.Store,
 			Blobs:     a.Blobs,
@@ -151,6 +159,7 @@ func New(ctx context.Context, cfg Config, opts Options) (*App, error) {
 			OAuth: web.OAuthConfig{ClientID: cfg.GitHub.OAuthClientID, ClientSecret: cfg.GitHub.OAuthClientSecret,
 				WebURL: cfg.GitHub.WebURL, APIURL: strings.TrimSuffix(cfg.GitHub.APIURL, "/")},
 			DevInsecure: cfg.GitHub.OAuthClientID == "",
+			SessionKey:  sessionKey,
 		})
 		if err != nil {
 			a.Close()

@@ -34,6 +34,10 @@ type Config struct {
 	Server struct {
 		Listen    string `yaml:"listen"`
 		PublicURL string `yaml:"public_url"`
+		// SessionKey (32 bytes, hex or base64; TOTTO_SERVER_SESSION_KEY) protects web UI sessions
+		// stored in the database. Replicas must share it so that a sign-in works on all of them
+		// and survives restarts; empty: a key is made per process, and sessions do neither.
+		SessionKey string `yaml:"session_key"`
 	} `yaml:"server"`
 	GitHub struct {
 		AppID          int64  `yaml:"app_id"`

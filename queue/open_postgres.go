@@ -3,6 +3,7 @@ package queue
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -17,7 +18,14 @@ const riverMigrationLock int64 = 0x746f74746f2d7276
 // openPostgres opens a pgx pool, creates the schema if asked for one, migrates River's tables and
 // builds the client.
 func openPostgres(ctx context.Context, url, schema string, cfg *river.Config) (*Queue, error) {
-	pool, err := pgxpool.New(ctx, url)
+	pcfg, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		return nil, fmt.Errorf("queue database URL: %w", err)
+	}
+	if !strings.Contains(url, "pool_max_conns") {
+		pcfg.MaxConns = 16 // as the store's pool: pgx's default starves enqueues under load
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, pcfg)
 	if err != nil {
 		return nil, fmt.Errorf("open queue database: %w", err)
 	}

@@ -22,7 +22,12 @@ func (s *server) login(w http.ResponseWriter, r *http.Request) {
 	}
 	sess := sessionOf(r.Context())
 	state := randomToken()
-	s.sessions.update(sess, func(x *session) { x.State, x.Return = state, safeReturn(r.URL.Query().Get("return")) })
+	pending := *sess
+	pending.State, pending.Return = state, safeReturn(r.URL.Query().Get("return"))
+	if err := s.sessions.save(r.Context(), &pending); err != nil {
+		sessionFailed(w, r, err)
+		return
+	}
 	q := url.Values{"client_id": {s.deps.OAuth.ClientID}, "state": {state},
 		"redirect_uri": {strings.TrimRight(s.deps.PublicURL, "/") + "/oauth/callback"}}
 	http.Redirect(w, r, s.deps.OAuth.WebURL+"/login/oauth/authorize?"+q.Encode(), http.StatusFound)
@@ -53,16 +58,26 @@ func (s *server) oauthCallback(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ret := sess.Return
-	s.sessions.drop(sess.ID)
+	if err := s.sessions.drop(ctx, sess.ID); err != nil {
+		sessionFailed(w, r, err)
+		return
+	}
 	fresh := s.sessions.create()
-	s.sessions.update(fresh, func(x *session) { x.Login, x.Token = user.Login, token })
+	fresh.Login, fresh.Token = user.Login, token
+	if err := s.sessions.save(ctx, fresh); err != nil {
+		sessionFailed(w, r, err)
+		return
+	}
 	s.setCookie(w, fresh)
 	http.Redirect(w, r, safeReturn(ret), http.StatusFound)
 }
 
 func (s *server) logout(w http.ResponseWriter, r *http.Request) {
 	sess := sessionOf(r.Context())
-	s.sessions.drop(sess.ID)
+	if err := s.sessions.drop(r.Context(), sess.ID); err != nil {
+		sessionFailed(w, r, err)
+		return
+	}
 	s.setCookie(w, s.sessions.create())
 	http.Redirect(w, r, "/", http.StatusSeeOther)
 }

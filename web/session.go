@@ -5,20 +5,29 @@ import (
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/base64"
+	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/totto-ci/totto/store"
 )
 
 const (
 	sessionCookie = "totto_session"
 	sessionTTL    = 12 * time.Hour
+	// sweepBatch is how many expired sessions each save removes: more than the one row a save
+	// adds, so expired rows never pile up, and a fixed bound on the work of one request.
+	sweepBatch = 8
 )
 
 // session is one browser's state: who is signed in (if anyone), the GitHub token acting for
-// them, the CSRF token every form carries, and a pending OAuth state.
+// them, the CSRF token every form carries, and a pending OAuth state. A browser that never signs
+// in has no stored row: its id alone is its session, and its CSRF token is derived from the id.
 type session struct {
 	ID      string
 	CSRF    string
@@ -29,16 +38,16 @@ type session struct {
 	Expires time.Time
 }
 
-// sessions are kept in memory: a restart signs everyone out, which is acceptable for a UI whose
-// only privilege is editing patterns and annotations.
+// sessions keeps sign-ins in a store.SessionStore (the database, so every replica sees them and
+// they survive restarts), sealing the user's token with the session key on the way in.
 type sessions struct {
-	mu  sync.Mutex
-	now func() time.Time
-	m   map[string]*session
+	st     store.SessionStore
+	crypto *sessionCrypto
+	now    func() time.Time
 }
 
-func newSessions(now func() time.Time) *sessions {
-	return &sessions{now: now, m: map[string]*session{}}
+func newSessions(st store.SessionStore, c *sessionCrypto, now func() time.Time) *sessions {
+	return &sessions{st: st, crypto: c, now: now}
 }
 
 func randomToken() string {
@@ -47,46 +56,59 @@ func randomToken() string {
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
-func (ss *sessions) get(id string) *session {
-	ss.mu.Lock()
-	defer ss.mu.Unlock()
-	s, ok := ss.m[id]
-	if !ok {
-		return nil
-	}
-	if ss.now().After(s.Expires) {
-		delete(ss.m, id)
-		return nil
-	}
-	return s
+// wellFormedID accepts only ids this server could have issued, so a made-up cookie value is
+// replaced rather than adopted.
+func wellFormedID(id string) bool {
+	b, err := base64.RawURLEncoding.DecodeString(id)
+	return err == nil && len(b) == 32
 }
 
-// create starts a fresh session. Signing in always creates a new one (and drops the old), so an
-// id planted before sign-in never becomes an authenticated session.
-func (ss *sessions) create() *session {
-	s := &session{ID: randomToken(), CSRF: randomToken(), Expires: ss.now().Add(sessionTTL)}
-	ss.mu.Lock()
-	defer ss.mu.Unlock()
-	for id, old := range ss.m { // opportunistic sweep keeps the map bounded by live sessions
-		if ss.now().After(old.Expires) {
-			delete(ss.m, id)
-		}
+// anonymous is the session of an id with no stored row: nobody signed in.
+func (ss *sessions) anonymous(id string) *session {
+	return &session{ID: id, CSRF: ss.crypto.csrfToken(id), Expires: ss.now().Add(sessionTTL)}
+}
+
+// create starts a fresh, anonymous session under a new id (stored only once it holds state).
+func (ss *sessions) create() *session { return ss.anonymous(randomToken()) }
+
+// get returns the session of a cookie value: the stored one, or an anonymous one when there is
+// none (never signed in, signed out, expired) or its token no longer opens (the key changed).
+func (ss *sessions) get(ctx context.Context, id string) (*session, error) {
+	row, err := ss.st.Session(ctx, id, ss.now())
+	if errors.Is(err, store.ErrNotFound) {
+		return ss.anonymous(id), nil
 	}
-	ss.m[s.ID] = s
-	return s
+	if err != nil {
+		return nil, fmt.Errorf("read session: %w", err)
+	}
+	token, err := ss.crypto.open(id, row.SealedToken)
+	if err != nil {
+		zerolog.Ctx(ctx).Warn().Err(err).Str("login", row.Login).
+			Msg("stored session does not open with this process's session key (is server.session_key the same on every replica?); treating it as signed out")
+		return ss.anonymous(id), nil
+	}
+	return &session{ID: id, CSRF: ss.crypto.csrfToken(id), Login: row.Login, Token: token,
+		State: row.State, Return: row.Return, Expires: row.Expires}, nil
 }
 
-func (ss *sessions) drop(id string) {
-	ss.mu.Lock()
-	defer ss.mu.Unlock()
-	delete(ss.m, id)
+// save stores the session (sealing its token), then removes a few expired ones.
+func (ss *sessions) save(ctx context.Context, s *session) error {
+	err := ss.st.PutSession(ctx, store.Session{ID: s.ID, Login: s.Login, SealedToken: ss.crypto.seal(s.ID, s.Token),
+		State: s.State, Return: s.Return, Expires: s.Expires})
+	if err != nil {
+		return fmt.Errorf("save session: %w", err)
+	}
+	if _, err := ss.st.DeleteExpiredSessions(ctx, ss.now(), sweepBatch); err != nil {
+		zerolog.Ctx(ctx).Warn().Err(err).Msg("removing expired sessions failed; the next sign-in retries")
+	}
+	return nil
 }
 
-// update applies fn to a session under the lock, so concurrent requests see consistent fields.
-func (ss *sessions) update(s *session, fn func(*session)) {
-	ss.mu.Lock()
-	defer ss.mu.Unlock()
-	fn(s)
+func (ss *sessions) drop(ctx context.Context, id string) error {
+	if err := ss.st.DeleteSession(ctx, id); err != nil {
+		return fmt.Errorf("drop session: %w", err)
+	}
+	return nil
 }
 
 func (s *server) setCookie(w http.ResponseWriter, sess *session) {
@@ -94,13 +116,23 @@ func (s *server) setCookie(w http.ResponseWriter, sess *session) {
 		Secure: s.secure, SameSite: http.SameSiteLaxMode, MaxAge: int(sessionTTL / time.Second)})
 }
 
-// withSession attaches the browser's session (creating one when it has none) and rejects
-// cross-site form posts whose CSRF token does not match the session's.
+// sessionFailed answers a request whose session could not be read or written (the database is
+// unreachable): nothing can be decided about who is asking.
+func sessionFailed(w http.ResponseWriter, r *http.Request, err error) {
+	zerolog.Ctx(r.Context()).Error().Err(err).Msg("session store failed")
+	http.Error(w, "sessions are unavailable, try again shortly", http.StatusServiceUnavailable)
+}
+
+// withSession attaches the browser's session (issuing a new id when it has none, or one this
+// server did not make) and rejects cross-site form posts whose CSRF token does not match.
 func (s *server) withSession(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var sess *session
-		if c, err := r.Cookie(sessionCookie); err == nil {
-			sess = s.sessions.get(c.Value)
+		if c, err := r.Cookie(sessionCookie); err == nil && wellFormedID(c.Value) {
+			if sess, err = s.sessions.get(r.Context(), c.Value); err != nil {
+				sessionFailed(w, r, err)
+				return
+			}
 		}
 		if sess == nil {
 			sess = s.sessions.create()

@@ -37,6 +37,10 @@ type Deps struct {
 	Now func() time.Time
 	// TryLogs is how many recent stored logs /try scans (default 200).
 	TryLogs int
+	// SessionKey (32 bytes, see ParseSessionKey) seals the GitHub tokens of stored sessions and
+	// signs CSRF tokens. Every replica must share it for a sign-in to work on all of them and
+	// across restarts; nil: a key made for this process alone.
+	SessionKey []byte
 	// SyncRescanLogs: saving a pattern rescans synchronously when at most this many logs are
 	// stored (default 5000); larger histories are rescanned in the background.
 	SyncRescanLogs int64
@@ -102,7 +106,17 @@ func New(deps Deps) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &server{deps: deps, st: st, pages: pg, sessions: newSessions(deps.Now), perms: newPermCache(deps.Now)}
+	crypto, err := newSessionCrypto(deps.SessionKey)
+	if err != nil {
+		return nil, err
+	}
+	// Sessions live in the database when the store keeps them (both built-in ones do), so they
+	// survive restarts and are shared by replicas; otherwise in this process.
+	var kept store.SessionStore = newMemSessions()
+	if ss, ok := deps.Store.(store.SessionStore); ok {
+		kept = ss
+	}
+	s := &server{deps: deps, st: st, pages: pg, sessions: newSessions(kept, crypto, deps.Now), perms: newPermCache(deps.Now)}
 	if u, err := url.Parse(deps.PublicURL); err == nil && u.Scheme == "https" {
 		s.secure = true
 	}

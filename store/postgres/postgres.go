@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -41,6 +42,9 @@ type Store struct {
 	goose *goose.Provider
 }
 
+// DefaultMaxConns is the connection pool size when the URL does not set pool_max_conns.
+const DefaultMaxConns = 16
+
 // Open connects to the database a postgres:// URL names (libpq parameters such as sslmode and
 // search_path go in the query string) and applies migrations under an advisory lock, so several
 // replicas starting together migrate once.
@@ -48,6 +52,11 @@ func Open(ctx context.Context, u string) (*Store, error) {
 	cfg, err := pgxpool.ParseConfig(u)
 	if err != nil {
 		return nil, fmt.Errorf("postgres url %s: %w", store.Redact(u), err)
+	}
+	if !strings.Contains(u, "pool_max_conns") {
+		// pgx's default (4 on this kind of machine) starves webhook acknowledgements while
+		// workers hold connections; the URL's pool_max_conns still wins.
+		cfg.MaxConns = DefaultMaxConns
 	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
