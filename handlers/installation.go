@@ -43,6 +43,7 @@ func (h Installation) Handle(ctx context.Context, eventType, deliveryID string, 
 		return err
 	}
 	if !active {
+		h.repos.clear()
 		err := h.Store.DeactivateInstallation(ctx, inst.GetID())
 		if errors.Is(err, store.ErrNotFound) {
 			logger.Info().Msg("uninstalled an installation never recorded: nothing to deactivate")
@@ -70,6 +71,7 @@ func (h Installation) Handle(ctx context.Context, eventType, deliveryID string, 
 func (in *Intake) addRepositories(ctx context.Context, installationID int64, repos []*github.Repository) error {
 	for _, r := range repos {
 		id := installationID
+		in.repos.forget(r.GetFullName())
 		if _, err := in.Store.UpsertRepository(ctx, store.Repository{
 			InstallationID: &id, FullName: r.GetFullName(), Active: true, Private: isPrivate(r.Private),
 		}); err != nil {

@@ -45,6 +45,7 @@ func (h InstallationRepositories) Handle(ctx context.Context, eventType, deliver
 		return nil
 	}
 	for _, r := range event.RepositoriesRemoved {
+		h.repos.forget(r.GetFullName())
 		err := h.Store.SetRepositoryActive(ctx, r.GetFullName(), false)
 		if errors.Is(err, store.ErrNotFound) {
 			continue // never recorded: nothing to deactivate

@@ -24,6 +24,8 @@ type Intake struct {
 	Queue *queue.Queue
 	// AppID is this GitHub App's id; check runs created by it are ignored.
 	AppID int64
+
+	repos repoCache
 }
 
 // firstDelivery records the delivery and reports whether it is new. Handlers call it after

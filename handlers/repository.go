@@ -21,19 +21,26 @@ func isPrivate(private *bool) bool {
 // installation) when totto has not seen it yet: an App installed before this database existed, or
 // whose installation event was lost, still gets its events processed. The visibility the payload
 // reports is recorded when it differs from the stored one, so a repository made public or
-// private on GitHub is shown accordingly from its next event on. The common case is one read.
+// private on GitHub is shown accordingly from its next event on. The common case is a cache hit
+// with no database round trip; a miss costs one read.
 func (in *Intake) ensureRepository(ctx context.Context, installationID int64, fullName, owner string, visibility *bool) (store.Repository, error) {
 	private := isPrivate(visibility)
+	if r, ok := in.repos.get(fullName); ok && r.Private == private {
+		return r, nil
+	}
 	r, err := in.Store.Repository(ctx, fullName)
 	switch {
 	case err == nil && r.Private == private:
+		in.repos.put(r)
 		return r, nil
 	case err == nil:
+		in.repos.forget(fullName)
 		r.Private = private
 		r, err = in.Store.UpsertRepository(ctx, r)
 		if err != nil {
 			return r, fmt.Errorf("record visibility of repository %s (private=%t): %w", fullName, private, err)
 		}
+		in.repos.put(r)
 		return r, nil
 	case !errors.Is(err, store.ErrNotFound):
 		return r, fmt.Errorf("look up repository %s: %w", fullName, err)
@@ -49,6 +56,7 @@ func (in *Intake) ensureRepository(ctx context.Context, installationID int64, fu
 	if err != nil {
 		return r, fmt.Errorf("record repository %s: %w", fullName, err)
 	}
+	in.repos.put(r)
 	return r, nil
 }
 
@@ -56,6 +64,9 @@ func (in *Intake) ensureRepository(ctx context.Context, installationID int64, fu
 // touch the store (a command comment): nothing is created for a repository totto has not seen.
 // A failure is logged, not returned: the command still runs, and the next event records it.
 func (in *Intake) noteVisibility(ctx context.Context, gr *github.Repository) {
+	if r, ok := in.repos.get(gr.GetFullName()); ok && r.Private == isPrivate(gr.Private) {
+		return
+	}
 	r, err := in.Store.Repository(ctx, gr.GetFullName())
 	if errors.Is(err, store.ErrNotFound) {
 		return
@@ -63,10 +74,17 @@ func (in *Intake) noteVisibility(ctx context.Context, gr *github.Repository) {
 		zerolog.Ctx(ctx).Warn().Err(err).Str("repo", gr.GetFullName()).Msg("repository visibility not recorded")
 		return
 	}
-	if private := isPrivate(gr.Private); r.Private != private {
-		r.Private = private
-		if _, err := in.Store.UpsertRepository(ctx, r); err != nil {
-			zerolog.Ctx(ctx).Warn().Err(err).Str("repo", r.FullName).Bool("private", private).Msg("repository visibility not recorded")
-		}
+	private := isPrivate(gr.Private)
+	if r.Private == private {
+		in.repos.put(r)
+		return
 	}
+	in.repos.forget(r.FullName)
+	r.Private = private
+	r, err = in.Store.UpsertRepository(ctx, r)
+	if err != nil {
+		zerolog.Ctx(ctx).Warn().Err(err).Str("repo", gr.GetFullName()).Bool("private", private).Msg("repository visibility not recorded")
+		return
+	}
+	in.repos.put(r)
 }
