@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/google/go-github/v89/github"
 	"github.com/riverqueue/river"
@@ -26,7 +27,7 @@ func (w *commandWorker) Work(ctx context.Context, job *river.Job[CommandArgs]) e
 	a := job.Args
 	l := zerolog.Ctx(ctx).With().Str("repo", a.Repo).Int64("comment", a.CommentID).Str("author", a.Author).Logger()
 	ctx = l.WithContext(ctx)
-	return jobResult(ctx, w.p.command(ctx, a))
+	return jobResult(ctx, w.p.command(ctx, a, job.CreatedAt))
 }
 
 // Reactions totto leaves on a command comment.
@@ -43,9 +44,12 @@ type commandSite struct {
 	owner, name string
 	a           CommandArgs
 	sha         string
+	queued      time.Time
 }
 
-func (p *pipeline) command(ctx context.Context, a CommandArgs) error {
+// command carries out a comment's commands; queued is when the command job was created, the lower
+// bound of where its reply can be in the thread.
+func (p *pipeline) command(ctx context.Context, a CommandArgs, queued time.Time) error {
 	cmds := p.ParseComment(a.Body)
 	if len(cmds) == 0 {
 		return nil
@@ -58,7 +62,7 @@ func (p *pipeline) command(ctx context.Context, a CommandArgs) error {
 	if err != nil {
 		return fmt.Errorf("GitHub client for installation %d: %w", a.InstallationID, err)
 	}
-	s := &commandSite{gh: gh, owner: owner, name: name, a: a, sha: a.CommitSHA}
+	s := &commandSite{gh: gh, owner: owner, name: name, a: a, sha: a.CommitSHA, queued: queued}
 	if err := s.react(ctx, reactSeen); err != nil {
 		return err
 	}
@@ -227,9 +231,55 @@ func (s *commandSite) react(ctx context.Context, content string) error {
 	return nil
 }
 
-// finish replies on the comment's thread and leaves the final reaction.
+// replyMarker tags totto's reply to one command comment, invisibly, so that a retried command job
+// finds the reply it already posted instead of posting a second one.
+func replyMarker(commentID int64) string { return fmt.Sprintf("<!-- totto-reply-to:%d -->", commentID) }
+
+// replied reports whether the thread already holds totto's reply to this comment (the job died or
+// lost GitHub's answer after posting it). It reads the thread's newest comments only.
+func (s *commandSite) replied(ctx context.Context) (bool, error) {
+	marker := replyMarker(s.a.CommentID)
+	var bodies []string
+	if s.a.CommitComment {
+		cs, _, err := s.gh.Repositories.ListCommitComments(ctx, s.owner, s.name, s.sha, &github.ListOptions{PerPage: 100})
+		if err != nil {
+			return false, fmt.Errorf("listing comments of %s on %s: %w", s.sha, s.a.Repo, err)
+		}
+		for _, c := range cs {
+			bodies = append(bodies, c.GetBody())
+		}
+	} else {
+		opts := &github.IssueListCommentsOptions{ListOptions: github.ListOptions{PerPage: 100}}
+		if !s.queued.IsZero() {
+			opts.Since = github.Ptr(s.queued.Add(-time.Minute))
+		}
+		cs, _, err := s.gh.Issues.ListComments(ctx, s.owner, s.name, s.a.IssueNumber, opts)
+		if err != nil {
+			return false, fmt.Errorf("listing comments of #%d on %s: %w", s.a.IssueNumber, s.a.Repo, err)
+		}
+		for _, c := range cs {
+			bodies = append(bodies, c.GetBody())
+		}
+	}
+	for _, b := range bodies {
+		if strings.Contains(b, marker) {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+// finish replies on the comment's thread (once, even when the job is retried after posting) and
+// leaves the final reaction.
 func (s *commandSite) finish(ctx context.Context, ok bool, reply string) error {
-	var err error
+	done, err := s.replied(ctx)
+	if err != nil {
+		return err
+	}
+	if done {
+		return s.react(ctx, map[bool]string{true: reactDone, false: reactConfuse}[ok])
+	}
+	reply += "\n\n" + replyMarker(s.a.CommentID)
 	if s.a.CommitComment {
 		_, _, err = s.gh.Repositories.CreateComment(ctx, s.owner, s.name, s.sha, &github.RepositoryComment{Body: github.Ptr(reply)})
 	} else {

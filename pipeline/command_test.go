@@ -127,3 +127,26 @@ func TestHelpAndInvalidCommands(t *testing.T) {
 		t.Errorf("invalid command reactions %q, want eyes,confused", got)
 	}
 }
+
+// A command job that runs again after it already replied (it died, or lost GitHub's answer,
+// between posting the reply and finishing) finds its reply in the thread and does not post a
+// second one.
+func TestRetriedCommandRepliesOnce(t *testing.T) {
+	e := newEnv(t, backends[0])
+	e.pull()
+	e.start()
+	e.enqueue(command(60, "anyone", "/totto help"))
+	e.drain()
+	e.enqueue(command(60, "anyone", "/totto help")) // the same comment's job, run again
+	e.drain()
+	cs := e.app.Comments()
+	if len(cs) != 1 {
+		t.Fatalf("want one reply, got %d: %+v", len(cs), cs)
+	}
+	if !strings.Contains(cs[0].Body, "<!-- totto-reply-to:60 -->") {
+		t.Errorf("the reply carries no marker:\n%s", cs[0].Body)
+	}
+	if got := strings.Join(reactionContents(e.app.Reactions()), ","); got != "eyes,+1,eyes,+1" {
+		t.Errorf("reactions %q, want eyes,+1 for each run", got)
+	}
+}

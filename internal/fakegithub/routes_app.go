@@ -49,6 +49,7 @@ type Reaction struct {
 
 // Comment is a comment created through the fake, on an issue/pull request or on a commit.
 type Comment struct {
+	ID          int64
 	Owner, Repo string
 	IssueNumber int
 	CommitSHA   string
@@ -74,6 +75,8 @@ func (s *Server) App() *AppState {
 	s.Handle("POST /repos/{owner}/{repo}/comments/{id}/reactions", a.reactCommitComment)
 	s.Handle("POST /repos/{owner}/{repo}/issues/{number}/comments", a.createIssueComment)
 	s.Handle("POST /repos/{owner}/{repo}/commits/{sha}/comments", a.createCommitComment)
+	s.Handle("GET /repos/{owner}/{repo}/issues/{number}/comments", a.listIssueComments)
+	s.Handle("GET /repos/{owner}/{repo}/commits/{sha}/comments", a.listCommitComments)
 	s.Handle("GET /repos/{owner}/{repo}/pulls/{number}", a.getPull)
 	s.Handle("GET /repos/{owner}/{repo}/commits/{sha}/pulls", a.pullsOfCommit)
 	s.Handle("GET /repos/{owner}/{repo}/compare/{basehead}", a.compare)
@@ -188,12 +191,39 @@ func (a *AppState) comment(w http.ResponseWriter, r *http.Request, c Comment) {
 	}
 	c.Owner, c.Repo, c.Body = r.PathValue("owner"), r.PathValue("repo"), req.Body
 	a.mu.Lock()
-	a.comments = append(a.comments, c)
 	id := a.id()
+	c.ID = id
+	a.comments = append(a.comments, c)
 	a.mu.Unlock()
 	writeJSON(w, http.StatusCreated, map[string]any{"id": id, "node_id": fmt.Sprintf("IC_%d", id), "body": req.Body,
 		"user": userJSON("totto[bot]"), "created_at": time.Now().UTC().Format(time.RFC3339),
 		"html_url": fmt.Sprintf("https://github.com/%s/%s#comment-%d", c.Owner, c.Repo, id)})
+}
+
+// listComments answers a thread's comments, oldest first, in GitHub's shape (one page: the fake's
+// threads are short).
+func (a *AppState) listComments(w http.ResponseWriter, r *http.Request, keep func(Comment) bool) {
+	a.mu.Lock()
+	out := []map[string]any{}
+	for _, c := range a.comments {
+		if c.Owner == r.PathValue("owner") && c.Repo == r.PathValue("repo") && keep(c) {
+			out = append(out, map[string]any{"id": c.ID, "node_id": fmt.Sprintf("IC_%d", c.ID), "body": c.Body,
+				"user": userJSON("totto[bot]"), "created_at": time.Now().UTC().Format(time.RFC3339),
+				"html_url": fmt.Sprintf("https://github.com/%s/%s#comment-%d", c.Owner, c.Repo, c.ID)})
+		}
+	}
+	a.mu.Unlock()
+	writeJSON(w, http.StatusOK, out)
+}
+
+func (a *AppState) listIssueComments(w http.ResponseWriter, r *http.Request) {
+	n, _ := strconv.Atoi(r.PathValue("number"))
+	a.listComments(w, r, func(c Comment) bool { return c.IssueNumber == n && c.CommitSHA == "" })
+}
+
+func (a *AppState) listCommitComments(w http.ResponseWriter, r *http.Request) {
+	sha := r.PathValue("sha")
+	a.listComments(w, r, func(c Comment) bool { return c.CommitSHA == sha })
 }
 
 func (a *AppState) createIssueComment(w http.ResponseWriter, r *http.Request) {
