@@ -79,6 +79,12 @@ func Open(ctx context.Context, dbURL string, opts Options) (*Queue, error) {
 }
 
 // riverConfig turns Options into River's configuration, logging through the caller's zerolog logger.
+// fetchCooldown is the least time between two fetches of due jobs. River's default (100 ms)
+// caps a queue at MaxWorkers jobs per 100 ms however fast the jobs are, so a backlog drained at
+// 20 jobs/s with 2 workers and the App had to run many workers, which then took the cores from
+// webhook acknowledgements. 10 ms lets a few workers keep up; a fetch is one indexed query.
+const fetchCooldown = 10 * time.Millisecond
+
 func riverConfig(ctx context.Context, opts Options, workers *river.Workers) *river.Config {
 	n := opts.Workers
 	if n <= 0 {
@@ -99,7 +105,7 @@ func riverConfig(ctx context.Context, opts Options, workers *river.Workers) *riv
 		MaxAttempts:       opts.MaxAttempts,
 		RetryPolicy:       opts.RetryPolicy,
 		FetchPollInterval: poll,
-		FetchCooldown:     min(poll, river.FetchCooldownDefault),
+		FetchCooldown:     min(poll, fetchCooldown),
 		JobTimeout:        opts.JobTimeout,
 		// A job left running by a process that died (kill -9, OOM, lost node) is rescued once it
 		// cannot still be running: its timeout has cancelled it. River's default waits an hour.

@@ -90,7 +90,7 @@ github:
 circleci:
   api_url: http://127.0.0.1:$FAKE_PORT/api/v1.1
 workers:
-  count: ${WORKERS:-8}
+  count: ${WORKERS:-2}
 EOF
 }
 
