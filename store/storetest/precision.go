@@ -29,17 +29,7 @@ func RunPrecision(t *testing.T, open func(t *testing.T) store.Store) {
 		{"ExpireKnownBroken", testExpireKnownBroken},
 	}
 	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			defer func() {
-				if r := recover(); r != nil {
-					f, ok := r.(failure)
-					if !ok {
-						panic(r)
-					}
-					t.Fatalf("unexpected error: %v", f.err)
-				}
-			}()
+		subtest(t, tc.name, func(t *testing.T) {
 			st := open(t)
 			s, ok := st.(precisionStore)
 			if !ok {

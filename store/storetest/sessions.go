@@ -23,17 +23,7 @@ func RunSessions(t *testing.T, open func(t *testing.T) store.Store) {
 		{"DeleteExpiredBounded", testSessionsDeleteExpired},
 	}
 	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			defer func() {
-				if r := recover(); r != nil {
-					f, ok := r.(failure)
-					if !ok {
-						panic(r)
-					}
-					t.Fatalf("unexpected error: %v", f.err)
-				}
-			}()
+		subtest(t, tc.name, func(t *testing.T) {
 			tc.fn(t, as[store.SessionStore](t, open(t)))
 		})
 	}

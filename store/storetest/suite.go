@@ -43,17 +43,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"RepositoryVisibility", testRepositoryVisibility},
 	}
 	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			defer func() {
-				if r := recover(); r != nil {
-					f, ok := r.(failure)
-					if !ok {
-						panic(r)
-					}
-					t.Fatalf("unexpected error: %v", f.err)
-				}
-			}()
+		subtest(t, tc.name, func(t *testing.T) {
 			tc.fn(t, open(t))
 		})
 	}
@@ -63,6 +53,23 @@ func ctx(t *testing.T) context.Context { return t.Context() }
 
 // failure carries an unexpected error out of must to the subtest's recover.
 type failure struct{ err error }
+
+// subtest runs one conformance case in parallel, turning an error raised by must into t.Fatal.
+func subtest(t *testing.T, name string, fn func(t *testing.T)) {
+	t.Run(name, func(t *testing.T) {
+		t.Parallel()
+		defer func() {
+			if r := recover(); r != nil {
+				f, ok := r.(failure)
+				if !ok {
+					panic(r)
+				}
+				t.Fatalf("unexpected error: %v", f.err)
+			}
+		}()
+		fn(t)
+	})
+}
 
 // must returns v, or ends the subtest when err is not nil (via a panic that Run's subtests turn
 // into t.Fatal; never call it from another goroutine).
