@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/rs/zerolog"
+
 	"github.com/totto-ci/totto/patterns"
 	"github.com/totto-ci/totto/store"
 	"github.com/totto-ci/totto/triage"
@@ -35,6 +37,22 @@ func (s *server) apiAllowed(w http.ResponseWriter, r *http.Request) bool {
 	return false
 }
 
+// apiFail answers 500 without internals (logged instead, with the request's path).
+func (s *server) apiFail(w http.ResponseWriter, r *http.Request, err error) {
+	zerolog.Ctx(r.Context()).Error().Err(err).Str("path", r.URL.Path).Msg("API request failed")
+	writeJSON(w, http.StatusInternalServerError, map[string]string{"error": "internal error; the server log has details"})
+}
+
+// apiID parses the {id} path value; a bad one is answered 400 naming what was expected.
+func apiID(w http.ResponseWriter, r *http.Request, what string) (int64, bool) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		writeJSON(w, http.StatusBadRequest, map[string]string{"error": what + " id must be a number"})
+		return 0, false
+	}
+	return id, true
+}
+
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
@@ -49,7 +67,7 @@ func (s *server) apiPatterns(w http.ResponseWriter, r *http.Request) {
 	}
 	d, err := s.patternRows(r)
 	if err != nil {
-		writeJSON(w, http.StatusInternalServerError, map[string]string{"error": err.Error()})
+		s.apiFail(w, r, err)
 		return
 	}
 	out := make([]apiPattern, 0, len(d.Rows))
@@ -71,9 +89,8 @@ func (s *server) apiPatternMatches(w http.ResponseWriter, r *http.Request) {
 	if !s.apiAllowed(w, r) {
 		return
 	}
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil {
-		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "pattern id must be a number"})
+	id, ok := apiID(w, r, "pattern")
+	if !ok {
 		return
 	}
 	p, err := s.st.Pattern(r.Context(), id)
@@ -81,12 +98,12 @@ func (s *server) apiPatternMatches(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusNotFound, map[string]string{"error": "no pattern " + r.PathValue("id")})
 		return
 	} else if err != nil {
-		writeJSON(w, http.StatusInternalServerError, map[string]string{"error": err.Error()})
+		s.apiFail(w, r, err)
 		return
 	}
 	idx, err := s.repoIndex(r.Context())
 	if err != nil {
-		writeJSON(w, http.StatusInternalServerError, map[string]string{"error": err.Error()})
+		s.apiFail(w, r, err)
 		return
 	}
 	v := s.viewer(r)
@@ -114,9 +131,8 @@ func (s *server) apiJob(w http.ResponseWriter, r *http.Request) {
 	if !s.apiAllowed(w, r) {
 		return
 	}
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil {
-		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "job id must be a number"})
+	id, ok := apiID(w, r, "job")
+	if !ok {
 		return
 	}
 	j, err := s.st.Job(r.Context(), id)
@@ -124,12 +140,12 @@ func (s *server) apiJob(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusNotFound, map[string]string{"error": "no job " + r.PathValue("id")})
 		return
 	} else if err != nil {
-		writeJSON(w, http.StatusInternalServerError, map[string]string{"error": err.Error()})
+		s.apiFail(w, r, err)
 		return
 	}
 	idx, err := s.repoIndex(r.Context())
 	if err != nil {
-		writeJSON(w, http.StatusInternalServerError, map[string]string{"error": err.Error()})
+		s.apiFail(w, r, err)
 		return
 	}
 	info, ok := idx[j.RepoID]
