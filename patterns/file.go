@@ -291,7 +291,13 @@ func patternNode(p *Pattern) (*yaml.Node, error) {
 // str makes a string scalar; the explicit tag makes the encoder quote values such as "yes",
 // "123" or "null" that would otherwise read back as another type.
 func str(s string) *yaml.Node {
-	return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: s}
+	n := &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: s}
+	if strings.ContainsAny(s, "\n\r\t") || strings.TrimSpace(s) != s {
+		// yaml.v3 may emit such a value as a block scalar that does not read back the same (a
+		// leading newline is lost); a double-quoted scalar escapes every character exactly.
+		n.Style = yaml.DoubleQuotedStyle
+	}
+	return n
 }
 
 func strList(ss []string) *yaml.Node {
