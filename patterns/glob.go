@@ -35,6 +35,8 @@ func checkGlob(g string) string {
 		return "empty glob matches only an empty name; leave the list empty to mean every name"
 	case strings.Contains(g, "**"):
 		return "glob " + quote(g) + ": `**` is not supported; a single `*` already matches any characters, '/' included"
+	case !utf8.ValidString(g):
+		return "glob " + quote(strings.ToValidUTF8(g, "\uFFFD")) + " is not valid UTF-8"
 	}
 	if _, err := path.Match(g, ""); err != nil {
 		return "bad glob " + quote(g) + ": " + err.Error() + " (path.Match syntax: *, ?, [a-z], [^a-z], \\ escapes)"
