@@ -104,6 +104,9 @@ func compileOne(p *Pattern) (compiled, error) {
 	if p.LastLines < 0 {
 		return c, fmt.Errorf("pattern %q: last_lines %d is negative", p.Name, p.LastLines)
 	}
+	if !utf8.ValidString(p.Expr) {
+		return c, fmt.Errorf("pattern %q: expression is not valid UTF-8", p.Name)
+	}
 	switch p.Kind {
 	case Literal:
 		if p.Expr == "" {

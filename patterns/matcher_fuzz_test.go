@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/totto-ci/totto/logs"
 )
@@ -52,7 +53,7 @@ func FuzzMatcher(f *testing.F) {
 			t.Skip()
 		}
 		ps := []Pattern{{ID: 1, Name: "re", Kind: Regex, Expr: expr}}
-		if literal != "" && !strings.ContainsAny(literal, "\r\n") {
+		if literal != "" && !strings.ContainsAny(literal, "\r\n") && utf8.ValidString(literal) {
 			ps = append(ps, Pattern{ID: 2, Name: "lit", Kind: Literal, Expr: literal})
 		}
 		// Repeat the log so the scan spans several blocks and the automaton's interleaved walks.

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
 )
@@ -97,6 +98,8 @@ func checkPattern(p *Pattern) []fieldProblem {
 			bad(exprField, "empty expression")
 		case len(p.Expr) > MaxExprBytes:
 			bad(exprField, "expression is %d bytes long, at most %d", len(p.Expr), MaxExprBytes)
+		case !utf8.ValidString(p.Expr):
+			bad(exprField, "expression is not valid UTF-8 (normalised log lines always are, so it could only match part of a replacement character)")
 		case p.Kind == Literal && strings.ContainsAny(p.Expr, "\r\n"):
 			bad(exprField, "literal contains a line break, but patterns match one line at a time")
 		case p.Kind == Literal && len(p.Expr) < minLiteralLen:
