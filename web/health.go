@@ -52,18 +52,11 @@ type healthData struct {
 // of commits with unexplained failures, and the known-broken annotations (open and close here).
 func (s *server) healthPage(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	name := r.PathValue("owner") + "/" + r.PathValue("repo")
-	repo, err := s.st.Repository(ctx, name)
-	if errors.Is(err, store.ErrNotFound) {
-		http.Error(w, "unknown repository "+name, http.StatusNotFound)
-		return
-	} else if err != nil {
-		s.fail(w, r, err)
+	repo, ok := s.pathRepo(w, r)
+	if !ok || !s.viewer(r).allow(w, r, infoOf(repo)) {
 		return
 	}
-	if !s.viewer(r).allow(w, r, infoOf(repo)) {
-		return
-	}
+	name := repo.FullName
 	d := healthData{Repo: name, Branch: r.URL.Query().Get("branch")}
 	if d.Branch == "" {
 		d.Branch = s.defaultBranch(ctx, repo.ID)
@@ -183,12 +176,11 @@ func (s *server) unexplainedShare(r *http.Request, repoID int64, branch string) 
 // openAnnotation declares a known-broken range from a commit on.
 func (s *server) openAnnotation(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	name := r.PathValue("owner") + "/" + r.PathValue("repo")
-	repo, err := s.st.Repository(ctx, name)
-	if err != nil {
-		http.Error(w, "unknown repository "+name, http.StatusNotFound)
+	repo, ok := s.pathRepo(w, r)
+	if !ok {
 		return
 	}
+	name := repo.FullName
 	glob, from, reason := strings.TrimSpace(r.PostFormValue("job")), strings.TrimSpace(r.PostFormValue("from")), strings.TrimSpace(r.PostFormValue("reason"))
 	if glob == "" || from == "" {
 		http.Error(w, "a job glob and a from-commit are required", http.StatusBadRequest)
@@ -208,12 +200,11 @@ func (s *server) openAnnotation(w http.ResponseWriter, r *http.Request) {
 // closeAnnotation ends the open known-broken ranges of a job glob at the fixing commit.
 func (s *server) closeAnnotation(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	name := r.PathValue("owner") + "/" + r.PathValue("repo")
-	repo, err := s.st.Repository(ctx, name)
-	if err != nil {
-		http.Error(w, "unknown repository "+name, http.StatusNotFound)
+	repo, ok := s.pathRepo(w, r)
+	if !ok {
 		return
 	}
+	name := repo.FullName
 	glob, to := strings.TrimSpace(r.PostFormValue("job")), strings.TrimSpace(r.PostFormValue("to"))
 	if glob == "" || to == "" {
 		http.Error(w, "a job glob and a fixing commit are required", http.StatusBadRequest)
@@ -228,4 +219,19 @@ func (s *server) closeAnnotation(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.Redirect(w, r, "/repos/"+name+"/health", http.StatusSeeOther)
+}
+
+// pathRepo loads the repository named by the {owner}/{repo} path: 404 when unknown, 500 (logged)
+// when the store fails. Callers check read or write access themselves.
+func (s *server) pathRepo(w http.ResponseWriter, r *http.Request) (store.Repository, bool) {
+	name := r.PathValue("owner") + "/" + r.PathValue("repo")
+	repo, err := s.st.Repository(r.Context(), name)
+	if errors.Is(err, store.ErrNotFound) {
+		http.Error(w, "unknown repository "+name, http.StatusNotFound)
+		return repo, false
+	} else if err != nil {
+		s.fail(w, r, err)
+		return repo, false
+	}
+	return repo, true
 }

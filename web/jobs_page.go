@@ -127,18 +127,11 @@ type commitData struct {
 // from stored data, and every job with links to its page and to the CI.
 func (s *server) commitPage(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	name := r.PathValue("owner") + "/" + r.PathValue("repo")
-	repo, err := s.st.Repository(ctx, name)
-	if errors.Is(err, store.ErrNotFound) {
-		http.Error(w, "unknown repository "+name, http.StatusNotFound)
-		return
-	} else if err != nil {
-		s.fail(w, r, err)
+	repo, ok := s.pathRepo(w, r)
+	if !ok || !s.viewer(r).allow(w, r, infoOf(repo)) {
 		return
 	}
-	if !s.viewer(r).allow(w, r, infoOf(repo)) {
-		return
-	}
+	name := repo.FullName
 	sha := r.PathValue("sha")
 	rep, jobs, err := s.commitReport(ctx, repo, sha)
 	if err != nil {
