@@ -15,6 +15,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/totto-ci/totto/handlers"
+	"github.com/totto-ci/totto/internal/sqlitedb"
 	"github.com/totto-ci/totto/metrics"
 )
 
@@ -91,6 +92,15 @@ func requireSignature(secret string, m *metrics.Metrics, next http.Handler) http
 		}
 		r.Body = io.NopCloser(bytes.NewReader(body))
 		next.ServeHTTP(w, r)
+	})
+}
+
+// urgentWrites lets a delivery's database writes (enqueue, delivery record) go before the
+// workers' queued writes on SQLite, where one writer runs at a time: GitHub is waiting for the
+// acknowledgement, the workers are not. Postgres ignores the mark.
+func urgentWrites(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		next.ServeHTTP(w, r.WithContext(sqlitedb.Urgent(r.Context())))
 	})
 }
 

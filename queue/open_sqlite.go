@@ -2,7 +2,6 @@ package queue
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"net/url"
 
@@ -10,20 +9,20 @@ import (
 	"github.com/riverqueue/river/riverdriver/riversqlite"
 	"github.com/riverqueue/river/rivermigrate"
 
-	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
+	"github.com/totto-ci/totto/internal/sqlitedb"
 )
 
-// openSQLite opens the database file with one connection (SQLite has one writer; River's driver
-// documents a single connection as the way to avoid SQLITE_BUSY), WAL so the store's readers are not
-// blocked, and a busy timeout so the store's writers and ours take turns instead of failing.
+// openSQLite opens the database file through internal/sqlitedb, so the queue's writes and the
+// store's take turns in one in-process queue (River's driver otherwise asks for a single connection
+// to avoid SQLITE_BUSY): an enqueue then need not wait for the connection a fetch or a completion
+// holds, only for the write in progress. WAL keeps readers unblocked; the busy timeout covers
+// other processes on the same file (the CLI).
 func openSQLite(ctx context.Context, path string, cfg *river.Config) (*Queue, error) {
-	dsn := "file:" + (&url.URL{Path: path}).EscapedPath() +
-		"?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_txlock=immediate"
-	db, err := sql.Open("sqlite", dsn)
+	params := url.Values{"_pragma": {"busy_timeout(10000)", "journal_mode(WAL)", "synchronous(NORMAL)"}, "_txlock": {"immediate"}}
+	db, err := sqlitedb.Open(path, params, 4)
 	if err != nil {
 		return nil, fmt.Errorf("open queue database %q: %w", path, err)
 	}
-	db.SetMaxOpenConns(1)
 	fail := func(err error) (*Queue, error) {
 		_ = db.Close()
 		return nil, err

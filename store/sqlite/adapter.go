@@ -8,15 +8,11 @@ import (
 	"github.com/totto-ci/totto/store/internal/sqlstore"
 )
 
-// adapter fits database/sql to sqlstore.DB and serialises this process's write transactions
-// (SQLite has one writer at a time; queueing here keeps waits short and in order, and
-// busy_timeout covers other processes).
-type adapter struct {
-	db     *sql.DB
-	writer chan struct{}
-}
+// adapter fits database/sql to sqlstore.DB. Writers take turns in the driver (internal/sqlitedb),
+// in one queue with the job queue's writes to the same file.
+type adapter struct{ db *sql.DB }
 
-func newAdapter(db *sql.DB) *adapter { return &adapter{db: db, writer: make(chan struct{}, 1)} }
+func newAdapter(db *sql.DB) *adapter { return &adapter{db: db} }
 
 type rows struct{ *sql.Rows }
 
@@ -37,10 +33,6 @@ func exec(ctx context.Context, e interface {
 }
 
 func (a *adapter) Exec(ctx context.Context, q string, args ...any) (int64, error) {
-	if err := a.lock(ctx); err != nil {
-		return 0, err
-	}
-	defer a.unlock()
 	return exec(ctx, a.db, q, args...)
 }
 
@@ -56,34 +48,15 @@ func (a *adapter) QueryRow(ctx context.Context, q string, args ...any) sqlstore.
 	return a.db.QueryRowContext(ctx, q, args...)
 }
 
-func (a *adapter) lock(ctx context.Context) error {
-	select {
-	case a.writer <- struct{}{}:
-		return nil
-	case <-ctx.Done():
-		return fmt.Errorf("wait for the sqlite writer: %w", ctx.Err())
-	}
-}
-
-func (a *adapter) unlock() { <-a.writer }
-
 func (a *adapter) Begin(ctx context.Context) (sqlstore.Tx, error) {
-	if err := a.lock(ctx); err != nil {
-		return nil, err
-	}
 	tx, err := a.db.BeginTx(ctx, nil)
 	if err != nil {
-		a.unlock()
 		return nil, err
 	}
-	return &txn{tx: tx, a: a}, nil
+	return &txn{tx: tx}, nil
 }
 
-type txn struct {
-	tx   *sql.Tx
-	a    *adapter
-	done bool
-}
+type txn struct{ tx *sql.Tx }
 
 func (t *txn) Exec(ctx context.Context, q string, args ...any) (int64, error) {
 	return exec(ctx, t.tx, q, args...)
@@ -101,19 +74,6 @@ func (t *txn) QueryRow(ctx context.Context, q string, args ...any) sqlstore.Row 
 	return t.tx.QueryRowContext(ctx, q, args...)
 }
 
-func (t *txn) finish() {
-	if !t.done {
-		t.done = true
-		t.a.unlock()
-	}
-}
+func (t *txn) Commit(context.Context) error { return t.tx.Commit() }
 
-func (t *txn) Commit(context.Context) error {
-	defer t.finish()
-	return t.tx.Commit()
-}
-
-func (t *txn) Rollback(context.Context) error {
-	defer t.finish()
-	return t.tx.Rollback()
-}
+func (t *txn) Rollback(context.Context) error { return t.tx.Rollback() }

@@ -18,6 +18,7 @@ import (
 	sqlite "modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 
+	"github.com/totto-ci/totto/internal/sqlitedb"
 	"github.com/totto-ci/totto/store"
 	"github.com/totto-ci/totto/store/internal/migrate"
 	"github.com/totto-ci/totto/store/internal/sqlstore"
@@ -77,18 +78,15 @@ func Open(ctx context.Context, u string) (*Store, error) {
 	// instead of failing with SQLITE_BUSY when a read lock cannot be upgraded.
 	params.Set("_txlock", "immediate")
 	params.Set("_time_format", "sqlite")
-	dsn := "file:" + path + "?" + params.Encode()
+	var db *sql.DB
 	if memory {
-		dsn = fmt.Sprintf("file:totto-mem-%d?mode=memory&cache=shared&%s", memSeq.Add(1), params.Encode())
-	}
-	db, err := sql.Open("sqlite", dsn)
-	if err != nil {
-		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
-	}
-	if memory {
+		dsn := fmt.Sprintf("file:totto-mem-%d?mode=memory&cache=shared&%s", memSeq.Add(1), params.Encode())
+		if db, err = sql.Open("sqlite", dsn); err != nil {
+			return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+		}
 		db.SetMaxOpenConns(1) // one connection keeps the shared-cache database alive and unlocked
-	} else {
-		db.SetMaxOpenConns(8)
+	} else if db, err = sqlitedb.Open(path, params, 8); err != nil {
+		return nil, err
 	}
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
