@@ -97,6 +97,9 @@ type pipeline struct {
 	// defaultBranches caches each repository's default branch asked of GitHub, for job events
 	// that did not carry it.
 	defaultBranches map[string]cachedBranch
+	// matchers keeps the compiled pattern sets between jobs (compiling them cost more than
+	// scanning a typical log).
+	matchers *store.MatcherCache
 }
 
 // Register adds the pipeline's workers (process job, triage commit, slash command) to q. Call it
@@ -168,5 +171,5 @@ func newPipeline(q *queue.Queue, d Deps) (*pipeline, error) {
 	}
 	d.PublicURL = strings.TrimRight(d.PublicURL, "/")
 	return &pipeline{Deps: d, q: q, commits: cs, logs: ci.LogHTTPClient(d.LogHosts, d.LogTimeout),
-		goodConfig: map[string]RepoConfig{}, defaultBranches: map[string]cachedBranch{}}, nil
+		goodConfig: map[string]RepoConfig{}, defaultBranches: map[string]cachedBranch{}, matchers: store.NewMatcherCache()}, nil
 }

@@ -80,7 +80,7 @@ func (p *pipeline) scanJobLog(ctx context.Context, j store.Job) error {
 	if err := p.syncBuiltins(ctx); err != nil {
 		return err
 	}
-	res, err := store.Rescan(ctx, p.Store, p.Blobs, store.RescanOptions{LogID: *j.LogID, Workers: 1})
+	res, err := store.Rescan(ctx, p.Store, p.Blobs, store.RescanOptions{LogID: *j.LogID, Workers: 1, Matchers: p.matchers})
 	if err != nil {
 		return fmt.Errorf("scanning log %d of job %q: %w", *j.LogID, j.Name, err)
 	}

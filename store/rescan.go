@@ -29,6 +29,41 @@ type RescanOptions struct {
 	LogID int64
 	// Progress, when set, is called after every log (serially), for progress displays and tests.
 	Progress func(RescanProgress)
+	// Matchers, when set, keeps compiled pattern sets across rescans. The pipeline rescans one
+	// log per CI job, and compiling the patterns cost more than scanning the log; nil compiles
+	// afresh for this rescan.
+	Matchers *MatcherCache
+}
+
+// MatcherCache holds compiled matchers by the set of pattern ids they match, for reuse across
+// rescans. An id names fixed matching behaviour: a change to a pattern's expression, kind, scope
+// or last_lines retires it and adds a new id (see AddPatterns). What a cached matcher may hold
+// stale (name, tags, priority) is not what RecordScan stores, which is the id, line and text.
+type MatcherCache struct {
+	mu sync.Mutex
+	m  map[string]*patterns.Matcher
+}
+
+// NewMatcherCache returns an empty cache.
+func NewMatcherCache() *MatcherCache { return &MatcherCache{m: map[string]*patterns.Matcher{}} }
+
+// maxCachedMatchers bounds a cache; pattern sets differ only while a new pattern is being scanned
+// in, so a handful are live at a time.
+const maxCachedMatchers = 64
+
+func (c *MatcherCache) get(key string) *patterns.Matcher {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.m[key]
+}
+
+func (c *MatcherCache) put(key string, m *patterns.Matcher) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.m) >= maxCachedMatchers {
+		clear(c.m)
+	}
+	c.m[key] = m
 }
 
 // RescanProgress is the state of a running rescan.
@@ -69,7 +104,10 @@ func Rescan(ctx context.Context, st Store, blobs blob.Store, opts RescanOptions)
 	if opts.Batch <= 0 {
 		opts.Batch = 500
 	}
-	r := &rescan{st: st, blobs: blobs, opts: opts, start: time.Now(), matchers: map[string]*patterns.Matcher{}}
+	if opts.Matchers == nil {
+		opts.Matchers = NewMatcherCache()
+	}
+	r := &rescan{st: st, blobs: blobs, opts: opts, start: time.Now()}
 	after, limit := int64(0), opts.Batch
 	if opts.LogID != 0 {
 		after, limit = opts.LogID-1, 1
@@ -88,7 +126,7 @@ func Rescan(ctx context.Context, st Store, blobs blob.Store, opts RescanOptions)
 		}
 		if first {
 			first = false
-			if err := r.begin(ctx, len(batch) < limit, len(batch)); err != nil {
+			if err := r.begin(ctx, opts.LogID != 0 || len(batch) < limit, len(batch)); err != nil {
 				return r.result(), err
 			}
 		}
@@ -111,15 +149,12 @@ type rescan struct {
 	mu       sync.Mutex
 	prog     RescanProgress
 	failures []LogFailure
-	pats     map[int64]patterns.Pattern
-	matchers map[string]*patterns.Matcher
+	pats     map[int64]patterns.Pattern // loaded on the first matcher not in the cache
 }
 
-// begin loads the patterns and, when the first batch did not hold everything, the total.
+// begin sets the total: the first batch's size when it holds everything (or the one log asked
+// for), else a count of every pending log.
 func (r *rescan) begin(ctx context.Context, complete bool, n int) error {
-	if err := r.loadPatterns(ctx); err != nil {
-		return err
-	}
 	if complete {
 		r.prog.Total = int64(n)
 		return nil
@@ -249,15 +284,18 @@ func (r *rescan) matcher(ctx context.Context, ids []int64) (*patterns.Matcher, e
 		kb.WriteByte(',')
 	}
 	key := kb.String()
+	if m := r.opts.Matchers.get(key); m != nil {
+		return m, nil
+	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if m, ok := r.matchers[key]; ok {
+	if m := r.opts.Matchers.get(key); m != nil { // compiled by another worker meanwhile
 		return m, nil
 	}
 	ps := make([]patterns.Pattern, 0, len(ids))
 	for _, id := range ids {
 		p, ok := r.pats[id]
-		if !ok { // added while this rescan runs
+		if !ok { // not loaded yet, or added while this rescan runs
 			if err := r.loadPatterns(ctx); err != nil {
 				return nil, err
 			}
@@ -271,10 +309,7 @@ func (r *rescan) matcher(ctx context.Context, ids []int64) (*patterns.Matcher, e
 	if err != nil {
 		return nil, fmt.Errorf("rescan: compile patterns %s: %w", strings.TrimSuffix(key, ","), err)
 	}
-	if len(r.matchers) > 64 {
-		clear(r.matchers)
-	}
-	r.matchers[key] = m
+	r.opts.Matchers.put(key, m)
 	return m, nil
 }
 

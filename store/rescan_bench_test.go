@@ -23,10 +23,11 @@ import (
 // benchLogs is the history size the "nothing new" rescan target is stated for.
 const benchLogs = 100_000
 
-// countingStore counts the store calls a rescan makes.
+// countingStore is the real store, counting the calls a rescan makes: all of them, and those
+// whose cost grows with the database (Stats) or that a cached matcher saves (Patterns).
 type countingStore struct {
 	store.Store
-	calls atomic.Int64
+	calls, stats, loads atomic.Int64
 }
 
 func (c *countingStore) PendingScans(ctx context.Context, after int64, limit int) ([]store.PendingScan, error) {
@@ -36,11 +37,13 @@ func (c *countingStore) PendingScans(ctx context.Context, after int64, limit int
 
 func (c *countingStore) Patterns(ctx context.Context, f store.PatternFilter) ([]store.Pattern, error) {
 	c.calls.Add(1)
+	c.loads.Add(1)
 	return c.Store.Patterns(ctx, f)
 }
 
 func (c *countingStore) Stats(ctx context.Context) (store.Stats, error) {
 	c.calls.Add(1)
+	c.stats.Add(1)
 	return c.Store.Stats(ctx)
 }
 

@@ -317,3 +317,42 @@ func contentKeys(t *testing.T, st store.Store) []string {
 	slices.Sort(out)
 	return out
 }
+
+func TestRescanOneLogReusesMatchersAndCountsNothing(t *testing.T) {
+	eachBackend(t, func(t *testing.T, st store.Store, _ string) {
+		ctx := t.Context()
+		blobs, err := blob.OpenDir(t.TempDir())
+		if err != nil {
+			t.Fatal(err)
+		}
+		addPatterns(t, st, lit("oom", "OOM Killed"))
+		cs := &countingStore{Store: st}
+		cache := store.NewMatcherCache()
+		for i, content := range []string{"OOM Killed\n", "fine\nOOM Killed\n", "fine\n"} {
+			l := ingestJob(t, st, blobs, fmt.Sprint(i), "build", content)
+			res, err := store.Rescan(ctx, cs, blobs, store.RescanOptions{LogID: l.ID, Workers: 1, Matchers: cache})
+			if err != nil || res.Done != 1 || res.Total != 1 {
+				t.Fatalf("log %d: %+v, %v", i, res, err)
+			}
+		}
+		if n := cs.stats.Load(); n != 0 {
+			t.Errorf("one-log rescans counted the whole database %d times", n)
+		}
+		if n := cs.loads.Load(); n != 1 {
+			t.Errorf("patterns loaded %d times for three logs with one pattern set, want 1", n)
+		}
+		// A new pattern is a new set: loaded, compiled, and it matches.
+		newID := addPatterns(t, st, lit("fine", "fine"))[0]
+		l := ingestJob(t, st, blobs, "3", "build", "fine\n")
+		if _, err := store.Rescan(ctx, cs, blobs, store.RescanOptions{LogID: l.ID, Workers: 1, Matchers: cache}); err != nil {
+			t.Fatal(err)
+		}
+		if n := cs.loads.Load(); n != 2 {
+			t.Errorf("patterns loaded %d times after a new pattern, want 2", n)
+		}
+		ms, err := st.Matches(ctx, store.MatchFilter{PatternID: newID})
+		if err != nil || len(ms) != 1 || ms[0].LogID != l.ID {
+			t.Fatalf("matches of the new pattern: %+v, %v", ms, err)
+		}
+	})
+}

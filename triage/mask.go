@@ -3,6 +3,7 @@ package triage
 import (
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // Mask placeholders: what MaskLine puts in place of a variable part of a failure line.
@@ -44,13 +45,47 @@ var placeholderRe = regexp.MustCompile(`<(?:time|uuid|ip|path|hex|hash|duration|
 // shape are taken to be the same failure, which is how unexplained failures are grouped (web UI)
 // and how pattern suggestions are found (Suggest); both use this one definition so a group in
 // the UI and a suggestion in the check run agree.
+//
+// The same lines come back on every check run (a repository's recent unexplained failures), so
+// shapes of short lines are remembered: nine regex passes per line were most of a check run's CPU.
 func MaskLine(s string) string {
+	if len(s) > maxMemoLine {
+		return maskLine(s)
+	}
+	shapes.mu.Lock()
+	shape, ok := shapes.m[s]
+	shapes.mu.Unlock()
+	if ok {
+		return shape
+	}
+	shape = maskLine(s)
+	shapes.mu.Lock()
+	if len(shapes.m) >= maxMemoShapes {
+		clear(shapes.m)
+	}
+	shapes.m[s] = shape
+	shapes.mu.Unlock()
+	return shape
+}
+
+func maskLine(s string) string {
 	s = strings.TrimSpace(s)
 	for _, m := range maskers {
 		s = m.re.ReplaceAllString(s, m.with)
 	}
 	return s
 }
+
+// The memo of MaskLine: at most maxMemoShapes lines of at most maxMemoLine bytes (a few MB).
+const (
+	maxMemoShapes = 8192
+	maxMemoLine   = 512
+)
+
+var shapes = struct {
+	mu sync.Mutex
+	m  map[string]string
+}{m: map[string]string{}}
 
 // LiteralHint is the longest run of line that masking left alone (trimmed of punctuation at its
 // ends): a candidate literal pattern for the line's shape. It returns "" when none is left.

@@ -1,7 +1,9 @@
 package triage
 
 import (
+	"fmt"
 	"regexp"
+	"strings"
 	"testing"
 )
 
@@ -16,9 +18,34 @@ func TestMaskLine(t *testing.T) {
 		"id 123e4567-e89b-12d3-a456-426614174000 not unique": "id <uuid> not unique",
 		"  FAIL: TestFoo (0.52s)  ":                          "FAIL: TestFoo (<duration>)",
 	} {
-		if got := MaskLine(in); got != want {
-			t.Errorf("MaskLine(%q) = %q, want %q", in, got, want)
+		for range 2 { // computed, then remembered
+			if got := MaskLine(in); got != want {
+				t.Errorf("MaskLine(%q) = %q, want %q", in, got, want)
+			}
 		}
+	}
+}
+
+// The memo stays bounded, and lines too long for it are still masked.
+func TestMaskLineMemoIsBounded(t *testing.T) {
+	for i := range maxMemoShapes + 10 {
+		MaskLine(fmt.Sprintf("worker %d died", i))
+	}
+	shapes.mu.Lock()
+	n := len(shapes.m)
+	shapes.mu.Unlock()
+	if n > maxMemoShapes {
+		t.Fatalf("memo holds %d shapes, bound is %d", n, maxMemoShapes)
+	}
+	long := strings.Repeat("x", maxMemoLine) + " after 30s"
+	if got, want := MaskLine(long), strings.Repeat("x", maxMemoLine)+" after <duration>"; got != want {
+		t.Fatalf("long line masked to %q", got)
+	}
+	shapes.mu.Lock()
+	_, kept := shapes.m[long]
+	shapes.mu.Unlock()
+	if kept {
+		t.Fatal("a line over the memo's size limit was remembered")
 	}
 }
 
