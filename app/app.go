@@ -122,6 +122,10 @@ func New(ctx context.Context, cfg Config, opts Options) (*App, error) {
 	a.schedule = a.newSchedule(cfg)
 
 	intake := &handlers.Intake{Store: a.Store, Queue: a.Queue, AppID: cfg.GitHub.AppID}
+	if rec, ok := a.Store.(store.DeliveryTxRecorder); ok {
+		// The store and the queue were opened on the same database URL, so on SQLite one file.
+		intake.SharedTx = rec
+	}
 	dispatcher := githubapp.NewEventDispatcher([]githubapp.EventHandler{
 		handlers.CheckRun{Intake: intake},
 		handlers.Status{Intake: intake},

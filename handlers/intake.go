@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"time"
@@ -24,6 +25,9 @@ type Intake struct {
 	Queue *queue.Queue
 	// AppID is this GitHub App's id; check runs created by it are ignored.
 	AppID int64
+	// SharedTx, when set, records job events' deliveries in their enqueue's transaction (SQLite:
+	// the store and the queue share one file). The App sets it when both open the same database.
+	SharedTx store.DeliveryTxRecorder
 
 	repos repoCache
 }
@@ -54,12 +58,16 @@ func (in *Intake) enqueue(ctx context.Context, args river.JobArgs, opts queue.En
 	if err != nil {
 		return err
 	}
+	logEnqueued(ctx, args, res)
+	return nil
+}
+
+func logEnqueued(ctx context.Context, args river.JobArgs, res queue.Enqueued) {
 	ev := zerolog.Ctx(ctx).Info()
 	if res.Duplicate {
 		ev = zerolog.Ctx(ctx).Debug()
 	}
 	ev.Str("job_kind", args.Kind()).Int64("queue_job_id", res.JobID).Bool("duplicate", res.Duplicate).Msg("enqueued")
-	return nil
 }
 
 // enqueueJobEvent queues the work of a CI job event, then records its delivery: the reverse of
@@ -67,7 +75,24 @@ func (in *Intake) enqueue(ctx context.Context, args river.JobArgs, opts queue.En
 // running it again on a redelivery is harmless, whereas recording first and then failing to
 // enqueue (a database connection cut mid-request) would make GitHub's redelivery of that id be
 // ignored and the job lost.
+//
+// With SharedTx both happen in one transaction, so the order does not matter there.
 func (in *Intake) enqueueJobEvent(ctx context.Context, deliveryID, event string, args river.JobArgs) error {
+	if in.SharedTx != nil && deliveryID != "" {
+		res, err := in.Queue.EnqueueWith(ctx, args, queue.EnqueueOpts{Unique: true}, func(ctx context.Context, tx *sql.Tx) error {
+			_, err := in.SharedTx.RecordDeliveryTx(ctx, tx, store.Delivery{ID: deliveryID, Event: event, ReceivedAt: time.Now().UTC()})
+			if err != nil {
+				return fmt.Errorf("record %s delivery %s: %w", event, deliveryID, err)
+			}
+			return nil
+		})
+		if !errors.Is(err, queue.ErrNoSharedTx) {
+			if err == nil {
+				logEnqueued(ctx, args, res)
+			}
+			return err
+		}
+	}
 	if err := in.enqueue(ctx, args, queue.EnqueueOpts{Unique: true}); err != nil {
 		return err
 	}

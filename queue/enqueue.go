@@ -48,6 +48,14 @@ var uniqueWhileUnfinished = []rivertype.JobState{
 // Enqueue stores a job durably; it returns once the job is committed, so a handler may acknowledge
 // its event. The job's kind must have a worker registered on this Queue.
 func (q *Queue) Enqueue(ctx context.Context, args river.JobArgs, opts EnqueueOpts) (Enqueued, error) {
+	res, err := q.client.Insert(ctx, args, insertOpts(opts))
+	if err != nil {
+		return Enqueued{}, fmt.Errorf("enqueue %s job: %w", args.Kind(), err)
+	}
+	return Enqueued{JobID: res.Job.ID, Duplicate: res.UniqueSkippedAsDuplicate}, nil
+}
+
+func insertOpts(opts EnqueueOpts) *river.InsertOpts {
 	io := &river.InsertOpts{MaxAttempts: opts.MaxAttempts}
 	if opts.Delay > 0 {
 		io.ScheduledAt = time.Now().Add(opts.Delay)
@@ -55,9 +63,5 @@ func (q *Queue) Enqueue(ctx context.Context, args river.JobArgs, opts EnqueueOpt
 	if opts.Unique {
 		io.UniqueOpts = river.UniqueOpts{ByArgs: true, ByState: uniqueWhileUnfinished}
 	}
-	res, err := q.client.Insert(ctx, args, io)
-	if err != nil {
-		return Enqueued{}, fmt.Errorf("enqueue %s job: %w", args.Kind(), err)
-	}
-	return Enqueued{JobID: res.Job.ID, Duplicate: res.UniqueSkippedAsDuplicate}, nil
+	return io
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"strings"
 
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver/riversqlite"
@@ -19,7 +20,13 @@ import (
 // other processes on the same file (the CLI).
 func openSQLite(ctx context.Context, path string, cfg *river.Config) (*Queue, error) {
 	params := url.Values{"_pragma": {"busy_timeout(10000)", "journal_mode(WAL)", "synchronous(NORMAL)"}, "_txlock": {"immediate"}}
-	db, err := sqlitedb.Open(path, params, 4)
+	// An in-memory database lives in its one connection, and is not the store's.
+	memory := path == ":memory:" || strings.Contains(path, "mode=memory")
+	conns := 4
+	if memory {
+		conns = 1
+	}
+	db, err := sqlitedb.Open(path, params, conns)
 	if err != nil {
 		return nil, fmt.Errorf("open queue database %q: %w", path, err)
 	}
@@ -42,5 +49,9 @@ func openSQLite(ctx context.Context, path string, cfg *river.Config) (*Queue, er
 	if err != nil {
 		return fail(fmt.Errorf("queue client: %w", err))
 	}
-	return &Queue{client: c, closeDB: func() { _ = db.Close() }}, nil
+	q := &Queue{client: c, closeDB: func() { _ = db.Close() }}
+	if !memory {
+		q.sqlite = &sqliteQueue{db: db, client: c}
+	}
+	return q, nil
 }

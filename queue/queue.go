@@ -2,6 +2,7 @@ package queue
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -51,6 +52,13 @@ type Queue struct {
 	workers *river.Workers
 	closeDB func()
 	backend backend
+	// sqlite is set on SQLite, where other writes can join an enqueue's transaction.
+	sqlite *sqliteQueue
+}
+
+type sqliteQueue struct {
+	db     *sql.DB
+	client *river.Client[*sql.Tx]
 }
 
 // Open connects to dbURL (`sqlite:PATH` or `postgres://…`, as for the store), applies River's

@@ -88,10 +88,6 @@ func Open(ctx context.Context, u string) (*Store, error) {
 	} else if db, err = sqlitedb.Open(path, params, 8); err != nil {
 		return nil, err
 	}
-	if err := db.PingContext(ctx); err != nil {
-		db.Close()
-		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
-	}
 	gp, err := migrate.Provider(goose.DialectSQLite3, db, Migrations, nil)
 	if err != nil {
 		db.Close()
@@ -106,8 +102,9 @@ func Open(ctx context.Context, u string) (*Store, error) {
 	return s, nil
 }
 
-// migrate applies migrations under a file lock next to the database, so several processes
-// opening one fresh file at once do not race on CREATE TABLE.
+// migrate makes the first connection and applies migrations under a file lock next to the
+// database, so several processes opening one fresh file at once race neither on CREATE TABLE nor
+// on the switch to WAL (which SQLite may refuse with SQLITE_BUSY without waiting).
 func (s *Store) migrate(ctx context.Context, path string, memory bool) error {
 	if !memory {
 		unlock, err := lockFile(path + ".migrate-lock")
@@ -115,6 +112,9 @@ func (s *Store) migrate(ctx context.Context, path string, memory bool) error {
 			return err
 		}
 		defer unlock()
+	}
+	if err := s.db.PingContext(ctx); err != nil {
+		return fmt.Errorf("open: %w", err)
 	}
 	return migrate.Up(ctx, s.goose)
 }
