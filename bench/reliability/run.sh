@@ -24,6 +24,8 @@ SECRET=reliability-secret
 FAKE_PORT=9100
 if [[ $FULL == 1 ]]; then
 	DURATION=60s KILL_SECONDS=60 KILL_RATE=50 FAULT_SECONDS=30 RATES=${RATES:-100,250,500,750}
+	# Four minutes of load leave a ~70 000-job backlog, 10-13 minutes of work on 2 cores.
+	DRAIN=${DRAIN:-30m} THREE_RATES=${THREE_RATES:-500}
 else
 	# Quick: the drain after a stage costs far more than the stage, so fewer steps.
 	DURATION=10s KILL_SECONDS=20 KILL_RATE=25 FAULT_SECONDS=10 RATES=${RATES:-100,500}
