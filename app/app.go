@@ -139,7 +139,7 @@ func New(ctx context.Context, cfg Config, opts Options) (*App, error) {
 		githubapp.WithResponseCallback(webhookResponseCallback(a.Metrics)),
 	)
 	mux := http.NewServeMux()
-	mux.Handle("POST "+WebhookPath, requireSignature(cfg.GitHub.WebhookSecret, a.Metrics, urgentWrites(dispatcher)))
+	mux.Handle("POST "+WebhookPath, requireSignature(cfg.GitHub.WebhookSecret, a.Metrics, deliveryContext(dispatcher)))
 	mux.HandleFunc("GET /healthz", a.healthz)
 	mux.Handle("GET /metrics", metricsHandler(a.Metrics))
 	if cfg.GitHub.OAuthClientID == "" && !opts.DevInsecure {

@@ -2,6 +2,7 @@ package app
 
 import (
 	"bytes"
+	"context"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
@@ -10,6 +11,7 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/palantir/go-githubapp/githubapp"
 	"github.com/rs/zerolog"
@@ -95,12 +97,20 @@ func requireSignature(secret string, m *metrics.Metrics, next http.Handler) http
 	})
 }
 
-// urgentWrites lets a delivery's database writes (enqueue, delivery record) go before the
+// webhookDeadline bounds the handling of one delivery. GitHub gives up on a delivery after 10 s
+// and marks it failed; answering 500 before that (the database unreachable, Postgres restarting)
+// says the same thing sooner and frees the request instead of piling requests up.
+var webhookDeadline = 8 * time.Second
+
+// deliveryContext lets a delivery's database writes (enqueue, delivery record) go before the
 // workers' queued writes on SQLite, where one writer runs at a time: GitHub is waiting for the
-// acknowledgement, the workers are not. Postgres ignores the mark.
-func urgentWrites(next http.Handler) http.Handler {
+// acknowledgement, the workers are not (Postgres ignores the mark). It also puts the
+// delivery under webhookDeadline.
+func deliveryContext(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		next.ServeHTTP(w, r.WithContext(sqlitedb.Urgent(r.Context())))
+		ctx, cancel := context.WithTimeout(sqlitedb.Urgent(r.Context()), webhookDeadline)
+		defer cancel()
+		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }
 

@@ -8,6 +8,7 @@ import (
 	"github.com/palantir/go-githubapp/githubapp"
 
 	"github.com/totto-ci/totto/pipeline"
+	"github.com/totto-ci/totto/queue"
 )
 
 // CheckRun turns a completed check run of a CI into a job to record and, if failed, triage.
@@ -57,5 +58,5 @@ func (h CheckRun) Handle(ctx context.Context, eventType, deliveryID string, payl
 	if _, err := h.ensureRepository(ctx, installationID, args.Repo, event.GetRepo().GetOwner().GetLogin(), event.GetRepo().Private); err != nil {
 		return err
 	}
-	return h.enqueueJobEvent(ctx, deliveryID, eventType, args)
+	return h.enqueueRecorded(ctx, deliveryID, eventType, args, queue.EnqueueOpts{Unique: true})
 }

@@ -32,11 +32,8 @@ func (h CommitComment) Handle(ctx context.Context, eventType, deliveryID string,
 	}
 	installationID := event.GetInstallation().GetID()
 	ctx, _ = githubapp.PrepareRepoContext(ctx, installationID, event.GetRepo())
-	if isNew, err := h.firstDelivery(ctx, deliveryID, eventType); err != nil || !isNew {
-		return err
-	}
 	h.noteVisibility(ctx, event.GetRepo())
-	return h.enqueue(ctx, pipeline.CommandArgs{
+	return h.enqueueRecorded(ctx, deliveryID, eventType, pipeline.CommandArgs{
 		InstallationID: installationID,
 		Repo:           event.GetRepo().GetFullName(),
 		CommitSHA:      comment.GetCommitID(),
@@ -44,5 +41,5 @@ func (h CommitComment) Handle(ctx context.Context, eventType, deliveryID string,
 		CommentID:      comment.GetID(),
 		Author:         comment.GetUser().GetLogin(),
 		Body:           comment.GetBody(),
-	}, queue.EnqueueOpts{Unique: true})
+	}, queue.EnqueueOpts{Unique: true, UniqueAfterFinish: true})
 }

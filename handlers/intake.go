@@ -32,15 +32,10 @@ type Intake struct {
 	repos repoCache
 }
 
-// firstDelivery records the delivery and reports whether it is new. Handlers call it after
-// deciding an event is relevant and before any side effect, so a redelivered webhook (same
-// X-GitHub-Delivery) does nothing twice. A delivery without an id (never sent by GitHub) is
-// treated as new: there is nothing to de-duplicate on.
-//
-// For commands the delivery is recorded before the work is enqueued: if the enqueue then fails
-// the handler answers 500 and the error is logged with the delivery id, and a manual redelivery
-// of that id would be ignored. The opposite order would run a slash command twice on redelivery
-// of a finished one, which is worse. Job events take the opposite order (enqueueJobEvent).
+// firstDelivery records the delivery and reports whether it is new. Handlers whose work is not
+// queued (installations, pushes) call it after deciding an event is relevant and before any side
+// effect, so a redelivered webhook (same X-GitHub-Delivery) does nothing twice. A delivery without
+// an id (never sent by GitHub) is treated as new: there is nothing to de-duplicate on.
 func (in *Intake) firstDelivery(ctx context.Context, deliveryID, event string) (bool, error) {
 	if deliveryID == "" {
 		return true, nil
@@ -70,16 +65,18 @@ func logEnqueued(ctx context.Context, args river.JobArgs, res queue.Enqueued) {
 	ev.Str("job_kind", args.Kind()).Int64("queue_job_id", res.JobID).Bool("duplicate", res.Duplicate).Msg("enqueued")
 }
 
-// enqueueJobEvent queues the work of a CI job event, then records its delivery: the reverse of
-// commands' order. Job work is unique per job while unfinished and idempotent once done, so
-// running it again on a redelivery is harmless, whereas recording first and then failing to
-// enqueue (a database connection cut mid-request) would make GitHub's redelivery of that id be
-// ignored and the job lost.
+// enqueueRecorded queues an event's work, then records its delivery. Recording first and then
+// failing to enqueue (a database connection cut, Postgres restarting) would make GitHub's
+// redelivery of that id be ignored and the work lost: the reliability suite lost a slash command
+// that way. In this order a redelivery enqueues again, which is harmless: job work is unique per
+// job while unfinished and idempotent once done; a command is unique per comment even once it
+// ran (opts.UniqueAfterFinish), and its effects and reply are idempotent (the reply marker)
+// after River has forgotten it.
 //
-// With SharedTx both happen in one transaction, so the order does not matter there.
-func (in *Intake) enqueueJobEvent(ctx context.Context, deliveryID, event string, args river.JobArgs) error {
+// With SharedTx (SQLite) both happen in one transaction, so either both are stored or neither.
+func (in *Intake) enqueueRecorded(ctx context.Context, deliveryID, event string, args river.JobArgs, opts queue.EnqueueOpts) error {
 	if in.SharedTx != nil && deliveryID != "" {
-		res, err := in.Queue.EnqueueWith(ctx, args, queue.EnqueueOpts{Unique: true}, func(ctx context.Context, tx *sql.Tx) error {
+		res, err := in.Queue.EnqueueWith(ctx, args, opts, func(ctx context.Context, tx *sql.Tx) error {
 			_, err := in.SharedTx.RecordDeliveryTx(ctx, tx, store.Delivery{ID: deliveryID, Event: event, ReceivedAt: time.Now().UTC()})
 			if err != nil {
 				return fmt.Errorf("record %s delivery %s: %w", event, deliveryID, err)
@@ -93,7 +90,7 @@ func (in *Intake) enqueueJobEvent(ctx context.Context, deliveryID, event string,
 			return err
 		}
 	}
-	if err := in.enqueue(ctx, args, queue.EnqueueOpts{Unique: true}); err != nil {
+	if err := in.enqueue(ctx, args, opts); err != nil {
 		return err
 	}
 	_, err := in.firstDelivery(ctx, deliveryID, event)

@@ -32,16 +32,13 @@ func (h IssueComment) Handle(ctx context.Context, eventType, deliveryID string, 
 	}
 	installationID := event.GetInstallation().GetID()
 	ctx, _ = githubapp.PreparePRContext(ctx, installationID, event.GetRepo(), event.GetIssue().GetNumber())
-	if isNew, err := h.firstDelivery(ctx, deliveryID, eventType); err != nil || !isNew {
-		return err
-	}
 	h.noteVisibility(ctx, event.GetRepo())
-	return h.enqueue(ctx, pipeline.CommandArgs{
+	return h.enqueueRecorded(ctx, deliveryID, eventType, pipeline.CommandArgs{
 		InstallationID: installationID,
 		Repo:           event.GetRepo().GetFullName(),
 		IssueNumber:    event.GetIssue().GetNumber(),
 		CommentID:      comment.GetID(),
 		Author:         comment.GetUser().GetLogin(),
 		Body:           comment.GetBody(),
-	}, queue.EnqueueOpts{Unique: true})
+	}, queue.EnqueueOpts{Unique: true, UniqueAfterFinish: true})
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/palantir/go-githubapp/githubapp"
 
 	"github.com/totto-ci/totto/pipeline"
+	"github.com/totto-ci/totto/queue"
 )
 
 // Status turns a final commit status into a job to record: CircleCI statuses carry a build URL
@@ -51,5 +52,5 @@ func (h Status) Handle(ctx context.Context, eventType, deliveryID string, payloa
 	if _, err := h.ensureRepository(ctx, installationID, args.Repo, event.GetRepo().GetOwner().GetLogin(), event.GetRepo().Private); err != nil {
 		return err
 	}
-	return h.enqueueJobEvent(ctx, deliveryID, eventType, args)
+	return h.enqueueRecorded(ctx, deliveryID, eventType, args, queue.EnqueueOpts{Unique: true})
 }

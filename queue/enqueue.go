@@ -3,6 +3,7 @@ package queue
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -24,6 +25,10 @@ type EnqueueOpts struct {
 	Delay time.Duration
 	// MaxAttempts overrides Options.MaxAttempts for this job when positive.
 	MaxAttempts int
+	// UniqueAfterFinish makes Unique hold against finished jobs too, while the queue keeps them
+	// (River deletes completed jobs after 24 hours): a slash command redelivered after it ran is
+	// a duplicate, where a job event would be work to do again.
+	UniqueAfterFinish bool
 }
 
 // Enqueued reports what Enqueue did.
@@ -45,6 +50,10 @@ var uniqueWhileUnfinished = []rivertype.JobState{
 	rivertype.JobStateScheduled,
 }
 
+// uniqueWhileKept adds completed to uniqueWhileUnfinished: a finished job still blocks its
+// duplicate until River's cleaner deletes it.
+var uniqueWhileKept = append(slices.Clone(uniqueWhileUnfinished), rivertype.JobStateCompleted)
+
 // Enqueue stores a job durably; it returns once the job is committed, so a handler may acknowledge
 // its event. The job's kind must have a worker registered on this Queue.
 func (q *Queue) Enqueue(ctx context.Context, args river.JobArgs, opts EnqueueOpts) (Enqueued, error) {
@@ -62,6 +71,9 @@ func insertOpts(opts EnqueueOpts) *river.InsertOpts {
 	}
 	if opts.Unique {
 		io.UniqueOpts = river.UniqueOpts{ByArgs: true, ByState: uniqueWhileUnfinished}
+		if opts.UniqueAfterFinish {
+			io.UniqueOpts.ByState = uniqueWhileKept
+		}
 	}
 	return io
 }

@@ -77,3 +77,45 @@ func TestEnqueueWithNeedsSQLiteFile(t *testing.T) {
 		}
 	})
 }
+
+// Unique jobs collapse only while unfinished, unless UniqueAfterFinish: then a finished job still
+// blocks its duplicate (a redelivered slash command must not run twice).
+func TestUniqueAfterFinish(t *testing.T) {
+	eachBackend(t, func(t *testing.T, db testDB) {
+		ctx := context.Background()
+		q := db.open(t, Options{})
+		if err := Register(q, river.WorkFunc(func(context.Context, *river.Job[triageArgs]) error { return nil })); err != nil {
+			t.Fatal(err)
+		}
+		events, cancel := q.Subscribe(river.EventKindJobCompleted)
+		defer cancel()
+		if err := q.Start(ctx); err != nil {
+			t.Fatal(err)
+		}
+		event := triageArgs{Repo: "o/r", SHA: "job-event"}
+		command := triageArgs{Repo: "o/r", SHA: "command"}
+		first, err := q.Enqueue(ctx, event, EnqueueOpts{Unique: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		cmd, err := q.Enqueue(ctx, command, EnqueueOpts{Unique: true, UniqueAfterFinish: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		done := map[int64]bool{}
+		for len(done) < 2 {
+			done[waitEvent(t, events).Job.ID] = true
+		}
+		if !done[first.JobID] || !done[cmd.JobID] {
+			t.Fatalf("completed %v, want jobs %d and %d", done, first.JobID, cmd.JobID)
+		}
+		again, err := q.Enqueue(ctx, event, EnqueueOpts{Unique: true})
+		if err != nil || again.Duplicate {
+			t.Fatalf("job event after its job finished: %+v, %v; want new work", again, err)
+		}
+		cmdAgain, err := q.Enqueue(ctx, command, EnqueueOpts{Unique: true, UniqueAfterFinish: true})
+		if err != nil || !cmdAgain.Duplicate || cmdAgain.JobID != cmd.JobID {
+			t.Fatalf("command after its job finished: %+v, %v; want a duplicate of %d", cmdAgain, err, cmd.JobID)
+		}
+	})
+}

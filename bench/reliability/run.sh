@@ -30,7 +30,7 @@ else
 	# Quick: the drain after a stage costs far more than the stage, so fewer steps.
 	DURATION=10s KILL_SECONDS=20 KILL_RATE=25 FAULT_SECONDS=10 RATES=${RATES:-100,500}
 fi
-ONLY=${ONLY:-load-sqlite load-postgres three-processes kill9 pg-terminate github-faults storage-full}
+ONLY=${ONLY:-load-sqlite load-postgres three-processes kill9 pg-terminate pg-restart github-faults storage-full}
 mkdir -p "$OUT"
 RESULTS=$OUT/results.jsonl
 echo "work directory $WORK; results in $RESULTS"
@@ -191,31 +191,63 @@ scenario_kill9() {
 	return $rc
 }
 
-# pg-terminate: every connection of the App terminated by the server, three times, mid-run.
-scenario_pg_terminate() {
-	local dir=$WORK/pgterm db rc=0
+# pg_fault LABEL SCHEMA SEED_OFFSET TIMES FAULT: 100 deliveries/s on Postgres for FAULT_SECONDS with
+# the function FAULT run at TIMES seeded random moments; failed deliveries are redelivered, then
+# every commit must have exactly one right check run.
+pg_fault() {
+	local label=$1 schema=$2 seed_offset=$3 times=$4 fault=$5
+	local dir=$WORK/$label db rc=0
 	mkdir -p "$dir"
 	start_fake "$dir" || return 1
-	db=$(fresh_schema "rel_term_$$")
+	db=$(fresh_schema "$schema")
 	write_config "$dir" "$db" "file://$dir/logs"
 	start_totto "$dir" 9180 || return 1
-	"$LOADGEN" send -label pg-terminate -run "term-$$" -target "$(hook 9180)" -fake http://127.0.0.1:$FAKE_PORT \
+	"$LOADGEN" send -label "$label" -run "$label-$$" -target "$(hook 9180)" -fake http://127.0.0.1:$FAKE_PORT \
 		-rates 100 -duration "${FAULT_SECONDS}s" -redeliver 2m -expect "$dir/expect.json" -out "$RESULTS" >"$dir/send.out" &
 	local sender=$!
 	PIDS+=("$sender")
-	RANDOM=$((SEED + 1))
-	for _ in 1 2 3; do
-		local delay_ms=$((RANDOM % (FAULT_SECONDS * 1000 / 3) + 500))
+	RANDOM=$((SEED + seed_offset))
+	for _ in $(seq "$times"); do
+		local delay_ms=$((RANDOM % (FAULT_SECONDS * 1000 / times) + 500))
 		sleep "$(printf '%d.%03d' $((delay_ms / 1000)) $((delay_ms % 1000)))"
-		echo "pg-terminate: terminated $("$LOADGEN" pg terminate "$PG" "rel_term_$$") connections"
+		"$fault" "$dir" || rc=1
 	done
 	wait "$sender" || rc=$?
 	cat "$dir/send.out"
-	"$LOADGEN" verify -label pg-terminate -fake http://127.0.0.1:$FAKE_PORT -expect "$dir/expect.json" -db "$db" -deadline 10m -out "$RESULTS" || rc=$?
+	"$LOADGEN" verify -label "$label" -fake http://127.0.0.1:$FAKE_PORT -expect "$dir/expect.json" -db "$db" -deadline 10m -out "$RESULTS" || rc=$?
 	stop "$TOTTO_PID"
 	stop "$FAKE_PID"
-	"$LOADGEN" pg drop "$PG" "rel_term_$$"
+	"$LOADGEN" pg drop "$PG" "$schema"
 	return $rc
+}
+
+# pg-terminate: every connection of the App terminated by the server, three times, mid-run.
+terminate_connections() { echo "pg-terminate: terminated $("$LOADGEN" pg terminate "$PG" "rel_term_$$") connections"; }
+scenario_pg_terminate() { pg_fault pg-terminate "rel_term_$$" 1 3 terminate_connections; }
+
+# pg-restart: the Postgres server itself restarted (fast shutdown, then start) twice mid-run: every
+# connection drops and new ones are refused for a moment. Needs the local cluster's pg_ctlcluster
+# (Debian) and the right to run it; skipped otherwise.
+PG_CLUSTER=
+restart_postgres() {
+	# shellcheck disable=SC2086 # PG_CLUSTER is "VERSION NAME"
+	if ! pg_ctlcluster --skip-systemctl-redirect $PG_CLUSTER restart -m fast >>"$1/pg-restart.out" 2>&1; then
+		echo "pg-restart: pg_ctlcluster $PG_CLUSTER restart failed" >&2
+		return 1
+	fi
+	echo "pg-restart: restarted Postgres $PG_CLUSTER"
+}
+scenario_pg_restart() {
+	if ! command -v pg_ctlcluster >/dev/null || [[ $PG != *@127.0.0.1:5432/* && $PG != *@localhost:5432/* ]]; then
+		echo "pg-restart: no local pg_ctlcluster for $PG; skipped"
+		return 0
+	fi
+	PG_CLUSTER=$(pg_lsclusters -h | awk '$3 == 5432 {print $1 " " $2; exit}')
+	if [[ -z $PG_CLUSTER ]]; then
+		echo "pg-restart: no cluster on port 5432; skipped"
+		return 0
+	fi
+	pg_fault pg-restart "rel_restart_$$" 2 2 restart_postgres
 }
 
 # github-faults: 30 % 5xx (half after the work was done), rate limits with Retry-After or a reset,
@@ -276,6 +308,7 @@ for s in $ONLY; do
 	three-processes) scenario_three_processes || failed+=("$s") ;;
 	kill9) scenario_kill9 "${KILL_BACKEND:-sqlite}" || failed+=("$s") ;;
 	pg-terminate) scenario_pg_terminate || failed+=("$s") ;;
+	pg-restart) scenario_pg_restart || failed+=("$s") ;;
 	github-faults) scenario_github_faults || failed+=("$s") ;;
 	storage-full) scenario_storage_full || failed+=("$s") ;;
 	*)
