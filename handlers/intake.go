@@ -25,8 +25,9 @@ type Intake struct {
 	Queue *queue.Queue
 	// AppID is this GitHub App's id; check runs created by it are ignored.
 	AppID int64
-	// SharedTx, when set, records job events' deliveries in their enqueue's transaction (SQLite:
-	// the store and the queue share one file). The App sets it when both open the same database.
+	// SharedTx, when set, records queued events' deliveries (job events, commands) in their
+	// enqueue's transaction (SQLite: the store and the queue share one file). The App sets it
+	// when the store can; an in-memory queue, not the store's database, declines it.
 	SharedTx store.DeliveryTxRecorder
 
 	repos repoCache
