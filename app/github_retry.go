@@ -5,6 +5,7 @@ import (
 	"errors"
 	"math/rand/v2"
 	"net/http"
+	"strings"
 	"time"
 )
 
@@ -12,7 +13,7 @@ import (
 // failure is handed to the durable job (whose retries back off for seconds to minutes).
 const transientRetries = 3
 
-// retryTransient retries idempotent requests (GET, HEAD, PUT, PATCH, DELETE) that failed with a
+// retryTransient retries idempotent requests (GET, HEAD, PUT, PATCH, DELETE, reactions) that failed with a
 // 5xx or a broken connection, a few times with a short jittered backoff. GitHub answers a small
 // share of requests with 502/503; without this, a job making several calls fails whole attempts
 // often enough that River's growing backoff delays check runs by minutes and, at high error
@@ -21,7 +22,7 @@ const transientRetries = 3
 // are passed through: the pipeline snoozes for them.
 func retryTransient(next http.RoundTripper) http.RoundTripper {
 	return roundTripper(func(r *http.Request) (*http.Response, error) {
-		if !idempotent(r.Method) || (r.Body != nil && r.Body != http.NoBody && r.GetBody == nil) {
+		if !idempotent(r) || (r.Body != nil && r.Body != http.NoBody && r.GetBody == nil) {
 			return next.RoundTrip(r)
 		}
 		backoff := 100 * time.Millisecond
@@ -53,10 +54,16 @@ func retryTransient(next http.RoundTripper) http.RoundTripper {
 	})
 }
 
-func idempotent(method string) bool {
-	switch method {
+// idempotent reports a request that may be sent twice: the idempotent methods, and a POST that
+// adds a reaction, which GitHub answers 200 with the existing reaction when it is already there.
+// (A slash command's reactions are its first and last calls; without the retry a 502 on one
+// failed a command job whose reply was already posted, and River's backoff kept it for minutes.)
+func idempotent(r *http.Request) bool {
+	switch r.Method {
 	case http.MethodGet, http.MethodHead, http.MethodPut, http.MethodPatch, http.MethodDelete:
 		return true
+	case http.MethodPost:
+		return strings.HasSuffix(r.URL.Path, "/reactions")
 	}
 	return false
 }

@@ -14,8 +14,8 @@ import (
 func TestRetryTransient(t *testing.T) {
 	cases := []struct {
 		name      string
-		method    string
-		statuses  []int // answered in turn; the last one repeats
+		method    string // a method, or "METHOD /path"
+		statuses  []int  // answered in turn; the last one repeats
 		wantCode  int
 		wantCalls int32
 	}{
@@ -23,6 +23,7 @@ func TestRetryTransient(t *testing.T) {
 		{"PATCH with a body recovers", http.MethodPatch, []int{500, 200}, 200, 2},
 		{"GET gives up after the retries", http.MethodGet, []int{502}, 502, 1 + transientRetries},
 		{"POST is never retried", http.MethodPost, []int{502, 201}, 502, 1},
+		{"POST of a reaction is retried", http.MethodPost + " /repos/o/r/issues/comments/1/reactions", []int{502, 200}, 200, 2},
 		{"a secondary rate limit is the pipeline's to handle", http.MethodGet, []int{429, 200}, 429, 1},
 		{"a 404 is final", http.MethodGet, []int{404, 200}, 404, 1},
 		{"501 is not transient", http.MethodGet, []int{501, 200}, 501, 1},
@@ -39,7 +40,8 @@ func TestRetryTransient(t *testing.T) {
 			}))
 			defer srv.Close()
 			client := &http.Client{Transport: retryTransient(http.DefaultTransport)}
-			req, err := http.NewRequest(c.method, srv.URL, strings.NewReader(`{"status":"completed"}`))
+			method, path, _ := strings.Cut(c.method, " ") // "POST /path", or a method alone for "/"
+			req, err := http.NewRequest(method, srv.URL+path, strings.NewReader(`{"status":"completed"}`))
 			if err != nil {
 				t.Fatal(err)
 			}
