@@ -18,15 +18,16 @@ var ErrNoSharedTx = errors.New("queue: enqueue cannot share a transaction on thi
 // acknowledgement waits for. also sees the job already inserted; an error from it rolls both back.
 // On Postgres it returns ErrNoSharedTx and does nothing.
 func (q *Queue) EnqueueWith(ctx context.Context, args river.JobArgs, opts EnqueueOpts, also func(ctx context.Context, tx *sql.Tx) error) (Enqueued, error) {
-	if q.sqlite == nil {
+	c, ok := q.client.(*river.Client[*sql.Tx])
+	if q.sqliteDB == nil || !ok {
 		return Enqueued{}, ErrNoSharedTx
 	}
-	tx, err := q.sqlite.db.BeginTx(ctx, nil)
+	tx, err := q.sqliteDB.BeginTx(ctx, nil)
 	if err != nil {
 		return Enqueued{}, fmt.Errorf("enqueue %s job: begin: %w", args.Kind(), err)
 	}
 	defer func() { _ = tx.Rollback() }() // a no-op after Commit
-	res, err := q.sqlite.client.InsertTx(ctx, tx, args, insertOpts(opts))
+	res, err := c.InsertTx(ctx, tx, args, insertOpts(opts))
 	if err != nil {
 		return Enqueued{}, fmt.Errorf("enqueue %s job: %w", args.Kind(), err)
 	}

@@ -18,7 +18,7 @@ func TestEnqueueWithCommitsBothOrNeither(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	if _, err := q.sqlite.db.ExecContext(ctx, `CREATE TABLE seen (id TEXT PRIMARY KEY)`); err != nil {
+	if _, err := q.sqliteDB.ExecContext(ctx, `CREATE TABLE seen (id TEXT PRIMARY KEY)`); err != nil {
 		t.Fatal(err)
 	}
 	record := func(id string) func(context.Context, *sql.Tx) error {
@@ -37,10 +37,10 @@ func TestEnqueueWithCommitsBothOrNeither(t *testing.T) {
 		t.Fatalf("second EnqueueWith = %v, want the record's constraint error", err)
 	}
 	var jobs, seen int
-	if err := q.sqlite.db.QueryRowContext(ctx, `SELECT count(*) FROM river_job`).Scan(&jobs); err != nil {
+	if err := q.sqliteDB.QueryRowContext(ctx, `SELECT count(*) FROM river_job`).Scan(&jobs); err != nil {
 		t.Fatal(err)
 	}
-	if err := q.sqlite.db.QueryRowContext(ctx, `SELECT count(*) FROM seen`).Scan(&seen); err != nil {
+	if err := q.sqliteDB.QueryRowContext(ctx, `SELECT count(*) FROM seen`).Scan(&seen); err != nil {
 		t.Fatal(err)
 	}
 	if jobs != 1 || seen != 1 {

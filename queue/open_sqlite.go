@@ -51,7 +51,7 @@ func openSQLite(ctx context.Context, path string, cfg *river.Config) (*Queue, er
 	}
 	q := &Queue{client: c, closeDB: func() { _ = db.Close() }}
 	if !memory {
-		q.sqlite = &sqliteQueue{db: db, client: c}
+		q.sqliteDB = db
 	}
 	return q, nil
 }

@@ -52,13 +52,9 @@ type Queue struct {
 	workers *river.Workers
 	closeDB func()
 	backend backend
-	// sqlite is set on SQLite, where other writes can join an enqueue's transaction.
-	sqlite *sqliteQueue
-}
-
-type sqliteQueue struct {
-	db     *sql.DB
-	client *river.Client[*sql.Tx]
+	// sqliteDB is the queue's SQLite file (not in memory), whose transactions other writes can
+	// join (EnqueueWith); nil elsewhere.
+	sqliteDB *sql.DB
 }
 
 // Open connects to dbURL (`sqlite:PATH` or `postgres://…`, as for the store), applies River's

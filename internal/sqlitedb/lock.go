@@ -40,7 +40,7 @@ func (l *writeLock) enqueue(ctx context.Context) (chan struct{}, bool) {
 		return nil, false
 	}
 	ch := make(chan struct{})
-	urgent := IsUrgent(ctx)
+	urgent := isUrgent(ctx)
 	if urgent {
 		l.urgent = append(l.urgent, ch)
 	} else {
@@ -131,5 +131,5 @@ type urgentKey struct{}
 // acknowledgement), so they take the writer slot before queued background writes.
 func Urgent(ctx context.Context) context.Context { return context.WithValue(ctx, urgentKey{}, true) }
 
-// IsUrgent reports whether ctx was marked by Urgent.
-func IsUrgent(ctx context.Context) bool { v, _ := ctx.Value(urgentKey{}).(bool); return v }
+// isUrgent reports whether ctx was marked by Urgent.
+func isUrgent(ctx context.Context) bool { v, _ := ctx.Value(urgentKey{}).(bool); return v }
