@@ -35,6 +35,9 @@ type RepoConfig struct {
 	Ignore []string
 	// Builtin says whether the built-in packs apply (default true).
 	Builtin bool
+	// BuiltinOff switches single built-ins off for this repository (`builtin_off:`): each entry
+	// names a pack ("debian") or one pattern of a pack ("debian/apt mirror sync in progress").
+	BuiltinOff []string
 	// Demotion tunes when a flaky pattern's record stops it making jobs flaky (`demotion:`);
 	// zero fields take triage.DefaultDemotion's.
 	Demotion triage.Demotion
@@ -107,6 +110,10 @@ func ParseConfig(file string, data []byte) (RepoConfig, error) {
 				case "builtin":
 					if err := v.Decode(&cfg.Builtin); err != nil {
 						bad(v, "builtin must be true or false, got %q", v.Value)
+					}
+				case "builtin_off":
+					if err := v.Decode(&cfg.BuiltinOff); err != nil {
+						bad(v, "builtin_off must be a list of built-in packs or pack/pattern names")
 					}
 				case "demotion":
 					parseDemotion(v, &cfg.Demotion, bad)

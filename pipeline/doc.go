@@ -57,8 +57,9 @@
 //     A broken file is reported at the top of the check run with file and line, and the last good
 //     configuration is used: kept in memory, so after a restart the repository's patterns (still
 //     in the store) apply with default job globs until the file is fixed.
-//   - `builtin: false` hides matches of the built-in packs in triage; the packs are still scanned
-//     (they are global patterns), so switching them back on needs no rescan.
+//   - `builtin: false` hides matches of the built-in packs in triage, `builtin_off: [pack,
+//     pack/name]` of single packs or patterns; the packs are still scanned (they are operator
+//     patterns, for every repository), so switching them back on needs no rescan.
 //   - Base-branch evidence comes from the commit's open pull request and GitHub's compare; without
 //     one it is "not known".
 package pipeline

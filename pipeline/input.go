@@ -49,7 +49,7 @@ func (p *pipeline) input(ctx context.Context, gh *github.Client, repo store.Repo
 		return in, err
 	}
 	p.baseEvidence(ctx, gh, repo, sha, cfg, &in)
-	prec, err := precisionInput(ctx, p.Store)
+	prec, err := precisionInput(ctx, p.Store, repo)
 	if err != nil {
 		return in, err
 	}
@@ -75,7 +75,7 @@ func (p *pipeline) run(ctx context.Context, j store.Job, cfg RepoConfig, infos m
 		r.Log = triage.LogState{Unavailable: true, Reason: "log not fetched yet"}
 		return r, nil
 	}
-	ms, err := p.Store.Matches(ctx, store.MatchFilter{LogID: *j.LogID})
+	ms, err := p.Store.Matches(ctx, store.MatchFilter{LogID: *j.LogID, ForRepo: j.RepoID})
 	if err != nil {
 		return r, fmt.Errorf("matches of log %d (job %q): %w", *j.LogID, j.Name, err)
 	}
@@ -84,7 +84,7 @@ func (p *pipeline) run(ctx context.Context, j store.Job, cfg RepoConfig, infos m
 		if err != nil {
 			return r, err
 		}
-		if !cfg.Builtin && isBuiltin(src) {
+		if !cfg.builtinApplies(src, infos[m.PatternID].Name) {
 			continue
 		}
 		r.Matches = append(r.Matches, m.Match)
@@ -191,5 +191,21 @@ func (p *pipeline) annotations(ctx context.Context, repo store.Repository, sha s
 	return nil
 }
 
-// isBuiltin reports whether a pattern source is a built-in pack.
-func isBuiltin(source string) bool { return strings.HasPrefix(source, builtin.SourcePrefix) }
+// builtinApplies reports whether a matched pattern (its source and name) may decide this
+// repository's verdicts: every non-built-in does (the store already kept only patterns of the
+// repository's tenants); a built-in unless the repository switched the packs, its pack or it off.
+func (c RepoConfig) builtinApplies(source, name string) bool {
+	pack, ok := strings.CutPrefix(source, builtin.SourcePrefix)
+	if !ok {
+		return true
+	}
+	if !c.Builtin {
+		return false
+	}
+	for _, off := range c.BuiltinOff {
+		if strings.EqualFold(off, pack) || strings.EqualFold(off, pack+"/"+name) {
+			return false
+		}
+	}
+	return true
+}

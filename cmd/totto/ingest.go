@@ -106,7 +106,7 @@ func runIngest(ctx context.Context, env *cliEnv, args []string) error {
 	if len(res.Failures) > 0 {
 		return withCode(exitFindings, fmt.Errorf("log %d stored but not scanned: %w", l.ID, res.Failures[0].Err))
 	}
-	ms, err := st.Matches(ctx, store.MatchFilter{LogID: l.ID})
+	ms, err := st.Matches(ctx, store.MatchFilter{LogID: l.ID, ForRepo: r.ID})
 	if err != nil {
 		return err
 	}
