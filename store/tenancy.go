@@ -106,7 +106,6 @@ func OwnerAudience(owner string) Audience { return Audience{Owner: strings.ToLow
 // Everyone is the operator's audience.
 var Everyone = Audience{All: true}
 
-
 // SQL is the audience as a condition on the repository id expression col, with its arguments.
 func (a Audience) SQL(col string) (string, []any) {
 	if a.All {
