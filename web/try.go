@@ -228,7 +228,7 @@ func (s *server) savePattern(w http.ResponseWriter, r *http.Request) {
 		refuse(errs, warns)
 		return
 	}
-	sp, a, t, problem, err := s.formScope(ctx, f, p)
+	sp, a, t, problem, err := s.formScope(ctx, s.viewer(r), f, p)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -271,14 +271,15 @@ func (s *server) savePattern(w http.ResponseWriter, r *http.Request) {
 
 // formScope turns the form's scope into the stored pattern, the action saving it is and what
 // that action is about. problem names what is wrong with the form (answered 422).
-func (s *server) formScope(ctx context.Context, f tryForm, p patterns.Pattern) (sp store.Pattern, a access.Action, t access.Target, problem string, err error) {
+func (s *server) formScope(ctx context.Context, v *viewer, f tryForm, p patterns.Pattern) (sp store.Pattern, a access.Action, t access.Target, problem string, err error) {
 	sp = store.Pattern{Pattern: p}
 	switch {
 	case f.Repo != "" && f.Account != "":
 		return sp, a, t, "scope: give a repository or an account, not both", nil
 	case f.Repo != "":
 		repo, err := s.st.Repository(ctx, f.Repo)
-		if errors.Is(err, store.ErrNotFound) {
+		if errors.Is(err, store.ErrNotFound) || (err == nil && !v.canRead(infoOf(repo))) {
+			// A private repository the user cannot read is as unknown as a missing one.
 			return sp, a, t, "scope: unknown repository " + strconv.Quote(f.Repo), nil
 		} else if err != nil {
 			return sp, a, t, "", err
