@@ -23,6 +23,8 @@ type tenantGitHub struct {
 	perms    map[string]map[string]string // login -> repo -> permission
 	readable map[string]map[string]bool   // login -> private repo -> readable
 	orgRoles map[string]map[string]string // login -> org -> role (admin, member)
+	// browserUser is who GET /login/oauth/authorize signs in (browser tests).
+	browserUser string
 }
 
 func newTenantGitHub(t *testing.T) *tenantGitHub {
@@ -39,6 +41,12 @@ func newTenantGitHub(t *testing.T) *tenantGitHub {
 			return
 		}
 		_ = json.NewEncoder(w).Encode(map[string]string{"access_token": "tok-" + l})
+	})
+	// The authorize page signs in whoever the test says is at the browser.
+	mux.HandleFunc("GET /login/oauth/authorize", func(w http.ResponseWriter, r *http.Request) {
+		q := r.URL.Query()
+		back := q.Get("redirect_uri") + "?code=code-" + url.QueryEscape(f.browserUser) + "&state=" + url.QueryEscape(q.Get("state"))
+		http.Redirect(w, r, back, http.StatusFound)
 	})
 	mux.HandleFunc("GET /user", func(w http.ResponseWriter, r *http.Request) {
 		_ = json.NewEncoder(w).Encode(map[string]string{"login": login(r)})
@@ -172,12 +180,17 @@ func seedTenants(t *testing.T, st store.Store) *tenancyWorld {
 	w.gh.grant("mallory", "acme/widgets", "read")
 	w.gh.role("mallory", "acme", "member")
 	w.gh.role("mallory", "evil", "admin")
-	w.h = w.handler(t, func(d *Deps) {
+	w.h = w.tenantHandler(t, "https://totto.example")
+	return w
+}
+
+// tenantHandler is the UI signed in through the world's GitHub, reachable at public.
+func (w *tenancyWorld) tenantHandler(t *testing.T, public string) http.Handler {
+	return w.handler(t, func(d *Deps) {
 		d.DevInsecure = false
-		d.PublicURL = "https://totto.example"
+		d.PublicURL = public
 		d.OAuth = OAuthConfig{ClientID: "Iv1.test", ClientSecret: "s3cret", WebURL: w.gh.srv.URL, APIURL: w.gh.srv.URL}
 	})
-	return w
 }
 
 func (w *tenancyWorld) user(t *testing.T, login string) (*client, string) {
