@@ -172,7 +172,7 @@ func (p *pipeline) annotations(ctx context.Context, repo store.Repository, sha s
 	}
 	covering := map[int64]bool{}
 	for name := range names {
-		cs, err := p.commits.AnnotationsCovering(ctx, repo.ID, name, sha)
+		cs, err := p.Store.AnnotationsCovering(ctx, repo.ID, name, sha)
 		if err != nil {
 			return fmt.Errorf("annotations covering %q at %s: %w", name, sha, err)
 		}

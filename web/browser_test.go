@@ -146,7 +146,7 @@ func TestBrowserTenancy(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS("#name"), "probe"),
 		chromedp.SendKeys(chromedp.CSS("#repo"), "acme/widgets"),
 		chromedp.Click(chromedp.CSS("#save-button")),
-		chromedp.WaitVisible(chromedp.CSS("body")))
+		chromedp.WaitNotPresent(chromedp.CSS("#try-form")))
 	if s := text("body"); !strings.Contains(s, "sign in with GitHub") {
 		t.Errorf("signed-out save answered %q", s)
 	}

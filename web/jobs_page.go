@@ -156,7 +156,7 @@ func (s *server) repositoriesPage(w http.ResponseWriter, r *http.Request) {
 	v := s.viewer(r)
 	shown := rs[:0]
 	for _, x := range rs {
-		if v.canRead(repoInfo{ID: x.ID, FullName: x.FullName, Private: x.Private}) {
+		if v.canRead(infoOf(x.Repository)) {
 			shown = append(shown, x)
 		}
 	}

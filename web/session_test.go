@@ -247,30 +247,6 @@ func TestExpiredSessionsSwept(t *testing.T) {
 	}
 }
 
-// A store without session support falls back to sessions in this process: sign-in still works.
-func TestSessionsInMemoryFallback(t *testing.T) {
-	w := seed(t, openSQLite(t))
-	w.st = struct{ querier }{w.st.(querier)}
-	if _, ok := w.st.(store.SessionStore); ok {
-		t.Fatal("wrapped store still provides sessions")
-	}
-	gh := newFakeGitHub(t)
-	clock := newTestClock(testNow)
-	h := w.replica(t, gh, nil, clock)
-	c := newClient(t, h)
-	signIn(t, c, "/")
-	if !signedIn(t, c) {
-		t.Fatal("not signed in with in-memory sessions")
-	}
-	if signedIn(t, cookieClient(t, w.replica(t, gh, nil, clock), c.cookie())) {
-		t.Error("an in-memory session reached another handler")
-	}
-	clock.advance(sessionTTL)
-	if signedIn(t, c) {
-		t.Error("expired in-memory session accepted")
-	}
-}
-
 func TestParseSessionKey(t *testing.T) {
 	raw := bytes.Repeat([]byte{0xab}, SessionKeySize)
 	for _, tc := range []struct {

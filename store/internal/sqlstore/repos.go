@@ -117,6 +117,8 @@ func scanJob(r Row) (store.Job, error) {
 		&j.Step, &j.Conclusion, &j.StartedAt, &j.CompletedAt, &j.URL, &j.LogID, &state, &j.LogReason,
 		&j.CreatedAt, &j.UpdatedAt)
 	j.LogState = store.LogState(state)
+	j.StartedAt, j.CompletedAt = utcPtr(j.StartedAt), utcPtr(j.CompletedAt)
+	j.CreatedAt, j.UpdatedAt = j.CreatedAt.UTC(), j.UpdatedAt.UTC()
 	return j, err
 }
 
