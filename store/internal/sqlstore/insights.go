@@ -70,8 +70,7 @@ func (s *Store) PatternFrequency(ctx context.Context, f store.FrequencyFilter) (
 	}
 	aud, args := f.Audience.SQL("h.repo_id")
 	sql := `SELECT h.pattern_id, ` + bucket + ` AS b, count(*), sum(h.matches) FROM pattern_hits h
-		JOIN patterns p ON p.id = h.pattern_id
-		WHERE ` + aud + ` AND ` + store.PatternAppliesSQL("p", "h.repo_id") + ` AND h.at >= ? AND h.at < ?`
+		WHERE ` + aud + ` AND h.at >= ? AND h.at < ?`
 	args = append(args, f.From.Unix(), f.To.Unix())
 	if len(f.PatternIDs) > 0 {
 		sql += ` AND h.pattern_id IN (` + placeholders(len(f.PatternIDs)) + `)`

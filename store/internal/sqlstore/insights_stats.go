@@ -11,15 +11,15 @@ import (
 // PatternStats implements store.Insights. The hits are summed per pattern id in one pass (an ordered
 // walk of pattern_hits_pattern_at on SQLite, a hash aggregate on Postgres) and the active
 // patterns' names are read apart and merged here: joining first made both planners group every
-// hit row by its pattern's name, two to three times slower.
+// hit row by its pattern's name, two to three times slower. pattern_hits holds only hits in
+// repositories their pattern applies to (its triggers apply the tenancy rule, migration 00201).
 func (s *Store) PatternStats(ctx context.Context, now time.Time, aud store.Audience) ([]store.PatternStat, error) {
 	d7, d30 := now.Add(-7*24*time.Hour).Unix(), now.Add(-30*24*time.Hour).Unix()
 	cond, audArgs := aud.SQL("h.repo_id")
 	rows, err := s.read().query(ctx, `SELECT h.pattern_id,
 			sum(CASE WHEN h.at >= ? THEN h.matches ELSE 0 END), sum(CASE WHEN h.at >= ? THEN h.matches ELSE 0 END),
 			sum(h.matches), count(*), sum(CASE WHEN h.conclusion = 'success' THEN 1 ELSE 0 END), max(h.at)
-		FROM pattern_hits h JOIN patterns p ON p.id = h.pattern_id
-		WHERE h.at < ? AND `+cond+` AND `+store.PatternAppliesSQL("p", "h.repo_id")+` GROUP BY h.pattern_id`,
+		FROM pattern_hits h WHERE h.at < ? AND `+cond+` GROUP BY h.pattern_id`,
 		append([]any{d7, d30, now.Unix() + 1}, audArgs...)...)
 	if err != nil {
 		return nil, fmt.Errorf("pattern stats: %w", err)
