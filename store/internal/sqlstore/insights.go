@@ -93,7 +93,7 @@ func (s *Store) PatternFrequency(ctx context.Context, f store.FrequencyFilter) (
 	// Ordered here rather than in SQL: the result is small (patterns × buckets), and without
 	// ORDER BY Postgres aggregates with a hash instead of sorting every hit first.
 	sql += ` GROUP BY h.pattern_id, b`
-	rows, err := s.read().query(ctx, sql, args...)
+	rows, err := s.screenRead().query(ctx, sql, args...)
 	if err != nil {
 		return nil, fmt.Errorf("pattern frequency: %w", err)
 	}
@@ -158,7 +158,7 @@ func (s *Store) PatternMatches(ctx context.Context, patternID int64, aud store.A
 		JOIN jobs j ON j.log_id = m.log_id AND ` + outerSeen + `
 		LEFT JOIN repositories r ON r.id = j.repo_id
 		ORDER BY m.id DESC, j.id DESC`
-	rows, err := s.read().query(ctx, sql, args...)
+	rows, err := s.screenRead().query(ctx, sql, args...)
 	if err != nil {
 		return nil, "", fmt.Errorf("matches of pattern %d: %w", patternID, err)
 	}
@@ -237,7 +237,7 @@ func (s *Store) UnmatchedFailures(ctx context.Context, repoID int64, page store.
 	sql += ` AND NOT EXISTS (SELECT 1 FROM matches m JOIN patterns p ON p.id = m.pattern_id
 			WHERE m.log_id = j.log_id AND ` + store.PatternAppliesSQL("p", "j.repo_id") + `)
 		ORDER BY j.id DESC LIMIT ` + strconv.Itoa(limit+1)
-	rows, err := s.read().query(ctx, sql, args...)
+	rows, err := s.screenRead().query(ctx, sql, args...)
 	if err != nil {
 		return nil, "", fmt.Errorf("unmatched failures of repository %d: %w", repoID, err)
 	}

@@ -28,7 +28,7 @@ func (s *Store) BranchGrid(ctx context.Context, repoID int64, branch string, com
 	for _, c := range grid.Commits {
 		args = append(args, c.SHA)
 	}
-	rows, err := s.read().query(ctx, `SELECT id, sha, name, attempt, conclusion FROM jobs
+	rows, err := s.screenRead().query(ctx, `SELECT id, sha, name, attempt, conclusion FROM jobs
 		WHERE repo_id = ? AND branch = ? AND sha IN (`+placeholders(len(grid.Commits))+`)`, args...)
 	if err != nil {
 		return store.BranchGrid{}, fmt.Errorf("branch grid jobs of %q in repository %d: %w", branch, repoID, err)
@@ -80,7 +80,7 @@ func (s *Store) lastCommits(ctx context.Context, repoID int64, branch string, n 
 			sql += ` AND completed_at` + op
 			args = append(args, *until)
 		}
-		rows, err := s.read().query(ctx, sql+` ORDER BY completed_at DESC LIMIT `+strconv.Itoa(batch), args...)
+		rows, err := s.screenRead().query(ctx, sql+` ORDER BY completed_at DESC LIMIT `+strconv.Itoa(batch), args...)
 		if err != nil {
 			return grid, nil, err
 		}
@@ -115,7 +115,7 @@ func (s *Store) lastCommits(ctx context.Context, repoID int64, branch string, n 
 
 // AnnotationsCovering implements store.Insights.
 func (s *Store) AnnotationsCovering(ctx context.Context, repoID int64, jobName, sha string) ([]store.Annotation, error) {
-	rows, err := s.read().query(ctx, `SELECT id, repo_id, job_glob, from_sha, to_sha, reason, created_by,
+	rows, err := s.screenRead().query(ctx, `SELECT id, repo_id, job_glob, from_sha, to_sha, reason, created_by,
 		created_at, closed_by, closed_at FROM annotations WHERE repo_id = ? ORDER BY id`, repoID)
 	if err != nil {
 		return nil, fmt.Errorf("annotations covering %s in repository %d: %w", sha, repoID, err)
@@ -200,7 +200,7 @@ func (s *Store) firstSeen(ctx context.Context, repoID int64, shas map[string]boo
 	for s := range shas {
 		args = append(args, s)
 	}
-	rows, err := s.read().query(ctx, `SELECT sha, started_at, completed_at, created_at FROM jobs
+	rows, err := s.screenRead().query(ctx, `SELECT sha, started_at, completed_at, created_at FROM jobs
 		WHERE repo_id = ? AND sha IN (`+placeholders(len(shas))+`)`, args...)
 	if err != nil {
 		return nil, err

@@ -16,7 +16,7 @@ import (
 func (s *Store) PatternStats(ctx context.Context, now time.Time, aud store.Audience) ([]store.PatternStat, error) {
 	d7, d30 := now.Add(-7*24*time.Hour).Unix(), now.Add(-30*24*time.Hour).Unix()
 	cond, audArgs := aud.SQL("h.repo_id")
-	rows, err := s.read().query(ctx, `SELECT h.pattern_id,
+	rows, err := s.screenRead().query(ctx, `SELECT h.pattern_id,
 			sum(CASE WHEN h.at >= ? THEN h.matches ELSE 0 END), sum(CASE WHEN h.at >= ? THEN h.matches ELSE 0 END),
 			sum(h.matches), count(*), sum(CASE WHEN h.conclusion = 'success' THEN 1 ELSE 0 END), max(h.at)
 		FROM pattern_hits h WHERE h.at < ? AND `+cond+` GROUP BY h.pattern_id`,
@@ -41,7 +41,7 @@ func (s *Store) PatternStats(ctx context.Context, now time.Time, aud store.Audie
 	if err != nil {
 		return nil, fmt.Errorf("pattern stats: %w", err)
 	}
-	rows, err = s.read().query(ctx, `SELECT id, name FROM patterns WHERE retired_at IS NULL ORDER BY id`)
+	rows, err = s.screenRead().query(ctx, `SELECT id, name FROM patterns WHERE retired_at IS NULL ORDER BY id`)
 	if err != nil {
 		return nil, fmt.Errorf("pattern stats: active patterns: %w", err)
 	}

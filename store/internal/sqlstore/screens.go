@@ -16,7 +16,7 @@ var explainedJob = `EXISTS (SELECT 1 FROM matches m JOIN patterns p ON p.id = m.
 
 // Repositories implements store.Screens.
 func (s *Store) Repositories(ctx context.Context) ([]store.Repository, error) {
-	rows, err := s.read().query(ctx, `SELECT `+repoCols+` FROM repositories ORDER BY full_name`)
+	rows, err := s.screenRead().query(ctx, `SELECT `+repoCols+` FROM repositories ORDER BY full_name`)
 	if err != nil {
 		return nil, fmt.Errorf("repositories: %w", err)
 	}
@@ -37,7 +37,7 @@ func (s *Store) Repositories(ctx context.Context) ([]store.Repository, error) {
 
 // RepositorySummaries implements store.Screens.
 func (s *Store) RepositorySummaries(ctx context.Context, since7, since30 time.Time) ([]store.RepositorySummary, error) {
-	rows, err := s.read().query(ctx, `SELECT r.id, r.installation_id, r.full_name, r.active, r.private, r.created_at,
+	rows, err := s.screenRead().query(ctx, `SELECT r.id, r.installation_id, r.full_name, r.active, r.private, r.created_at,
 			coalesce(sum(CASE WHEN j.completed_at >= ? THEN 1 ELSE 0 END), 0),
 			coalesce(sum(CASE WHEN j.completed_at >= ? AND j.log_id IS NOT NULL AND `+explainedJob+` THEN 1 ELSE 0 END), 0),
 			count(j.id),
@@ -74,7 +74,7 @@ func (s *Store) RecentLogs(ctx context.Context, repoID int64, n int) ([]store.Sa
 		sql += ` AND j.repo_id = ?`
 		args = append(args, repoID)
 	}
-	rows, err := s.read().query(ctx, sql+` ORDER BY j.id DESC LIMIT ?`, append(args, n*2)...)
+	rows, err := s.screenRead().query(ctx, sql+` ORDER BY j.id DESC LIMIT ?`, append(args, n*2)...)
 	if err != nil {
 		return nil, fmt.Errorf("recent logs: %w", err)
 	}
@@ -99,7 +99,7 @@ func (s *Store) RecentLogs(ctx context.Context, repoID int64, n int) ([]store.Sa
 
 // DefaultBranch implements store.Screens.
 func (s *Store) DefaultBranch(ctx context.Context, repoID int64) (string, error) {
-	rows, err := s.read().query(ctx, `SELECT branch, count(*) FROM jobs WHERE repo_id = ? AND branch IN ('main', 'master') GROUP BY branch`, repoID)
+	rows, err := s.screenRead().query(ctx, `SELECT branch, count(*) FROM jobs WHERE repo_id = ? AND branch IN ('main', 'master') GROUP BY branch`, repoID)
 	if err != nil {
 		return "", fmt.Errorf("default branch of repository %d: %w", repoID, err)
 	}
@@ -124,7 +124,7 @@ func (s *Store) DefaultBranch(ctx context.Context, repoID int64) (string, error)
 // BranchOutcomes implements store.Screens. Jobs are read one row each and folded into commits
 // here: an aggregate of a time column loses its type on SQLite.
 func (s *Store) BranchOutcomes(ctx context.Context, repoID int64, branch string, from, to time.Time) ([]store.CommitOutcome, error) {
-	rows, err := s.read().query(ctx, `SELECT j.sha, j.completed_at,
+	rows, err := s.screenRead().query(ctx, `SELECT j.sha, j.completed_at,
 			CASE WHEN j.conclusion = 'failure' AND j.log_id IS NOT NULL AND NOT `+explainedJob+` THEN 1 ELSE 0 END
 		FROM jobs j WHERE j.repo_id = ? AND j.branch = ? AND j.completed_at >= ? AND j.completed_at < ?`, repoID, branch, from, to)
 	if err != nil {
