@@ -14,9 +14,9 @@ type Screens interface {
 	// since7, and how many of them a pattern applying to the repository explained (their log
 	// has a match of it).
 	RepositorySummaries(ctx context.Context, since7, since30 time.Time) ([]RepositorySummary, error)
-	// RecentLogs returns the newest n stored logs of failed and successful jobs (one job each),
-	// of one repository when repoID is not 0.
-	RecentLogs(ctx context.Context, repoID int64, n int) ([]SampleLog, error)
+	// RecentLogs returns the newest n stored logs of failed and successful jobs (one job each) in
+	// the audience's repositories, of one repository when repoID is not 0.
+	RecentLogs(ctx context.Context, aud Audience, repoID int64, n int) ([]SampleLog, error)
 	// DefaultBranch guesses a repository's default branch, which the store does not record: the
 	// one of "main" and "master" with more jobs, "main" when neither has any.
 	DefaultBranch(ctx context.Context, repoID int64) (string, error)

@@ -148,11 +148,12 @@ func (s *server) try(ctx context.Context, v *viewer, p patterns.Pattern, f tryFo
 	if f.Logs > 0 {
 		n = min(f.Logs, 5*s.deps.TryLogs)
 	}
-	sample, err := s.st.RecentLogs(ctx, repoID, n)
+	idx, err := s.repoIndex(ctx)
 	if err != nil {
 		return tryResult{}, err
 	}
-	idx, err := s.repoIndex(ctx)
+	// The sample is drawn from readable repositories only, so it is full-sized for every viewer.
+	sample, err := s.st.RecentLogs(ctx, v.audience(idx), repoID, n)
 	if err != nil {
 		return tryResult{}, err
 	}

@@ -66,10 +66,10 @@ func (s *Store) RepositorySummaries(ctx context.Context, since7, since30 time.Ti
 
 // RecentLogs implements store.Screens. Twice n jobs are read so that logs shared by several jobs
 // still fill the sample.
-func (s *Store) RecentLogs(ctx context.Context, repoID int64, n int) ([]store.SampleLog, error) {
+func (s *Store) RecentLogs(ctx context.Context, aud store.Audience, repoID int64, n int) ([]store.SampleLog, error) {
+	cond, args := aud.SQL("j.repo_id")
 	sql := `SELECT l.id, l.storage_key, j.id, j.name, j.conclusion, j.repo_id FROM jobs j JOIN logs l ON l.id = j.log_id
-		WHERE j.log_state = 'stored' AND j.conclusion IN ('failure', 'success')`
-	args := []any{}
+		WHERE j.log_state = 'stored' AND j.conclusion IN ('failure', 'success') AND ` + cond
 	if repoID != 0 {
 		sql += ` AND j.repo_id = ?`
 		args = append(args, repoID)
