@@ -121,7 +121,8 @@ func New(ctx context.Context, cfg Config, opts Options) (*App, error) {
 
 	a.schedule = a.newSchedule(cfg)
 
-	intake := &handlers.Intake{Store: a.Store, Queue: a.Queue, AppID: cfg.GitHub.AppID}
+	intake := &handlers.Intake{Store: a.Store, Queue: a.Queue, AppID: cfg.GitHub.AppID,
+		CircleCI: ci.CircleSite{ServerAPI: cfg.CircleCI.APIURL}}
 	if rec, ok := a.Store.(store.DeliveryTxRecorder); ok {
 		// The store and the queue were opened on the same database URL, so on SQLite one file.
 		intake.SharedTx = rec
