@@ -127,20 +127,12 @@ func New(ctx context.Context, cfg Config, opts Options) (*App, error) {
 		// The store and the queue were opened on the same database URL, so on SQLite one file.
 		intake.SharedTx = rec
 	}
-	dispatcher := githubapp.NewEventDispatcher([]githubapp.EventHandler{
-		handlers.CheckRun{Intake: intake},
-		handlers.Status{Intake: intake},
-		handlers.IssueComment{Intake: intake},
-		handlers.CommitComment{Intake: intake},
-		handlers.Installation{Intake: intake},
-		handlers.InstallationRepositories{Intake: intake},
-		handlers.Push{Intake: intake},
-	}, cfg.GitHub.WebhookSecret,
+	dispatcher := githubapp.NewEventDispatcher(eventHandlers(intake), cfg.GitHub.WebhookSecret,
 		githubapp.WithErrorCallback(webhookErrorCallback(a.Metrics)),
 		githubapp.WithResponseCallback(webhookResponseCallback(a.Metrics)),
 	)
 	mux := http.NewServeMux()
-	mux.Handle("POST "+WebhookPath, requireSignature(cfg.GitHub.WebhookSecret, a.Metrics, deliveryContext(dispatcher)))
+	mux.Handle("POST "+WebhookPath, requireSignature(cfg.GitHub.WebhookSecret, newBodyBudget(unverifiedBodyBytes), a.Metrics, deliveryContext(dispatcher)))
 	mux.HandleFunc("GET /healthz", a.healthz)
 	mux.Handle("GET /metrics", metricsHandler(a.Metrics))
 	if cfg.GitHub.OAuthClientID == "" && !opts.DevInsecure {
@@ -174,6 +166,19 @@ func New(ctx context.Context, cfg Config, opts Options) (*App, error) {
 	}
 	a.handler = withRequestLogger(logger, mux)
 	return a, nil
+}
+
+// eventHandlers are the webhook handlers, one per event (webhookEvents lists their events).
+func eventHandlers(intake *handlers.Intake) []githubapp.EventHandler {
+	return []githubapp.EventHandler{
+		handlers.CheckRun{Intake: intake},
+		handlers.Status{Intake: intake},
+		handlers.IssueComment{Intake: intake},
+		handlers.CommitComment{Intake: intake},
+		handlers.Installation{Intake: intake},
+		handlers.InstallationRepositories{Intake: intake},
+		handlers.Push{Intake: intake},
+	}
 }
 
 // Handler is the App's HTTP surface (webhook, health, metrics), for Serve and for tests.
