@@ -114,9 +114,7 @@ func TestLoginOpenRedirect(t *testing.T) {
 	}
 	// "next" is not a parameter of /login: it is ignored, whatever it holds.
 	c := newClient(t, h)
-	r := c.get("/login?next=" + url.QueryEscape("//evil.example"))
-	auth, _ := url.Parse(r.header.Get("Location"))
-	r = c.get("/oauth/callback?code=good-code&state=" + url.QueryEscape(auth.Query().Get("state")))
+	r := c.get(authorize(t, c.get("/login?next="+url.QueryEscape("//evil.example"))))
 	if loc := r.header.Get("Location"); loc != "/" {
 		t.Errorf("/login?next=//evil.example redirected to %q after sign-in, want /", loc)
 	}

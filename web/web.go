@@ -12,6 +12,8 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/sync/singleflight"
+
 	"github.com/totto-ci/totto/store"
 	"github.com/totto-ci/totto/store/blob"
 )
@@ -73,6 +75,8 @@ type server struct {
 	sessions *sessions
 	perms    *permCache
 	secure   bool
+	// refreshing renews each session's GitHub token once at a time.
+	refreshing singleflight.Group
 }
 
 // New returns the UI and API handler, to be mounted at "/" of the public server. It fails when
