@@ -218,7 +218,7 @@ func TestOAuthSignInAndPermissions(t *testing.T) {
 	r := c.get("/patterns")
 	mustNotContain(t, r, "dev-banner")
 	mustContain(t, r, 200, "Sign in with GitHub")
-	tok := c.csrf("/try")
+	tok := c.csrf("/repos/acme/widgets/health")
 	if r := c.post(fmt.Sprintf("/patterns/%d/retire", w.timeout), url.Values{"csrf": {tok}}); r.status != 401 {
 		t.Errorf("retire signed out: status %d, want 401", r.status)
 	}

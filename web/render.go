@@ -102,7 +102,8 @@ func (s *server) render(w http.ResponseWriter, r *http.Request, status int, page
 // fail logs an internal error and answers 500 without leaking details beyond the message.
 func (s *server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	zerolog.Ctx(r.Context()).Error().Err(err).Str("path", r.URL.Path).Msg("web request failed")
-	http.Error(w, "internal error: "+err.Error(), http.StatusInternalServerError)
+	// The error names tables, files and hosts: it is for the operator's log, not the visitor.
+	http.Error(w, "internal error; the server's log has the details", http.StatusInternalServerError)
 }
 
 func fmtTime(t time.Time) string {

@@ -22,7 +22,7 @@ func TestCSRFRefusesForgedPosts(t *testing.T) {
 	victim := newClient(t, h)
 	signIn(t, victim, "/")
 	other := newClient(t, h)
-	otherTok := other.csrf("/try")
+	otherTok := other.csrf("/repos/acme/widgets/health")
 	retire := fmt.Sprintf("/patterns/%d/retire", w.timeout)
 
 	for _, c := range []struct {

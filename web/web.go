@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"runtime"
 	"strings"
 	"time"
 
@@ -39,6 +40,12 @@ type Deps struct {
 	Now func() time.Time
 	// TryLogs is how many recent stored logs /try scans (default 200).
 	TryLogs int
+	// TryBudget bounds the time one trial scans for (default 10 s); TryPerUser is how many
+	// trials one user may run at once (default 1) and TryTotal how many run at once in all
+	// (default: the number of CPUs).
+	TryBudget  time.Duration
+	TryPerUser int
+	TryTotal   int
 	// SessionKey (32 bytes, see ParseSessionKey) seals the GitHub tokens of stored sessions and
 	// signs CSRF tokens. Every replica must share it for a sign-in to work on all of them and
 	// across restarts; nil: a key made for this process alone.
@@ -75,6 +82,7 @@ type server struct {
 	sessions *sessions
 	perms    *permCache
 	secure   bool
+	trials   *trialGate
 	// refreshing renews each session's GitHub token once at a time.
 	refreshing singleflight.Group
 }
@@ -98,6 +106,15 @@ func New(deps Deps) (http.Handler, error) {
 	if deps.TryLogs <= 0 {
 		deps.TryLogs = 200
 	}
+	if deps.TryBudget <= 0 {
+		deps.TryBudget = 10 * time.Second
+	}
+	if deps.TryPerUser <= 0 {
+		deps.TryPerUser = 1
+	}
+	if deps.TryTotal <= 0 {
+		deps.TryTotal = runtime.NumCPU()
+	}
 	if deps.SyncRescanLogs <= 0 {
 		deps.SyncRescanLogs = 5000
 	}
@@ -120,7 +137,8 @@ func New(deps Deps) (http.Handler, error) {
 	if ss, ok := deps.Store.(store.SessionStore); ok {
 		kept = ss
 	}
-	s := &server{deps: deps, st: st, pages: pg, sessions: newSessions(kept, crypto, deps.Now), perms: newPermCache(deps.Now)}
+	s := &server{deps: deps, st: st, pages: pg, sessions: newSessions(kept, crypto, deps.Now), perms: newPermCache(deps.Now),
+		trials: newTrialGate(deps.TryPerUser, deps.TryTotal)}
 	if u, err := url.Parse(deps.PublicURL); err == nil && u.Scheme == "https" {
 		s.secure = true
 	}
