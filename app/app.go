@@ -18,6 +18,7 @@ import (
 	"github.com/totto-ci/totto/metrics"
 	"github.com/totto-ci/totto/pipeline"
 	"github.com/totto-ci/totto/queue"
+	"github.com/totto-ci/totto/redact"
 	"github.com/totto-ci/totto/store"
 	"github.com/totto-ci/totto/store/blob"
 	"github.com/totto-ci/totto/web"
@@ -83,6 +84,10 @@ func New(ctx context.Context, cfg Config, opts Options) (*App, error) {
 		logger.Warn().Msg("no GitHub App id or private key: webhooks are accepted but the pipeline cannot call GitHub")
 	}
 
+	redactor, err := redact.New(cfg.Redact.Rules)
+	if err != nil {
+		return nil, fmt.Errorf("config: %w", err)
+	}
 	a := &App{Metrics: metrics.New(), devInsecure: opts.DevInsecure, logger: logger}
 	if a.Store, err = store.Open(ctx, cfg.Database.URL); err != nil {
 		return nil, fmt.Errorf("open store: %w", err)
@@ -114,6 +119,7 @@ func New(ctx context.Context, cfg Config, opts Options) (*App, error) {
 		LogHosts:    logHosts(cfg),
 		MaxLogBytes: cfg.Logs.MaxBytes,
 		TriageDelay: pipeline.DefaultTriageDelay,
+		Redactor:    redactor,
 	}); err != nil {
 		a.Close()
 		return nil, fmt.Errorf("register pipeline workers: %w", err)
@@ -157,6 +163,7 @@ func New(ctx context.Context, cfg Config, opts Options) (*App, error) {
 				WebURL: cfg.GitHub.WebURL, APIURL: strings.TrimSuffix(cfg.GitHub.APIURL, "/")},
 			DevInsecure: cfg.GitHub.OAuthClientID == "",
 			SessionKey:  sessionKey,
+			Redactor:    redactor,
 		})
 		if err != nil {
 			a.Close()

@@ -7,6 +7,7 @@ package web
 import (
 	"context"
 	"fmt"
+	"html/template"
 	"net/http"
 	"net/url"
 	"runtime"
@@ -15,6 +16,7 @@ import (
 
 	"golang.org/x/sync/singleflight"
 
+	"github.com/totto-ci/totto/redact"
 	"github.com/totto-ci/totto/store"
 	"github.com/totto-ci/totto/store/blob"
 )
@@ -50,6 +52,9 @@ type Deps struct {
 	// signs CSRF tokens. Every replica must share it for a sign-in to work on all of them and
 	// across restarts; nil: a key made for this process alone.
 	SessionKey []byte
+	// Redactor hides secrets in every log line the UI and the API show (nil: the built-in
+	// rules); the App passes the one its check runs use, with the operator's rules.
+	Redactor *redact.Redactor
 	// SyncRescanLogs: saving a pattern rescans synchronously when at most this many logs are
 	// stored (default 5000); larger histories are rescanned in the background.
 	SyncRescanLogs int64
@@ -83,6 +88,7 @@ type server struct {
 	perms    *permCache
 	secure   bool
 	trials   *trialGate
+	redactor *redact.Redactor
 	// refreshing renews each session's GitHub token once at a time.
 	refreshing singleflight.Group
 }
@@ -123,7 +129,10 @@ func New(deps Deps) (http.Handler, error) {
 	if deps.OAuth.ClientID == "" && !deps.DevInsecure {
 		return nil, fmt.Errorf("web: no OAuth client id configured; set one or run in DevInsecure mode")
 	}
-	pg, err := loadPages()
+	if deps.Redactor == nil {
+		deps.Redactor = redact.Default
+	}
+	pg, err := loadPages(template.FuncMap{"redact": deps.Redactor.Text})
 	if err != nil {
 		return nil, err
 	}
@@ -138,7 +147,7 @@ func New(deps Deps) (http.Handler, error) {
 		kept = ss
 	}
 	s := &server{deps: deps, st: st, pages: pg, sessions: newSessions(kept, crypto, deps.Now), perms: newPermCache(deps.Now),
-		trials: newTrialGate(deps.TryPerUser, deps.TryTotal)}
+		trials: newTrialGate(deps.TryPerUser, deps.TryTotal), redactor: deps.Redactor}
 	if u, err := url.Parse(deps.PublicURL); err == nil && u.Scheme == "https" {
 		s.secure = true
 	}
