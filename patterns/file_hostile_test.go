@@ -93,3 +93,11 @@ func TestRegexProgramSizeBounded(t *testing.T) {
 		t.Errorf("an ordinary regex compiles to %d instructions", n)
 	}
 }
+
+// Scope globs with bidirectional controls are rejected by validation.
+func TestScopeGlobRejectsBidiControls(t *testing.T) {
+	p := Pattern{Name: "x", Kind: Literal, Expr: "error", Jobs: []string{"lint\u202e*"}}
+	if errs := Check(p).Errors(); len(errs) == 0 || !strings.Contains(errs[0].Msg, "U+202E") {
+		t.Errorf("Check = %v, want an error naming U+202E", errs)
+	}
+}

@@ -165,3 +165,21 @@ func TestMultipartAndOversizedFormsRefused(t *testing.T) {
 		t.Errorf("form of %d bytes: status %d, want 413", len(big.Encode()), r.status)
 	}
 }
+
+// An annotation's job glob with a bidirectional control is refused and nothing is stored.
+func TestAnnotationGlobRejectsBidiControls(t *testing.T) {
+	backends(t, func(t *testing.T, st store.Store) {
+		w := seed(t, st)
+		c := newClient(t, w.handler(t, nil))
+		tok := c.csrf("/repos/acme/widgets/health")
+		for _, path := range []string{"/repos/acme/widgets/annotations", "/repos/acme/widgets/annotations/close"} {
+			r := c.post(path, url.Values{"csrf": {tok}, "job": {"lint\u202etset"}, "from": {w.lint1.SHA}, "to": {w.lint1.SHA}})
+			if r.status != http.StatusBadRequest || !strings.Contains(r.body, "U+202E") {
+				t.Errorf("POST %s: status %d %s, want 400 naming U+202E", path, r.status, r.body)
+			}
+		}
+		if as, err := st.Annotations(t.Context(), w.repo.ID, false); err != nil || len(as) != 0 {
+			t.Errorf("annotations: %+v, %v; want none", as, err)
+		}
+	})
+}
