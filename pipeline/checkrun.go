@@ -38,6 +38,7 @@ func (p *pipeline) detailsURL(repo, sha string) string {
 func (p *pipeline) render(repo, sha string, r triage.Report, cfg RepoConfig, sugg map[triage.JobKey]triage.Suggestion) triage.Output {
 	note := configNote(cfg)
 	out := triage.Render(r, triage.RenderOptions{DetailsURL: p.detailsURL(repo, sha), MaxBytes: triage.MaxOutputBytes - len(note),
+		Redact:      p.Redactor.Text,
 		Suggestions: sugg, SuggestionWindow: cfg.Suggestions.WindowText()})
 	out.Summary = note + out.Summary
 	return out

@@ -14,6 +14,7 @@ import (
 
 	"github.com/totto-ci/totto/ci"
 	"github.com/totto-ci/totto/queue"
+	"github.com/totto-ci/totto/redact"
 	"github.com/totto-ci/totto/store"
 	"github.com/totto-ci/totto/store/blob"
 )
@@ -71,6 +72,9 @@ type Deps struct {
 	RetriageCommits int
 	// Clock is the time source (nil: time.Now), for deterministic tests.
 	Clock func() time.Time
+	// Redactor hides secrets in the log text check runs quote (nil: the built-in rules); the
+	// App passes the one the web UI uses too, with the operator's rules.
+	Redactor *redact.Redactor
 }
 
 // commitStore is what triage reads beyond store.Store; both store implementations provide it.

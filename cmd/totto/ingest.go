@@ -110,9 +110,10 @@ func runIngest(ctx context.Context, env *cliEnv, args []string) error {
 	if err != nil {
 		return err
 	}
+	red := cliRedactor(env)
 	for i := len(ms) - 1; i >= 0; i-- { // oldest (scan order) first
 		m := ms[i]
-		fmt.Fprintf(env.stdout, "  line %d: %s: %s\n", m.Line, m.Pattern, m.Text)
+		fmt.Fprintf(env.stdout, "  line %d: %s: %s\n", m.Line, m.Pattern, red.Text(m.Text))
 	}
 	return nil
 }

@@ -76,6 +76,7 @@ func runScan(ctx context.Context, env *cliEnv, args []string) error {
 	if err != nil {
 		return withCode(exitUsage, fmt.Errorf("compiling patterns: %w", err))
 	}
+	red := cliRedactor(env)
 	out := newScanPrinter(env.stdout, *format)
 	unexplained, failed := 0, 0
 	for _, path := range fs.Args() {
@@ -91,6 +92,7 @@ func runScan(ctx context.Context, env *cliEnv, args []string) error {
 		if res.Best == nil {
 			unexplained++
 		}
+		redactResult(red, res)
 		if err := out.print(res); err != nil {
 			return withCode(exitError, fmt.Errorf("writing output: %w", err))
 		}
