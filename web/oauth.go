@@ -10,7 +10,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/rs/zerolog"
 )
 
 // githubGET reads one REST API resource as the signed-in user.
