@@ -9,7 +9,6 @@ import (
 	"net/url"
 	"sync"
 	"time"
-
 )
 
 // githubGET reads one REST API resource as the signed-in user.
