@@ -3,6 +3,7 @@ package backfill
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -34,13 +35,35 @@ func TestBackfillInterruptedResumes(t *testing.T) {
 		t.Fatalf("in-flight downloads must finish, not fail: %v", res.Failures)
 	}
 
+	// The resumed run lists the jobs of unfinished runs only: none whose failed logs are all
+	// stored.
 	o.Progress = nil
+	stored := map[int64]bool{}
+	for path := range e.blobRequests() {
+		var id int64
+		fmt.Sscanf(path, "/_blobs/job-logs/%d", &id)
+		stored[id] = true
+	}
+	before := len(e.gh.Requests())
 	res, err = Run(context.Background(), o)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.AlreadyStored != first || res.Downloaded != failed-first {
+	if res.Downloaded != failed-first {
 		t.Fatalf("resumed run: %+v (first run downloaded %d)", res.Progress, first)
+	}
+	for _, r := range e.gh.Requests()[before:] {
+		var run int64
+		if _, err := fmt.Sscanf(r.Path, "/api/v3/repos/octo/widgets/actions/runs/%d/jobs", &run); err != nil {
+			continue
+		}
+		done := true
+		for _, id := range e.failedOf[run] {
+			done = done && stored[id]
+		}
+		if done {
+			t.Errorf("resumed run listed the jobs of run %d, completely processed before", run)
+		}
 	}
 	for path, n := range e.blobRequests() {
 		if n != 1 {

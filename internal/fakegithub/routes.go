@@ -101,8 +101,7 @@ func (s *Server) getJobLogBlob(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "BlobNotFound", http.StatusNotFound)
 		return
 	}
-	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-	w.Write(j.Log)
+	s.writeLog(w, j.Log)
 }
 
 type checkRunRequest struct {
