@@ -138,4 +138,3 @@ type detached struct {
 }
 
 func (d detached) Value(key any) any { return d.values.Value(key) }
-

@@ -114,8 +114,8 @@ func (e *env) history(runs int, logBytes int) (failed, succeeded int) {
 			}
 		}
 	}
-	e.gh.AddRun(fakegithub.Run{ID: 999, Owner: "octo", Repo: "widgets", HeadBranch: "feature", Conclusion: "failure"})
-	e.gh.AddJob(fakegithub.Job{ID: 99999, RunID: 999, Owner: "octo", Repo: "widgets", Name: "test", Conclusion: "failure", Log: []byte("x\n")})
+	e.gh.AddRun(fakegithub.Run{ID: 9_999_999, Owner: "octo", Repo: "widgets", HeadBranch: "feature", Conclusion: "failure"})
+	e.gh.AddJob(fakegithub.Job{ID: 99999, RunID: 9_999_999, Owner: "octo", Repo: "widgets", Name: "test", Conclusion: "failure", Log: []byte("x\n")})
 	return failed, succeeded
 }
 

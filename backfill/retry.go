@@ -18,9 +18,6 @@ import (
 // later run tries again): a provider that keeps answering "limited" must not hold a run forever.
 const maxLimitWaits = 20
 
-// minLimitWait is the shortest rate-limit pause.
-const minLimitWait = time.Second
-
 // polite runs provider requests: at most slots at once (listing and downloads share them), each
 // retried a bounded number of times. A rate-limit answer closes the shared gate until the time
 // the provider named, so every worker pauses, and concurrent answers make a single pause.
@@ -51,6 +48,7 @@ func (p *polite) do(ctx context.Context, what string, fn func(context.Context) e
 		case <-ctx.Done():
 			return ctx.Err()
 		}
+		sent := p.now()
 		err := fn(reqCtx)
 		<-p.slots
 		if err == nil {
@@ -63,10 +61,7 @@ func (p *polite) do(ctx context.Context, what string, fn func(context.Context) e
 		if until, ok := ci.RateLimitUntil(err, p.now()); ok && limits < maxLimitWaits {
 			limits++
 			log.Time("until", until).Msg("rate limited: pausing all requests")
-			if soonest := p.now().Add(minLimitWait); until.Before(soonest) {
-				until = soonest // a reset already past (clock skew) must not turn into a tight loop
-			}
-			p.gate.Hold(ctx, until)
+			p.gate.Hold(ctx, sent, until)
 			p.limited.Add(1)
 			continue
 		}

@@ -16,6 +16,7 @@ type Gate struct {
 	Sleep func(ctx context.Context, d time.Duration) error
 
 	mu     sync.Mutex
+	ended  time.Time     // when the last pause ended
 	until  time.Time     // end of the pause in force; zero when open
 	opened chan struct{} // closed when the pause in force ends
 	pauses []time.Duration
@@ -47,10 +48,15 @@ func SleepContext(ctx context.Context, d time.Duration) error {
 	}
 }
 
-// Hold closes the gate until t, or keeps it closed until t when it already is and t is later.
-// The pause is slept out by one goroutine bound to ctx; when ctx ends the gate opens (its
-// waiters see their own contexts end).
-func (g *Gate) Hold(ctx context.Context, t time.Time) {
+// MinPause is the shortest pause: a reset already past by our clock (skew) is not a tight loop.
+const MinPause = time.Second
+
+// Hold closes the gate until t for a limit answer to a request sent at sent, or keeps it closed
+// until t when it already is and t is later. An answer to a request sent before the last pause
+// ended is stale (it was in flight while the limit was waited out) and changes nothing. The
+// pause is slept out by one goroutine bound to ctx; when ctx ends the gate opens (its waiters
+// see their own contexts end).
+func (g *Gate) Hold(ctx context.Context, sent, t time.Time) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	if g.opened != nil {
@@ -59,9 +65,12 @@ func (g *Gate) Hold(ctx context.Context, t time.Time) {
 		}
 		return
 	}
-	start := g.now()
-	if !t.After(start) {
+	if sent.Before(g.ended) {
 		return
+	}
+	start := g.now()
+	if t.Before(start.Add(MinPause)) {
+		t = start.Add(MinPause)
 	}
 	g.until, g.opened = t, make(chan struct{})
 	go g.pause(ctx, start)
@@ -79,7 +88,7 @@ func (g *Gate) pause(ctx context.Context, start time.Time) {
 		if !target.After(slept) || err != nil {
 			g.pauses = append(g.pauses, slept.Sub(start))
 			close(g.opened)
-			g.until, g.opened = time.Time{}, nil
+			g.until, g.opened, g.ended = time.Time{}, nil, g.now()
 			g.mu.Unlock()
 			return
 		}
