@@ -100,7 +100,7 @@ func (b *backfill) spans(prev store.BackfillMark, top time.Time) []span {
 // are to be listed.
 func (b *backfill) listRuns(ctx context.Context, spans []span, runs chan<- *runState) error {
 	for _, sp := range spans {
-		more, err := b.listSpan(ctx, sp, runs)
+		more, err := b.listSpan(ctx, sp, true, runs)
 		if err != nil || !more {
 			return err
 		}
@@ -110,7 +110,7 @@ func (b *backfill) listRuns(ctx context.Context, spans []span, runs chan<- *runS
 
 // listSpan lists one span, page by page; it reports false when listing is to stop (limit or
 // cancellation).
-func (b *backfill) listSpan(ctx context.Context, sp span, runs chan<- *runState) (bool, error) {
+func (b *backfill) listSpan(ctx context.Context, sp span, top bool, runs chan<- *runState) (bool, error) {
 	api := b.opts.Actions.API
 	opts := &github.ListWorkflowRunsOptions{Branch: b.opts.Branch, Created: sp.created(), ListOptions: github.ListOptions{PerPage: 100}}
 	for first := true; ; first = false {
@@ -127,10 +127,13 @@ func (b *backfill) listSpan(ctx context.Context, sp span, runs chan<- *runState)
 			}
 			return false, fmt.Errorf("listing workflow runs of %s on %s created %s: %w", b.opts.Repo, b.opts.Branch, opts.Created, err)
 		}
+		if first && top {
+			b.update(func(p *Progress) { p.RunsTotal += page.GetTotalCount() })
+		}
 		if first && page.GetTotalCount() >= runCap {
 			if parts := b.split(ctx, sp, page.GetTotalCount()); len(parts) > 1 {
 				for i := len(parts) - 1; i >= 0; i-- {
-					more, err := b.listSpan(ctx, parts[i], runs)
+					more, err := b.listSpan(ctx, parts[i], false, runs)
 					if err != nil || !more {
 						return more, err
 					}

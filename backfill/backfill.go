@@ -77,6 +77,7 @@ type Options struct {
 // Progress counts a running backfill; a display derives rates and an ETA from it.
 type Progress struct {
 	Runs          int   // workflow runs listed
+	RunsTotal     int   // workflow runs GitHub counts in the window (0: not known yet)
 	Listed        int   // jobs listed from the providers
 	ToFetch       int   // logs to obtain (not stored yet)
 	Downloaded    int   // logs downloaded

@@ -101,6 +101,16 @@ func (s *Server) getJobLogBlob(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "BlobNotFound", http.StatusNotFound)
 		return
 	}
+	if j.StallLog != nil {
+		w.Header().Set("Content-Length", strconv.Itoa(len(j.Log)))
+		w.Write(j.Log[:len(j.Log)/2])
+		w.(http.Flusher).Flush()
+		select {
+		case <-j.StallLog:
+		case <-r.Context().Done():
+		}
+		return
+	}
 	s.writeLog(w, j.Log)
 }
 
