@@ -105,7 +105,7 @@ func (t *tracker) mark(floor time.Time) store.BackfillMark {
 	from := t.known
 	for _, h := range append(holes, t.top) {
 		to := h
-		if to.Sub(from) > best.To.Sub(best.From) {
+		if longer(from, to, best.From, best.To) {
 			best.From, best.To = from, to
 		}
 		// Runs share whole seconds: the next span starts after the unfinished run's second.
@@ -121,4 +121,17 @@ func (t *tracker) mark(floor time.Time) store.BackfillMark {
 	}
 	slices.SortFunc(m.Done, func(a, b store.MarkedRun) int { return a.Created.Compare(b.Created) })
 	return m
+}
+
+// longer reports whether [from, to) is longer than [bestFrom, bestTo), or as long and newer. An
+// open start counts from the first GitHub Actions run (a zero time would saturate Duration).
+func longer(from, to, bestFrom, bestTo time.Time) bool {
+	clamp := func(t time.Time) time.Time {
+		if t.Before(actionsEpoch) {
+			return actionsEpoch
+		}
+		return t
+	}
+	a, b := to.Sub(clamp(from)), bestTo.Sub(clamp(bestFrom))
+	return a > b || a == b && to.After(bestTo)
 }
