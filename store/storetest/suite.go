@@ -44,6 +44,8 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"PatternTenancy", testPatternTenancy},
 		{"PatternScopeRules", testPatternScopeRules},
 		{"OperatorRetirementSticks", testOperatorRetirementSticks},
+		{"BackfillMark", testBackfillMark},
+		{"SuccessSample", testSuccessSample},
 	}
 	for _, tc := range tests {
 		subtest(t, tc.name, func(t *testing.T) {
