@@ -9,7 +9,7 @@ import (
 
 	"github.com/google/go-github/v89/github"
 	"github.com/palantir/go-githubapp/appconfig"
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 
 	"github.com/totto-ci/totto/patterns"
 	"github.com/totto-ci/totto/store"
