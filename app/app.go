@@ -107,6 +107,7 @@ func New(ctx context.Context, cfg Config, opts Options) (*App, error) {
 		Store:        a.Store,
 		Blobs:        a.Blobs,
 		GitHub:       a.GitHub,
+		AppID:        cfg.GitHub.AppID,
 		ParseComment: handlers.PipelineCommands,
 		CircleCI: pipeline.CircleCIConfig{BaseURL: cfg.CircleCI.APIURL, Token: cfg.CircleCI.Token,
 			API: &http.Client{Timeout: 30 * time.Second, Transport: retryTransient(http.DefaultTransport)}},

@@ -49,6 +49,9 @@ type Deps struct {
 	// GitHub creates installation clients; the App passes its caching creator, tests one pointed
 	// at a fake GitHub.
 	GitHub githubapp.ClientCreator
+	// AppID is totto's GitHub App id: only check runs this App created are adopted (another
+	// App's check run named "totto" cannot be updated by totto).
+	AppID int64
 	// ParseComment finds the /totto commands in a comment body (the App passes
 	// handlers.PipelineCommands).
 	ParseComment func(body string) []Command
