@@ -49,7 +49,7 @@ func configNote(cfg RepoConfig) string {
 		return ""
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "> [!WARNING]\n> `%s` has problems, so totto used the last good configuration:\n", cfg.File)
+	fmt.Fprintf(&b, "> [!WARNING]\n> `%s` has problems: its valid patterns and settings apply, and each invalid one keeps its last good value:\n", cfg.File)
 	for i, pr := range cfg.Problems {
 		if i == 10 {
 			fmt.Fprintf(&b, "> - … and %d more\n", len(cfg.Problems)-i)
