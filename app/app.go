@@ -87,9 +87,9 @@ func New(ctx context.Context, cfg Config, opts Options) (*App, error) {
 	if a.Store, err = store.Open(ctx, cfg.Database.URL); err != nil {
 		return nil, fmt.Errorf("open store: %w", err)
 	}
-	if a.Blobs, err = blob.Open(ctx, cfg.Logs.Storage); err != nil {
+	if a.Blobs, err = blob.Open(ctx, cfg.LogStorage()); err != nil {
 		a.Close()
-		return nil, fmt.Errorf("open log storage %q: %w", cfg.Logs.Storage, err)
+		return nil, fmt.Errorf("open log storage %q: %w", cfg.LogStorage(), err)
 	}
 	qopts := opts.Queue
 	if qopts.Workers == 0 {
@@ -108,6 +108,7 @@ func New(ctx context.Context, cfg Config, opts Options) (*App, error) {
 		Blobs:        a.Blobs,
 		GitHub:       a.GitHub,
 		AppID:        cfg.GitHub.AppID,
+		NoBuiltin:    !cfg.Scan.Builtin,
 		ParseComment: handlers.PipelineCommands,
 		CircleCI: pipeline.CircleCIConfig{BaseURL: cfg.CircleCI.APIURL, Token: cfg.CircleCI.Token,
 			API: &http.Client{Timeout: 30 * time.Second, Transport: retryTransient(http.DefaultTransport)}},

@@ -58,6 +58,8 @@ type RepoConfig struct {
 	badPatterns []string
 	// patternsUnread says the file's patterns could not be read at all, so the stored ones stay.
 	patternsUnread bool
+	// builtinSet says the file sets builtin; otherwise the operator's scan.builtin applies.
+	builtinSet bool
 
 	readAt time.Time
 }
@@ -127,6 +129,8 @@ func ParseConfig(file string, data []byte) (RepoConfig, error) {
 				case "builtin":
 					if err := v.Decode(&cfg.Builtin); err != nil {
 						bad(v, "builtin must be true or false, got %q", v.Value)
+					} else {
+						cfg.builtinSet = true
 					}
 				case "demotion":
 					parseDemotion(v, &cfg.Demotion, bad)
@@ -240,15 +244,20 @@ func (p *pipeline) config(ctx context.Context, gh *github.Client, repoID int64, 
 		return RepoConfig{}, fmt.Errorf("reading %s of %s (%s): %w", c.Path, fullName, c.Source, err)
 	}
 	cfg := defaultConfig()
+	cfg.Builtin = !p.NoBuiltin
 	if !c.IsUndefined() {
 		file := c.Path
 		if !strings.HasPrefix(c.Source, fullName+"@") {
 			file = c.Source + ":" + c.Path
 		}
 		parsed, perr := ParseConfig(file, c.Content)
+		if !parsed.builtinSet {
+			parsed.Builtin = !p.NoBuiltin
+		}
 		cfg = parsed
 		if perr != nil {
 			good := defaultConfig()
+			good.Builtin = !p.NoBuiltin
 			if ok {
 				good = cached
 			}

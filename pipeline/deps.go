@@ -55,6 +55,9 @@ type Deps struct {
 	// ParseComment finds the /totto commands in a comment body (the App passes
 	// handlers.PipelineCommands).
 	ParseComment func(body string) []Command
+	// NoBuiltin (scan.builtin: false) turns the built-in packs off for every repository whose
+	// .github/totto.yml does not say `builtin: true`.
+	NoBuiltin bool
 	// CircleCI reaches CircleCI for builds reported through commit statuses or check runs.
 	CircleCI CircleCIConfig
 	// PublicURL is where totto's UI is served; a check run's details_url is
