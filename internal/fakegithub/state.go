@@ -44,22 +44,22 @@ type CheckRunOutput struct {
 
 // CheckRun is a check run created through the fake, with how many times it was written.
 type CheckRun struct {
-	ID          int64          `json:"id"`
-	Owner       string         `json:"-"`
-	Repo        string         `json:"-"`
-	Name        string         `json:"name"`
-	HeadSHA     string         `json:"head_sha"`
-	Status      string         `json:"status"`
-	Conclusion  string         `json:"conclusion,omitempty"`
-	DetailsURL  string         `json:"details_url,omitempty"`
-	ExternalID  string         `json:"external_id,omitempty"`
-	Output      CheckRunOutput `json:"output"`
+	ID         int64          `json:"id"`
+	Owner      string         `json:"-"`
+	Repo       string         `json:"-"`
+	Name       string         `json:"name"`
+	HeadSHA    string         `json:"head_sha"`
+	Status     string         `json:"status"`
+	Conclusion string         `json:"conclusion,omitempty"`
+	DetailsURL string         `json:"details_url,omitempty"`
+	ExternalID string         `json:"external_id,omitempty"`
+	Output     CheckRunOutput `json:"output"`
 	// AppID is the App that created the check run: the fake's AppID for runs created through
 	// its API; AddCheckRun can add another App's.
-	AppID       int64          `json:"-"`
-	Writes      int            `json:"-"`
-	CreatedAt   time.Time      `json:"-"`
-	CompletedAt time.Time      `json:"-"`
+	AppID       int64     `json:"-"`
+	Writes      int       `json:"-"`
+	CreatedAt   time.Time `json:"-"`
+	CompletedAt time.Time `json:"-"`
 }
 
 type state struct {
@@ -97,7 +97,7 @@ func (s *Server) AddCheckRun(c CheckRun) int64 {
 func appJSON(id int64) map[string]any {
 	slug := fmt.Sprintf("app-%d", id)
 	return map[string]any{"id": id, "slug": slug, "node_id": fmt.Sprintf("A_%d", id), "name": slug,
-		"owner": map[string]any{"login": "octo", "id": 1, "type": "Organization"},
+		"owner":      map[string]any{"login": "octo", "id": 1, "type": "Organization"},
 		"created_at": "2026-01-01T00:00:00Z", "updated_at": "2026-01-01T00:00:00Z", "events": []string{"check_run"}}
 }
 
