@@ -60,6 +60,9 @@ type App struct {
 	handler     http.Handler
 	// schedule is the scheduled backfill Serve runs (nil: backfill.interval is 0).
 	schedule *backfill.Schedule
+	// auth checks GitHub accepts the App's credentials, for /readyz and at start (nil: no App
+	// configured).
+	auth *authCheck
 }
 
 // New builds the whole App from configuration in one place: store, log store, queue, GitHub
@@ -77,6 +80,9 @@ func New(ctx context.Context, cfg Config, opts Options) (*App, error) {
 	}
 	privateKey, err := loadPrivateKey(cfg)
 	if err != nil {
+		return nil, err
+	}
+	if err := checkAppCredentials(cfg, privateKey); err != nil {
 		return nil, err
 	}
 	if cfg.GitHub.AppID == 0 || len(privateKey) == 0 {
@@ -102,6 +108,9 @@ func New(ctx context.Context, cfg Config, opts Options) (*App, error) {
 	if a.GitHub, err = newClientCreator(cfg, privateKey, a.Metrics); err != nil {
 		a.Close()
 		return nil, err
+	}
+	if cfg.GitHub.AppID != 0 && len(privateKey) > 0 {
+		a.auth = &authCheck{cfg: cfg, gh: a.GitHub}
 	}
 	if err := pipeline.Register(a.Queue, pipeline.Deps{
 		Store:        a.Store,
@@ -143,6 +152,7 @@ func New(ctx context.Context, cfg Config, opts Options) (*App, error) {
 	mux := http.NewServeMux()
 	mux.Handle("POST "+WebhookPath, requireSignature(cfg.GitHub.WebhookSecret, a.Metrics, deliveryContext(dispatcher)))
 	mux.HandleFunc("GET /healthz", a.healthz)
+	mux.HandleFunc("GET /readyz", a.readyz)
 	mux.Handle("GET /metrics", metricsHandler(a.Metrics))
 	if cfg.GitHub.OAuthClientID == "" && !opts.DevInsecure {
 		// Without sign-in the UI cannot tell who may see private repositories or edit patterns,

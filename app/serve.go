@@ -41,6 +41,15 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	if a.devInsecure {
 		logger.Warn().Msg("DEV-INSECURE: webhook signatures are not checked; never expose this server")
 	}
+	if a.auth != nil {
+		// GitHub may be briefly unreachable at start, so a refusal is reported (and /readyz
+		// fails) rather than stopping the process.
+		go func() {
+			if err := a.auth.refresh(context.WithoutCancel(ctx)); err != nil {
+				logger.Error().Err(err).Msg("GitHub does not accept the App's credentials; jobs wait until they are fixed (`totto check`)")
+			}
+		}()
+	}
 
 	var serveErr error
 	select {

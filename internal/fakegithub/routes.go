@@ -19,6 +19,9 @@ func (s *Server) routes() {
 }
 
 func (s *Server) createToken(w http.ResponseWriter, r *http.Request) {
+	if !s.checkAppJWT(w, r) {
+		return
+	}
 	s.mu.Lock()
 	s.tokenCalls++
 	n := s.tokenCalls

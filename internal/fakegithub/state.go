@@ -67,6 +67,7 @@ type state struct {
 	checkRuns  []*CheckRun
 	nextID     int64
 	tokenCalls int
+	authState
 }
 
 func (st *state) init() {
