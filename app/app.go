@@ -105,6 +105,7 @@ func New(ctx context.Context, cfg Config, opts Options) (*App, error) {
 		a.Close()
 		return nil, fmt.Errorf("open queue: %w", err)
 	}
+	a.Metrics.Registry.MustRegister(metrics.NewQueueBacklog(a.queueBacklog))
 	if a.GitHub, err = newClientCreator(cfg, privateKey, a.Metrics); err != nil {
 		a.Close()
 		return nil, err
@@ -118,6 +119,7 @@ func New(ctx context.Context, cfg Config, opts Options) (*App, error) {
 		GitHub:       a.GitHub,
 		AppID:        cfg.GitHub.AppID,
 		NoBuiltin:    !cfg.Scan.Builtin,
+		Metrics:      a.Metrics,
 		ParseComment: handlers.PipelineCommands,
 		CircleCI: pipeline.CircleCIConfig{BaseURL: cfg.CircleCI.APIURL, Token: cfg.CircleCI.Token,
 			API: &http.Client{Timeout: 30 * time.Second, Transport: retryTransient(http.DefaultTransport)}},
@@ -150,7 +152,7 @@ func New(ctx context.Context, cfg Config, opts Options) (*App, error) {
 		githubapp.WithResponseCallback(webhookResponseCallback(a.Metrics)),
 	)
 	mux := http.NewServeMux()
-	mux.Handle("POST "+WebhookPath, requireSignature(cfg.GitHub.WebhookSecret, a.Metrics, deliveryContext(dispatcher)))
+	mux.Handle("POST "+WebhookPath, timeAck(a.Metrics, requireSignature(cfg.GitHub.WebhookSecret, a.Metrics, deliveryContext(dispatcher))))
 	mux.HandleFunc("GET /healthz", a.healthz)
 	mux.HandleFunc("GET /readyz", a.readyz)
 	mux.Handle("GET /metrics", metricsHandler(a.Metrics))
@@ -158,7 +160,7 @@ func New(ctx context.Context, cfg Config, opts Options) (*App, error) {
 		// Without sign-in the UI cannot tell who may see private repositories or edit patterns,
 		// so it stays off; the App itself (webhooks, check runs) runs regardless.
 		logger.Warn().Msg("web UI disabled: set github.oauth_client_id and github.oauth_client_secret to enable sign-in")
-		mux.HandleFunc("/", uiDisabled)
+		mux.Handle("/", accessLog(http.HandlerFunc(uiDisabled)))
 	} else {
 		sessionKey, err := web.ParseSessionKey(cfg.Server.SessionKey)
 		if err != nil {
@@ -181,7 +183,7 @@ func New(ctx context.Context, cfg Config, opts Options) (*App, error) {
 			a.Close()
 			return nil, fmt.Errorf("web UI: %w", err)
 		}
-		mux.Handle("/", ui)
+		mux.Handle("/", accessLog(ui))
 	}
 	a.handler = withRequestLogger(logger, mux)
 	return a, nil

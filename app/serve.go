@@ -135,10 +135,23 @@ func (a *App) countQueueJobs() func() {
 				continue
 			}
 			a.Metrics.QueueJobs.WithLabelValues(ev.Job.Kind, string(ev.Job.State)).Inc()
+			if ev.JobStats != nil {
+				a.Metrics.JobSeconds.WithLabelValues(ev.Job.Kind).Observe(ev.JobStats.RunDuration.Seconds())
+			}
 		}
 	}()
 	return func() {
 		unsubscribe()
 		<-done
 	}
+}
+
+// queueBacklog reads the queue's backlog for the depth and age gauges.
+func (a *App) queueBacklog(ctx context.Context) (map[string]int64, time.Duration, error) {
+	q := a.Queue
+	if q == nil {
+		return nil, 0, errors.New("queue closed")
+	}
+	b, err := q.Backlog(ctx)
+	return b.ByState, b.OldestWait, err
 }

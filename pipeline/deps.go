@@ -13,6 +13,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/totto-ci/totto/ci"
+	"github.com/totto-ci/totto/metrics"
 	"github.com/totto-ci/totto/queue"
 	"github.com/totto-ci/totto/store"
 	"github.com/totto-ci/totto/store/blob"
@@ -75,6 +76,9 @@ type Deps struct {
 	TriageDelay time.Duration
 	// RetriageCommits bounds the commits a slash command re-triages (0: DefaultRetriageCommits).
 	RetriageCommits int
+	// Metrics counts downloaded and scanned bytes and times into the App's collectors (nil: not
+	// counted).
+	Metrics *metrics.Metrics
 	// Clock is the time source (nil: time.Now), for deterministic tests.
 	Clock func() time.Time
 }
