@@ -61,6 +61,9 @@ type App struct {
 	handler     http.Handler
 	// schedule is the scheduled backfill Serve runs (nil: backfill.interval is 0).
 	schedule *backfill.Schedule
+	// auth checks GitHub accepts the App's credentials, for /readyz and at start (nil: no App
+	// configured).
+	auth *authCheck
 }
 
 // New builds the whole App from configuration in one place: store, log store, queue, GitHub
@@ -80,6 +83,9 @@ func New(ctx context.Context, cfg Config, opts Options) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := checkAppCredentials(cfg, privateKey); err != nil {
+		return nil, err
+	}
 	if cfg.GitHub.AppID == 0 || len(privateKey) == 0 {
 		logger.Warn().Msg("no GitHub App id or private key: webhooks are accepted but the pipeline cannot call GitHub")
 	}
@@ -92,9 +98,9 @@ func New(ctx context.Context, cfg Config, opts Options) (*App, error) {
 	if a.Store, err = store.Open(ctx, cfg.Database.URL); err != nil {
 		return nil, fmt.Errorf("open store: %w", err)
 	}
-	if a.Blobs, err = blob.Open(ctx, cfg.Logs.Storage); err != nil {
+	if a.Blobs, err = blob.Open(ctx, cfg.LogStorage()); err != nil {
 		a.Close()
-		return nil, fmt.Errorf("open log storage %q: %w", cfg.Logs.Storage, err)
+		return nil, fmt.Errorf("open log storage %q: %w", cfg.LogStorage(), err)
 	}
 	qopts := opts.Queue
 	if qopts.Workers == 0 {
@@ -104,14 +110,21 @@ func New(ctx context.Context, cfg Config, opts Options) (*App, error) {
 		a.Close()
 		return nil, fmt.Errorf("open queue: %w", err)
 	}
+	a.Metrics.Registry.MustRegister(metrics.NewQueueBacklog(a.queueBacklog))
 	if a.GitHub, err = newClientCreator(cfg, privateKey, a.Metrics); err != nil {
 		a.Close()
 		return nil, err
+	}
+	if cfg.GitHub.AppID != 0 && len(privateKey) > 0 {
+		a.auth = &authCheck{cfg: cfg, gh: a.GitHub}
 	}
 	if err := pipeline.Register(a.Queue, pipeline.Deps{
 		Store:        a.Store,
 		Blobs:        a.Blobs,
 		GitHub:       a.GitHub,
+		AppID:        cfg.GitHub.AppID,
+		NoBuiltin:    !cfg.Scan.Builtin,
+		Metrics:      a.Metrics,
 		ParseComment: handlers.PipelineCommands,
 		CircleCI: pipeline.CircleCIConfig{BaseURL: cfg.CircleCI.APIURL, Token: cfg.CircleCI.Token,
 			API: &http.Client{Timeout: 30 * time.Second, Transport: retryTransient(http.DefaultTransport)}},
@@ -138,14 +151,15 @@ func New(ctx context.Context, cfg Config, opts Options) (*App, error) {
 		githubapp.WithResponseCallback(webhookResponseCallback(a.Metrics)),
 	)
 	mux := http.NewServeMux()
-	mux.Handle("POST "+WebhookPath, requireSignature(cfg.GitHub.WebhookSecret, newBodyBudget(unverifiedBodyBytes), a.Metrics, deliveryContext(dispatcher)))
+	mux.Handle("POST "+WebhookPath, timeAck(a.Metrics, requireSignature(cfg.GitHub.WebhookSecret, newBodyBudget(unverifiedBodyBytes), a.Metrics, deliveryContext(dispatcher))))
 	mux.HandleFunc("GET /healthz", a.healthz)
+	mux.HandleFunc("GET /readyz", a.readyz)
 	mux.Handle("GET /metrics", metricsHandler(a.Metrics))
 	if cfg.GitHub.OAuthClientID == "" && !opts.DevInsecure {
 		// Without sign-in the UI cannot tell who may see private repositories or edit patterns,
 		// so it stays off; the App itself (webhooks, check runs) runs regardless.
 		logger.Warn().Msg("web UI disabled: set github.oauth_client_id and github.oauth_client_secret to enable sign-in")
-		mux.HandleFunc("/", uiDisabled)
+		mux.Handle("/", accessLog(http.HandlerFunc(uiDisabled)))
 	} else {
 		sessionKey, err := web.ParseSessionKey(cfg.Server.SessionKey)
 		if err != nil {
@@ -169,7 +183,7 @@ func New(ctx context.Context, cfg Config, opts Options) (*App, error) {
 			a.Close()
 			return nil, fmt.Errorf("web UI: %w", err)
 		}
-		mux.Handle("/", ui)
+		mux.Handle("/", accessLog(ui))
 	}
 	a.handler = withRequestLogger(logger, mux)
 	return a, nil

@@ -33,9 +33,10 @@ const backfillHelp = `usage: totto backfill OWNER/REPO [--branch main] [--since 
 
 Lists a branch's past CI jobs, stores them, downloads failed jobs' logs (and a sample of successful
 jobs' logs, to measure pattern hits on successful jobs), then scans what is new. GitHub Actions
-needs GITHUB_TOKEN (--github-api-url for GitHub Enterprise); CircleCI uses CIRCLECI_TOKEN when set
-(public projects need none). --provider auto reads GitHub Actions when GITHUB_TOKEN is set and
-CircleCI when CIRCLECI_TOKEN is set.
+needs GITHUB_TOKEN (--github-api-url for GitHub Enterprise, default github.api_url); CircleCI uses
+CIRCLECI_TOKEN, else circleci.token, when set (public projects need none). --provider auto reads
+GitHub Actions when GITHUB_TOKEN is set and CircleCI when a CircleCI token is. Logs may come from
+the providers' hosts, logs.hosts and --log-hosts.
 
 Running it again does no work twice: runs completely processed before are not listed again and a
 job whose log is stored is not downloaded again, so an interrupted backfill (Ctrl-C: in-flight
@@ -81,6 +82,17 @@ func runBackfill(ctx context.Context, env *cliEnv, args []string) error {
 	if len(rest) != 1 {
 		return withCode(exitUsage, fmt.Errorf("want exactly one OWNER/REPO argument, got %d", len(rest)))
 	}
+	cfg, err := sf.load(env)
+	if err != nil {
+		return err
+	}
+	// The API roots and log hosts default to the App's own settings, so one config file serves both.
+	if !sf.explicit("github-api-url") {
+		*ghURL = cfg.GitHub.APIURL
+	}
+	if !sf.explicit("circleci-api-url") && cfg.CircleCI.APIURL != "" {
+		*circleURL = cfg.CircleCI.APIURL
+	}
 	repo := rest[0]
 	if strings.Count(repo, "/") != 1 || strings.HasPrefix(repo, "/") || strings.HasSuffix(repo, "/") {
 		return withCode(exitUsage, fmt.Errorf("repository %q: want OWNER/REPO", repo))
@@ -98,13 +110,16 @@ func runBackfill(ctx context.Context, env *cliEnv, args []string) error {
 	if *concurrency < 1 || *concurrency > 32 {
 		return withCode(exitUsage, fmt.Errorf("--concurrency %d: want 1 to 32", *concurrency))
 	}
-	hosts := append(ci.HostList{}, ci.DefaultLogHosts...)
+	hosts := append(append(ci.HostList{}, ci.DefaultLogHosts...), cfg.Logs.Hosts...)
 	for h := range strings.SplitSeq(*logHosts, ",") {
 		if h = strings.TrimSpace(h); h != "" {
 			hosts = append(hosts, h)
 		}
 	}
 	ghToken, circleToken := env.getenv("GITHUB_TOKEN"), env.getenv("CIRCLECI_TOKEN")
+	if circleToken == "" {
+		circleToken = cfg.CircleCI.Token
+	}
 	useActions, useCircle := false, false
 	switch *provider {
 	case "actions":

@@ -48,7 +48,8 @@ func runScan(ctx context.Context, env *cliEnv, args []string) error {
 	fs.SetOutput(env.stderr)
 	var files patternFiles
 	fs.Var(&files, "patterns", "pattern `FILE` (YAML); repeatable")
-	useBuiltin := fs.Bool("builtin", true, "include the built-in pattern packs")
+	cf := addConfigFlags(fs)
+	useBuiltin := fs.Bool("builtin", true, "include the built-in pattern packs (default scan.builtin)")
 	format := fs.String("format", "text", "output `format`: text, json or markdown")
 	job := fs.String("job", "", "job `NAME`, for patterns scoped to some jobs")
 	keepGoing := fs.Bool("keep-going", false, "scan with the valid patterns even when a pattern file has errors")
@@ -68,6 +69,13 @@ func runScan(ctx context.Context, env *cliEnv, args []string) error {
 		return withCode(exitUsage, errors.New("no log given"))
 	}
 
+	cfg, err := cf.load(env)
+	if err != nil {
+		return err
+	}
+	if !cf.explicit("builtin") {
+		*useBuiltin = cfg.Scan.Builtin
+	}
 	set, err := loadScanPatterns(env, files, *useBuiltin, *keepGoing)
 	if err != nil {
 		return err
@@ -76,7 +84,7 @@ func runScan(ctx context.Context, env *cliEnv, args []string) error {
 	if err != nil {
 		return withCode(exitUsage, fmt.Errorf("compiling patterns: %w", err))
 	}
-	red := cliRedactor(env)
+	red := cliRedactor(env, cfg)
 	out := newScanPrinter(env.stdout, *format)
 	unexplained, failed := 0, 0
 	for _, path := range fs.Args() {

@@ -40,6 +40,9 @@ type fault struct {
 // Server is the fake. Its zero value is not usable; call New.
 type Server struct {
 	URL string
+	// AppID is the App the fake's tokens act as (default 1): the creator of the check runs made
+	// through the API, and the only App allowed to update them.
+	AppID int64
 
 	tb  testing.TB
 	srv *httptest.Server
@@ -66,7 +69,7 @@ func New(tb testing.TB) *Server {
 	if err != nil {
 		tb.Fatalf("fake GitHub: %v", err)
 	}
-	s := &Server{tb: tb, val: v, mux: http.NewServeMux()}
+	s := &Server{tb: tb, val: v, mux: http.NewServeMux(), AppID: 1}
 	s.state.init()
 	s.routes()
 	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
