@@ -1,0 +1,489 @@
+package testlog
+
+import (
+	"bytes"
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+// rule is one line shape. hint lists ("|"-separated) substrings one of which every matching line
+// contains, checked before the regular expression so that most lines cost a few byte searches.
+type rule struct {
+	hint  string
+	hints [][]byte // hint, split once
+	re    *regexp.Regexp
+	// inSection: only inside the runner's failure section (spec.sectionStart … sectionEnd).
+	inSection bool
+	// after: the previous non-blank line must match (minitest's "Failure:" above the name).
+	after *regexp.Regexp
+	// late: a list printed after the runner's count that names the same failures again.
+	late bool
+}
+
+func (r rule) match(s []byte, inSection bool, prev []byte) []string {
+	if r.inSection && !inSection {
+		return nil
+	}
+	if len(r.hints) > 0 && !containsAny(s, r.hints) {
+		return nil
+	}
+	if r.after != nil && !r.after.Match(prev) {
+		return nil
+	}
+	m := r.re.FindSubmatch(s)
+	if m == nil {
+		return nil
+	}
+	out := make([]string, len(m))
+	for i, g := range m {
+		out[i] = string(g)
+	}
+	return out
+}
+
+// spec describes one runner's output. Named groups: name, file and msg in fails; file in suite
+// and fileAfter; msg in headline; name (and msg) in namedHeadline; n in every counts expression.
+type spec struct {
+	runner       string
+	sectionStart *regexp.Regexp
+	sectionEnd   *regexp.Regexp
+	fails        []rule
+	passes       []rule
+	// suite sets the file or class that later failing tests belong to.
+	suite *rule
+	// fileAfter names the package of the failures printed before it (go test's "FAIL pkg").
+	fileAfter *rule
+	// headline is the first line after a failure, within headlineWithin lines, that states it.
+	headline       *regexp.Regexp
+	headlineWithin int
+	// namedHeadline states the failure of the test it names, wherever it appears.
+	namedHeadline *rule
+	// summary is the runner's own count line; the counts found in it are summed.
+	summary *rule
+	counts  []*regexp.Regexp
+	// summaryFirst: the count precedes the failures it counts (mocha's "N failing").
+	summaryFirst bool
+	// interleaved: stdout and stderr may be merged out of order, so a failure printed just
+	// after the count still belongs to it while the count is not yet reached (Gradle).
+	interleaved bool
+	// requireSummary: the fail shape is common enough that tests count only under a summary.
+	requireSummary bool
+	// leafOnly drops a failure whose subtests (name + "/") failed too (go test).
+	leafOnly bool
+	// continueName appends following lines to a name until one ends with ':' (mocha titles).
+	continueName bool
+	// normalise rewrites a raw name and file into the reported ones.
+	normalise func(name, file string) (string, string)
+	// key makes names printed in different shapes by one runner compare equal.
+	key func(name string) string
+}
+
+type session struct {
+	tests        []*Test
+	byKey        map[string][]*Test
+	summary      int // -1 until the runner prints its count
+	summaryLine  int
+	hasFileAfter bool
+}
+
+func newSession() *session { return &session{byKey: map[string][]*Test{}, summary: -1} }
+
+// runState is one runner's parser state over one log.
+type runState struct {
+	s         *spec
+	inSection bool
+	suite     string
+	prev      []byte
+	cur       *session
+	last      *session // the previous run, which late lists (rspec's "Failed examples") merge into
+	done      []*session
+	pending   *Test // awaiting its headline
+	pendingN  int   // lines left to find it
+	naming    *Test // awaiting the end of a multi-line name
+	namingN   int
+	passes    map[string]bool
+	selfLine  map[*Test]bool // headline is still the failure line itself
+	total     int
+	truncated bool
+}
+
+func newRunState(s *spec) *runState {
+	return &runState{s: s, cur: newSession(), passes: map[string]bool{}, selfLine: map[*Test]bool{}}
+}
+
+func (r *runState) key(name string) string {
+	if r.s.key != nil {
+		return r.s.key(name)
+	}
+	return name
+}
+
+func (r *runState) line(num int, text []byte) {
+	s := r.s
+	trimmed := bytes.TrimSpace(text)
+	defer func() {
+		if len(trimmed) > 0 {
+			r.prev = append(r.prev[:0], trimmed...)
+		}
+	}()
+	if r.naming != nil {
+		r.continueName(trimmed)
+		return
+	}
+	if s.sectionStart != nil && s.sectionStart.Match(text) {
+		r.inSection = true
+	} else if r.inSection && s.sectionEnd != nil && s.sectionEnd.Match(text) {
+		r.inSection = false
+	}
+	if s.summary != nil {
+		if m := s.summary.match(text, r.inSection, r.prev); m != nil {
+			r.summaryLine(num, string(text))
+			if !s.summaryFirst {
+				r.inSection = false
+			}
+			return
+		}
+	}
+	if s.suite != nil {
+		if m := s.suite.match(text, r.inSection, r.prev); m != nil {
+			r.suite = group(s.suite.re, m, "file")
+		}
+	}
+	if s.fileAfter != nil {
+		if m := s.fileAfter.match(text, r.inSection, r.prev); m != nil {
+			r.assignFile(group(s.fileAfter.re, m, "file"))
+			return
+		}
+	}
+	if s.namedHeadline != nil {
+		if m := s.namedHeadline.match(text, r.inSection, r.prev); m != nil {
+			r.namedHeadlineLine(num, text, group(s.namedHeadline.re, m, "name"))
+		}
+	}
+	for i, fr := range s.fails {
+		if m := fr.match(text, r.inSection, r.prev); m != nil {
+			r.fail(num, text, &s.fails[i], m)
+			return
+		}
+	}
+	for _, pr := range s.passes {
+		if m := pr.match(text, r.inSection, r.prev); m != nil {
+			if len(r.passes) < maxPasses {
+				name, _ := r.norm(group(pr.re, m, "name"), group(pr.re, m, "file"))
+				r.passes[r.key(name)] = true
+			}
+			return
+		}
+	}
+	if r.pending != nil {
+		r.pendingN--
+		if s.headline != nil && len(trimmed) > 0 {
+			if m := s.headline.FindSubmatch(text); m != nil {
+				r.setHeadline(r.pending, num, text)
+				r.pending = nil
+				return
+			}
+		}
+		if r.pendingN <= 0 {
+			r.pending = nil
+		}
+	}
+}
+
+func (r *runState) norm(name, file string) (string, string) {
+	name, file = strings.TrimSpace(name), strings.TrimSpace(file)
+	if r.s.normalise != nil {
+		name, file = r.s.normalise(name, file)
+	}
+	return cut(name), cut(file)
+}
+
+func (r *runState) fail(num int, text []byte, fr *rule, m []string) {
+	re := fr.re
+	file := group(re, m, "file")
+	if file == "" {
+		file = r.suite
+	}
+	name, file := r.norm(group(re, m, "name"), file)
+	if name == "" {
+		return
+	}
+	k, msg := r.key(name), group(re, m, "msg")
+	if fr.late { // a list after the count naming that run's failures again (rspec)
+		for _, sess := range []*session{r.cur, r.last} {
+			if sess != nil && sess.summary >= 0 {
+				if t := sess.find(k, file, true); t != nil {
+					r.merge(t, file, num, text, msg)
+					return
+				}
+			}
+		}
+	}
+	sess := r.cur
+	short := r.s.interleaved && len(sess.tests) < sess.summary
+	if sess.summary >= 0 && !r.s.summaryFirst && !short {
+		r.close()
+		sess = r.cur
+	}
+	if t := sess.find(k, file, false); t != nil {
+		r.merge(t, file, num, text, msg)
+		return
+	}
+	if r.total >= MaxTests {
+		r.truncated = true
+		return
+	}
+	t := &Test{Runner: r.s.runner, Name: strings.TrimSuffix(name, ":"), File: file, Line: num, Text: cut(strings.TrimSpace(string(text)))}
+	r.total++
+	sess.add(k, t)
+	if msg == "" {
+		r.selfLine[t] = true
+		if r.s.headline != nil {
+			r.pending, r.pendingN = t, r.s.headlineWithin
+		}
+	}
+	if r.s.continueName && !strings.HasSuffix(name, ":") {
+		r.naming, r.namingN = t, 6
+	}
+}
+
+func (s *session) add(k string, t *Test) {
+	s.tests = append(s.tests, t)
+	s.byKey[k] = append(s.byKey[k], t)
+}
+
+// find looks a test up by name and file (a file missing on either side matches); with prefix,
+// it also accepts a name cut short on one of the runner's two lists.
+func (s *session) find(k, file string, prefix bool) *Test {
+	same := func(t *Test) bool { return file == "" || t.File == "" || t.File == file }
+	for _, t := range s.byKey[k] {
+		if same(t) {
+			return t
+		}
+	}
+	if !prefix || len(k) < 20 {
+		return nil
+	}
+	for kk, ts := range s.byKey {
+		if len(kk) >= 20 && (strings.HasPrefix(kk, k) || strings.HasPrefix(k, kk)) {
+			for _, t := range ts {
+				if same(t) {
+					return t
+				}
+			}
+		}
+	}
+	return nil
+}
+
+func (r *runState) merge(t *Test, file string, num int, text []byte, msg string) {
+	if t.File == "" {
+		t.File = file
+	}
+	if msg != "" && r.selfLine[t] {
+		r.setHeadline(t, num, text)
+	}
+}
+
+func (r *runState) setHeadline(t *Test, num int, text []byte) {
+	t.Line, t.Text = num, cut(strings.TrimSpace(string(text)))
+	delete(r.selfLine, t)
+}
+
+func (r *runState) continueName(trimmed []byte) {
+	t := r.naming
+	r.namingN--
+	if len(trimmed) == 0 || r.namingN <= 0 {
+		r.naming = nil
+		return
+	}
+	t.Name = cut(t.Name + " " + strings.TrimSuffix(string(trimmed), ":"))
+	if bytes.HasSuffix(trimmed, []byte(":")) {
+		r.naming = nil
+		r.rekey(t)
+	}
+}
+
+// rekey files a test under its final name once a multi-line title is complete.
+func (r *runState) rekey(t *Test) {
+	for k, ts := range r.cur.byKey {
+		for i, v := range ts {
+			if v == t {
+				r.cur.byKey[k] = append(ts[:i:i], ts[i+1:]...)
+			}
+		}
+	}
+	k := r.key(t.Name)
+	r.cur.byKey[k] = append(r.cur.byKey[k], t)
+}
+
+func (r *runState) namedHeadlineLine(num int, text []byte, name string) {
+	name, _ = r.norm(name, "")
+	k := r.key(name)
+	for _, sess := range []*session{r.cur, r.last} {
+		if sess == nil {
+			continue
+		}
+		for _, t := range sess.byKey[k] {
+			if r.selfLine[t] {
+				r.setHeadline(t, num, text)
+				return
+			}
+		}
+	}
+}
+
+func (r *runState) assignFile(file string) {
+	for _, t := range r.cur.tests {
+		if t.File == "" {
+			t.File = file
+		}
+	}
+	r.cur.hasFileAfter = true
+}
+
+func (r *runState) summaryLine(num int, text string) {
+	n := 0
+	for _, re := range r.s.counts {
+		if m := re.FindStringSubmatch(text); m != nil {
+			v, _ := strconv.Atoi(group(re, m, "n"))
+			n += v
+		}
+	}
+	if r.cur.summary >= 0 || (r.s.summaryFirst && len(r.cur.tests) > 0) {
+		r.close()
+	}
+	r.cur.summary, r.cur.summaryLine = n, num
+}
+
+func (r *runState) close() {
+	r.done = append(r.done, r.cur)
+	r.last = r.cur
+	r.cur = newSession()
+	r.pending, r.naming = nil, nil
+}
+
+func (r *runState) finish(res *Result) {
+	r.close()
+	res.Truncated = res.Truncated || r.truncated
+	for _, sess := range r.done {
+		tests := sess.tests
+		if r.s.leafOnly {
+			tests = leaves(tests)
+		}
+		if sess.summary < 0 {
+			if r.s.requireSummary {
+				continue
+			}
+		} else if len(tests) != sess.summary {
+			res.Mismatches = append(res.Mismatches, Mismatch{Runner: r.s.runner, Line: sess.summaryLine, Summary: sess.summary, Extracted: len(tests)})
+			continue
+		} else if sess.summary > 0 {
+			res.Counted++
+		}
+		for _, t := range tests {
+			t.PassedInLog = r.passes[r.key(t.Name)]
+			res.Tests = append(res.Tests, *t)
+		}
+	}
+}
+
+// leaves drops a failure whose subtests failed: the subtests are the failures to act on.
+func leaves(tests []*Test) []*Test {
+	out := tests[:0:0]
+	for _, t := range tests {
+		parent := false
+		for _, u := range tests {
+			if u.File == t.File && strings.HasPrefix(u.Name, t.Name+"/") {
+				parent = true
+				break
+			}
+		}
+		if !parent {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+func containsAny(s []byte, hints [][]byte) bool {
+	for _, h := range hints {
+		if bytes.Contains(s, h) {
+			return true
+		}
+	}
+	return false
+}
+
+// prepare splits every rule's hint once.
+func (s *spec) prepare() {
+	for _, r := range s.rules() {
+		r.hints = nil
+		if r.hint != "" {
+			for _, h := range strings.Split(r.hint, "|") {
+				r.hints = append(r.hints, []byte(h))
+			}
+		}
+	}
+}
+
+func (s *spec) rules() []*rule {
+	var out []*rule
+	for i := range s.fails {
+		out = append(out, &s.fails[i])
+	}
+	for i := range s.passes {
+		out = append(out, &s.passes[i])
+	}
+	for _, r := range []*rule{s.suite, s.fileAfter, s.namedHeadline, s.summary} {
+		if r != nil {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+func group(re *regexp.Regexp, m []string, name string) string {
+	for i, n := range re.SubexpNames() { // a name may label several alternatives
+		if n == name && i < len(m) && m[i] != "" {
+			return m[i]
+		}
+	}
+	return ""
+}
+
+func cut(s string) string {
+	if len(s) <= maxText {
+		return s
+	}
+	i := maxText
+	for i > 0 && s[i]&0xc0 == 0x80 {
+		i--
+	}
+	return s[:i] + "…"
+}
+
+// ghPrefix is the "job<TAB>step<TAB>timestamp " prefix of logs saved with `gh run view --log`;
+// isoPrefix a bare timestamp some CIs put before each line.
+var (
+	ghPrefix  = regexp.MustCompile(`^[^\t]*\t[^\t]*\t\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z ?`)
+	isoPrefix = regexp.MustCompile(`^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z ?`)
+)
+
+func stripPrefix(b []byte) []byte {
+	if len(b) < 20 {
+		return b
+	}
+	if bytes.IndexByte(b, '\t') >= 0 {
+		if loc := ghPrefix.FindIndex(b); loc != nil {
+			return b[loc[1]:]
+		}
+	}
+	if b[0] >= '0' && b[0] <= '9' {
+		if loc := isoPrefix.FindIndex(b); loc != nil {
+			return b[loc[1]:]
+		}
+	}
+	return b
+}
