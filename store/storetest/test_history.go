@@ -35,7 +35,9 @@ func RunTestHistory(t *testing.T, open func(t *testing.T) store.Store) {
 			t.Fatal(err)
 		}
 	}
-	fail := func(k store.TestKey, line int) store.JobTest { return store.JobTest{TestKey: k, Line: line, Text: "boom " + k.Name} }
+	fail := func(k store.TestKey, line int) store.JobTest {
+		return store.JobTest{TestKey: k, Line: line, Text: "boom " + k.Name}
+	}
 
 	// flaky: fails on commit a (PR 1), passes on attempt 2; fails on b (PR 2), passes on
 	// attempt 2; fails on c (PR 2) with the runner's own retry passing it; fails on d and stays
