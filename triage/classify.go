@@ -156,6 +156,9 @@ func passingAttempt(runs []Run) *Rerun {
 	return rr
 }
 
+// baseMismatchNote starts the note on a job that fails at the merge base with another match.
+const baseMismatchNote = "also fails at merge base"
+
 func classify(in Input, run Run, runs []Run) JobVerdict {
 	jv := JobVerdict{Run: run, Attempts: len(runs)}
 	ev := &jv.Evidence
@@ -202,7 +205,7 @@ func classify(in Input, run Run, runs []Run) JobVerdict {
 			jv.Verdict = BrokenUpstream
 			return jv
 		default:
-			ev.Notes = append(ev.Notes, fmt.Sprintf("also fails at merge base %s, but not with the same match", short(ev.Base.SHA)))
+			ev.Notes = append(ev.Notes, fmt.Sprintf(baseMismatchNote+" %s, but not with the same match", short(ev.Base.SHA)))
 		}
 	}
 	// 3. flaky by rerun.
@@ -224,6 +227,7 @@ func classify(in Input, run Run, runs []Run) JobVerdict {
 	switch testsVerdict(ev.Tests) {
 	case BrokenUpstream:
 		jv.Verdict, ev.ByTests = BrokenUpstream, true
+		ev.Notes = dropBaseMismatchNote(ev.Notes)
 		return jv
 	case Flaky:
 		if !never {
@@ -256,6 +260,18 @@ func classify(in Input, run Run, runs []Run) JobVerdict {
 	}
 	jv.Verdict = New
 	return jv
+}
+
+// dropBaseMismatchNote removes the note that the merge base failed differently: the failing
+// tests showed it is the same failure.
+func dropBaseMismatchNote(notes []string) []string {
+	out := notes[:0]
+	for _, n := range notes {
+		if !strings.HasPrefix(n, baseMismatchNote) {
+			out = append(out, n)
+		}
+	}
+	return out
 }
 
 // patternInfo returns the pattern of match m from the catalogue, or what the match itself records.
