@@ -40,12 +40,9 @@ func parseTests(v *yaml.Node, c *TestsConfig, bad problemFunc) {
 	fields(v, "tests", []string{"flaky_window", "flaky_commits"}, bad, func(k, v *yaml.Node) {
 		switch k.Value {
 		case "flaky_window":
-			d, err := parseWindow(v.Value)
-			if v.Kind != yaml.ScalarNode || err != nil {
-				bad(v, "tests.flaky_window must be a period like 14d, 2w or 36h (at most 90d), got %q", v.Value)
-				return
+			if d, ok := window(v, "tests.flaky_window", bad); ok {
+				c.FlakyWindow = d
 			}
-			c.FlakyWindow = d
 		case "flaky_commits":
 			c.FlakyCommits = positiveInt(v, "tests.flaky_commits", triage.DefaultFlakyTestCommits, bad)
 		}
