@@ -71,7 +71,7 @@ func TestCorpusCountsAgree(t *testing.T) {
 		t.Skip("corpus sweep: run without -short")
 	}
 	files := corpusLogs(t)
-	type tally struct{ logs, runs, tests int }
+	type tally struct{ logs, tests int }
 	per := map[string]*tally{}
 	counted, withTests := 0, 0
 	for _, p := range files {

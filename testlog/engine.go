@@ -10,9 +10,9 @@ import (
 // rule is one line shape. hint lists ("|"-separated) substrings one of which every matching line
 // contains, checked before the regular expression so that most lines cost a few byte searches.
 type rule struct {
-	hint  string
-	hints [][]byte // hint, split once
-	re    *regexp.Regexp
+	hint    string
+	hintIDs []int // hint's parts in the shared hint table, set once
+	re      *regexp.Regexp
 	// inSection: only inside the runner's failure section (spec.sectionStart … sectionEnd).
 	inSection bool
 	// after: the previous non-blank line must match (minitest's "Failure:" above the name).
@@ -21,17 +21,52 @@ type rule struct {
 	late bool
 }
 
-func (r rule) match(s []byte, inSection bool, prev []byte) []string {
+// line is one log line as every runner sees it, with the hints it contains found in one pass.
+type line struct {
+	num           int
+	text, trimmed []byte
+	prev          []byte // the previous non-blank line, trimmed
+	hint          []bool // per shared hint: present in text
+}
+
+func (l *line) has(id int) bool { return l.hint[id] }
+
+// findHints marks every shared hint the text contains: one pass over the text, checking a hint
+// only where its rarest byte occurs, so the cost barely grows with the number of hints.
+func findHints(text []byte, found []bool) {
+	for i, c := range text {
+		if !isAnchor[c] {
+			continue
+		}
+		for _, a := range hintAnchors[c] {
+			start := i - a.offset
+			if start >= 0 && !found[a.id] && bytes.HasPrefix(text[start:], hintTable[a.id]) {
+				found[a.id] = true
+			}
+		}
+	}
+}
+
+func (r *rule) match(l *line, inSection bool) []string {
 	if r.inSection && !inSection {
 		return nil
 	}
-	if len(r.hints) > 0 && !containsAny(s, r.hints) {
+	if len(r.hintIDs) > 0 {
+		found := false
+		for _, id := range r.hintIDs {
+			if l.has(id) {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return nil
+		}
+	}
+	if r.after != nil && !r.after.Match(l.prev) {
 		return nil
 	}
-	if r.after != nil && !r.after.Match(prev) {
-		return nil
-	}
-	m := r.re.FindSubmatch(s)
+	m := r.re.FindSubmatch(l.text)
 	if m == nil {
 		return nil
 	}
@@ -42,11 +77,60 @@ func (r rule) match(s []byte, inSection bool, prev []byte) []string {
 	return out
 }
 
+// hintTable holds every distinct hint of every runner; hintIndex finds one; hintAnchors lists,
+// per byte value, the hints anchored on it and where in the hint it is.
+var (
+	hintTable   [][]byte
+	hintIndex   = map[string]int{}
+	hintAnchors [256][]anchor
+	isAnchor    [256]bool
+)
+
+type anchor struct{ id, offset int }
+
+func hintID(h string) int {
+	if id, ok := hintIndex[h]; ok {
+		return id
+	}
+	id := len(hintTable)
+	hintIndex[h] = id
+	hintTable = append(hintTable, []byte(h))
+	best := 0
+	for i := 1; i < len(h); i++ {
+		if commonness(h[i]) < commonness(h[best]) {
+			best = i
+		}
+	}
+	hintAnchors[h[best]] = append(hintAnchors[h[best]], anchor{id: id, offset: best})
+	isAnchor[h[best]] = true
+	return id
+}
+
+// commonness ranks how often a byte appears in log text, roughly: a hint is anchored on its
+// least common byte.
+func commonness(c byte) int {
+	switch {
+	case c == ' ':
+		return 100
+	case strings.IndexByte("etaoinsrhl", c) >= 0:
+		return 80
+	case strings.IndexByte("./-_,:=", c) >= 0:
+		return 70
+	case c >= '0' && c <= '9':
+		return 60
+	case c >= 'a' && c <= 'z':
+		return 50
+	case c >= 'A' && c <= 'Z':
+		return 30
+	}
+	return 20
+}
+
 // spec describes one runner's output. Named groups: name, file and msg in fails; file in suite
 // and fileAfter; msg in headline; name (and msg) in namedHeadline; n in every counts expression.
 type spec struct {
 	runner       string
-	sectionStart *regexp.Regexp
+	sectionStart *rule
 	sectionEnd   *regexp.Regexp
 	fails        []rule
 	passes       []rule
@@ -94,7 +178,6 @@ type runState struct {
 	s         *spec
 	inSection bool
 	suite     string
-	prev      []byte
 	cur       *session
 	last      *session // the previous run, which late lists (rspec's "Failed examples") merge into
 	done      []*session
@@ -119,25 +202,20 @@ func (r *runState) key(name string) string {
 	return name
 }
 
-func (r *runState) line(num int, text []byte) {
+func (r *runState) line(l *line) {
 	s := r.s
-	trimmed := bytes.TrimSpace(text)
-	defer func() {
-		if len(trimmed) > 0 {
-			r.prev = append(r.prev[:0], trimmed...)
-		}
-	}()
+	num, text := l.num, l.text
 	if r.naming != nil {
-		r.continueName(trimmed)
+		r.continueName(l.trimmed)
 		return
 	}
-	if s.sectionStart != nil && s.sectionStart.Match(text) {
+	if s.sectionStart != nil && s.sectionStart.match(l, false) != nil {
 		r.inSection = true
 	} else if r.inSection && s.sectionEnd != nil && s.sectionEnd.Match(text) {
 		r.inSection = false
 	}
 	if s.summary != nil {
-		if m := s.summary.match(text, r.inSection, r.prev); m != nil {
+		if m := s.summary.match(l, r.inSection); m != nil {
 			r.summaryLine(num, string(text))
 			if !s.summaryFirst {
 				r.inSection = false
@@ -146,29 +224,30 @@ func (r *runState) line(num int, text []byte) {
 		}
 	}
 	if s.suite != nil {
-		if m := s.suite.match(text, r.inSection, r.prev); m != nil {
+		if m := s.suite.match(l, r.inSection); m != nil {
 			r.suite = group(s.suite.re, m, "file")
 		}
 	}
 	if s.fileAfter != nil {
-		if m := s.fileAfter.match(text, r.inSection, r.prev); m != nil {
+		if m := s.fileAfter.match(l, r.inSection); m != nil {
 			r.assignFile(group(s.fileAfter.re, m, "file"))
 			return
 		}
 	}
 	if s.namedHeadline != nil {
-		if m := s.namedHeadline.match(text, r.inSection, r.prev); m != nil {
+		if m := s.namedHeadline.match(l, r.inSection); m != nil {
 			r.namedHeadlineLine(num, text, group(s.namedHeadline.re, m, "name"))
 		}
 	}
-	for i, fr := range s.fails {
-		if m := fr.match(text, r.inSection, r.prev); m != nil {
+	for i := range s.fails {
+		if m := s.fails[i].match(l, r.inSection); m != nil {
 			r.fail(num, text, &s.fails[i], m)
 			return
 		}
 	}
-	for _, pr := range s.passes {
-		if m := pr.match(text, r.inSection, r.prev); m != nil {
+	for i := range s.passes {
+		pr := &s.passes[i]
+		if m := pr.match(l, r.inSection); m != nil {
 			if len(r.passes) < maxPasses {
 				name, _ := r.norm(group(pr.re, m, "name"), group(pr.re, m, "file"))
 				r.passes[r.key(name)] = true
@@ -178,12 +257,10 @@ func (r *runState) line(num int, text []byte) {
 	}
 	if r.pending != nil {
 		r.pendingN--
-		if s.headline != nil && len(trimmed) > 0 {
-			if m := s.headline.FindSubmatch(text); m != nil {
-				r.setHeadline(r.pending, num, text)
-				r.pending = nil
-				return
-			}
+		if s.headline != nil && len(l.trimmed) > 0 && s.headline.Match(text) {
+			r.setHeadline(r.pending, num, text)
+			r.pending = nil
+			return
 		}
 		if r.pendingN <= 0 {
 			r.pending = nil
@@ -407,22 +484,13 @@ func leaves(tests []*Test) []*Test {
 	return out
 }
 
-func containsAny(s []byte, hints [][]byte) bool {
-	for _, h := range hints {
-		if bytes.Contains(s, h) {
-			return true
-		}
-	}
-	return false
-}
-
-// prepare splits every rule's hint once.
+// prepare files every rule's hint parts in the shared hint table once.
 func (s *spec) prepare() {
 	for _, r := range s.rules() {
-		r.hints = nil
+		r.hintIDs = nil
 		if r.hint != "" {
 			for _, h := range strings.Split(r.hint, "|") {
-				r.hints = append(r.hints, []byte(h))
+				r.hintIDs = append(r.hintIDs, hintID(h))
 			}
 		}
 	}
@@ -436,7 +504,7 @@ func (s *spec) rules() []*rule {
 	for i := range s.passes {
 		out = append(out, &s.passes[i])
 	}
-	for _, r := range []*rule{s.suite, s.fileAfter, s.namedHeadline, s.summary} {
+	for _, r := range []*rule{s.sectionStart, s.suite, s.fileAfter, s.namedHeadline, s.summary} {
 		if r != nil {
 			out = append(out, r)
 		}
@@ -464,26 +532,59 @@ func cut(s string) string {
 	return s[:i] + "…"
 }
 
-// ghPrefix is the "job<TAB>step<TAB>timestamp " prefix of logs saved with `gh run view --log`;
-// isoPrefix a bare timestamp some CIs put before each line.
-var (
-	ghPrefix  = regexp.MustCompile(`^[^\t]*\t[^\t]*\t\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z ?`)
-	isoPrefix = regexp.MustCompile(`^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z ?`)
-)
-
+// stripPrefix drops the "job<TAB>step<TAB>timestamp " prefix of logs saved with `gh run view
+// --log`, and a bare ISO timestamp some CIs put before each line.
 func stripPrefix(b []byte) []byte {
 	if len(b) < 20 {
 		return b
 	}
-	if bytes.IndexByte(b, '\t') >= 0 {
-		if loc := ghPrefix.FindIndex(b); loc != nil {
-			return b[loc[1]:]
-		}
+	if n := timestampLen(b); n > 0 {
+		return b[n:]
 	}
-	if b[0] >= '0' && b[0] <= '9' {
-		if loc := isoPrefix.FindIndex(b); loc != nil {
-			return b[loc[1]:]
-		}
+	i := bytes.IndexByte(b, '\t')
+	if i < 0 {
+		return b
+	}
+	j := bytes.IndexByte(b[i+1:], '\t')
+	if j < 0 {
+		return b
+	}
+	rest := b[i+1+j+1:]
+	if n := timestampLen(rest); n > 0 {
+		return rest[n:]
 	}
 	return b
+}
+
+// timestampLen is the length of a leading "2006-01-02T15:04:05(.000)Z" and one space, or 0.
+func timestampLen(b []byte) int {
+	const shape = "dddd-dd-ddTdd:dd:dd"
+	if len(b) < len(shape)+1 {
+		return 0
+	}
+	for i := 0; i < len(shape); i++ {
+		c := b[i]
+		if shape[i] == 'd' {
+			if c < '0' || c > '9' {
+				return 0
+			}
+		} else if c != shape[i] {
+			return 0
+		}
+	}
+	n := len(shape)
+	if b[n] == '.' {
+		n++
+		for n < len(b) && b[n] >= '0' && b[n] <= '9' {
+			n++
+		}
+	}
+	if n >= len(b) || b[n] != 'Z' {
+		return 0
+	}
+	n++
+	if n < len(b) && b[n] == ' ' {
+		n++
+	}
+	return n
 }

@@ -34,7 +34,7 @@ var jest = &spec{
 var vitest = &spec{
 	runner: "vitest",
 	fails: []rule{
-		{hint: " > ", re: re(`^\s*(?:FAIL|×|✗)\s+(?P<file>\S+\.[cm]?[jt]sx?) > (?P<name>.+?)(?: \d+m?s)?$`)},
+		{hint: "FAIL |× |✗ ", re: re(`^\s*(?:FAIL|×|✗)\s+(?P<file>\S+\.[cm]?[jt]sx?) > (?P<name>.+?)(?: \d+m?s)?$`)},
 	},
 	headline:       re(`^\s*\w*(?:Error|Exception)\b`),
 	headlineWithin: 6,
@@ -46,7 +46,7 @@ var vitest = &spec{
 // title may wrap over several lines until one ends with ':'; the error below is the headline.
 var mocha = &spec{
 	runner:       "mocha",
-	sectionStart: re(`^\s*\d+ failing$`),
+	sectionStart: &rule{hint: " failing", re: re(`^\s*\d+ failing$`)},
 	fails: []rule{
 		{hint: ") ", re: re(`^\s*\d+\) (?P<name>\S.*)$`), inSection: true},
 	},

@@ -9,7 +9,7 @@ import (
 // "54 examples, 2 failures", then "rspec ./spec/x_spec.rb:12 # description" giving each file.
 var rspec = &spec{
 	runner:       "rspec",
-	sectionStart: re(`^Failures:$`),
+	sectionStart: &rule{hint: "Failures:", re: re(`^Failures:$`)},
 	sectionEnd:   re(`^Finished in `),
 	fails: []rule{
 		{hint: ") ", re: re(`^\s+\d+\) (?P<name>\S.*)$`), inSection: true},
@@ -38,7 +38,7 @@ var minitest = &spec{
 // (a data set named after " with data set"), "Tests: 83, Assertions: 100, Failures: 1." as count.
 var phpunit = &spec{
 	runner:       "phpunit",
-	sectionStart: re(`^There (?:was|were) \d+ (?:failures?|errors?):$`),
+	sectionStart: &rule{hint: "There w", re: re(`^There (?:was|were) \d+ (?:failures?|errors?):$`)},
 	sectionEnd:   re(`^There (?:was|were) \d+ |^FAILURES!$|^ERRORS!$`),
 	fails: []rule{
 		{hint: "::", re: re(`^\d+\) (?P<file>[\w\\]+)::(?P<name>\S.*)$`), inSection: true},

@@ -12,7 +12,7 @@ var re = regexp.MustCompile
 // "= 2 failed, 10 passed in 3.1s =" count (failed plus errors).
 var pytest = &spec{
 	runner:       "pytest",
-	sectionStart: re(`^=+ (?:FAILURES|ERRORS) =+$`),
+	sectionStart: &rule{hint: "FAILURES =|ERRORS =", re: re(`^=+ (?:FAILURES|ERRORS) =+$`)},
 	sectionEnd:   re(`^=+ .* =+$`),
 	fails: []rule{
 		{hint: "::", re: re(`^(?:FAILED|ERROR) (?:\[[\d.]+m?s\] )?(?P<file>[^\s:]+)::(?P<name>\S+?)(?: - (?P<msg>.*))?$`)},
@@ -34,7 +34,7 @@ var pytest = &spec{
 var unittest = &spec{
 	runner: "unittest",
 	fails: []rule{
-		{hint: ": ", re: re(`^(?:FAIL|ERROR): (?P<name>[\w.]+)(?: \((?P<file>[\w.]+)\))?(?: \(.*\))?$`)},
+		{hint: "FAIL: |ERROR: ", re: re(`^(?:FAIL|ERROR): (?P<name>[\w.]+)(?: \((?P<file>[\w.]+)\))?(?: \(.*\))?$`)},
 	},
 	headline:       re(`^[\w.]*(?:Error|Exception|Failure|Interrupt|Exit)\b`),
 	headlineWithin: 200,

@@ -10,6 +10,7 @@
 package testlog
 
 import (
+	"bytes"
 	"sort"
 
 	"github.com/totto-ci/totto/logs"
@@ -63,11 +64,13 @@ const (
 type Extractor struct {
 	runs []*runState
 	buf  []byte
+	prev []byte
+	hint []bool
 }
 
 // New returns an Extractor for every supported runner.
 func New() *Extractor {
-	e := &Extractor{}
+	e := &Extractor{hint: make([]bool, len(hintTable))}
 	for _, s := range specs {
 		e.runs = append(e.runs, newRunState(s))
 	}
@@ -79,9 +82,15 @@ func (e *Extractor) Add(l logs.Line) {
 	if l.Overwritten {
 		return
 	}
-	text := stripPrefix(l.Text)
+	clear(e.hint)
+	ln := line{num: l.Num, text: stripPrefix(l.Text), prev: e.prev, hint: e.hint}
+	findHints(ln.text, ln.hint)
+	ln.trimmed = bytes.TrimSpace(ln.text)
 	for _, r := range e.runs {
-		r.line(l.Num, text)
+		r.line(&ln)
+	}
+	if len(ln.trimmed) > 0 {
+		e.prev = append(e.prev[:0], ln.trimmed...)
 	}
 }
 
