@@ -39,7 +39,7 @@ func (p *pipeline) render(repo, sha string, r triage.Report, cfg RepoConfig, sug
 	note := configNote(cfg)
 	out := triage.Render(r, triage.RenderOptions{DetailsURL: p.detailsURL(repo, sha), MaxBytes: triage.MaxOutputBytes - len(note),
 		Redact:      p.Redactor.Text,
-		Suggestions: sugg, SuggestionWindow: cfg.Suggestions.WindowText()})
+		Suggestions: sugg, SuggestionWindow: cfg.Suggestions.WindowText(), TestWindow: cfg.Tests.WindowText()})
 	out.Summary = note + out.Summary
 	return out
 }

@@ -49,6 +49,8 @@ type RepoConfig struct {
 	// Suggestions says when the check run offers a pattern for a recurring unexplained failure
 	// (`suggestions:`).
 	Suggestions SuggestionConfig
+	// Tests says how failing tests' history makes them flaky (`tests:`).
+	Tests TestsConfig
 	// File names the file read ("" when the repository has none).
 	File string
 	// Problems say what is wrong with the file in place; when set, the file's valid patterns and
@@ -69,12 +71,12 @@ type RepoConfig struct {
 
 // triageConfig is the part of the configuration triage applies.
 func (c RepoConfig) triageConfig() triage.Config {
-	return triage.Config{NeverFlaky: c.NeverFlaky, Ignored: c.Ignore, Demotion: c.Demotion}
+	return triage.Config{NeverFlaky: c.NeverFlaky, Ignored: c.Ignore, Demotion: c.Demotion, FlakyTestCommits: c.Tests.FlakyCommits}
 }
 
 // defaultConfig is the configuration of a repository without a file.
 func defaultConfig() RepoConfig {
-	return RepoConfig{Builtin: true, KnownBrokenPasses: store.DefaultExpiryPasses, Suggestions: defaultSuggestions()}
+	return RepoConfig{Builtin: true, KnownBrokenPasses: store.DefaultExpiryPasses, Suggestions: defaultSuggestions(), Tests: defaultTestsConfig()}
 }
 
 // ParseConfig decodes a .github/totto.yml. It returns the configuration and, when the file has
@@ -145,6 +147,8 @@ func ParseConfig(file string, data []byte) (RepoConfig, error) {
 					cfg.KnownBrokenPasses = positiveInt(v, "known_broken_expiry_passes", store.DefaultExpiryPasses, bad)
 				case "suggestions":
 					parseSuggestions(v, &cfg.Suggestions, bad)
+				case "tests":
+					parseTests(v, &cfg.Tests, bad)
 				default:
 					key = "" // an unknown key changes nothing
 					bad(k, "unknown key %q (known: %s)", k.Value, knownKeys)

@@ -92,6 +92,7 @@ type commitStore interface {
 	CommitJobs(ctx context.Context, repoID int64, sha string) ([]store.Job, error)
 	RecentCheckRuns(ctx context.Context, repoID int64, limit int) ([]store.CheckRun, error)
 	store.Insights
+	store.TestHistory
 }
 
 // pipeline is the shared state of the workers of one process.
@@ -160,7 +161,7 @@ func newPipeline(q *queue.Queue, d Deps) (*pipeline, error) {
 	}
 	cs, ok := d.Store.(commitStore)
 	if !ok {
-		return nil, errors.New("pipeline: the store does not provide CommitJobs, RecentCheckRuns and Insights")
+		return nil, errors.New("pipeline: the store does not provide CommitJobs, RecentCheckRuns, Insights and TestHistory")
 	}
 	if d.LogHosts == nil {
 		d.LogHosts = ci.DefaultLogHosts

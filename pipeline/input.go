@@ -15,6 +15,7 @@ import (
 	"github.com/totto-ci/totto/patterns"
 	"github.com/totto-ci/totto/patterns/builtin"
 	"github.com/totto-ci/totto/store"
+	"github.com/totto-ci/totto/testlog"
 	"github.com/totto-ci/totto/triage"
 )
 
@@ -49,6 +50,9 @@ func (p *pipeline) input(ctx context.Context, gh *github.Client, repo store.Repo
 		return in, err
 	}
 	p.baseEvidence(ctx, gh, repo, sha, cfg, &in)
+	if err := p.testHistory(ctx, repo, cfg, &in); err != nil {
+		return in, err
+	}
 	prec, err := precisionInput(ctx, p.Store, repo)
 	if err != nil {
 		return in, err
@@ -120,7 +124,7 @@ func (p *pipeline) patternInfo(ctx context.Context, id int64, infos map[int64]tr
 }
 
 // readLogDetails reads a stored log once for its likely-cause excerpt, the lines around its best
-// match and its step boundaries, and keeps the excerpt's cause line for pattern suggestions. The store has no place for the excerpt, so it is recomputed
+// match, its step boundaries and its failing tests, and keeps the excerpt's cause line for pattern suggestions. The store has no place for the excerpt, so it is recomputed
 // here from the stored log (one streaming pass, bounded memory).
 func (p *pipeline) readLogDetails(ctx context.Context, logID int64, r *triage.Run) error {
 	l, err := p.Store.Log(ctx, logID)
@@ -137,11 +141,13 @@ func (p *pipeline) readLogDetails(ctx context.Context, logID int64, r *triage.Ru
 		lo, hi = b.Line-contextLines, b.Line+contextLines
 	}
 	f := cause.NewFinder(cause.Options{})
+	tests := testlog.New()
 	lr := logs.NewReader(rc)
 	step := 0
 	for lr.Next() {
 		ln := lr.Line()
 		f.Add(ln)
+		tests.Add(ln)
 		if ln.StepIndex != 0 && ln.StepIndex != step {
 			step = ln.StepIndex
 			r.Steps = append(r.Steps, triage.StepSpan{Number: step, FirstLine: ln.Num})
@@ -159,6 +165,7 @@ func (p *pipeline) readLogDetails(ctx context.Context, logID int64, r *triage.Ru
 		return fmt.Errorf("reading log %d: %w", logID, err)
 	}
 	r.Cause = triage.Excerpt(f.Excerpt())
+	r.Tests = failingTests(tests.Result().Tests)
 	p.cacheCauseLine(ctx, logID, r.Cause)
 	return nil
 }

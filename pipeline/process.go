@@ -79,6 +79,9 @@ func (p *pipeline) process(ctx context.Context, a ProcessJobArgs) error {
 		if err := p.scanJobLog(ctx, j); err != nil {
 			return err
 		}
+		if err := p.recordTests(ctx, gh, a, j); err != nil {
+			return err
+		}
 	}
 	if err := p.expireAfterPass(ctx, gh, a, repo, j); err != nil {
 		return err

@@ -14,6 +14,7 @@ import (
 	"github.com/totto-ci/totto/logs/cause"
 	"github.com/totto-ci/totto/patterns"
 	"github.com/totto-ci/totto/patterns/builtin"
+	"github.com/totto-ci/totto/testlog"
 )
 
 func init() {
@@ -28,7 +29,8 @@ pattern that explains the failure) and the likely-cause excerpt.
 
 --format json prints one JSON object per log, one per line:
   {"path","lines","matches":[{"pattern","tags","line","start","end","text",...}],"best":<match>|null,
-   "likely_cause":{"start_line","end_line","lines":[...],"ranges":[[a,b],...]}}
+   "likely_cause":{"start_line","end_line","lines":[...],"ranges":[[a,b],...]},
+   "failed_tests":[{"runner","name","file","line","text"}]}
 Line numbers are 1-based lines of the normalised log. --likely-cause=false leaves likely_cause out
 (matches only: the fastest bulk scan).
 
@@ -155,6 +157,10 @@ type scanResult struct {
 	Best        *patterns.Match  `json:"best"`
 	LikelyCause *likelyCauseJSON `json:"likely_cause,omitempty"`
 	Dropped     int              `json:"dropped_matches,omitempty"`
+	// FailedTests are the failing tests the log names; empty when no supported runner's
+	// output is found or the runner's own count disagrees (then TestMismatches says so).
+	FailedTests    []testlog.Test     `json:"failed_tests"`
+	TestMismatches []testlog.Mismatch `json:"failed_tests_mismatches,omitempty"`
 }
 
 type likelyCauseJSON struct {
@@ -184,9 +190,11 @@ func scanOne(env *cliEnv, m *patterns.Matcher, path, job string, withCause bool)
 	}
 	opts := patterns.ScanOptions{Job: job}
 	var finder *cause.Finder
+	tests := testlog.New()
+	opts.OnLine = tests.Add
 	if withCause {
 		finder = cause.NewFinder(cause.Options{})
-		opts.OnLine = finder.Add
+		opts.OnLine = func(l logs.Line) { finder.Add(l); tests.Add(l) }
 	}
 	res := &scanResult{Path: path, Matches: []patterns.Match{}}
 	stats, err := m.Scan(logs.NewReader(plain), opts, func(mt patterns.Match) error {
@@ -199,6 +207,8 @@ func scanOne(env *cliEnv, m *patterns.Matcher, path, job string, withCause bool)
 	res.Lines = stats.Lines
 	res.Dropped = stats.Dropped
 	res.Best = patterns.Best(res.Matches)
+	tr := tests.Result()
+	res.FailedTests, res.TestMismatches = tr.Tests, tr.Mismatches
 	if res.Lines > 0 && finder != nil {
 		ex := finder.Excerpt()
 		res.LikelyCause = &likelyCauseJSON{StartLine: ex.StartLine(), EndLine: ex.EndLine(), Ranges: ex.Ranges, Lines: ex.Lines, CauseLine: ex.Cause}
