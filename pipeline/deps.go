@@ -78,6 +78,9 @@ type commitStore interface {
 	CommitJobs(ctx context.Context, repoID int64, sha string) ([]store.Job, error)
 	RecentCheckRuns(ctx context.Context, repoID int64, limit int) ([]store.CheckRun, error)
 	store.Insights
+	// Log and store.JobHistory: the likely cause judged against the job's passing history.
+	Log(ctx context.Context, id int64) (store.Log, error)
+	store.JobHistory
 }
 
 // pipeline is the shared state of the workers of one process.
@@ -146,7 +149,7 @@ func newPipeline(q *queue.Queue, d Deps) (*pipeline, error) {
 	}
 	cs, ok := d.Store.(commitStore)
 	if !ok {
-		return nil, errors.New("pipeline: the store does not provide CommitJobs, RecentCheckRuns and Insights")
+		return nil, errors.New("pipeline: the store does not provide CommitJobs, RecentCheckRuns, Insights and JobHistory")
 	}
 	if d.LogHosts == nil {
 		d.LogHosts = ci.DefaultLogHosts
