@@ -93,6 +93,9 @@ type commitStore interface {
 	RecentCheckRuns(ctx context.Context, repoID int64, limit int) ([]store.CheckRun, error)
 	store.Insights
 	store.TestHistory
+	// Log and store.JobHistory: the likely cause judged against the job's passing history.
+	Log(ctx context.Context, id int64) (store.Log, error)
+	store.JobHistory
 }
 
 // pipeline is the shared state of the workers of one process.
@@ -161,7 +164,7 @@ func newPipeline(q *queue.Queue, d Deps) (*pipeline, error) {
 	}
 	cs, ok := d.Store.(commitStore)
 	if !ok {
-		return nil, errors.New("pipeline: the store does not provide CommitJobs, RecentCheckRuns, Insights and TestHistory")
+		return nil, errors.New("pipeline: the store does not provide CommitJobs, RecentCheckRuns, Insights, TestHistory and JobHistory")
 	}
 	if d.LogHosts == nil {
 		d.LogHosts = ci.DefaultLogHosts
