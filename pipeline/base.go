@@ -59,6 +59,12 @@ func (p *pipeline) baseEvidence(ctx context.Context, gh *github.Client, repo sto
 		return
 	}
 	in.Base = outcomes
+	bt, err := p.baseTests(ctx, repo.ID, mb, outcomes)
+	if err != nil {
+		log.Warn().Err(err).Str("merge_base", mb).Msg("failing tests at the merge base unreadable")
+		return
+	}
+	in.BaseTests = bt
 }
 
 // baseOutcomes is each job's latest attempt at the merge base, with the signature of its failure.

@@ -104,7 +104,7 @@ func (p *pipeline) command(ctx context.Context, a CommandArgs, queued time.Time)
 		}
 		if !allowed {
 			ok = false
-			replies = append(replies, fmt.Sprintf("Sorry @%s, `/totto %s` needs %s; nothing was changed.", a.Author, c.Kind, access.Rules[action]))
+			replies = append(replies, fmt.Sprintf("Sorry @%s, %s needs %s; nothing was changed.", a.Author, triage.InertCode("/totto "+string(c.Kind)), access.Rules[action]))
 			continue
 		}
 		msg, changed, err := p.apply(ctx, repo, s.sha, a.Author, c)
@@ -136,13 +136,13 @@ func (p *pipeline) apply(ctx context.Context, repo store.Repository, sha, actor 
 		}
 		for _, x := range open {
 			if x.JobGlob == c.Job {
-				return fmt.Sprintf("`%s` is already marked known-broken since %s.", c.Job, short(x.FromSHA)), x.FromSHA == sha, nil
+				return fmt.Sprintf("%s is already marked known-broken since %s.", triage.InertCode(c.Job), short(x.FromSHA)), x.FromSHA == sha, nil
 			}
 		}
 		if _, err := p.Store.OpenAnnotation(ctx, store.Annotation{RepoID: repo.ID, JobGlob: c.Job, FromSHA: sha, Reason: c.Reason, CreatedBy: actor}); err != nil {
 			return "", false, fmt.Errorf("opening known-broken annotation %q: %w", c.Job, err)
 		}
-		return fmt.Sprintf("Marked `%s` known-broken from %s on; its failures no longer count against pull requests until `/totto fixed %s`.", c.Job, short(sha), c.Job), true, nil
+		return fmt.Sprintf("Marked %s known-broken from %s on; its failures no longer count against pull requests until %s.", triage.InertCode(c.Job), short(sha), triage.InertCode("/totto fixed "+quoteJob(c.Job))), true, nil
 	case CommandFixed:
 		n, err := p.Store.CloseAnnotation(ctx, repo.ID, c.Job, sha, actor)
 		if err != nil {
@@ -155,16 +155,16 @@ func (p *pipeline) apply(ctx context.Context, repo store.Repository, sha, actor 
 			}
 			for _, x := range all {
 				if x.JobGlob == c.Job && x.ToSHA != nil && *x.ToSHA == sha {
-					return fmt.Sprintf("Marked `%s` fixed at %s.", c.Job, short(sha)), true, nil
+					return fmt.Sprintf("Marked %s fixed at %s.", triage.InertCode(c.Job), short(sha)), true, nil
 				}
 			}
-			return fmt.Sprintf("`%s` was not marked known-broken; nothing to fix.", c.Job), false, nil
+			return fmt.Sprintf("%s was not marked known-broken; nothing to fix.", triage.InertCode(c.Job)), false, nil
 		}
-		return fmt.Sprintf("Marked `%s` fixed at %s.", c.Job, short(sha)), true, nil
+		return fmt.Sprintf("Marked %s fixed at %s.", triage.InertCode(c.Job), short(sha)), true, nil
 	case CommandRescan:
 		return fmt.Sprintf("Classifying the failures of %s again.", short(sha)), false, nil
 	}
-	return fmt.Sprintf("totto does not know the command `%s`.", c.Kind), false, nil
+	return fmt.Sprintf("totto does not know the command %s.", triage.InertCode(string(c.Kind))), false, nil
 }
 
 // retriageAfter queues the triage of the command's commit and, when annotations changed, of the
@@ -369,4 +369,13 @@ func anyJobMatches(jobs []store.Job, globs []string) bool {
 		}
 	}
 	return false
+}
+
+// quoteJob writes a job glob as the JOB argument of a command: in double quotes when it holds
+// spaces or starts with a quote, so the suggested command can be pasted back as is.
+func quoteJob(job string) string {
+	if !strings.ContainsAny(job, " \t\"'`") {
+		return job
+	}
+	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(job) + `"`
 }

@@ -54,9 +54,10 @@
 //     request cannot excuse its own failures), falling back to the organisation's .github
 //     repository, and cached for a minute. Its patterns are stored scoped to the repository under
 //     the source "repo:OWNER/NAME:.github/totto.yml"; patterns removed from the file are retired.
-//     A broken file is reported at the top of the check run with file and line, and the last good
-//     configuration is used: kept in memory, so after a restart the repository's patterns (still
-//     in the store) apply with default job globs until the file is fixed.
+//     Problems are reported at the top of the check run with file and line. The file's valid
+//     patterns and keys apply; an invalid pattern keeps its last good version and an invalid key its
+//     last good value (kept in memory: after a restart, the default). A file that cannot be read
+//     at all (YAML syntax) keeps the whole last good configuration, and the stored patterns.
 //   - `builtin: false` hides matches of the built-in packs in triage, `builtin_off: [pack,
 //     pack/name]` of single packs or patterns; the packs are still scanned (they are operator
 //     patterns, for every repository), so switching them back on needs no rescan.

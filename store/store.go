@@ -22,6 +22,11 @@ type Store interface {
 	AnnotationExpirer
 	InstalledRepositoryLister
 	SessionStore
+	TestHistory
+	JobHistory
+	Reruns
+	// BackfillState is what backfills keep between runs.
+	BackfillState
 
 	// CommitJobs lists every job (all attempts) of a commit in a repository.
 	CommitJobs(ctx context.Context, repoID int64, sha string) ([]Job, error)

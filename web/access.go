@@ -117,7 +117,7 @@ func (s *server) canReadRepo(ctx context.Context, sess *session, repo string) (b
 	var out struct {
 		FullName string `json:"full_name"`
 	}
-	err := s.githubGET(ctx, sess.Token, "/repos/"+repo, &out)
+	err := s.githubGET(ctx, sess.Token(), "/repos/"+repo, &out)
 	var st *apiStatusError
 	switch {
 	case err == nil:

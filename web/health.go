@@ -158,6 +158,10 @@ func (s *server) openAnnotation(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "a job glob and a from-commit are required", http.StatusBadRequest)
 		return
 	}
+	if err := triage.CheckJobGlob(glob); err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
 	actor, ok := s.authorize(w, r, access.ChangeAnnotation, access.Target{Owner: repo.Owner(), Repo: name, Private: repo.Private})
 	if !ok {
 		return
@@ -180,6 +184,10 @@ func (s *server) closeAnnotation(w http.ResponseWriter, r *http.Request) {
 	glob, to := strings.TrimSpace(r.PostFormValue("job")), strings.TrimSpace(r.PostFormValue("to"))
 	if glob == "" || to == "" {
 		http.Error(w, "a job glob and a fixing commit are required", http.StatusBadRequest)
+		return
+	}
+	if err := triage.CheckJobGlob(glob); err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
 		return
 	}
 	actor, ok := s.authorize(w, r, access.ChangeAnnotation, access.Target{Owner: repo.Owner(), Repo: name, Private: repo.Private})

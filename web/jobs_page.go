@@ -101,7 +101,7 @@ func (s *server) jobPage(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			d.LogError = err.Error()
 		}
-		d.Lines = showLines(ls, byLine)
+		d.Lines = s.showLines(ls, byLine)
 	}
 	s.render(w, r, http.StatusOK, "job", j.Name, d)
 }

@@ -245,7 +245,7 @@ func (s *server) withContext(r *http.Request, ms []store.PatternMatch) []matchVi
 	for _, m := range ms {
 		b, ok := blocks[m.LogID][m.Line]
 		if !ok {
-			b = contextBlock{Line: m.Line, Lines: []logLine{showLine(m.Line, m.Text, m.Match.Match, true, false)}}
+			b = contextBlock{Line: m.Line, Lines: []logLine{showLine(m.Line, m.Text, s.redactor.Text(m.Text), m.Match.Match, true, false)}}
 		}
 		out = append(out, matchView{PatternMatch: m, Context: b})
 	}

@@ -45,7 +45,7 @@ func (c userChecker) IsOrgAdmin(ctx context.Context, _, owner string) (bool, err
 		State string `json:"state"`
 		Role  string `json:"role"`
 	}
-	err := c.s.githubGET(ctx, c.sess.Token, "/user/memberships/orgs/"+url.PathEscape(owner), &out)
+	err := c.s.githubGET(ctx, c.sess.Token(), "/user/memberships/orgs/"+url.PathEscape(owner), &out)
 	var st *apiStatusError
 	switch {
 	case err == nil:

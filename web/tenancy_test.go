@@ -35,6 +35,7 @@ func newTenantGitHub(t *testing.T) *tenantGitHub {
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /login/oauth/access_token", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
 		l, ok := strings.CutPrefix(r.PostFormValue("code"), "code-")
 		if !ok || r.PostFormValue("client_secret") != "s3cret" {
 			_ = json.NewEncoder(w).Encode(map[string]string{"error": "bad_verification_code"})

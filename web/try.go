@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"github.com/totto-ci/totto/access"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -73,6 +74,8 @@ type tryResult struct {
 	Elapsed                 time.Duration
 	Samples                 []trySample
 	Unreadable              int
+	// Stopped says why the trial ended before scanning every log ("" when it did not).
+	Stopped string
 }
 
 type tryData struct {
@@ -83,14 +86,31 @@ type tryData struct {
 }
 
 // tryPage runs a pattern over recent stored logs (failed and successful) without saving anything,
-// so its reach and its hits on green jobs are seen before it affects any check run.
+// so its reach and its hits on green jobs are seen before it affects any check run. Where sign-in
+// is configured only signed-in users may try; every trial is bounded (see try_limits.go).
 func (s *server) tryPage(w http.ResponseWriter, r *http.Request) {
 	f := formOf(r)
 	d := tryData{Form: f}
 	status := http.StatusOK
 	v := s.viewer(r)
+	if v.sess.Login == "" && s.deps.OAuth.ClientID != "" {
+		if r.Method == http.MethodGet {
+			http.Redirect(w, r, "/login?return="+url.QueryEscape(safeReturn(r.URL.RequestURI())), http.StatusFound)
+			return
+		}
+		http.Error(w, "sign in with GitHub to try patterns", http.StatusUnauthorized)
+		return
+	}
 	if f.Repo != "" {
-		if repo, err := s.st.Repository(r.Context(), f.Repo); err == nil && !v.allow(w, r, infoOf(repo)) {
+		repo, err := s.st.Repository(r.Context(), f.Repo)
+		switch {
+		case errors.Is(err, store.ErrNotFound):
+			http.Error(w, "unknown repository "+strconv.Quote(clipForm(f.Repo)), http.StatusNotFound)
+			return
+		case err != nil:
+			s.fail(w, r, err)
+			return
+		case !v.allow(w, r, infoOf(repo)):
 			return
 		}
 	}
@@ -101,7 +121,17 @@ func (s *server) tryPage(w http.ResponseWriter, r *http.Request) {
 		}
 		d.Errors, d.Warnings = problems(p)
 		if len(d.Errors) == 0 {
+			done, err := s.trials.enter(cmpStr(v.sess.Login, "anonymous"))
+			if err != nil {
+				w.Header().Set("Retry-After", "10")
+				http.Error(w, err.Error(), http.StatusTooManyRequests)
+				return
+			}
 			res, err := s.try(r.Context(), v, p, f)
+			done()
+			if r.Context().Err() != nil {
+				return // the visitor left: nobody to answer
+			}
 			if err != nil {
 				s.fail(w, r, err)
 				return
@@ -112,6 +142,14 @@ func (s *server) tryPage(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	s.render(w, r, status, "try", "Try a pattern", d)
+}
+
+// clipForm bounds a form value quoted back in a message.
+func clipForm(s string) string {
+	if len(s) > 100 {
+		return s[:100] + "…"
+	}
+	return s
 }
 
 func problems(p patterns.Pattern) (errs, warns []string) {
@@ -128,7 +166,8 @@ func problems(p patterns.Pattern) (errs, warns []string) {
 const trySamples = 10
 
 // try scans the recent logs of repositories the viewer may read: neither the counts nor the
-// sample lines say anything of the others.
+// sample lines say anything of the others. It stops when the trial's time budget runs out (the
+// result says how far it got) or the visitor disconnects.
 func (s *server) try(ctx context.Context, v *viewer, p patterns.Pattern, f tryForm) (tryResult, error) {
 	start := time.Now()
 	p.ID = 1
@@ -157,14 +196,21 @@ func (s *server) try(ctx context.Context, v *viewer, p patterns.Pattern, f tryFo
 	if err != nil {
 		return tryResult{}, err
 	}
+	scanCtx, cancel := context.WithTimeout(ctx, s.deps.TryBudget)
+	defer cancel()
 	res := tryResult{Ran: true}
 	account := strings.ToLower(f.Account)
 	for _, l := range sample {
 		if !v.canReadID(idx, l.RepoID) || (account != "" && store.OwnerOf(idx[l.RepoID].FullName) != account) {
 			continue
 		}
-		if err := ctx.Err(); err != nil {
-			return res, fmt.Errorf("try pattern: %w", err)
+		if scanCtx.Err() != nil {
+			break
+		}
+		var hits []patterns.Match
+		err := s.scanLog(scanCtx, m, l, &hits)
+		if scanCtx.Err() != nil {
+			break // the log was cut short: it is not counted
 		}
 		res.Logs++
 		green := l.Conclusion == "success"
@@ -173,8 +219,7 @@ func (s *server) try(ctx context.Context, v *viewer, p patterns.Pattern, f tryFo
 		} else {
 			res.FailedLogs++
 		}
-		var hits []patterns.Match
-		if err := s.scanLog(ctx, m, l, &hits); err != nil {
+		if err != nil {
 			zerolog.Ctx(ctx).Warn().Err(err).Int64("log", l.LogID).Msg("try: log unreadable")
 			res.Unreadable++
 			continue
@@ -193,6 +238,12 @@ func (s *server) try(ctx context.Context, v *viewer, p patterns.Pattern, f tryFo
 			res.Samples = append(res.Samples, trySample{JobID: l.JobID, JobName: l.JobName, Conclusion: l.Conclusion, Context: blocks[hits[0].Line]})
 		}
 	}
+	if err := ctx.Err(); err != nil {
+		return res, fmt.Errorf("try pattern: %w", err)
+	}
+	if scanCtx.Err() != nil {
+		res.Stopped = fmt.Sprintf("stopped after the trial's time budget of %s", s.deps.TryBudget)
+	}
 	res.Elapsed = time.Since(start).Round(time.Millisecond)
 	return res, nil
 }
@@ -203,7 +254,7 @@ func (s *server) scanLog(ctx context.Context, m *patterns.Matcher, l store.Sampl
 		return fmt.Errorf("open log %d: %w", l.LogID, err)
 	}
 	defer rc.Close()
-	_, err = m.Scan(logs.NewReader(rc), patterns.ScanOptions{Job: l.JobName, MaxMatchesPerPattern: 50}, func(x patterns.Match) error {
+	_, err = m.Scan(logs.NewReader(ctxReader{ctx: ctx, r: rc}), patterns.ScanOptions{Job: l.JobName, MaxMatchesPerPattern: 50}, func(x patterns.Match) error {
 		*into = append(*into, x)
 		return nil
 	})

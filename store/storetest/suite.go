@@ -45,6 +45,8 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"PatternScopeRules", testPatternScopeRules},
 		{"OperatorRetirementSticks", testOperatorRetirementSticks},
 		{"Screens", testScreens},
+		{"BackfillMark", testBackfillMark},
+		{"SuccessSample", testSuccessSample},
 	}
 	for _, tc := range tests {
 		subtest(t, tc.name, func(t *testing.T) {
