@@ -65,6 +65,9 @@ type App struct {
 	// metricsLn is server.metrics_listen's listener (nil: /metrics is on the main one).
 	metricsLn   net.Listener
 	metricsAddr string
+	// auth checks GitHub accepts the App's credentials, for /readyz and at start (nil: no App
+	// configured).
+	auth *authCheck
 }
 
 // New builds the whole App from configuration in one place: store, log store, queue, GitHub
@@ -84,6 +87,9 @@ func New(ctx context.Context, cfg Config, opts Options) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := checkAppCredentials(cfg, privateKey); err != nil {
+		return nil, err
+	}
 	if cfg.GitHub.AppID == 0 || len(privateKey) == 0 {
 		logger.Warn().Msg("no GitHub App id or private key: webhooks are accepted but the pipeline cannot call GitHub")
 	}
@@ -96,9 +102,9 @@ func New(ctx context.Context, cfg Config, opts Options) (*App, error) {
 	if a.Store, err = store.Open(ctx, cfg.Database.URL); err != nil {
 		return nil, fmt.Errorf("open store: %w", err)
 	}
-	if a.Blobs, err = blob.Open(ctx, cfg.Logs.Storage); err != nil {
+	if a.Blobs, err = blob.Open(ctx, cfg.LogStorage()); err != nil {
 		a.Close()
-		return nil, fmt.Errorf("open log storage %q: %w", cfg.Logs.Storage, err)
+		return nil, fmt.Errorf("open log storage %q: %w", cfg.LogStorage(), err)
 	}
 	qopts := opts.Queue
 	if qopts.Workers == 0 {
@@ -108,14 +114,21 @@ func New(ctx context.Context, cfg Config, opts Options) (*App, error) {
 		a.Close()
 		return nil, fmt.Errorf("open queue: %w", err)
 	}
+	a.Metrics.Registry.MustRegister(metrics.NewQueueBacklog(a.queueBacklog))
 	if a.GitHub, err = newClientCreator(cfg, privateKey, a.Metrics); err != nil {
 		a.Close()
 		return nil, err
+	}
+	if cfg.GitHub.AppID != 0 && len(privateKey) > 0 {
+		a.auth = &authCheck{cfg: cfg, gh: a.GitHub}
 	}
 	if err := pipeline.Register(a.Queue, pipeline.Deps{
 		Store:        a.Store,
 		Blobs:        a.Blobs,
 		GitHub:       a.GitHub,
+		AppID:        cfg.GitHub.AppID,
+		NoBuiltin:    !cfg.Scan.Builtin,
+		Metrics:      a.Metrics,
 		ParseComment: handlers.PipelineCommands,
 		CircleCI: pipeline.CircleCIConfig{BaseURL: cfg.CircleCI.APIURL, Token: cfg.CircleCI.Token,
 			API: &http.Client{Timeout: 30 * time.Second, Transport: retryTransient(http.DefaultTransport)}},
@@ -142,8 +155,9 @@ func New(ctx context.Context, cfg Config, opts Options) (*App, error) {
 		githubapp.WithResponseCallback(webhookResponseCallback(a.Metrics)),
 	)
 	mux := http.NewServeMux()
-	mux.Handle("POST "+WebhookPath, requireSignature(cfg.GitHub.WebhookSecret, newBodyBudget(unverifiedBodyBytes), a.Metrics, deliveryContext(dispatcher)))
+	mux.Handle("POST "+WebhookPath, timeAck(a.Metrics, requireSignature(cfg.GitHub.WebhookSecret, newBodyBudget(unverifiedBodyBytes), a.Metrics, deliveryContext(dispatcher))))
 	mux.HandleFunc("GET /healthz", a.healthz)
+	mux.HandleFunc("GET /readyz", a.readyz)
 	if cfg.Server.MetricsListen == "" {
 		mux.Handle("GET /metrics", metricsHandler(a.Metrics))
 	} else if a.metricsLn, err = net.Listen("tcp", cfg.Server.MetricsListen); err != nil {
@@ -156,7 +170,7 @@ func New(ctx context.Context, cfg Config, opts Options) (*App, error) {
 		// Without sign-in the UI cannot tell who may see private repositories or edit patterns,
 		// so it stays off; the App itself (webhooks, check runs) runs regardless.
 		logger.Warn().Msg("web UI disabled: set github.oauth_client_id and github.oauth_client_secret to enable sign-in")
-		mux.HandleFunc("/", uiDisabled)
+		mux.Handle("/", accessLog(http.HandlerFunc(uiDisabled)))
 	} else {
 		sessionKey, err := web.ParseSessionKey(cfg.Server.SessionKey)
 		if err != nil {
@@ -180,7 +194,7 @@ func New(ctx context.Context, cfg Config, opts Options) (*App, error) {
 			a.Close()
 			return nil, fmt.Errorf("web UI: %w", err)
 		}
-		mux.Handle("/", ui)
+		mux.Handle("/", accessLog(ui))
 	}
 	a.handler = withRequestLogger(logger, mux)
 	return a, nil

@@ -12,7 +12,7 @@ import (
 	"strings"
 	"time"
 
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 
 	"github.com/totto-ci/totto/redact"
 )
@@ -24,6 +24,7 @@ type Config struct {
 		URL string `yaml:"url"`
 	} `yaml:"database"`
 	Logs struct {
+		// Storage is where log contents live; empty: beside the SQLite database (LogStorage).
 		Storage  string `yaml:"storage"`
 		MaxBytes int64  `yaml:"max_bytes"`
 		// Hosts are extra hosts log content may be downloaded from, beside the providers' own
@@ -89,11 +90,11 @@ type Config struct {
 }
 
 // DefaultConfig is what totto runs with when nothing is configured: the embedded store in the
-// working directory, logs beside it, built-in packs on.
+// working directory, logs beside it (Config.LogStorage), built-in packs on.
 func DefaultConfig() Config {
 	var c Config
 	c.Database.URL = "sqlite:totto.db"
-	c.Logs.Storage = "totto-logs"
+	// Logs.Storage stays empty: LogStorage derives it from the database URL.
 	c.Logs.MaxBytes = 256 << 20
 	c.Scan.Builtin = true
 	c.Server.Listen = ":8080"

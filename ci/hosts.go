@@ -70,8 +70,9 @@ func splitHostPort(s string) (string, string) {
 	return strings.Trim(s, "[]"), ""
 }
 
-// ErrHostNotAllowed is returned when a log URL or redirect points outside the allowed hosts.
-var ErrHostNotAllowed = errors.New("log host not allowed")
+// ErrHostNotAllowed is returned when a log URL or redirect points outside the allowed hosts; it
+// names the settings that allow one, since an Enterprise or Server install meets it first.
+var ErrHostNotAllowed = errors.New("log host not allowed (allow it with --log-hosts for totto backfill, or logs.hosts / TOTTO_LOGS_HOSTS for the App)")
 
 // ErrCrossHostRedirect is returned when an API answers with a redirect to another host (or port):
 // the request carries a credential, and the redirect will not go away on a retry.

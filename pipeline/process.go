@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/google/go-github/v89/github"
 	"github.com/riverqueue/river"
@@ -76,6 +77,9 @@ func (p *pipeline) process(ctx context.Context, a ProcessJobArgs) error {
 			return err
 		}
 		if err := p.scanJobLog(ctx, j); err != nil {
+			return err
+		}
+		if err := p.recordTests(ctx, gh, a, j); err != nil {
 			return err
 		}
 	}
@@ -178,6 +182,7 @@ func (p *pipeline) fetchLog(ctx context.Context, j store.Job, f fetched) error {
 	if f.openLog == nil {
 		return p.noLog(ctx, j, f.reason)
 	}
+	start := time.Now()
 	rc, err := f.openLog(ctx)
 	if ci.IsUnavailable(err) || errors.Is(err, ci.ErrHostNotAllowed) {
 		// A log on a host totto may not reach will never become reachable: say so now rather
@@ -188,7 +193,9 @@ func (p *pipeline) fetchLog(ctx context.Context, j store.Job, f fetched) error {
 		return err
 	}
 	defer rc.Close()
-	l, err := ingest.StoreLog(ctx, p.Store, p.Blobs, rc, p.MaxLogBytes)
+	counted := &countingReader{r: rc}
+	l, err := ingest.StoreLog(ctx, p.Store, p.Blobs, counted, p.MaxLogBytes)
+	p.countDownload(counted.n, time.Since(start))
 	if ci.IsUnavailable(err) || errors.Is(err, ci.ErrHostNotAllowed) {
 		return p.noLog(ctx, j, err.Error())
 	}

@@ -32,6 +32,8 @@ type RenderOptions struct {
 	// counts the job itself; SuggestionWindow says over which period ("this week").
 	Suggestions      map[JobKey]Suggestion
 	SuggestionWindow string
+	// TestWindow names the period of each failing test's history line ("14 days").
+	TestWindow string
 }
 
 // Output is a check run's output and conclusion, ready for the GitHub API.

@@ -106,17 +106,16 @@ func (s *server) apiPatternMatches(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v := s.viewer(r)
-	if p.RepoID != nil && !v.canReadID(idx, *p.RepoID) {
+	if !v.canSeePattern(p, idx) {
 		writeJSON(w, http.StatusNotFound, map[string]string{"error": "no pattern " + r.PathValue("id")})
 		return
 	}
 	limit, _ := strconv.Atoi(r.URL.Query().Get("limit"))
-	ms, next, err := s.st.PatternMatches(r.Context(), id, store.Page{Limit: limit, After: store.Cursor(r.URL.Query().Get("after"))})
+	ms, next, err := s.st.PatternMatches(r.Context(), id, v.audience(idx), store.Page{Limit: limit, After: store.Cursor(r.URL.Query().Get("after"))})
 	if err != nil {
 		writeJSON(w, http.StatusBadRequest, map[string]string{"error": err.Error()})
 		return
 	}
-	ms = v.filterMatches(idx, ms)
 	out := make([]apiMatch, 0, len(ms))
 	for _, m := range ms {
 		mm := m.Match.Match
@@ -170,7 +169,7 @@ func (s *server) apiJob(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if j.LogID != nil {
-		ms, err := s.st.Matches(r.Context(), store.MatchFilter{LogID: *j.LogID})
+		ms, err := s.st.Matches(r.Context(), store.MatchFilter{LogID: *j.LogID, ForRepo: j.RepoID})
 		if err != nil {
 			s.apiFail(w, r, err)
 			return

@@ -5,6 +5,8 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"github.com/totto-ci/totto/patterns"
+	"github.com/totto-ci/totto/store"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -213,13 +215,19 @@ func TestOAuthSignInAndPermissions(t *testing.T) {
 	gh := newFakeGitHub(t)
 	h := w.oauthHandler(t, gh, "https://totto.example")
 	c := newClient(t, h)
+	ch, err := w.st.AddPatterns(t.Context(), []store.Pattern{{Pattern: patterns.Pattern{Name: "repo oom", Kind: patterns.Literal,
+		Expr: "Killed", Source: "ui:acme/widgets"}, RepoID: &w.repo.ID}}, "seed")
+	if err != nil {
+		t.Fatal(err)
+	}
+	repoPattern := ch[0].ID
 
 	// Signed out: no banner, no edits, no API.
 	r := c.get("/patterns")
 	mustNotContain(t, r, "dev-banner")
 	mustContain(t, r, 200, "Sign in with GitHub")
 	tok := c.csrf("/repos/acme/widgets/health")
-	if r := c.post(fmt.Sprintf("/patterns/%d/retire", w.timeout), url.Values{"csrf": {tok}}); r.status != 401 {
+	if r := c.post(fmt.Sprintf("/patterns/%d/retire", repoPattern), url.Values{"csrf": {tok}}); r.status != 401 {
 		t.Errorf("retire signed out: status %d, want 401", r.status)
 	}
 	if r := c.get("/api/v1/patterns"); r.status != 401 {
@@ -242,9 +250,9 @@ func TestOAuthSignInAndPermissions(t *testing.T) {
 	}
 	mustContain(t, c.get("/"), 200, "octo")
 
-	// Write permission on the pattern's scope (global: any installed repository).
+	// Write permission on the pattern's repository.
 	tok = c.csrf("/try")
-	if r := c.post(fmt.Sprintf("/patterns/%d/retire", w.timeout), url.Values{"csrf": {tok}}); r.status != 303 {
+	if r := c.post(fmt.Sprintf("/patterns/%d/retire", repoPattern), url.Values{"csrf": {tok}}); r.status != 303 {
 		t.Fatalf("retire with write permission: status %d %s", r.status, r.body)
 	}
 	if r := c.post("/repos/acme/widgets/annotations", url.Values{"csrf": {tok}, "job": {"lint"}, "from": {w.lint1.SHA}}); r.status != 303 {
@@ -257,7 +265,7 @@ func TestOAuthSignInAndPermissions(t *testing.T) {
 	if err != nil || len(ann) != 1 || ann[0].CreatedBy != "octo" {
 		t.Errorf("annotation by %v (err %v), want octo", ann, err)
 	}
-	if r := c.get("/api/v1/patterns"); r.status != 200 || !strings.Contains(r.body, `"scope": "global"`) {
+	if r := c.get("/api/v1/patterns"); r.status != 200 || !strings.Contains(r.body, `"scope": "operator"`) {
 		t.Errorf("API signed in: %d %.300s", r.status, r.body)
 	}
 }
@@ -270,7 +278,7 @@ func TestOAuthReadOnlyUserIsRefused(t *testing.T) {
 	signIn(t, c, "/")
 	tok := c.csrf("/try")
 	r := c.post("/patterns", url.Values{"csrf": {tok}, "name": {"x"}, "expr": {"undefined"}, "kind": {"literal"}, "repo": {"acme/widgets"}})
-	if r.status != 403 || !strings.Contains(r.body, "no write permission") {
+	if r.status != 403 || !strings.Contains(r.body, "needs write access") {
 		t.Errorf("save by a reader: %d %s", r.status, r.body)
 	}
 	if n := mustStats(t, w.st).Patterns; n != 2 {

@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"github.com/totto-ci/totto/access"
 	"net/http"
 	"strings"
 	"time"
@@ -190,7 +191,7 @@ func (s *server) openAnnotation(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, err.Error(), http.StatusBadRequest)
 		return
 	}
-	actor, ok := s.editor(w, r, name)
+	actor, ok := s.authorize(w, r, access.ChangeAnnotation, access.Target{Owner: repo.Owner(), Repo: name, Private: repo.Private})
 	if !ok {
 		return
 	}
@@ -218,7 +219,7 @@ func (s *server) closeAnnotation(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, err.Error(), http.StatusBadRequest)
 		return
 	}
-	actor, ok := s.editor(w, r, name)
+	actor, ok := s.authorize(w, r, access.ChangeAnnotation, access.Target{Owner: repo.Owner(), Repo: name, Private: repo.Private})
 	if !ok {
 		return
 	}

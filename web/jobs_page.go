@@ -86,7 +86,7 @@ func (s *server) jobPage(w http.ResponseWriter, r *http.Request) {
 		d.Log = &l
 		d.Pages = max(1, (l.Lines+linesPerPage-1)/linesPerPage)
 		d.Page = min(d.Page, d.Pages)
-		ms, err := s.st.Matches(ctx, store.MatchFilter{LogID: l.ID})
+		ms, err := s.st.Matches(ctx, store.MatchFilter{LogID: l.ID, ForRepo: j.RepoID})
 		if err != nil {
 			s.fail(w, r, err)
 			return

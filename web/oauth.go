@@ -9,8 +9,6 @@ import (
 	"net/url"
 	"sync"
 	"time"
-
-	"github.com/rs/zerolog"
 )
 
 // githubGET reads one REST API resource as the signed-in user.
@@ -103,41 +101,4 @@ func (s *server) canWrite(ctx context.Context, sess *session, repo string) (bool
 	write := out.Permission == "admin" || out.Permission == "write" || out.RoleName == "maintain"
 	s.perms.put(key, write)
 	return write, nil
-}
-
-// editor decides who is making a change to repo ("" for a global pattern: write access to any
-// installed repository suffices) and whether they may. It writes the refusal itself.
-func (s *server) editor(w http.ResponseWriter, r *http.Request, repo string) (string, bool) {
-	sess := sessionOf(r.Context())
-	if s.deps.DevInsecure && sess.Login == "" {
-		return "anonymous (dev-insecure)", true
-	}
-	if sess.Login == "" {
-		http.Error(w, "sign in with GitHub to change patterns or annotations", http.StatusUnauthorized)
-		return "", false
-	}
-	repos := []string{repo}
-	if repo == "" {
-		all, err := s.repoSummaries(r.Context())
-		if err != nil {
-			s.fail(w, r, err)
-			return "", false
-		}
-		repos = repos[:0]
-		for _, x := range all {
-			repos = append(repos, x.FullName)
-		}
-	}
-	for _, name := range repos {
-		ok, err := s.canWrite(r.Context(), sess, name)
-		if err != nil {
-			zerolog.Ctx(r.Context()).Warn().Err(err).Msg("permission check failed")
-			continue
-		}
-		if ok {
-			return sess.Login, true
-		}
-	}
-	http.Error(w, fmt.Sprintf("%s has no write permission on %s", sess.Login, cmpStr(repo, "any installed repository")), http.StatusForbidden)
-	return "", false
 }

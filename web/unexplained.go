@@ -7,8 +7,7 @@ import (
 	"slices"
 	"time"
 
-	"github.com/totto-ci/totto/logs"
-	"github.com/totto-ci/totto/logs/cause"
+	"github.com/totto-ci/totto/likelycause"
 	"github.com/totto-ci/totto/store"
 	"github.com/totto-ci/totto/triage"
 )
@@ -121,22 +120,12 @@ func (s *server) causeLine(ctx context.Context, j store.Job) (string, int) {
 	if j.LogID == nil {
 		return "(no log)", 0
 	}
-	l, err := s.st.Log(ctx, *j.LogID)
-	if err != nil {
-		return "(log metadata unavailable)", 0
-	}
-	rc, err := s.deps.Blobs.Open(ctx, l.StorageKey)
+	ex, err := likelycause.ForJob(ctx, s.st, s.deps.Blobs, j)
 	if err != nil {
 		return "(log unreadable)", 0
 	}
-	defer rc.Close()
-	f := cause.NewFinder(cause.Options{})
-	lr := logs.NewReader(rc)
-	for lr.Next() {
-		f.Add(lr.Line())
-	}
 	// The same line the check run quotes for this job.
-	if t, n, ok := triage.CauseLine(triage.Excerpt(f.Excerpt())); ok {
+	if t, n, ok := triage.CauseLine(triage.Excerpt(ex)); ok {
 		return t, n
 	}
 	return "(empty log)", 0

@@ -78,6 +78,7 @@ type querier interface {
 	store.Insights
 	store.InsightsQuerier
 	CommitJobs(ctx context.Context, repoID int64, sha string) ([]store.Job, error)
+	store.JobHistory // the likely cause judged against the job's passing history, as the check run does
 }
 
 type server struct {

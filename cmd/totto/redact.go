@@ -3,14 +3,15 @@ package main
 import (
 	"fmt"
 
+	"github.com/totto-ci/totto/app"
 	"github.com/totto-ci/totto/patterns"
 	"github.com/totto-ci/totto/redact"
 )
 
 // cliRedactor is the redactor the CLI prints log text through: the built-in rules plus the
 // operator's from config.yml (`redact.rules`), as the App's check runs and UI use them.
-func cliRedactor(env *cliEnv) *redact.Redactor {
-	r, err := redact.New(cliConfig(env).Redact.Rules)
+func cliRedactor(env *cliEnv, cfg app.Config) *redact.Redactor {
+	r, err := redact.New(cfg.Redact.Rules)
 	if err != nil {
 		fmt.Fprintf(env.stderr, "totto: %v (redacting with the built-in rules only)\n", err)
 		return redact.Default
