@@ -41,6 +41,10 @@ type Config struct {
 		// stored in the database. Replicas must share it so that a sign-in works on all of them
 		// and survives restarts; empty: a key is made per process, and sessions do neither.
 		SessionKey string `yaml:"session_key"`
+		// MetricsListen, when set (e.g. 127.0.0.1:9090), serves /metrics on that address only,
+		// so it need not be reachable where the webhook and the UI are; empty: /metrics is on
+		// the main listener.
+		MetricsListen string `yaml:"metrics_listen"`
 	} `yaml:"server"`
 	GitHub struct {
 		AppID          int64  `yaml:"app_id"`

@@ -67,7 +67,7 @@ func circleOpts(e *env, f *fakecircleci.Server) Options {
 	o := e.opts()
 	o.Actions = nil
 	o.CircleCI = &ci.CircleCI{BaseURL: f.APIBase(), Token: "circle-token", API: &http.Client{Timeout: 10 * time.Second},
-		Logs: ci.LogHTTPClient(loopback, 10*time.Second), Hosts: loopback}
+		Logs: ci.LogHTTPClient(loopbackOf(f.URL), 10*time.Second), Hosts: loopbackOf(f.URL)}
 	return o
 }
 
