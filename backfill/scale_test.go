@@ -46,9 +46,10 @@ func TestBackfillAtScale(t *testing.T) {
 	e.gh.SetPrimaryLimit(runs*3, window, http.StatusForbidden)
 	e.gh.SetClock(e.waits.now)
 	o := e.opts()
-	// Backoffs of a millisecond keep the injected clock (moved by every sleep) within the window
+	// A download attempt meets no fault about half the time (0.8 × 0.8 × 0.8): 20 attempts make
+	// giving up on a log about a one-in-a-million event. Backoffs of a millisecond keep the injected clock (moved by every sleep) within the window
 	// until the limit runs out.
-	o.FailedOnly, o.Concurrency, o.Attempts, o.Backoff = true, conc, 12, time.Millisecond
+	o.FailedOnly, o.Concurrency, o.Attempts, o.Backoff = true, conc, 20, time.Millisecond
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	o.Progress = func(p Progress) {
