@@ -46,12 +46,6 @@ func ceilSecond(t time.Time) time.Time {
 // process, newest first, and with Concurrency workers every job of every attempt of each, so
 // that downloads start while listing goes on. Then it queues the success sample.
 func (b *backfill) listActions(ctx context.Context, tasks chan<- task) error {
-	prev, err := b.opts.Store.BackfillMark(ctx, b.repo.ID, b.opts.Branch, ci.ProviderGitHubActions)
-	if err != nil {
-		return fmt.Errorf("backfill %s: %w", b.opts.Repo, err)
-	}
-	top := b.opts.Now().Truncate(time.Second)
-	b.runs = newTracker(prev, top)
 	runs := make(chan *runState, b.opts.Concurrency)
 	var wg sync.WaitGroup
 	var errMu sync.Mutex
@@ -67,7 +61,7 @@ func (b *backfill) listActions(ctx context.Context, tasks chan<- task) error {
 			}
 		})
 	}
-	listErr := b.listRuns(ctx, b.spans(prev, top), runs)
+	listErr := b.listRuns(ctx, b.spans(b.runs.prev, b.runs.top), runs)
 	close(runs)
 	wg.Wait()
 	if listErr != nil {
@@ -299,11 +293,28 @@ func (b *backfill) queueSample(ctx context.Context, tasks chan<- task) error {
 	return nil
 }
 
-// saveMark remembers what this backfill completely processed, even when it was interrupted.
-func (b *backfill) saveMark(ctx context.Context) error {
+// loadMark reads what earlier backfills of the branch completely processed.
+func (b *backfill) loadMark(ctx context.Context) error {
+	prev, err := b.opts.Store.BackfillMark(ctx, b.repo.ID, b.opts.Branch, ci.ProviderGitHubActions)
+	if err != nil {
+		return fmt.Errorf("backfill %s: %w", b.opts.Repo, err)
+	}
+	b.runs = newTracker(prev, b.opts.Now().Truncate(time.Second))
+	return nil
+}
+
+// saveMark remembers what this backfill completely processed, even when it was interrupted. It
+// is also saved every markEvery while the backfill runs, so a killed one loses little.
+func (b *backfill) saveMark(ctx context.Context, final bool) error {
 	if b.runs == nil {
 		return nil
 	}
+	b.markMu.Lock() // saves in order; none after the final one
+	defer b.markMu.Unlock()
+	if b.markSaved {
+		return nil
+	}
+	b.markSaved = final
 	m := b.runs.mark(ceilSecond(b.opts.Since))
 	m.RepoID, m.Branch, m.Provider = b.repo.ID, b.opts.Branch, ci.ProviderGitHubActions
 	if err := b.opts.Store.PutBackfillMark(context.WithoutCancel(ctx), m); err != nil {

@@ -140,6 +140,9 @@ type backfill struct {
 	start  time.Time
 	runs   *tracker // GitHub Actions runs
 
+	markMu    sync.Mutex
+	markSaved bool // the final mark is saved
+
 	mu         sync.Mutex
 	progress   Progress
 	failures   []JobFailure
@@ -196,6 +199,11 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 	ctx = log.WithContext(ctx)
 	res := Result{}
 	res.Leftovers, res.LeftoverBytes = removeLeftovers(ctx, opts.Cache)
+	if opts.Actions != nil {
+		if err := b.loadMark(ctx); err != nil {
+			return res, err
+		}
+	}
 
 	stopTicker := b.tick(ctx)
 	tasks := make(chan task, opts.Concurrency)
@@ -216,7 +224,7 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 	close(tasks)
 	wg.Wait()
 	b.update(func(p *Progress) { p.ListingDone = true })
-	markErr := b.saveMark(ctx)
+	markErr := b.saveMark(ctx, true)
 
 	res = b.result(res)
 	if ctx.Err() != nil {
@@ -242,22 +250,32 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 	return res, nil
 }
 
+// markEvery is how often a running backfill saves its mark.
+const markEvery = 30 * time.Second
+
 // tick reports progress every second even when nothing changes, so a pause shows (and a
-// display writing to a pipe can print its periodic line); the returned func stops it.
+// display writing to a pipe can print its periodic line), and saves the mark every markEvery;
+// the returned func stops it.
 func (b *backfill) tick(ctx context.Context) func() {
-	if b.opts.Progress == nil {
-		return func() {}
-	}
 	done := make(chan struct{})
 	stopped := make(chan struct{})
 	go func() {
 		defer close(stopped)
 		t := time.NewTicker(time.Second)
 		defer t.Stop()
+		lastSave := time.Now()
 		for {
 			select {
 			case <-t.C:
-				b.update(func(*Progress) {})
+				if b.opts.Progress != nil {
+					b.update(func(*Progress) {})
+				}
+				if time.Since(lastSave) >= markEvery {
+					lastSave = time.Now()
+					if err := b.saveMark(ctx, false); err != nil {
+						zerolog.Ctx(ctx).Warn().Err(err).Msg("backfill mark not saved; the final save tries again")
+					}
+				}
 			case <-done:
 				return
 			case <-ctx.Done():
