@@ -251,7 +251,7 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 }
 
 // markEvery is how often a running backfill saves its mark.
-const markEvery = 30 * time.Second
+var markEvery = 30 * time.Second
 
 // tick reports progress every second even when nothing changes, so a pause shows (and a
 // display writing to a pipe can print its periodic line), and saves the mark every markEvery;
