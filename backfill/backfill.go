@@ -139,6 +139,7 @@ type backfill struct {
 	polite *polite
 	start  time.Time
 	runs   *tracker // GitHub Actions runs
+	builds *tracker // CircleCI builds
 
 	markMu    sync.Mutex
 	markSaved bool // the final mark is saved
@@ -199,10 +200,8 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 	ctx = log.WithContext(ctx)
 	res := Result{}
 	res.Leftovers, res.LeftoverBytes = removeLeftovers(ctx, opts.Cache)
-	if opts.Actions != nil {
-		if err := b.loadMark(ctx); err != nil {
-			return res, err
-		}
+	if err := b.loadMarks(ctx); err != nil {
+		return res, err
 	}
 
 	stopTicker := b.tick(ctx)
@@ -335,7 +334,7 @@ func (b *backfill) listed(ctx context.Context, tasks chan<- task, j *ci.Job, t t
 
 // queue hands a task to the download workers; false when ctx ended first.
 func (b *backfill) queue(ctx context.Context, tasks chan<- task, t task) bool {
-	b.runs.update(t.run, func(r *runState) { r.pending++ })
+	updateRun(t.run, func(r *runState) { r.pending++ })
 	b.update(func(p *Progress) { p.ToFetch++ })
 	select {
 	case tasks <- t:
@@ -349,7 +348,7 @@ func (b *backfill) queue(ctx context.Context, tasks chan<- task, t task) bool {
 
 // resolve records the outcome of a task for its run.
 func (b *backfill) resolve(t task, ok bool) {
-	b.runs.update(t.run, func(r *runState) {
+	updateRun(t.run, func(r *runState) {
 		r.pending--
 		r.failed = r.failed || !ok
 	})
