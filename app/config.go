@@ -81,8 +81,8 @@ type Config struct {
 	Backfill struct {
 		// Interval between rounds; 0 turns the scheduled backfill off.
 		Interval Span `yaml:"interval"`
-		// Limit bounds a round to this many recent workflow runs (each with its jobs) per
-		// repository.
+		// Limit bounds a round to listing this many workflow runs (each with its jobs) per
+		// repository, newest first; runs an earlier round completely processed are not listed.
 		Limit int `yaml:"limit"`
 		// Since bounds a round to runs created within this span before it.
 		Since Span `yaml:"since"`

@@ -38,6 +38,7 @@ type CircleBuild struct {
 	Parallel    int           `json:"parallel"`
 	Username    string        `json:"username"`
 	Reponame    string        `json:"reponame"`
+	QueuedAt    *time.Time    `json:"queued_at"`
 	StartTime   *time.Time    `json:"start_time"`
 	StopTime    *time.Time    `json:"stop_time"`
 	RetryOf     *int          `json:"retry_of"`
