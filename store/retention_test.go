@@ -91,7 +91,7 @@ func (w *retentionWorld) readable(l store.Log) bool {
 
 func (w *retentionWorld) prune(t *testing.T, r store.Retention, dry bool) store.PruneReport {
 	t.Helper()
-	rep, err := store.Prune(t.Context(), w.st.(store.Pruner), w.blobs, r, time.Now().Add(100*24*time.Hour), dry)
+	rep, err := store.Prune(t.Context(), w.st, w.blobs, r, time.Now().Add(100*24*time.Hour), dry)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -167,7 +167,7 @@ func TestRetentionDeliveries(t *testing.T) {
 		if _, err := w.st.RecordDelivery(t.Context(), store.Delivery{ID: "d-1", Event: "push"}); err != nil {
 			t.Fatal(err)
 		}
-		rep, err := store.Prune(t.Context(), w.st.(store.Pruner), w.blobs, store.Retention{Deliveries: month}, time.Now(), false)
+		rep, err := store.Prune(t.Context(), w.st, w.blobs, store.Retention{Deliveries: month}, time.Now(), false)
 		if err != nil || rep.Deliveries != 0 {
 			t.Fatalf("within the window: %+v %v", rep, err)
 		}

@@ -12,6 +12,8 @@ import (
 // deployment and the scaled-out Postgres deployment behave identically (one conformance suite,
 // store/storetest, runs against both).
 type Store interface {
+	// Pruner applies the retention policy (Prune).
+	Pruner
 	// UpsertInstallation records a GitHub App installation (or re-activates it).
 	UpsertInstallation(ctx context.Context, in Installation) error
 	// DeactivateInstallation marks an installation and its repositories inactive; nothing is
