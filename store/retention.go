@@ -35,9 +35,10 @@ type PruneReport struct {
 // Pruner is what pruning needs of the store. Each call works on at most limit rows (0: all, for
 // dry runs), so a large backlog is removed in short transactions.
 type Pruner interface {
-	// ExpirableLogs returns logs not expired yet, created before cutoff, that no job completed
-	// (or, when never completed, recorded) at or after cutoff uses.
-	ExpirableLogs(ctx context.Context, cutoff time.Time, limit int) ([]Log, error)
+	// ExpirableLogs returns logs with an id above after, in id order, not expired yet, created
+	// before cutoff, that no job completed (or, when never completed, recorded) at or after
+	// cutoff uses.
+	ExpirableLogs(ctx context.Context, cutoff time.Time, after int64, limit int) ([]Log, error)
 	// ExpireLogs sets expired_at on the given logs that are still not expired, returning them.
 	ExpireLogs(ctx context.Context, ids []int64, at time.Time) ([]Log, error)
 	// DeleteDeliveries deletes up to limit delivery records received before cutoff (dry: counts
@@ -88,7 +89,7 @@ func Prune(ctx context.Context, st Pruner, blobs LogDeleter, r Retention, now ti
 		cutoff := now.Add(-r.Logs)
 		var after int64
 		for {
-			logs, err := st.ExpirableLogs(ctx, cutoff, batch(pruneBatch, dry))
+			logs, err := st.ExpirableLogs(ctx, cutoff, after, batch(pruneBatch, dry))
 			if err != nil {
 				return rep, fmt.Errorf("prune logs before %s: %w", cutoff.Format(time.DateOnly), err)
 			}
@@ -114,10 +115,10 @@ func Prune(ctx context.Context, st Pruner, blobs LogDeleter, r Retention, now ti
 				rep.ExpiredLogs++
 				rep.ExpiredLogBytes += l.RawSize
 			}
-			if len(logs) < pruneBatch || rep.ExpiredLogs == after {
+			if len(logs) < pruneBatch {
 				break
 			}
-			after = rep.ExpiredLogs
+			after = logs[len(logs)-1].ID
 		}
 	}
 	if r.Deliveries > 0 {

@@ -23,11 +23,11 @@ func limitClause(n int) string {
 }
 
 // ExpirableLogs implements store.Pruner.
-func (s *Store) ExpirableLogs(ctx context.Context, cutoff time.Time, limit int) ([]store.Log, error) {
+func (s *Store) ExpirableLogs(ctx context.Context, cutoff time.Time, after int64, limit int) ([]store.Log, error) {
 	rows, err := s.read().query(ctx, `SELECT `+logCols+` FROM logs l
-		WHERE l.expired_at IS NULL AND l.created_at < ?
+		WHERE l.id > ? AND l.expired_at IS NULL AND l.created_at < ?
 		  AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.log_id = l.id AND `+jobTime+` >= ?)
-		ORDER BY l.id`+limitClause(limit), cutoff.UTC(), cutoff.UTC())
+		ORDER BY l.id`+limitClause(limit), after, cutoff.UTC(), cutoff.UTC())
 	if err != nil {
 		return nil, fmt.Errorf("expirable logs: %w", err)
 	}
