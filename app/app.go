@@ -18,6 +18,7 @@ import (
 	"github.com/totto-ci/totto/metrics"
 	"github.com/totto-ci/totto/pipeline"
 	"github.com/totto-ci/totto/queue"
+	"github.com/totto-ci/totto/redact"
 	"github.com/totto-ci/totto/store"
 	"github.com/totto-ci/totto/store/blob"
 	"github.com/totto-ci/totto/web"
@@ -89,6 +90,10 @@ func New(ctx context.Context, cfg Config, opts Options) (*App, error) {
 		logger.Warn().Msg("no GitHub App id or private key: webhooks are accepted but the pipeline cannot call GitHub")
 	}
 
+	redactor, err := redact.New(cfg.Redact.Rules)
+	if err != nil {
+		return nil, fmt.Errorf("config: %w", err)
+	}
 	a := &App{Metrics: metrics.New(), devInsecure: opts.DevInsecure, logger: logger}
 	if a.Store, err = store.Open(ctx, cfg.Database.URL); err != nil {
 		return nil, fmt.Errorf("open store: %w", err)
@@ -127,6 +132,7 @@ func New(ctx context.Context, cfg Config, opts Options) (*App, error) {
 		LogHosts:    logHosts(cfg),
 		MaxLogBytes: cfg.Logs.MaxBytes,
 		TriageDelay: pipeline.DefaultTriageDelay,
+		Redactor:    redactor,
 	}); err != nil {
 		a.Close()
 		return nil, fmt.Errorf("register pipeline workers: %w", err)
@@ -142,25 +148,18 @@ func New(ctx context.Context, cfg Config, opts Options) (*App, error) {
 		return nil, err
 	}
 
-	intake := &handlers.Intake{Store: a.Store, Queue: a.Queue, AppID: cfg.GitHub.AppID}
+	intake := &handlers.Intake{Store: a.Store, Queue: a.Queue, AppID: cfg.GitHub.AppID,
+		CircleCI: ci.CircleSite{ServerAPI: cfg.CircleCI.APIURL}}
 	if rec, ok := a.Store.(store.DeliveryTxRecorder); ok {
 		// The store and the queue were opened on the same database URL, so on SQLite one file.
 		intake.SharedTx = rec
 	}
-	dispatcher := githubapp.NewEventDispatcher([]githubapp.EventHandler{
-		handlers.CheckRun{Intake: intake},
-		handlers.Status{Intake: intake},
-		handlers.IssueComment{Intake: intake},
-		handlers.CommitComment{Intake: intake},
-		handlers.Installation{Intake: intake},
-		handlers.InstallationRepositories{Intake: intake},
-		handlers.Push{Intake: intake},
-	}, cfg.GitHub.WebhookSecret,
+	dispatcher := githubapp.NewEventDispatcher(eventHandlers(intake), cfg.GitHub.WebhookSecret,
 		githubapp.WithErrorCallback(webhookErrorCallback(a.Metrics)),
 		githubapp.WithResponseCallback(webhookResponseCallback(a.Metrics)),
 	)
 	mux := http.NewServeMux()
-	mux.Handle("POST "+WebhookPath, timeAck(a.Metrics, requireSignature(cfg.GitHub.WebhookSecret, a.Metrics, deliveryContext(dispatcher))))
+	mux.Handle("POST "+WebhookPath, timeAck(a.Metrics, requireSignature(cfg.GitHub.WebhookSecret, newBodyBudget(unverifiedBodyBytes), a.Metrics, deliveryContext(dispatcher))))
 	mux.HandleFunc("GET /healthz", a.healthz)
 	mux.HandleFunc("GET /readyz", a.readyz)
 	mux.Handle("GET /metrics", metricsHandler(a.Metrics))
@@ -186,6 +185,7 @@ func New(ctx context.Context, cfg Config, opts Options) (*App, error) {
 				WebURL: cfg.GitHub.WebURL, APIURL: strings.TrimSuffix(cfg.GitHub.APIURL, "/")},
 			DevInsecure: cfg.GitHub.OAuthClientID == "",
 			SessionKey:  sessionKey,
+			Redactor:    redactor,
 		})
 		if err != nil {
 			a.Close()
@@ -195,6 +195,19 @@ func New(ctx context.Context, cfg Config, opts Options) (*App, error) {
 	}
 	a.handler = withRequestLogger(logger, mux)
 	return a, nil
+}
+
+// eventHandlers are the webhook handlers, one per event (webhookEvents lists their events).
+func eventHandlers(intake *handlers.Intake) []githubapp.EventHandler {
+	return []githubapp.EventHandler{
+		handlers.CheckRun{Intake: intake},
+		handlers.Status{Intake: intake},
+		handlers.IssueComment{Intake: intake},
+		handlers.CommitComment{Intake: intake},
+		handlers.Installation{Intake: intake},
+		handlers.InstallationRepositories{Intake: intake},
+		handlers.Push{Intake: intake},
+	}
 }
 
 // Handler is the App's HTTP surface (webhook, health, metrics), for Serve and for tests.

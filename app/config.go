@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/totto-ci/totto/redact"
 )
 
 // Config is everything an operator sets. It is read from config.yml and then overridden by
@@ -76,6 +78,12 @@ type Config struct {
 		// they use.
 		JobsMonths int `yaml:"jobs_months"`
 	} `yaml:"retention"`
+	// Redact adds the operator's rules to the built-in secret redaction that every surface
+	// quoting log text applies (check runs, the UI, the API, the CLI).
+	Redact struct {
+		// Rules: each regex's matches (or its `secret` group) are shown as [REDACTED].
+		Rules []redact.Rule `yaml:"rules"`
+	} `yaml:"redact"`
 	// Backfill is the scheduled backfill of every installed repository's default branch, which
 	// keeps history complete (jobs missed while the App was down) without an operator.
 	Backfill struct {

@@ -38,7 +38,8 @@ func (p *pipeline) detailsURL(repo, sha string) string {
 func (p *pipeline) render(repo, sha string, r triage.Report, cfg RepoConfig, sugg map[triage.JobKey]triage.Suggestion) triage.Output {
 	note := configNote(cfg)
 	out := triage.Render(r, triage.RenderOptions{DetailsURL: p.detailsURL(repo, sha), MaxBytes: triage.MaxOutputBytes - len(note),
-		Suggestions: sugg, SuggestionWindow: cfg.Suggestions.WindowText()})
+		Redact:      p.Redactor.Text,
+		Suggestions: sugg, SuggestionWindow: cfg.Suggestions.WindowText(), TestWindow: cfg.Tests.WindowText()})
 	out.Summary = note + out.Summary
 	return out
 }

@@ -37,6 +37,9 @@ type RepoConfig struct {
 	Ignore []string
 	// Builtin says whether the built-in packs apply (default true).
 	Builtin bool
+	// BuiltinOff switches single built-ins off for this repository (`builtin_off:`): each entry
+	// names a pack ("debian") or one pattern of a pack ("debian/apt mirror sync in progress").
+	BuiltinOff []string
 	// Demotion tunes when a flaky pattern's record stops it making jobs flaky (`demotion:`);
 	// zero fields take triage.DefaultDemotion's.
 	Demotion triage.Demotion
@@ -46,6 +49,8 @@ type RepoConfig struct {
 	// Suggestions says when the check run offers a pattern for a recurring unexplained failure
 	// (`suggestions:`).
 	Suggestions SuggestionConfig
+	// Tests says how failing tests' history makes them flaky (`tests:`).
+	Tests TestsConfig
 	// File names the file read ("" when the repository has none).
 	File string
 	// Problems say what is wrong with the file in place; when set, the file's valid patterns and
@@ -66,12 +71,12 @@ type RepoConfig struct {
 
 // triageConfig is the part of the configuration triage applies.
 func (c RepoConfig) triageConfig() triage.Config {
-	return triage.Config{NeverFlaky: c.NeverFlaky, Ignored: c.Ignore, Demotion: c.Demotion}
+	return triage.Config{NeverFlaky: c.NeverFlaky, Ignored: c.Ignore, Demotion: c.Demotion, FlakyTestCommits: c.Tests.FlakyCommits}
 }
 
 // defaultConfig is the configuration of a repository without a file.
 func defaultConfig() RepoConfig {
-	return RepoConfig{Builtin: true, KnownBrokenPasses: store.DefaultExpiryPasses, Suggestions: defaultSuggestions()}
+	return RepoConfig{Builtin: true, KnownBrokenPasses: store.DefaultExpiryPasses, Suggestions: defaultSuggestions(), Tests: defaultTestsConfig()}
 }
 
 // ParseConfig decodes a .github/totto.yml. It returns the configuration and, when the file has
@@ -132,12 +137,18 @@ func ParseConfig(file string, data []byte) (RepoConfig, error) {
 					} else {
 						cfg.builtinSet = true
 					}
+				case "builtin_off":
+					if err := v.Decode(&cfg.BuiltinOff); err != nil {
+						bad(v, "builtin_off must be a list of built-in packs or pack/pattern names")
+					}
 				case "demotion":
 					parseDemotion(v, &cfg.Demotion, bad)
 				case "known_broken_expiry_passes":
 					cfg.KnownBrokenPasses = positiveInt(v, "known_broken_expiry_passes", store.DefaultExpiryPasses, bad)
 				case "suggestions":
 					parseSuggestions(v, &cfg.Suggestions, bad)
+				case "tests":
+					parseTests(v, &cfg.Tests, bad)
 				default:
 					key = "" // an unknown key changes nothing
 					bad(k, "unknown key %q (known: %s)", k.Value, knownKeys)

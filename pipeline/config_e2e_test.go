@@ -116,3 +116,25 @@ func TestBuiltinPatternsApplyByDefault(t *testing.T) {
 		t.Errorf("the built-in pattern did not match:\n%s", cr.Output.Summary)
 	}
 }
+
+// `builtin_off` switches one built-in off for the repository (named pack/pattern), leaving the
+// other packs on; another name (a pack the log does not touch) changes nothing.
+func TestBuiltinOffOnePattern(t *testing.T) {
+	for _, tc := range []struct {
+		off     string
+		matched bool
+	}{{"github-actions/operation canceled", false}, {"GitHub-Actions", false}, {"docker", true}} {
+		t.Run(tc.off, func(t *testing.T) {
+			e := newEnv(t, backends[0])
+			e.app.SetFile(owner, ".github", "totto.yml", []byte("builtin_off: [\""+tc.off+"\"]\n"))
+			gha := e.ghaJob(101, "build (linux)", "failure", "gha_operation_canceled.log")
+			e.start()
+			e.enqueue(gha)
+			e.drain()
+			cr := e.checkRun()
+			if got := strings.Contains(cr.Output.Summary, "operation canceled"); got != tc.matched {
+				t.Errorf("builtin_off %q: built-in matched = %v, want %v:\n%s", tc.off, got, tc.matched, cr.Output.Summary)
+			}
+		})
+	}
+}

@@ -15,6 +15,7 @@ import (
 	"github.com/totto-ci/totto/ci"
 	"github.com/totto-ci/totto/metrics"
 	"github.com/totto-ci/totto/queue"
+	"github.com/totto-ci/totto/redact"
 	"github.com/totto-ci/totto/store"
 	"github.com/totto-ci/totto/store/blob"
 )
@@ -81,6 +82,9 @@ type Deps struct {
 	Metrics *metrics.Metrics
 	// Clock is the time source (nil: time.Now), for deterministic tests.
 	Clock func() time.Time
+	// Redactor hides secrets in the log text check runs quote (nil: the built-in rules); the
+	// App passes the one the web UI uses too, with the operator's rules.
+	Redactor *redact.Redactor
 }
 
 // commitStore is what triage reads beyond store.Store; both store implementations provide it.
@@ -88,6 +92,10 @@ type commitStore interface {
 	CommitJobs(ctx context.Context, repoID int64, sha string) ([]store.Job, error)
 	RecentCheckRuns(ctx context.Context, repoID int64, limit int) ([]store.CheckRun, error)
 	store.Insights
+	store.TestHistory
+	// Log and store.JobHistory: the likely cause judged against the job's passing history.
+	Log(ctx context.Context, id int64) (store.Log, error)
+	store.JobHistory
 }
 
 // pipeline is the shared state of the workers of one process.
@@ -156,7 +164,7 @@ func newPipeline(q *queue.Queue, d Deps) (*pipeline, error) {
 	}
 	cs, ok := d.Store.(commitStore)
 	if !ok {
-		return nil, errors.New("pipeline: the store does not provide CommitJobs, RecentCheckRuns and Insights")
+		return nil, errors.New("pipeline: the store does not provide CommitJobs, RecentCheckRuns, Insights, TestHistory and JobHistory")
 	}
 	if d.LogHosts == nil {
 		d.LogHosts = ci.DefaultLogHosts

@@ -58,8 +58,9 @@
 //     patterns and keys apply; an invalid pattern keeps its last good version and an invalid key its
 //     last good value (kept in memory: after a restart, the default). A file that cannot be read
 //     at all (YAML syntax) keeps the whole last good configuration, and the stored patterns.
-//   - `builtin: false` hides matches of the built-in packs in triage; the packs are still scanned
-//     (they are global patterns), so switching them back on needs no rescan.
+//   - `builtin: false` hides matches of the built-in packs in triage, `builtin_off: [pack,
+//     pack/name]` of single packs or patterns; the packs are still scanned (they are operator
+//     patterns, for every repository), so switching them back on needs no rescan.
 //   - Base-branch evidence comes from the commit's open pull request and GitHub's compare; without
 //     one it is "not known".
 package pipeline

@@ -79,6 +79,9 @@ func (p *pipeline) process(ctx context.Context, a ProcessJobArgs) error {
 		if err := p.scanJobLog(ctx, j); err != nil {
 			return err
 		}
+		if err := p.recordTests(ctx, gh, a, j); err != nil {
+			return err
+		}
 	}
 	if err := p.expireAfterPass(ctx, gh, a, repo, j); err != nil {
 		return err
@@ -133,7 +136,9 @@ func (p *pipeline) fetchJob(ctx context.Context, gh *github.Client, a ProcessJob
 			return gha.OpenLog(ctx, owner, name, a.JobID)
 		}}, nil
 	case ci.ProviderCircleCI:
-		t, err := ci.ParseCircleTarget(a.TargetURL)
+		// The target URL is the status author's to choose: it must name this repository's build,
+		// checked before the operator's token is used on it, and the build must be of this commit.
+		t, err := ci.CircleSite{ServerAPI: p.CircleCI.BaseURL}.ForRepo(a.TargetURL, a.Repo)
 		if err != nil {
 			return fetched{job: fromEvent, reason: "log not available: " + err.Error()}, nil
 		}
@@ -144,6 +149,9 @@ func (p *pipeline) fetchJob(ctx context.Context, gh *github.Client, a ProcessJob
 		}
 		if err != nil {
 			return fetched{}, err
+		}
+		if err := b.CheckBuild(a.Repo, a.SHA); err != nil {
+			return fetched{job: fromEvent, reason: "log not available: " + err.Error()}, nil
 		}
 		cj := b.AsJob(a.Repo, circleJobName(a.JobName))
 		// Build numbers are per project: the external id names the project too.

@@ -110,13 +110,18 @@ func runIngest(ctx context.Context, env *cliEnv, args []string) error {
 	if len(res.Failures) > 0 {
 		return withCode(exitFindings, fmt.Errorf("log %d stored but not scanned: %w", l.ID, res.Failures[0].Err))
 	}
-	ms, err := st.Matches(ctx, store.MatchFilter{LogID: l.ID})
+	ms, err := st.Matches(ctx, store.MatchFilter{LogID: l.ID, ForRepo: r.ID})
 	if err != nil {
 		return err
 	}
+	cfg, err := sf.load(env) // resolved once by open above
+	if err != nil {
+		return err
+	}
+	red := cliRedactor(env, cfg)
 	for i := len(ms) - 1; i >= 0; i-- { // oldest (scan order) first
 		m := ms[i]
-		fmt.Fprintf(env.stdout, "  line %d: %s: %s\n", m.Line, m.Pattern, m.Text)
+		fmt.Fprintf(env.stdout, "  line %d: %s: %s\n", m.Line, m.Pattern, red.Text(m.Text))
 	}
 	return nil
 }

@@ -104,8 +104,17 @@ func (s *Server) getJobLogBlob(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "BlobNotFound", http.StatusNotFound)
 		return
 	}
-	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-	w.Write(j.Log)
+	if j.StallLog != nil {
+		w.Header().Set("Content-Length", strconv.Itoa(len(j.Log)))
+		w.Write(j.Log[:len(j.Log)/2])
+		w.(http.Flusher).Flush()
+		select {
+		case <-j.StallLog:
+		case <-r.Context().Done():
+		}
+		return
+	}
+	s.writeLog(w, j.Log)
 }
 
 type checkRunRequest struct {

@@ -28,6 +28,9 @@ type Job struct {
 	Conclusion string // "success", "failure", ...
 	Steps      []Step
 	Log        []byte
+	// StallLog, when set, makes a download of the log send its first half and then stall until
+	// the channel is closed or the client goes away (a download in flight, for interrupt tests).
+	StallLog <-chan struct{}
 	// LogStatus, when non-zero, is answered instead of the log redirect (404 or 410: expired).
 	LogStatus int
 	// StartedAt and CompletedAt, when set, replace the fixed times the fake reports, for tests
