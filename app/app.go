@@ -143,6 +143,14 @@ func New(ctx context.Context, cfg Config, opts Options) (*App, error) {
 	}
 
 	a.schedule = a.newSchedule(cfg)
+	retention, err := cfg.RetentionPolicy()
+	if err == nil {
+		err = a.scheduleRetention(retention)
+	}
+	if err != nil {
+		a.Close()
+		return nil, err
+	}
 
 	intake := &handlers.Intake{Store: a.Store, Queue: a.Queue, AppID: cfg.GitHub.AppID,
 		CircleCI: ci.CircleSite{ServerAPI: cfg.CircleCI.APIURL}}

@@ -70,6 +70,18 @@ type Config struct {
 	Workers struct {
 		Count int `yaml:"count"`
 	} `yaml:"workers"`
+	// Retention says how long stored data is kept; 0 keeps it forever. A durable job applies it
+	// hourly (and `totto prune` on demand).
+	Retention struct {
+		// LogsDays: log contents of jobs older than this many days leave the log store; the
+		// log's row (expired) and its matches stay.
+		LogsDays int `yaml:"logs_days"`
+		// DeliveriesDays: webhook delivery records (for ignoring redeliveries) older than this.
+		DeliveriesDays int `yaml:"deliveries_days"`
+		// JobsMonths: jobs older than this many 30-day months, with the logs and matches only
+		// they use.
+		JobsMonths int `yaml:"jobs_months"`
+	} `yaml:"retention"`
 	// Redact adds the operator's rules to the built-in secret redaction that every surface
 	// quoting log text applies (check runs, the UI, the API, the CLI).
 	Redact struct {
@@ -100,6 +112,7 @@ func DefaultConfig() Config {
 	c.Server.Listen = ":8080"
 	c.Server.PublicURL = "http://localhost:8080"
 	c.Workers.Count = 4
+	c.Retention.DeliveriesDays = 30
 	c.Backfill.Interval = Span(6 * time.Hour)
 	c.Backfill.Limit = 200
 	c.Backfill.Since = Span(14 * 24 * time.Hour)

@@ -25,6 +25,7 @@ type Store interface {
 	TestHistory
 	JobHistory
 	Reruns
+	Pruner
 	// BackfillState is what backfills keep between runs.
 	BackfillState
 
