@@ -35,10 +35,10 @@ func (p *pipeline) detailsURL(repo, sha string) string {
 // render turns the report into the check run's output, with the repository's configuration
 // problems (if its file is broken) ahead of the verdicts and a suggested pattern under each new
 // job whose failure recurs.
-func (p *pipeline) render(repo, sha string, r triage.Report, cfg RepoConfig, sugg map[triage.JobKey]triage.Suggestion) triage.Output {
+func (p *pipeline) render(repo, sha string, r triage.Report, cfg RepoConfig, sugg map[triage.JobKey]triage.Suggestion, reruns map[triage.JobKey]string) triage.Output {
 	note := configNote(cfg)
 	out := triage.Render(r, triage.RenderOptions{DetailsURL: p.detailsURL(repo, sha), MaxBytes: triage.MaxOutputBytes - len(note),
-		Suggestions: sugg, SuggestionWindow: cfg.Suggestions.WindowText(), TestWindow: cfg.Tests.WindowText()})
+		Suggestions: sugg, SuggestionWindow: cfg.Suggestions.WindowText(), TestWindow: cfg.Tests.WindowText(), Reruns: reruns})
 	out.Summary = note + out.Summary
 	return out
 }
@@ -65,7 +65,7 @@ func configNote(cfg RepoConfig) string {
 // job is unique per commit, the store remembers the check run, and before creating, the commit's
 // check runs on GitHub are listed and an existing totto one adopted (so a crash between creating
 // it and recording it is harmless). An unchanged output is not written again.
-func (p *pipeline) publish(ctx context.Context, gh *github.Client, repo store.Repository, sha string, r triage.Report, cfg RepoConfig) error {
+func (p *pipeline) publish(ctx context.Context, gh *github.Client, repo store.Repository, sha string, r triage.Report, cfg RepoConfig, reruns map[triage.JobKey]string) error {
 	log := zerolog.Ctx(ctx)
 	prev, err := p.Store.CheckRun(ctx, repo.ID, sha)
 	found := err == nil
@@ -81,7 +81,7 @@ func (p *pipeline) publish(ctx context.Context, gh *github.Client, repo store.Re
 		// Suggestions help curation; the verdicts do not depend on them.
 		log.Warn().Err(err).Msg("pattern suggestions not available")
 	}
-	out := p.render(repo.FullName, sha, r, cfg, sugg)
+	out := p.render(repo.FullName, sha, r, cfg, sugg, reruns)
 	hash := triage.OutputHash(out)
 	if found && prev.OutputHash == hash {
 		log.Debug().Int64("check_run", prev.CheckRunID).Msg("check run unchanged; not written")

@@ -46,6 +46,8 @@ type RepoConfig struct {
 	Suggestions SuggestionConfig
 	// Tests says how failing tests' history makes them flaky (`tests:`).
 	Tests TestsConfig
+	// Rerun says when totto re-runs flaky jobs by itself (`rerun:`).
+	Rerun RerunConfig
 	// File names the file read ("" when the repository has none).
 	File string
 	// Problems say what is wrong with the file in place; when set, this is the last good
@@ -62,7 +64,7 @@ func (c RepoConfig) triageConfig() triage.Config {
 
 // defaultConfig is the configuration of a repository without a file.
 func defaultConfig() RepoConfig {
-	return RepoConfig{Builtin: true, KnownBrokenPasses: store.DefaultExpiryPasses, Suggestions: defaultSuggestions(), Tests: defaultTestsConfig()}
+	return RepoConfig{Builtin: true, KnownBrokenPasses: store.DefaultExpiryPasses, Suggestions: defaultSuggestions(), Tests: defaultTestsConfig(), Rerun: defaultRerunConfig()}
 }
 
 // ParseConfig decodes a .github/totto.yml. It returns the configuration and, when the file has
@@ -118,6 +120,8 @@ func ParseConfig(file string, data []byte) (RepoConfig, error) {
 					parseSuggestions(v, &cfg.Suggestions, bad)
 				case "tests":
 					parseTests(v, &cfg.Tests, bad)
+				case "rerun":
+					parseRerun(v, &cfg.Rerun, bad)
 				default:
 					bad(k, "unknown key %q (known: %s)", k.Value, knownKeys)
 				}

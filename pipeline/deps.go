@@ -79,6 +79,7 @@ type commitStore interface {
 	RecentCheckRuns(ctx context.Context, repoID int64, limit int) ([]store.CheckRun, error)
 	store.Insights
 	store.TestHistory
+	store.Reruns
 }
 
 // pipeline is the shared state of the workers of one process.
@@ -147,7 +148,7 @@ func newPipeline(q *queue.Queue, d Deps) (*pipeline, error) {
 	}
 	cs, ok := d.Store.(commitStore)
 	if !ok {
-		return nil, errors.New("pipeline: the store does not provide CommitJobs, RecentCheckRuns, Insights and TestHistory")
+		return nil, errors.New("pipeline: the store does not provide CommitJobs, RecentCheckRuns, Insights, TestHistory and Reruns")
 	}
 	if d.LogHosts == nil {
 		d.LogHosts = ci.DefaultLogHosts

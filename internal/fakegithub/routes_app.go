@@ -26,6 +26,7 @@ type AppState struct {
 	reactions   []Reaction
 	comments    []Comment
 	nextID      int64
+	reruns      rerunState
 }
 
 // Pull is a pull request the fake knows.
@@ -82,6 +83,7 @@ func (s *Server) App() *AppState {
 	s.Handle("GET /repos/{owner}/{repo}/compare/{basehead}", a.compare)
 	s.Handle("GET /repos/{owner}/{repo}/contents/{path...}", a.getContents)
 	s.Handle("GET /repos/{owner}/{repo}", a.getRepo)
+	s.Handle("POST /repos/{owner}/{repo}/actions/jobs/{job_id}/rerun", a.rerunJob)
 	return a
 }
 
