@@ -48,6 +48,8 @@ type RepoConfig struct {
 	Tests TestsConfig
 	// Rerun says when totto re-runs flaky jobs by itself (`rerun:`).
 	Rerun RerunConfig
+	// Comment says when totto keeps a sticky comment on the pull request (`comment:`).
+	Comment CommentMode
 	// File names the file read ("" when the repository has none).
 	File string
 	// Problems say what is wrong with the file in place; when set, this is the last good
@@ -64,7 +66,7 @@ func (c RepoConfig) triageConfig() triage.Config {
 
 // defaultConfig is the configuration of a repository without a file.
 func defaultConfig() RepoConfig {
-	return RepoConfig{Builtin: true, KnownBrokenPasses: store.DefaultExpiryPasses, Suggestions: defaultSuggestions(), Tests: defaultTestsConfig(), Rerun: defaultRerunConfig()}
+	return RepoConfig{Builtin: true, KnownBrokenPasses: store.DefaultExpiryPasses, Suggestions: defaultSuggestions(), Tests: defaultTestsConfig(), Rerun: defaultRerunConfig(), Comment: CommentNever}
 }
 
 // ParseConfig decodes a .github/totto.yml. It returns the configuration and, when the file has
@@ -122,6 +124,8 @@ func ParseConfig(file string, data []byte) (RepoConfig, error) {
 					parseTests(v, &cfg.Tests, bad)
 				case "rerun":
 					parseRerun(v, &cfg.Rerun, bad)
+				case "comment":
+					cfg.Comment = parseCommentMode(v, bad)
 				default:
 					bad(k, "unknown key %q (known: %s)", k.Value, knownKeys)
 				}

@@ -58,3 +58,15 @@ func TestParseRerunConfig(t *testing.T) {
 		}
 	}
 }
+
+func TestParseCommentMode(t *testing.T) {
+	for yml, want := range map[string]CommentMode{"": CommentNever, "comment: always\n": CommentAlways, "comment: on-failure\n": CommentOnFailure, "comment: never\n": CommentNever} {
+		cfg, err := ParseConfig("totto.yml", []byte(yml))
+		if err != nil || cfg.Comment != want {
+			t.Errorf("%q: %q (%v), want %q", yml, cfg.Comment, err, want)
+		}
+	}
+	if _, err := ParseConfig("totto.yml", []byte("comment: sometimes\n")); err == nil || !strings.Contains(err.Error(), "comment must be never, on-failure or always") {
+		t.Errorf("a bad mode: %v", err)
+	}
+}

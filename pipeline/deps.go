@@ -80,6 +80,7 @@ type commitStore interface {
 	store.Insights
 	store.TestHistory
 	store.Reruns
+	store.PRComments
 }
 
 // pipeline is the shared state of the workers of one process.
@@ -148,7 +149,7 @@ func newPipeline(q *queue.Queue, d Deps) (*pipeline, error) {
 	}
 	cs, ok := d.Store.(commitStore)
 	if !ok {
-		return nil, errors.New("pipeline: the store does not provide CommitJobs, RecentCheckRuns, Insights, TestHistory and Reruns")
+		return nil, errors.New("pipeline: the store does not provide CommitJobs, RecentCheckRuns, Insights, TestHistory, Reruns and PRComments")
 	}
 	if d.LogHosts == nil {
 		d.LogHosts = ci.DefaultLogHosts

@@ -3,7 +3,6 @@ package pipeline_test
 import (
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/riverqueue/river"
 )
@@ -27,11 +26,7 @@ var goRetryLog = []byte(`2026-11-20T09:14:02.0000000Z ##[group]Run go test -coun
 // is not re-run, and the last says why without failing the work.
 func TestAutomaticRerun(t *testing.T) {
 	eachBackend(t, func(t *testing.T, b backend) {
-		e := newEnv(t, b)
-		e.deps.Clock = func() time.Time { return time.Date(2026, 11, 21, 0, 0, 0, 0, time.UTC) }
-		e.app.SetFile(owner, repo, ".github/totto.yml", []byte("rerun:\n  flaky: true\n  max_attempts: 2\n  branches: [\"f*\"]\n"))
-		w := &world{e: e}
-		e.start()
+		e, w := testsWorld(t, b, "rerun:\n  flaky: true\n  max_attempts: 2\n  branches: [\"f*\"]\n")
 
 		c1 := commitSHA(21)
 		first := w.job(c1, "f1", 1, "failure", goRetryLog)
