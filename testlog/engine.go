@@ -185,14 +185,14 @@ type runState struct {
 	pendingN  int   // lines left to find it
 	naming    *Test // awaiting the end of a multi-line name
 	namingN   int
-	passes    map[string]bool
+	passes    map[uint64]bool // hashes of passing tests' keys: 8 bytes each, whatever the names
 	selfLine  map[*Test]bool // headline is still the failure line itself
 	total     int
 	truncated bool
 }
 
 func newRunState(s *spec) *runState {
-	return &runState{s: s, cur: newSession(), passes: map[string]bool{}, selfLine: map[*Test]bool{}}
+	return &runState{s: s, cur: newSession(), passes: map[uint64]bool{}, selfLine: map[*Test]bool{}}
 }
 
 func (r *runState) key(name string) string {
@@ -250,7 +250,7 @@ func (r *runState) line(l *line) {
 		if m := pr.match(l, r.inSection); m != nil {
 			if len(r.passes) < maxPasses {
 				name, _ := r.norm(group(pr.re, m, "name"), group(pr.re, m, "file"))
-				r.passes[r.key(name)] = true
+				r.passes[keyHash(r.key(name))] = true
 			}
 			return
 		}
@@ -460,7 +460,7 @@ func (r *runState) finish(res *Result) {
 			res.Counted++
 		}
 		for _, t := range tests {
-			t.PassedInLog = r.passes[r.key(t.Name)]
+			t.PassedInLog = r.passes[keyHash(r.key(t.Name))]
 			res.Tests = append(res.Tests, *t)
 		}
 	}
@@ -510,6 +510,16 @@ func (s *spec) rules() []*rule {
 		}
 	}
 	return out
+}
+
+// keyHash is FNV-1a of a test key.
+func keyHash(k string) uint64 {
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(k); i++ {
+		h ^= uint64(k[i])
+		h *= 1099511628211
+	}
+	return h
 }
 
 func group(re *regexp.Regexp, m []string, name string) string {

@@ -46,7 +46,7 @@ func testsList(j JobVerdict, opts RenderOptions) string {
 				line += ": " + codeSpan(clip(opts.Redact(clip(t.Text, redactRunes)), maxCellRunes))
 			}
 		}
-		fmt.Fprintf(&b, "- %s %s — %s%s — %s\n", codeSpan(clip(t.Runner, 20)), codeSpan(clip(name, maxNameRunes)),
+		fmt.Fprintf(&b, "- %s %s — %s%s — %s\n", codeSpan(clip(t.Runner, 20)), codeSpan(clip(opts.Redact(clip(name, redactRunes)), maxNameRunes)),
 			verdict, line, text(tv.HistoryLine(opts.TestWindow)))
 	}
 	b.WriteString("\n")
