@@ -186,7 +186,7 @@ type runState struct {
 	naming    *Test // awaiting the end of a multi-line name
 	namingN   int
 	passes    map[uint64]bool // hashes of passing tests' keys: 8 bytes each, whatever the names
-	selfLine  map[*Test]bool // headline is still the failure line itself
+	selfLine  map[*Test]bool  // headline is still the failure line itself
 	total     int
 	truncated bool
 }
