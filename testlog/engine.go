@@ -161,6 +161,9 @@ type spec struct {
 	normalise func(name, file string) (string, string)
 	// key makes names printed in different shapes by one runner compare equal.
 	key func(name string) string
+
+	anyHint   []int // every hint of every rule (set by prepare)
+	everyLine bool  // a rule has no hint
 }
 
 type session struct {
@@ -205,6 +208,9 @@ func (r *runState) key(name string) string {
 func (r *runState) line(l *line) {
 	s := r.s
 	num, text := l.num, l.text
+	if r.naming == nil && r.pending == nil && !r.inSection && !s.mayMatch(l) {
+		return // most lines: none of this runner's hints, nothing pending
+	}
 	if r.naming != nil {
 		r.continueName(l.trimmed)
 		return
@@ -484,16 +490,35 @@ func leaves(tests []*Test) []*Test {
 	return out
 }
 
-// prepare files every rule's hint parts in the shared hint table once.
+// prepare files every rule's hint parts in the shared hint table once, and gathers the
+// runner's hints (all of them, or none when a rule has no hint and must see every line).
 func (s *spec) prepare() {
+	s.anyHint, s.everyLine = nil, false
 	for _, r := range s.rules() {
 		r.hintIDs = nil
-		if r.hint != "" {
-			for _, h := range strings.Split(r.hint, "|") {
-				r.hintIDs = append(r.hintIDs, hintID(h))
-			}
+		if r.hint == "" {
+			s.everyLine = true
+			continue
+		}
+		for _, h := range strings.Split(r.hint, "|") {
+			id := hintID(h)
+			r.hintIDs = append(r.hintIDs, id)
+			s.anyHint = append(s.anyHint, id)
 		}
 	}
+}
+
+// mayMatch reports whether any of the runner's rules could match the line.
+func (s *spec) mayMatch(l *line) bool {
+	if s.everyLine {
+		return true
+	}
+	for _, id := range s.anyHint {
+		if l.hint[id] {
+			return true
+		}
+	}
+	return false
 }
 
 func (s *spec) rules() []*rule {
