@@ -19,6 +19,30 @@ type TestHistory interface {
 	// TestStats returns each asked-for test's record in a repository from jobs that ran at or
 	// after since; tests with no recorded failure are absent.
 	TestStats(ctx context.Context, repoID int64, keys []TestKey, since time.Time) (map[TestKey]TestStats, error)
+	// RepoTests lists a repository's tests that failed at or after since, flakiest first (most
+	// flip commits, then most failures, then most recent), at most limit.
+	RepoTests(ctx context.Context, repoID int64, since time.Time, limit int) ([]TestSummary, error)
+	// TestFailures lists one test's recorded failures in a repository, newest first, at most limit.
+	TestFailures(ctx context.Context, repoID int64, key TestKey, limit int) ([]TestFailure, error)
+}
+
+// TestSummary is one test with its record.
+type TestSummary struct {
+	TestKey
+	TestStats
+}
+
+// TestFailure is one failed job that named a test.
+type TestFailure struct {
+	JobID         int64
+	SHA           string
+	JobName       string
+	Line          int
+	Text          string
+	PullRequest   int
+	DefaultBranch bool
+	PassedInLog   bool
+	At            time.Time
 }
 
 // TestKey names a test within a repository: the runner, its file or suite, and its name.
