@@ -64,6 +64,7 @@ type querier interface {
 	store.Insights
 	store.InsightsQuerier
 	CommitJobs(ctx context.Context, repoID int64, sha string) ([]store.Job, error)
+	store.TestHistory
 }
 
 type server struct {
@@ -141,6 +142,7 @@ func (s *server) routes() http.Handler {
 	mux.HandleFunc("GET /jobs/{id}", s.jobPage)
 	mux.HandleFunc("GET /repos/{owner}/{repo}/commits/{sha}", s.commitPage)
 	mux.HandleFunc("GET /repos/{owner}/{repo}/health", s.healthPage)
+	mux.HandleFunc("GET /repos/{owner}/{repo}/tests", s.testsPage)
 	mux.HandleFunc("POST /repos/{owner}/{repo}/annotations", s.openAnnotation)
 	mux.HandleFunc("POST /repos/{owner}/{repo}/annotations/close", s.closeAnnotation)
 	mux.HandleFunc("GET /unexplained", s.unexplainedPage)

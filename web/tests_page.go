@@ -1,0 +1,78 @@
+package web
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"net/http"
+	"net/url"
+
+	"github.com/totto-ci/totto/store"
+)
+
+// testsWindowDays is the period the tests page counts over (the default flaky window).
+const testsWindowDays = 14
+
+// testsListed bounds the tests and the failures of one test the page lists.
+const testsListed = 200
+
+type testsData struct {
+	Repo  string
+	Days  int
+	Tests []testRow
+	// Test is the test asked for with ?test=ID, with its failures.
+	Test     *testRow
+	Failures []store.TestFailure
+}
+
+type testRow struct {
+	store.TestSummary
+	Href string
+}
+
+// testsPage lists a repository's failing tests over the window, flakiest first, each linking to
+// its history: every recorded failure with its commit, pull request and a link to the log line.
+func (s *server) testsPage(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	repo, ok := s.pathRepo(w, r)
+	if !ok || !s.viewer(r).allow(w, r, infoOf(repo)) {
+		return
+	}
+	since := s.deps.Now().AddDate(0, 0, -testsWindowDays)
+	list, err := s.st.RepoTests(ctx, repo.ID, since, testsListed)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	d := testsData{Repo: repo.FullName, Days: testsWindowDays}
+	for _, t := range list {
+		d.Tests = append(d.Tests, testRow{TestSummary: t, Href: testHref(repo.FullName, t.TestKey)})
+	}
+	if id := r.URL.Query().Get("test"); id != "" {
+		for i := range d.Tests {
+			if testID(d.Tests[i].TestKey) == id {
+				d.Test = &d.Tests[i]
+			}
+		}
+		if d.Test == nil {
+			http.Error(w, "no test "+id+" failed in the last days shown", http.StatusNotFound)
+			return
+		}
+		if d.Failures, err = s.st.TestFailures(ctx, repo.ID, d.Test.TestKey, testsListed); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
+	s.render(w, r, http.StatusOK, "tests", repo.FullName+" tests", d)
+}
+
+// testHref is the tests page of one test. The test is named by an opaque id, not its name: a
+// name is log text, and log text (a secret in a parametrised test's name) has no place in URLs.
+func testHref(repo string, k store.TestKey) string {
+	return "/repos/" + repo + "/tests?" + url.Values{"test": {testID(k)}}.Encode()
+}
+
+// testID is a short hash of a test's key.
+func testID(k store.TestKey) string {
+	sum := sha256.Sum256([]byte(k.Runner + "\x00" + k.File + "\x00" + k.Name))
+	return hex.EncodeToString(sum[:8])
+}
