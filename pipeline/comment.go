@@ -10,7 +10,7 @@ import (
 
 	"github.com/google/go-github/v89/github"
 	"github.com/rs/zerolog"
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 
 	"github.com/totto-ci/totto/store"
 	"github.com/totto-ci/totto/triage"

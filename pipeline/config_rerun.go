@@ -1,7 +1,7 @@
 package pipeline
 
 import (
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 )
 
 // maxRerunAttempts bounds rerun.max_attempts: past a few attempts a failure is not flaky, and
