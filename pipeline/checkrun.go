@@ -32,6 +32,18 @@ func (p *pipeline) detailsURL(repo, sha string) string {
 	return DetailsURL(p.PublicURL, repo, sha)
 }
 
+// testURL links a failing test to its history on totto's tests page (nil without a public URL).
+func (p *pipeline) testURL(repo string) func(triage.TestID) string {
+	if p.PublicURL == "" {
+		return nil
+	}
+	owner, name, _ := strings.Cut(repo, "/")
+	return func(t triage.TestID) string {
+		return fmt.Sprintf("%s/repos/%s/%s/tests?test=%s", p.PublicURL, url.PathEscape(owner), url.PathEscape(name),
+			store.TestKey{Runner: t.Runner, File: t.File, Name: t.Name}.ID())
+	}
+}
+
 // render turns the report into the check run's output, with the repository's configuration
 // problems (if its file is broken) ahead of the verdicts and a suggested pattern under each new
 // job whose failure recurs.
@@ -39,7 +51,8 @@ func (p *pipeline) render(repo, sha string, r triage.Report, cfg RepoConfig, sug
 	note := configNote(cfg)
 	out := triage.Render(r, triage.RenderOptions{DetailsURL: p.detailsURL(repo, sha), MaxBytes: triage.MaxOutputBytes - len(note),
 		Redact:      p.Redactor.Text,
-		Suggestions: sugg, SuggestionWindow: cfg.Suggestions.WindowText(), TestWindow: cfg.Tests.WindowText(), Reruns: reruns})
+		Suggestions: sugg, SuggestionWindow: cfg.Suggestions.WindowText(), TestWindow: cfg.Tests.WindowText(), Reruns: reruns,
+		TestURL: p.testURL(repo)})
 	out.Summary = note + out.Summary
 	return out
 }

@@ -74,6 +74,10 @@ func TestFailingTestsEndToEnd(t *testing.T) {
 			e.drain()
 		}
 		cr := e.checkRunOf(commitSHA(1))
+		flakyID := store.TestKey{Runner: "pytest", File: "tests/test_api.py", Name: "test_flaky"}.ID()
+		if !strings.Contains(cr.Output.Summary, "(https://totto.example.com/repos/octo/widgets/tests?test="+flakyID+")") {
+			t.Errorf("the failing test does not link to its history:\n%s", cr.Output.Summary)
+		}
 		if cr.Conclusion != "success" || !strings.Contains(cr.Output.Summary, "tests/test_api.py › test_flaky") || !strings.Contains(cr.Output.Summary, "passed on attempt 2") {
 			t.Errorf("rerun commit: %s\n%s", cr.Conclusion, cr.Output.Summary)
 		}

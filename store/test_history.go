@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"time"
 )
 
@@ -13,6 +15,8 @@ type TestHistory interface {
 	// RecordJobTests replaces the failing tests recorded for a job, so scanning a log again
 	// (a redelivery, a rescan) never counts a failure twice. at is when the job ran.
 	RecordJobTests(ctx context.Context, job JobTestsContext, tests []JobTest) error
+	// JobTests returns the failing tests recorded for one job, in log order.
+	JobTests(ctx context.Context, jobID int64) ([]JobTest, error)
 	// FailingTests returns the tests recorded as failing on any attempt of a job (by name) at a
 	// commit, e.g. at the merge base; none when that job's log was never scanned.
 	FailingTests(ctx context.Context, repoID int64, sha, jobName string) ([]JobTest, error)
@@ -50,6 +54,13 @@ type TestKey struct {
 	Runner string
 	File   string
 	Name   string
+}
+
+// ID is a short opaque id of the test, for URLs: a test's name is log text, which has no place
+// in a URL (a parametrised test's name may hold a secret).
+func (k TestKey) ID() string {
+	sum := sha256.Sum256([]byte(k.Runner + "\x00" + k.File + "\x00" + k.Name))
+	return hex.EncodeToString(sum[:8])
 }
 
 // JobTest is one failing test of a job.

@@ -36,6 +36,8 @@ type RenderOptions struct {
 	TestWindow string
 	// Reruns says, per job, what became of totto's automatic re-runs of it.
 	Reruns map[JobKey]string
+	// TestURL, when set, links a failing test to its history page.
+	TestURL func(TestID) string
 }
 
 // Output is a check run's output and conclusion, ready for the GitHub API.

@@ -1,8 +1,6 @@
 package web
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"net/http"
 	"net/url"
 
@@ -49,7 +47,7 @@ func (s *server) testsPage(w http.ResponseWriter, r *http.Request) {
 	}
 	if id := r.URL.Query().Get("test"); id != "" {
 		for i := range d.Tests {
-			if testID(d.Tests[i].TestKey) == id {
+			if d.Tests[i].ID() == id {
 				d.Test = &d.Tests[i]
 			}
 		}
@@ -65,14 +63,8 @@ func (s *server) testsPage(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "tests", repo.FullName+" tests", d)
 }
 
-// testHref is the tests page of one test. The test is named by an opaque id, not its name: a
-// name is log text, and log text (a secret in a parametrised test's name) has no place in URLs.
+// testHref is the tests page of one test, named by its opaque id (store.TestKey.ID), never by
+// its name: a name is log text.
 func testHref(repo string, k store.TestKey) string {
-	return "/repos/" + repo + "/tests?" + url.Values{"test": {testID(k)}}.Encode()
-}
-
-// testID is a short hash of a test's key.
-func testID(k store.TestKey) string {
-	sum := sha256.Sum256([]byte(k.Runner + "\x00" + k.File + "\x00" + k.Name))
-	return hex.EncodeToString(sum[:8])
+	return "/repos/" + repo + "/tests?" + url.Values{"test": {k.ID()}}.Encode()
 }

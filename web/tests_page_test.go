@@ -31,12 +31,12 @@ func TestTestsPage(t *testing.T) {
 
 		r := c.get("/repos/acme/widgets/tests")
 		mustContain(t, r, 200, "tests/test_net.py › test_timeout", "Test&lt;script&gt;", "[REDACTED]",
-			"/repos/acme/widgets/tests?test="+testID(flaky))
+			"/repos/acme/widgets/tests?test="+flaky.ID())
 		mustNotContain(t, r, "<script>alert(1)", secretToken)
 		if i, j := strings.Index(r.body, "test_timeout"), strings.Index(r.body, "Test&lt;script"); i < 0 || j < 0 || i > j {
 			t.Errorf("the test that flipped is not listed first")
 		}
-		r = c.get("/repos/acme/widgets/tests?test=" + testID(flaky))
+		r = c.get("/repos/acme/widgets/tests?test=" + flaky.ID())
 		mustContain(t, r, 200, `id="failures"`, "#7", fmt.Sprintf("/jobs/%d?page=3#L%d", w.build.ID, timeoutLine),
 			"passed on the runner's retry", "1 failures on 1 commits", "1 flips")
 		mustNotContain(t, r, secretToken)
@@ -44,5 +44,10 @@ func TestTestsPage(t *testing.T) {
 			t.Errorf("an unknown test: status %d, want 404", r.status)
 		}
 		mustContain(t, c.get("/"), 200, "/repos/acme/widgets/tests")
+		// The job page lists the job's failing tests with their verdicts, linked to their history.
+		r = c.get(fmt.Sprintf("/jobs/%d", w.build.ID))
+		mustContain(t, r, 200, `id="job-tests"`, "/repos/acme/widgets/tests?test="+flaky.ID(), "flaky (passed on the runner&#39;s retry in the same log)",
+			fmt.Sprintf("/jobs/%d?page=3#L%d", w.build.ID, timeoutLine))
+		mustContain(t, c.get(fmt.Sprintf("/jobs/%d", w.lint1.ID)), 200, "/repos/acme/widgets/tests?test="+odd.ID(), "Test&lt;script&gt;", "— new")
 	})
 }

@@ -103,6 +103,13 @@ func RunTestHistory(t *testing.T, open func(t *testing.T) store.Store) {
 	if err == nil {
 		t.Error("recording tests of an unknown job succeeded")
 	}
+	// One job's tests.
+	if jt, err := h.JobTests(ctx, c1.ID); err != nil || len(jt) != 1 || jt[0].TestKey != flaky || !jt[0].PassedInLog || jt[0].Line != 12 {
+		t.Errorf("tests of job c1: %+v, %v", jt, err)
+	}
+	if jt, err := h.JobTests(ctx, e1.ID); err != nil || len(jt) != 1 || jt[0].TestKey != broken {
+		t.Errorf("tests of job e1 after it was recorded again: %+v, %v", jt, err)
+	}
 	// The repository's tests, flakiest first; one test's failures, newest first.
 	list, err := h.RepoTests(ctx, repo.ID, day.Add(-72*time.Hour), 10)
 	if err != nil || len(list) != 2 || list[0].TestKey != flaky || list[0].TestStats != wantFlaky || list[1].TestKey != broken {

@@ -42,6 +42,27 @@ func (s *Store) RecordJobTests(ctx context.Context, j store.JobTestsContext, tes
 	})
 }
 
+// JobTests implements store.TestHistory.
+func (s *Store) JobTests(ctx context.Context, jobID int64) ([]store.JobTest, error) {
+	rows, err := s.read().query(ctx, `SELECT runner, file, name, line, text, CASE WHEN passed_in_log THEN 1 ELSE 0 END
+		FROM job_tests WHERE job_id = ? ORDER BY line, name`, jobID)
+	if err != nil {
+		return nil, fmt.Errorf("failing tests of job %d: %w", jobID, err)
+	}
+	defer rows.Close()
+	var out []store.JobTest
+	for rows.Next() {
+		var t store.JobTest
+		var passed int
+		if err := rows.Scan(&t.Runner, &t.File, &t.Name, &t.Line, &t.Text, &passed); err != nil {
+			return nil, fmt.Errorf("failing tests of job %d: %w", jobID, err)
+		}
+		t.PassedInLog = passed == 1
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}
+
 // FailingTests implements store.TestHistory.
 func (s *Store) FailingTests(ctx context.Context, repoID int64, sha, jobName string) ([]store.JobTest, error) {
 	rows, err := s.read().query(ctx, `SELECT runner, file, name, MIN(line), MIN(text), MAX(CASE WHEN passed_in_log THEN 1 ELSE 0 END)
