@@ -49,13 +49,22 @@ func (s *Store) JobTests(ctx context.Context, jobID int64) ([]store.JobTest, err
 	if err != nil {
 		return nil, fmt.Errorf("failing tests of job %d: %w", jobID, err)
 	}
+	out, err := scanJobTests(rows)
+	if err != nil {
+		return nil, fmt.Errorf("failing tests of job %d: %w", jobID, err)
+	}
+	return out, nil
+}
+
+// scanJobTests reads rows of (runner, file, name, line, text, passed_in_log as 0/1).
+func scanJobTests(rows Rows) ([]store.JobTest, error) {
 	defer rows.Close()
 	var out []store.JobTest
 	for rows.Next() {
 		var t store.JobTest
 		var passed int
 		if err := rows.Scan(&t.Runner, &t.File, &t.Name, &t.Line, &t.Text, &passed); err != nil {
-			return nil, fmt.Errorf("failing tests of job %d: %w", jobID, err)
+			return nil, err
 		}
 		t.PassedInLog = passed == 1
 		out = append(out, t)
@@ -71,18 +80,11 @@ func (s *Store) FailingTests(ctx context.Context, repoID int64, sha, jobName str
 	if err != nil {
 		return nil, fmt.Errorf("failing tests of %s at %s: %w", jobName, sha, err)
 	}
-	defer rows.Close()
-	var out []store.JobTest
-	for rows.Next() {
-		var t store.JobTest
-		var passed int
-		if err := rows.Scan(&t.Runner, &t.File, &t.Name, &t.Line, &t.Text, &passed); err != nil {
-			return nil, fmt.Errorf("failing tests of %s at %s: %w", jobName, sha, err)
-		}
-		t.PassedInLog = passed == 1
-		out = append(out, t)
+	out, err := scanJobTests(rows)
+	if err != nil {
+		return nil, fmt.Errorf("failing tests of %s at %s: %w", jobName, sha, err)
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // testStatsColumns are a test's record over the rows of job_tests t grouped by test. A flip is a
