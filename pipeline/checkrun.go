@@ -32,14 +32,27 @@ func (p *pipeline) detailsURL(repo, sha string) string {
 	return DetailsURL(p.PublicURL, repo, sha)
 }
 
+// testURL links a failing test to its history on totto's tests page (nil without a public URL).
+func (p *pipeline) testURL(repo string) func(triage.TestID) string {
+	if p.PublicURL == "" {
+		return nil
+	}
+	owner, name, _ := strings.Cut(repo, "/")
+	return func(t triage.TestID) string {
+		return fmt.Sprintf("%s/repos/%s/%s/tests?test=%s", p.PublicURL, url.PathEscape(owner), url.PathEscape(name),
+			store.TestKey{Runner: t.Runner, File: t.File, Name: t.Name}.ID())
+	}
+}
+
 // render turns the report into the check run's output, with the repository's configuration
 // problems (if its file is broken) ahead of the verdicts and a suggested pattern under each new
 // job whose failure recurs.
-func (p *pipeline) render(repo, sha string, r triage.Report, cfg RepoConfig, sugg map[triage.JobKey]triage.Suggestion) triage.Output {
+func (p *pipeline) render(repo, sha string, r triage.Report, cfg RepoConfig, sugg map[triage.JobKey]triage.Suggestion, reruns map[triage.JobKey]string) triage.Output {
 	note := configNote(cfg)
 	out := triage.Render(r, triage.RenderOptions{DetailsURL: p.detailsURL(repo, sha), MaxBytes: triage.MaxOutputBytes - len(note),
 		Redact:      p.Redactor.Text,
-		Suggestions: sugg, SuggestionWindow: cfg.Suggestions.WindowText(), TestWindow: cfg.Tests.WindowText()})
+		Suggestions: sugg, SuggestionWindow: cfg.Suggestions.WindowText(), TestWindow: cfg.Tests.WindowText(), Reruns: reruns,
+		TestURL: p.testURL(repo)})
 	out.Summary = note + out.Summary
 	return out
 }
@@ -62,40 +75,50 @@ func configNote(cfg RepoConfig) string {
 	return b.String()
 }
 
-// publish creates or updates the commit's one check run. It never creates a second: the triage
-// job is unique per commit, the store remembers the check run, and before creating, the commit's
-// check runs on GitHub are listed and an existing totto one adopted (so a crash between creating
-// it and recording it is harmless). An unchanged output is not written again.
-func (p *pipeline) publish(ctx context.Context, gh *github.Client, repo store.Repository, sha string, r triage.Report, cfg RepoConfig) error {
+// publish creates or updates the commit's one check run, then the pull request's sticky comment
+// when the repository asks for one. It never creates a second check run: the triage job is
+// unique per commit, the store remembers the check run, and before creating, the commit's check
+// runs on GitHub are listed and an existing totto one adopted (so a crash between creating it
+// and recording it is harmless). An unchanged output is not written again.
+func (p *pipeline) publish(ctx context.Context, gh *github.Client, repo store.Repository, sha string, r triage.Report, cfg RepoConfig, reruns map[triage.JobKey]string) error {
+	out, err := p.publishCheckRun(ctx, gh, repo, sha, r, cfg, reruns)
+	if err != nil || out == nil {
+		return err
+	}
+	return p.stickyComment(ctx, gh, repo, sha, *out, cfg)
+}
+
+// publishCheckRun writes the check run and returns its output (nil when there is none to show).
+func (p *pipeline) publishCheckRun(ctx context.Context, gh *github.Client, repo store.Repository, sha string, r triage.Report, cfg RepoConfig, reruns map[triage.JobKey]string) (*triage.Output, error) {
 	log := zerolog.Ctx(ctx)
 	prev, err := p.Store.CheckRun(ctx, repo.ID, sha)
 	found := err == nil
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
-		return fmt.Errorf("check run of %s: %w", sha, err)
+		return nil, fmt.Errorf("check run of %s: %w", sha, err)
 	}
 	if !found && len(r.Jobs) == 0 {
 		log.Debug().Msg("no failures and no check run yet; nothing to post")
-		return nil
+		return nil, nil
 	}
 	sugg, err := p.suggestions(ctx, repo, r, cfg)
 	if err != nil {
 		// Suggestions help curation; the verdicts do not depend on them.
 		log.Warn().Err(err).Msg("pattern suggestions not available")
 	}
-	out := p.render(repo.FullName, sha, r, cfg, sugg)
+	out := p.render(repo.FullName, sha, r, cfg, sugg, reruns)
 	hash := triage.OutputHash(out)
 	if found && prev.OutputHash == hash {
 		log.Debug().Int64("check_run", prev.CheckRunID).Msg("check run unchanged; not written")
-		return nil
+		return &out, nil
 	}
 	owner, name, err := splitRepo(repo.FullName)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	id := prev.CheckRunID
 	if !found {
 		if id, err = adoptCheckRun(ctx, gh, p.AppID, owner, name, sha); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	var details *string
@@ -109,7 +132,7 @@ func (p *pipeline) publish(ctx context.Context, gh *github.Client, repo store.Re
 			Name: CheckRunName, HeadSHA: sha, DetailsURL: details, Status: github.Ptr("completed"),
 			Conclusion: github.Ptr(out.Conclusion), CompletedAt: now, Output: output})
 		if err != nil {
-			return fmt.Errorf("creating check run on %s@%s: %w", repo.FullName, sha, err)
+			return nil, fmt.Errorf("creating check run on %s@%s: %w", repo.FullName, sha, err)
 		}
 		id = cr.GetID()
 		log.Info().Int64("check_run", id).Str("conclusion", out.Conclusion).Msg("check run created")
@@ -118,14 +141,14 @@ func (p *pipeline) publish(ctx context.Context, gh *github.Client, repo store.Re
 			Name: CheckRunName, DetailsURL: details, Status: github.Ptr("completed"),
 			Conclusion: github.Ptr(out.Conclusion), CompletedAt: now, Output: output})
 		if err != nil {
-			return fmt.Errorf("updating check run %d on %s@%s: %w", id, repo.FullName, sha, err)
+			return nil, fmt.Errorf("updating check run %d on %s@%s: %w", id, repo.FullName, sha, err)
 		}
 		log.Info().Int64("check_run", id).Str("conclusion", out.Conclusion).Msg("check run updated")
 	}
 	if err := p.Store.PutCheckRun(ctx, store.CheckRun{RepoID: repo.ID, SHA: sha, CheckRunID: id, OutputHash: hash}); err != nil {
-		return fmt.Errorf("recording check run %d of %s: %w", id, sha, err)
+		return nil, fmt.Errorf("recording check run %d of %s: %w", id, sha, err)
 	}
-	return nil
+	return &out, nil
 }
 
 // adoptCheckRun returns the id of the commit's existing totto check run on GitHub (the oldest

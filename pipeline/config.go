@@ -51,6 +51,10 @@ type RepoConfig struct {
 	Suggestions SuggestionConfig
 	// Tests says how failing tests' history makes them flaky (`tests:`).
 	Tests TestsConfig
+	// Rerun says when totto re-runs flaky jobs by itself (`rerun:`).
+	Rerun RerunConfig
+	// Comment says when totto keeps a sticky comment on the pull request (`comment:`).
+	Comment CommentMode
 	// File names the file read ("" when the repository has none).
 	File string
 	// Problems say what is wrong with the file in place; when set, the file's valid patterns and
@@ -76,7 +80,7 @@ func (c RepoConfig) triageConfig() triage.Config {
 
 // defaultConfig is the configuration of a repository without a file.
 func defaultConfig() RepoConfig {
-	return RepoConfig{Builtin: true, KnownBrokenPasses: store.DefaultExpiryPasses, Suggestions: defaultSuggestions(), Tests: defaultTestsConfig()}
+	return RepoConfig{Builtin: true, KnownBrokenPasses: store.DefaultExpiryPasses, Suggestions: defaultSuggestions(), Tests: defaultTestsConfig(), Rerun: defaultRerunConfig(), Comment: CommentNever}
 }
 
 // ParseConfig decodes a .github/totto.yml. It returns the configuration and, when the file has
@@ -149,6 +153,10 @@ func ParseConfig(file string, data []byte) (RepoConfig, error) {
 					parseSuggestions(v, &cfg.Suggestions, bad)
 				case "tests":
 					parseTests(v, &cfg.Tests, bad)
+				case "rerun":
+					parseRerun(v, &cfg.Rerun, bad)
+				case "comment":
+					cfg.Comment = parseCommentMode(v, bad)
 				default:
 					key = "" // an unknown key changes nothing
 					bad(k, "unknown key %q (known: %s)", k.Value, knownKeys)

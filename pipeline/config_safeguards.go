@@ -12,7 +12,7 @@ import (
 )
 
 // knownKeys lists the top-level keys of .github/totto.yml, for problems about unknown keys.
-const knownKeys = "patterns, never_flaky, ignore, builtin, builtin_off, demotion, known_broken_expiry_passes, suggestions, tests"
+const knownKeys = "patterns, never_flaky, ignore, builtin, builtin_off, demotion, known_broken_expiry_passes, suggestions, tests, rerun, comment"
 
 // maxSuggestionWindow bounds suggestions.window: older failures say little about what breaks now,
 // and the search is bounded by jobs anyway.

@@ -42,6 +42,19 @@ func (w *world) job(commit, branch string, attempt int, conclusion string, log [
 		Provider: "github-actions", JobID: id, JobName: "test", Conclusion: conclusion}
 }
 
+// testsWorld starts the pipeline on a repository configured by config, with the clock a day after
+// the fake's job times so that histories fall in their windows.
+func testsWorld(t *testing.T, b backend, config string) (*env, *world) {
+	e := newEnv(t, b)
+	e.deps.Clock = func() time.Time { return time.Date(2026, 11, 21, 0, 0, 0, 0, time.UTC) }
+	if config != "" {
+		e.app.SetFile(owner, repo, ".github/totto.yml", []byte(config))
+	}
+	w := &world{e: e}
+	e.start()
+	return e, w
+}
+
 func commitSHA(n int) string { return fmt.Sprintf("%07x%033x", 0xabc0000+n, n) }
 
 // Failing tests by name decide a job's verdict: a test that passed on a rerun is flaky; a test
@@ -50,10 +63,7 @@ func commitSHA(n int) string { return fmt.Sprintf("%07x%033x", 0xabc0000+n, n) }
 // check run lists the tests with their history, and the history is stored per job.
 func TestFailingTestsEndToEnd(t *testing.T) {
 	eachBackend(t, func(t *testing.T, b backend) {
-		e := newEnv(t, b)
-		e.deps.Clock = func() time.Time { return time.Date(2026, 11, 21, 0, 0, 0, 0, time.UTC) }
-		w := &world{e: e}
-		e.start()
+		e, w := testsWorld(t, b, "")
 
 		// Two commits where test_flaky failed and passed on attempt 2.
 		for i := 1; i <= 2; i++ {
@@ -64,6 +74,10 @@ func TestFailingTestsEndToEnd(t *testing.T) {
 			e.drain()
 		}
 		cr := e.checkRunOf(commitSHA(1))
+		flakyID := store.TestKey{Runner: "pytest", File: "tests/test_api.py", Name: "test_flaky"}.ID()
+		if !strings.Contains(cr.Output.Summary, "(https://totto.example.com/repos/octo/widgets/tests?test="+flakyID+")") {
+			t.Errorf("the failing test does not link to its history:\n%s", cr.Output.Summary)
+		}
 		if cr.Conclusion != "success" || !strings.Contains(cr.Output.Summary, "tests/test_api.py › test_flaky") || !strings.Contains(cr.Output.Summary, "passed on attempt 2") {
 			t.Errorf("rerun commit: %s\n%s", cr.Conclusion, cr.Output.Summary)
 		}

@@ -52,5 +52,9 @@ func (p *pipeline) triageCommit(ctx context.Context, a TriageCommitArgs) error {
 		return err
 	}
 	report := triage.Triage(in)
-	return p.publish(ctx, gh, repo, a.SHA, report, cfg)
+	reruns, err := p.autoRerun(ctx, gh, repo, report, cfg, jobs)
+	if err != nil {
+		return err
+	}
+	return p.publish(ctx, gh, repo, a.SHA, report, cfg, reruns)
 }

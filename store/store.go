@@ -25,6 +25,7 @@ type Store interface {
 	TestHistory
 	JobHistory
 	Reruns
+	PRComments
 	Pruner
 	// BackfillState is what backfills keep between runs.
 	BackfillState

@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"time"
 )
 
@@ -13,12 +15,38 @@ type TestHistory interface {
 	// RecordJobTests replaces the failing tests recorded for a job, so scanning a log again
 	// (a redelivery, a rescan) never counts a failure twice. at is when the job ran.
 	RecordJobTests(ctx context.Context, job JobTestsContext, tests []JobTest) error
+	// JobTests returns the failing tests recorded for one job, in log order.
+	JobTests(ctx context.Context, jobID int64) ([]JobTest, error)
 	// FailingTests returns the tests recorded as failing on any attempt of a job (by name) at a
 	// commit, e.g. at the merge base; none when that job's log was never scanned.
 	FailingTests(ctx context.Context, repoID int64, sha, jobName string) ([]JobTest, error)
 	// TestStats returns each asked-for test's record in a repository from jobs that ran at or
 	// after since; tests with no recorded failure are absent.
 	TestStats(ctx context.Context, repoID int64, keys []TestKey, since time.Time) (map[TestKey]TestStats, error)
+	// RepoTests lists a repository's tests that failed at or after since, flakiest first (most
+	// flip commits, then most failures, then most recent), at most limit.
+	RepoTests(ctx context.Context, repoID int64, since time.Time, limit int) ([]TestSummary, error)
+	// TestFailures lists one test's recorded failures in a repository, newest first, at most limit.
+	TestFailures(ctx context.Context, repoID int64, key TestKey, limit int) ([]TestFailure, error)
+}
+
+// TestSummary is one test with its record.
+type TestSummary struct {
+	TestKey
+	TestStats
+}
+
+// TestFailure is one failed job that named a test.
+type TestFailure struct {
+	JobID         int64
+	SHA           string
+	JobName       string
+	Line          int
+	Text          string
+	PullRequest   int
+	DefaultBranch bool
+	PassedInLog   bool
+	At            time.Time
 }
 
 // TestKey names a test within a repository: the runner, its file or suite, and its name.
@@ -26,6 +54,13 @@ type TestKey struct {
 	Runner string
 	File   string
 	Name   string
+}
+
+// ID is a short opaque id of the test, for URLs: a test's name is log text, which has no place
+// in a URL (a parametrised test's name may hold a secret).
+func (k TestKey) ID() string {
+	sum := sha256.Sum256([]byte(k.Runner + "\x00" + k.File + "\x00" + k.Name))
+	return hex.EncodeToString(sum[:8])
 }
 
 // JobTest is one failing test of a job.

@@ -161,6 +161,9 @@ type spec struct {
 	normalise func(name, file string) (string, string)
 	// key makes names printed in different shapes by one runner compare equal.
 	key func(name string) string
+
+	anyHint   []int // every hint of every rule (set by prepare)
+	everyLine bool  // a rule has no hint
 }
 
 type session struct {
@@ -185,14 +188,14 @@ type runState struct {
 	pendingN  int   // lines left to find it
 	naming    *Test // awaiting the end of a multi-line name
 	namingN   int
-	passes    map[string]bool
-	selfLine  map[*Test]bool // headline is still the failure line itself
+	passes    map[uint64]bool // hashes of passing tests' keys: 8 bytes each, whatever the names
+	selfLine  map[*Test]bool  // headline is still the failure line itself
 	total     int
 	truncated bool
 }
 
 func newRunState(s *spec) *runState {
-	return &runState{s: s, cur: newSession(), passes: map[string]bool{}, selfLine: map[*Test]bool{}}
+	return &runState{s: s, cur: newSession(), passes: map[uint64]bool{}, selfLine: map[*Test]bool{}}
 }
 
 func (r *runState) key(name string) string {
@@ -205,6 +208,9 @@ func (r *runState) key(name string) string {
 func (r *runState) line(l *line) {
 	s := r.s
 	num, text := l.num, l.text
+	if r.naming == nil && r.pending == nil && !r.inSection && !s.mayMatch(l) {
+		return // most lines: none of this runner's hints, nothing pending
+	}
 	if r.naming != nil {
 		r.continueName(l.trimmed)
 		return
@@ -250,7 +256,7 @@ func (r *runState) line(l *line) {
 		if m := pr.match(l, r.inSection); m != nil {
 			if len(r.passes) < maxPasses {
 				name, _ := r.norm(group(pr.re, m, "name"), group(pr.re, m, "file"))
-				r.passes[r.key(name)] = true
+				r.passes[keyHash(r.key(name))] = true
 			}
 			return
 		}
@@ -460,7 +466,7 @@ func (r *runState) finish(res *Result) {
 			res.Counted++
 		}
 		for _, t := range tests {
-			t.PassedInLog = r.passes[r.key(t.Name)]
+			t.PassedInLog = r.passes[keyHash(r.key(t.Name))]
 			res.Tests = append(res.Tests, *t)
 		}
 	}
@@ -484,16 +490,35 @@ func leaves(tests []*Test) []*Test {
 	return out
 }
 
-// prepare files every rule's hint parts in the shared hint table once.
+// prepare files every rule's hint parts in the shared hint table once, and gathers the
+// runner's hints (all of them, or none when a rule has no hint and must see every line).
 func (s *spec) prepare() {
+	s.anyHint, s.everyLine = nil, false
 	for _, r := range s.rules() {
 		r.hintIDs = nil
-		if r.hint != "" {
-			for _, h := range strings.Split(r.hint, "|") {
-				r.hintIDs = append(r.hintIDs, hintID(h))
-			}
+		if r.hint == "" {
+			s.everyLine = true
+			continue
+		}
+		for _, h := range strings.Split(r.hint, "|") {
+			id := hintID(h)
+			r.hintIDs = append(r.hintIDs, id)
+			s.anyHint = append(s.anyHint, id)
 		}
 	}
+}
+
+// mayMatch reports whether any of the runner's rules could match the line.
+func (s *spec) mayMatch(l *line) bool {
+	if s.everyLine {
+		return true
+	}
+	for _, id := range s.anyHint {
+		if l.hint[id] {
+			return true
+		}
+	}
+	return false
 }
 
 func (s *spec) rules() []*rule {
@@ -510,6 +535,16 @@ func (s *spec) rules() []*rule {
 		}
 	}
 	return out
+}
+
+// keyHash is FNV-1a of a test key.
+func keyHash(k string) uint64 {
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(k); i++ {
+		h ^= uint64(k[i])
+		h *= 1099511628211
+	}
+	return h
 }
 
 func group(re *regexp.Regexp, m []string, name string) string {

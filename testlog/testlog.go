@@ -56,7 +56,8 @@ const (
 	MaxTests = 500
 	// maxText bounds the bytes kept of a headline or a name.
 	maxText = 400
-	// maxPasses bounds the passing-test names remembered per runner, to mark in-log retries.
+	// maxPasses bounds the passing tests remembered per runner (as 8-byte hashes), to mark
+	// in-log retries.
 	maxPasses = 20000
 )
 

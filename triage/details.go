@@ -16,7 +16,10 @@ func detailsBlock(j JobVerdict, opts RenderOptions) string {
 	for _, n := range j.Evidence.Notes {
 		b.WriteString("- " + text(n) + "\n")
 	}
-	if len(j.Evidence.Notes) > 0 {
+	if n, ok := opts.Reruns[j.Run.Key()]; ok {
+		b.WriteString("- " + text(n) + "\n")
+	}
+	if _, rerun := opts.Reruns[j.Run.Key()]; len(j.Evidence.Notes) > 0 || rerun {
 		b.WriteString("\n")
 	}
 	b.WriteString(testsList(j, opts))

@@ -34,6 +34,10 @@ type RenderOptions struct {
 	SuggestionWindow string
 	// TestWindow names the period of each failing test's history line ("14 days").
 	TestWindow string
+	// Reruns says, per job, what became of totto's automatic re-runs of it.
+	Reruns map[JobKey]string
+	// TestURL, when set, links a failing test to its history page.
+	TestURL func(TestID) string
 }
 
 // Output is a check run's output and conclusion, ready for the GitHub API.

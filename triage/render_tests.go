@@ -46,8 +46,13 @@ func testsList(j JobVerdict, opts RenderOptions) string {
 				line += ": " + codeSpan(clip(opts.Redact(clip(t.Text, redactRunes)), maxCellRunes))
 			}
 		}
-		fmt.Fprintf(&b, "- %s %s — %s%s — %s\n", codeSpan(clip(t.Runner, 20)), codeSpan(clip(name, maxNameRunes)),
-			verdict, line, text(tv.HistoryLine(opts.TestWindow)))
+		shown := codeSpan(clip(opts.Redact(clip(name, redactRunes)), maxNameRunes))
+		if opts.TestURL != nil {
+			if u, ok := safeURL(opts.TestURL(t.TestID)); ok {
+				shown = "[" + shown + "](" + u + ")"
+			}
+		}
+		fmt.Fprintf(&b, "- %s %s — %s%s — %s\n", codeSpan(clip(t.Runner, 20)), shown, verdict, line, text(tv.HistoryLine(opts.TestWindow)))
 	}
 	b.WriteString("\n")
 	return b.String()

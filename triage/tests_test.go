@@ -101,3 +101,13 @@ func TestCheckRunListsFailingTests(t *testing.T) {
 		}
 	}
 }
+
+func TestFailingTestNamesAreRedacted(t *testing.T) {
+	secret := "ghp_" + strings.Repeat("a1B2", 9)
+	tt := ft("test_token["+secret+"]", false)
+	tt.Text = "token " + secret
+	out := Render(Triage(Input{Commit: Commit{Repo: "o/r", SHA: commitSHA}, Runs: []Run{withTests(failed("test"), tt)}}), RenderOptions{})
+	if strings.Contains(out.Summary, secret) {
+		t.Errorf("a secret in a test name or headline reached the check run:\n%s", out.Summary)
+	}
+}

@@ -78,6 +78,7 @@ func (w *privateWorld) privatePages() []string {
 		fmt.Sprintf("/jobs/%d", w.secretJob.ID),
 		"/repos/acme/secret/commits/" + w.secretJob.SHA,
 		"/repos/acme/secret/health",
+		"/repos/acme/secret/tests",
 		"/unexplained?repo=acme/secret",
 		fmt.Sprintf("/patterns/%d", w.scoped),
 		"/try?repo=acme/secret&expr=ETIMEDOUT",

@@ -28,17 +28,18 @@ type pages struct {
 }
 
 var funcs = template.FuncMap{
-	"when":    fmtTime,
-	"whenp":   func(t *time.Time) string { return fmtTimePtr(t) },
-	"short":   func(s string) string { return shorten(s, 8) },
-	"join":    strings.Join,
-	"pct":     func(n, d int64) string { return pct(n, d) },
-	"bars":    barsSVG,
-	"spark":   sparkSVG,
-	"add":     func(a, b int) int { return a + b },
-	"hasTag":  hasTag,
-	"jobLink": jobLink,
-	"deref":   derefStr,
+	"when":     fmtTime,
+	"whenp":    func(t *time.Time) string { return fmtTimePtr(t) },
+	"short":    func(s string) string { return shorten(s, 8) },
+	"join":     strings.Join,
+	"pct":      func(n, d int64) string { return pct(n, d) },
+	"bars":     barsSVG,
+	"spark":    sparkSVG,
+	"add":      func(a, b int) int { return a + b },
+	"hasTag":   hasTag,
+	"jobLink":  jobLink,
+	"testPage": testPageOf,
+	"deref":    derefStr,
 }
 
 // loadPages parses the templates with the shared funcs plus the server's own (its redactor).

@@ -62,6 +62,9 @@ func (s *server) commitReport(ctx context.Context, repo store.Repository, sha st
 	if in.Precision, err = patternPrecision(ctx, s.st, repo); err != nil {
 		return triage.Report{}, nil, err
 	}
+	if err := s.addTests(ctx, repo.ID, jobs, &in); err != nil {
+		return triage.Report{}, nil, err
+	}
 	return triage.Triage(in), jobs, nil
 }
 

@@ -93,6 +93,7 @@ type uiStore interface {
 	store.Screens
 	store.PrecisionQuerier
 	store.SessionStore
+	store.TestHistory
 	store.JobHistory // the likely cause judged against the job's passing history, as the check run does
 }
 
@@ -183,6 +184,7 @@ func (s *server) routes() http.Handler {
 	mux.HandleFunc("GET /jobs/{id}", s.jobPage)
 	mux.HandleFunc("GET /repos/{owner}/{repo}/commits/{sha}", s.commitPage)
 	mux.HandleFunc("GET /repos/{owner}/{repo}/health", s.healthPage)
+	mux.HandleFunc("GET /repos/{owner}/{repo}/tests", s.testsPage)
 	mux.HandleFunc("POST /repos/{owner}/{repo}/annotations", s.openAnnotation)
 	mux.HandleFunc("POST /repos/{owner}/{repo}/annotations/close", s.closeAnnotation)
 	mux.HandleFunc("GET /unexplained", s.unexplainedPage)

@@ -26,6 +26,7 @@ type AppState struct {
 	reactions   []Reaction
 	comments    []Comment
 	nextID      int64
+	reruns      rerunState
 }
 
 // Pull is a pull request the fake knows.
@@ -54,6 +55,8 @@ type Comment struct {
 	IssueNumber int
 	CommitSHA   string
 	Body        string
+	// Edits counts the times the body was replaced (PATCH).
+	Edits int
 }
 
 var apps sync.Map // *Server -> *AppState
@@ -82,6 +85,8 @@ func (s *Server) App() *AppState {
 	s.Handle("GET /repos/{owner}/{repo}/compare/{basehead}", a.compare)
 	s.Handle("GET /repos/{owner}/{repo}/contents/{path...}", a.getContents)
 	s.Handle("GET /repos/{owner}/{repo}", a.getRepo)
+	s.Handle("POST /repos/{owner}/{repo}/actions/jobs/{job_id}/rerun", a.rerunJob)
+	s.Handle("PATCH /repos/{owner}/{repo}/issues/comments/{id}", a.editIssueComment)
 	return a
 }
 

@@ -100,6 +100,31 @@ func RunTestHistory(t *testing.T, open func(t *testing.T) store.Store) {
 	if err == nil {
 		t.Error("recording tests of an unknown job succeeded")
 	}
+	// One job's tests.
+	if jt, err := h.JobTests(ctx, c1.ID); err != nil || len(jt) != 1 || jt[0].TestKey != flaky || !jt[0].PassedInLog || jt[0].Line != 12 {
+		t.Errorf("tests of job c1: %+v, %v", jt, err)
+	}
+	if jt, err := h.JobTests(ctx, e1.ID); err != nil || len(jt) != 1 || jt[0].TestKey != broken {
+		t.Errorf("tests of job e1 after it was recorded again: %+v, %v", jt, err)
+	}
+	// The repository's tests, flakiest first; one test's failures, newest first.
+	list, err := h.RepoTests(ctx, repo.ID, day.Add(-72*time.Hour), 10)
+	if err != nil || len(list) != 2 || list[0].TestKey != flaky || list[0].TestStats != wantFlaky || list[1].TestKey != broken {
+		t.Errorf("tests of the repository: %+v, %v", list, err)
+	}
+	if top, err := h.RepoTests(ctx, repo.ID, day.Add(-72*time.Hour), 1); err != nil || len(top) != 1 {
+		t.Errorf("limit 1: %+v, %v", top, err)
+	}
+	fails, err := h.TestFailures(ctx, repo.ID, flaky, 3)
+	if err != nil || len(fails) != 3 {
+		t.Fatalf("failures of the flaky test: %+v, %v", fails, err)
+	}
+	if f := fails[0]; f.JobID != d2.ID || f.SHA != "d" || f.Line != 13 || !f.At.Equal(day.Add(4*time.Hour)) || fails[2].JobID != c1.ID || !fails[2].PassedInLog || fails[2].PullRequest != 2 {
+		t.Errorf("failures of the flaky test: %+v", fails)
+	}
+	if bf, err := h.TestFailures(ctx, repo.ID, broken, 10); err != nil || len(bf) != 2 || !bf[1].DefaultBranch {
+		t.Errorf("failures of the broken test: %+v, %v", bf, err)
+	}
 	// Many names at once (more than one lookup batch).
 	var many []store.TestKey
 	for i := range 450 {

@@ -42,6 +42,36 @@ func (s *Store) RecordJobTests(ctx context.Context, j store.JobTestsContext, tes
 	})
 }
 
+// JobTests implements store.TestHistory.
+func (s *Store) JobTests(ctx context.Context, jobID int64) ([]store.JobTest, error) {
+	rows, err := s.read().query(ctx, `SELECT runner, file, name, line, text, CASE WHEN passed_in_log THEN 1 ELSE 0 END
+		FROM job_tests WHERE job_id = ? ORDER BY line, name`, jobID)
+	if err != nil {
+		return nil, fmt.Errorf("failing tests of job %d: %w", jobID, err)
+	}
+	out, err := scanJobTests(rows)
+	if err != nil {
+		return nil, fmt.Errorf("failing tests of job %d: %w", jobID, err)
+	}
+	return out, nil
+}
+
+// scanJobTests reads rows of (runner, file, name, line, text, passed_in_log as 0/1).
+func scanJobTests(rows Rows) ([]store.JobTest, error) {
+	defer rows.Close()
+	var out []store.JobTest
+	for rows.Next() {
+		var t store.JobTest
+		var passed int
+		if err := rows.Scan(&t.Runner, &t.File, &t.Name, &t.Line, &t.Text, &passed); err != nil {
+			return nil, err
+		}
+		t.PassedInLog = passed == 1
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}
+
 // FailingTests implements store.TestHistory.
 func (s *Store) FailingTests(ctx context.Context, repoID int64, sha, jobName string) ([]store.JobTest, error) {
 	rows, err := s.read().query(ctx, `SELECT runner, file, name, MIN(line), MIN(text), MAX(CASE WHEN passed_in_log THEN 1 ELSE 0 END)
@@ -50,22 +80,79 @@ func (s *Store) FailingTests(ctx context.Context, repoID int64, sha, jobName str
 	if err != nil {
 		return nil, fmt.Errorf("failing tests of %s at %s: %w", jobName, sha, err)
 	}
+	out, err := scanJobTests(rows)
+	if err != nil {
+		return nil, fmt.Errorf("failing tests of %s at %s: %w", jobName, sha, err)
+	}
+	return out, nil
+}
+
+// testStatsColumns are a test's record over the rows of job_tests t grouped by test. A flip is a
+// failure on a commit where the runner's own retry passed the test, or where another attempt of
+// the same job on that commit succeeded.
+const testStatsColumns = `t.runner, t.file, t.name, COUNT(*), COUNT(DISTINCT t.sha),
+	COUNT(DISTINCT CASE WHEN t.pull_request > 0 THEN t.pull_request END),
+	SUM(CASE WHEN t.default_branch THEN 1 ELSE 0 END),
+	COUNT(DISTINCT CASE WHEN t.passed_in_log OR EXISTS (SELECT 1 FROM jobs j
+		WHERE j.repo_id = t.repo_id AND j.sha = t.sha AND j.name = t.job_name AND j.conclusion = 'success')
+		THEN t.sha END),
+	MIN(t.ran_at), MAX(t.ran_at)`
+
+func scanTestSummary(rows Rows) (store.TestSummary, error) {
+	var ts store.TestSummary
+	var first, last int64
+	err := rows.Scan(&ts.Runner, &ts.File, &ts.Name, &ts.Failures, &ts.Commits, &ts.PullRequests,
+		&ts.DefaultBranchFailures, &ts.FlipCommits, &first, &last)
+	ts.FirstSeen, ts.LastSeen = time.Unix(first, 0).UTC(), time.Unix(last, 0).UTC()
+	return ts, err
+}
+
+// RepoTests implements store.TestHistory.
+func (s *Store) RepoTests(ctx context.Context, repoID int64, since time.Time, limit int) ([]store.TestSummary, error) {
+	rows, err := s.read().query(ctx, `SELECT `+testStatsColumns+`
+		FROM job_tests t WHERE t.repo_id = ? AND t.ran_at >= ?
+		GROUP BY t.runner, t.file, t.name
+		ORDER BY 8 DESC, 4 DESC, 10 DESC, t.name LIMIT ?`, repoID, since.Unix(), limit)
+	if err != nil {
+		return nil, fmt.Errorf("tests of repository %d: %w", repoID, err)
+	}
 	defer rows.Close()
-	var out []store.JobTest
+	var out []store.TestSummary
 	for rows.Next() {
-		var t store.JobTest
-		var passed int
-		if err := rows.Scan(&t.Runner, &t.File, &t.Name, &t.Line, &t.Text, &passed); err != nil {
-			return nil, fmt.Errorf("failing tests of %s at %s: %w", jobName, sha, err)
+		ts, err := scanTestSummary(rows)
+		if err != nil {
+			return nil, fmt.Errorf("tests of repository %d: %w", repoID, err)
 		}
-		t.PassedInLog = passed == 1
-		out = append(out, t)
+		out = append(out, ts)
 	}
 	return out, rows.Err()
 }
 
-// TestStats implements store.TestHistory. A flip is a failure on a commit where the runner's own
-// retry passed the test, or where another attempt of the same job on that commit succeeded.
+// TestFailures implements store.TestHistory.
+func (s *Store) TestFailures(ctx context.Context, repoID int64, key store.TestKey, limit int) ([]store.TestFailure, error) {
+	rows, err := s.read().query(ctx, `SELECT job_id, sha, job_name, line, text, pull_request,
+			CASE WHEN default_branch THEN 1 ELSE 0 END, CASE WHEN passed_in_log THEN 1 ELSE 0 END, ran_at
+		FROM job_tests WHERE repo_id = ? AND runner = ? AND file = ? AND name = ?
+		ORDER BY ran_at DESC, job_id DESC LIMIT ?`, repoID, key.Runner, key.File, key.Name, limit)
+	if err != nil {
+		return nil, fmt.Errorf("failures of test %q: %w", key.Name, err)
+	}
+	defer rows.Close()
+	var out []store.TestFailure
+	for rows.Next() {
+		var f store.TestFailure
+		var def, passed int
+		var at int64
+		if err := rows.Scan(&f.JobID, &f.SHA, &f.JobName, &f.Line, &f.Text, &f.PullRequest, &def, &passed, &at); err != nil {
+			return nil, fmt.Errorf("failures of test %q: %w", key.Name, err)
+		}
+		f.DefaultBranch, f.PassedInLog, f.At = def == 1, passed == 1, time.Unix(at, 0).UTC()
+		out = append(out, f)
+	}
+	return out, rows.Err()
+}
+
+// TestStats implements store.TestHistory.
 func (s *Store) TestStats(ctx context.Context, repoID int64, keys []store.TestKey, since time.Time) (map[store.TestKey]store.TestStats, error) {
 	want := make(map[store.TestKey]bool, len(keys))
 	var names []string
@@ -86,30 +173,20 @@ func (s *Store) TestStats(ctx context.Context, repoID int64, keys []store.TestKe
 			args = append(args, n)
 		}
 		marks := strings.TrimSuffix(strings.Repeat("?, ", len(batch)), ", ")
-		rows, err := s.read().query(ctx, `SELECT t.runner, t.file, t.name, COUNT(*), COUNT(DISTINCT t.sha),
-				COUNT(DISTINCT CASE WHEN t.pull_request > 0 THEN t.pull_request END),
-				SUM(CASE WHEN t.default_branch THEN 1 ELSE 0 END),
-				COUNT(DISTINCT CASE WHEN t.passed_in_log OR EXISTS (SELECT 1 FROM jobs j
-					WHERE j.repo_id = t.repo_id AND j.sha = t.sha AND j.name = t.job_name AND j.conclusion = 'success')
-					THEN t.sha END),
-				MIN(t.ran_at), MAX(t.ran_at)
+		rows, err := s.read().query(ctx, `SELECT `+testStatsColumns+`
 			FROM job_tests t WHERE t.repo_id = ? AND t.ran_at >= ? AND t.name IN (`+marks+`)
 			GROUP BY t.runner, t.file, t.name`, args...)
 		if err != nil {
 			return nil, fmt.Errorf("history of %d tests: %w", len(batch), err)
 		}
 		for rows.Next() {
-			var k store.TestKey
-			var st store.TestStats
-			var first, last int64
-			if err := rows.Scan(&k.Runner, &k.File, &k.Name, &st.Failures, &st.Commits, &st.PullRequests,
-				&st.DefaultBranchFailures, &st.FlipCommits, &first, &last); err != nil {
+			ts, err := scanTestSummary(rows)
+			if err != nil {
 				rows.Close()
 				return nil, fmt.Errorf("history of %d tests: %w", len(batch), err)
 			}
-			if want[k] {
-				st.FirstSeen, st.LastSeen = time.Unix(first, 0).UTC(), time.Unix(last, 0).UTC()
-				out[k] = st
+			if want[ts.TestKey] {
+				out[ts.TestKey] = ts.TestStats
 			}
 		}
 		err = rows.Err()
