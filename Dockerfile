@@ -6,7 +6,7 @@ WORKDIR /src
 COPY go.mod go.sum ./
 RUN go mod download
 COPY . .
-RUN CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o /out/totto ./cmd/totto && mkdir -p /out/data
+RUN CGO_ENABLED=0 go build -tags s3 -trimpath -ldflags="-s -w" -o /out/totto ./cmd/totto && mkdir -p /out/data
 
 FROM gcr.io/distroless/static-debian12:nonroot
 COPY --from=build /out/totto /usr/local/bin/totto

@@ -3,12 +3,36 @@ GO ?= go
 STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
 FUZZTIME ?= 10s
 
-.PHONY: test vet lint unit fuzz bench build reliability
+.PHONY: quick test vet lint unit race long s3 fuzz bench build reliability
 
 build:
 	CGO_ENABLED=0 $(GO) build -o bin/totto ./cmd/totto
 
-test: vet lint unit fuzz
+# The inner loop: formatting, vet and every test in -short mode (corpus sweeps thinned, the built
+# binary's kill -9 runs skipped). Unchanged packages come from the test cache.
+quick: vet
+	$(GO) test -short ./...
+
+# CI. Every check runs once: the whole suite under -race in -short mode, then the packages whose
+# tests do more without -short (corpus sweeps, the binary under kill -9) in full, without -race,
+# which would only multiply the time of single-goroutine sweeps.
+test: vet lint unit s3 fuzz
+
+unit: race long
+
+race:
+	$(GO) test -race -short -count=1 ./...
+
+# Packages with tests that check testing.Short().
+LONG_PKGS = $(sort $(dir $(shell grep -rl --include='*_test.go' 'testing.Short()' .)))
+
+long:
+	$(GO) test -count=1 $(LONG_PKGS)
+
+# Object storage in S3 is behind the s3 build tag (it brings the AWS SDK); build and test it too.
+s3:
+	$(GO) vet -tags s3 ./store/blob/
+	$(GO) test -tags s3 -count=1 ./store/blob/
 
 vet:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))" || { echo "gofmt needed:"; gofmt -l .; exit 1; }

@@ -10,6 +10,7 @@ import (
 	"github.com/riverqueue/river"
 	"github.com/rs/zerolog"
 
+	"github.com/totto-ci/totto/ci"
 	"github.com/totto-ci/totto/queue"
 	"github.com/totto-ci/totto/store"
 )
@@ -29,6 +30,9 @@ type Intake struct {
 	// enqueue's transaction (SQLite: the store and the queue share one file). The App sets it
 	// when the store can; an in-memory queue, not the store's database, declines it.
 	SharedTx store.DeliveryTxRecorder
+	// CircleCI says which status target hosts are CircleCI's (circleci.com and a configured
+	// CircleCI Server).
+	CircleCI ci.CircleSite
 
 	repos repoCache
 }

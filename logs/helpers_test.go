@@ -60,21 +60,30 @@ func readAll(t testing.TB, data []byte, opts Options) []collected {
 	return out
 }
 
-// The canonical rules restated with regular expressions, independently of the streaming code:
-// the oracle for inputs that are valid UTF-8.
-var (
-	refBreak = regexp.MustCompile(`\r+\n|\r|\n`)
-	refANSI  = regexp.MustCompile("\x1b\\[[0-?]*[ -/]*[@-~]|\x1b\\][^\x07\x1b]*(?:\x07|\x1b\\\\)|\x1b[ -/]*[0-~]|\x1b")
-)
+// The canonical rules restated independently of the streaming code, as plain string operations
+// and one regular expression: the oracle for inputs that are valid UTF-8. A line ends at "\n",
+// at a run of "\r" followed by "\n" (one break), or at each other "\r".
+var refANSI = regexp.MustCompile("\x1b\\[[0-?]*[ -/]*[@-~]|\x1b\\][^\x07\x1b]*(?:\x07|\x1b\\\\)|\x1b[ -/]*[0-~]|\x1b")
 
-// referenceLines numbers valid UTF-8 text the way the corpus scorer does.
+// referenceLines numbers valid UTF-8 text the way the corpus scorer does. (Splitting with the
+// regular expression `\r+\n|\r|\n` says the same, but ran for minutes over the dev corpus
+// under -race; IndexByte-based splitting takes a fraction of that.)
 func referenceLines(text string) []string {
-	parts := refBreak.Split(text, -1)
+	pieces := strings.Split(text, "\n")
+	var parts []string
+	for i, p := range pieces {
+		if i < len(pieces)-1 {
+			p = strings.TrimRight(p, "\r") // the \r run before a \n belongs to that break
+		}
+		parts = append(parts, strings.Split(p, "\r")...)
+	}
 	if len(parts) > 0 && parts[len(parts)-1] == "" {
 		parts = parts[:len(parts)-1]
 	}
 	for i, p := range parts {
-		parts[i] = refANSI.ReplaceAllString(p, "")
+		if strings.IndexByte(p, 0x1b) >= 0 {
+			parts[i] = refANSI.ReplaceAllString(p, "")
+		}
 	}
 	return parts
 }

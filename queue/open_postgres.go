@@ -46,7 +46,7 @@ func openPostgres(ctx context.Context, url, schema string, cfg *river.Config) (*
 	if err != nil {
 		return fail(fmt.Errorf("queue client: %w", err))
 	}
-	return &Queue{client: c, closeDB: pool.Close}, nil
+	return &Queue{client: c, closeDB: pool.Close, countStates: pgCounter(pool, schema)}, nil
 }
 
 // migratePostgres applies River's migrations. River's migrator takes no lock of its own, so

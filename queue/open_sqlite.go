@@ -49,7 +49,7 @@ func openSQLite(ctx context.Context, path string, cfg *river.Config) (*Queue, er
 	if err != nil {
 		return fail(fmt.Errorf("queue client: %w", err))
 	}
-	q := &Queue{client: c, closeDB: func() { _ = db.Close() }}
+	q := &Queue{client: c, closeDB: func() { _ = db.Close() }, countStates: sqlCounter(db)}
 	if !memory {
 		q.sqliteDB = db
 	}

@@ -42,6 +42,7 @@ type client interface {
 	StopAndCancel(ctx context.Context) error
 	Subscribe(kinds ...river.EventKind) (<-chan *river.Event, func())
 	JobGet(ctx context.Context, id int64) (*rivertype.JobRow, error)
+	JobList(ctx context.Context, params *river.JobListParams) (*river.JobListResult, error)
 }
 
 // Queue is the App's durable job queue: register workers, Start, Enqueue from handlers, Stop on
@@ -55,6 +56,8 @@ type Queue struct {
 	// sqliteDB is the queue's SQLite file (not in memory), whose transactions other writes can
 	// join (EnqueueWith); nil elsewhere.
 	sqliteDB *sql.DB
+	// countStates counts unfinished jobs by state (Backlog).
+	countStates func(context.Context) (map[string]int64, error)
 }
 
 // Open connects to dbURL (`sqlite:PATH` or `postgres://…`, as for the store), applies River's

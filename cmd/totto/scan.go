@@ -14,6 +14,7 @@ import (
 	"github.com/totto-ci/totto/logs/cause"
 	"github.com/totto-ci/totto/patterns"
 	"github.com/totto-ci/totto/patterns/builtin"
+	"github.com/totto-ci/totto/testlog"
 )
 
 func init() {
@@ -32,7 +33,8 @@ run).
 
 --format json prints one JSON object per log, one per line:
   {"path","lines","matches":[{"pattern","tags","line","start","end","text",...}],"best":<match>|null,
-   "likely_cause":{"start_line","end_line","lines":[...],"ranges":[[a,b],...]}}
+   "likely_cause":{"start_line","end_line","lines":[...],"ranges":[[a,b],...]},
+   "failed_tests":[{"runner","name","file","line","text"}]}
 Line numbers are 1-based lines of the normalised log. --likely-cause=false leaves likely_cause out
 (matches only: the fastest bulk scan).
 
@@ -52,7 +54,8 @@ func runScan(ctx context.Context, env *cliEnv, args []string) error {
 	fs.SetOutput(env.stderr)
 	var files patternFiles
 	fs.Var(&files, "patterns", "pattern `FILE` (YAML); repeatable")
-	useBuiltin := fs.Bool("builtin", true, "include the built-in pattern packs")
+	cf := addConfigFlags(fs)
+	useBuiltin := fs.Bool("builtin", true, "include the built-in pattern packs (default scan.builtin)")
 	format := fs.String("format", "text", "output `format`: text, json or markdown")
 	job := fs.String("job", "", "job `NAME`, for patterns scoped to some jobs")
 	keepGoing := fs.Bool("keep-going", false, "scan with the valid patterns even when a pattern file has errors")
@@ -73,6 +76,13 @@ func runScan(ctx context.Context, env *cliEnv, args []string) error {
 		return withCode(exitUsage, errors.New("no log given"))
 	}
 
+	cfg, err := cf.load(env)
+	if err != nil {
+		return err
+	}
+	if !cf.explicit("builtin") {
+		*useBuiltin = cfg.Scan.Builtin
+	}
 	set, err := loadScanPatterns(env, files, *useBuiltin, *keepGoing)
 	if err != nil {
 		return err
@@ -81,6 +91,7 @@ func runScan(ctx context.Context, env *cliEnv, args []string) error {
 	if err != nil {
 		return withCode(exitUsage, fmt.Errorf("compiling patterns: %w", err))
 	}
+	red := cliRedactor(env, cfg)
 	hist, err := passingHistory(*passing)
 	if err != nil {
 		return withCode(exitError, err)
@@ -100,6 +111,7 @@ func runScan(ctx context.Context, env *cliEnv, args []string) error {
 		if res.Best == nil {
 			unexplained++
 		}
+		redactResult(red, res)
 		if err := out.print(res); err != nil {
 			return withCode(exitError, fmt.Errorf("writing output: %w", err))
 		}
@@ -154,6 +166,10 @@ type scanResult struct {
 	Best        *patterns.Match  `json:"best"`
 	LikelyCause *likelyCauseJSON `json:"likely_cause,omitempty"`
 	Dropped     int              `json:"dropped_matches,omitempty"`
+	// FailedTests are the failing tests the log names; empty when no supported runner's
+	// output is found or the runner's own count disagrees (then TestMismatches says so).
+	FailedTests    []testlog.Test     `json:"failed_tests"`
+	TestMismatches []testlog.Mismatch `json:"failed_tests_mismatches,omitempty"`
 }
 
 type likelyCauseJSON struct {
@@ -183,9 +199,11 @@ func scanOne(env *cliEnv, m *patterns.Matcher, path, job string, withCause bool,
 	}
 	opts := patterns.ScanOptions{Job: job}
 	var finder *cause.Finder
+	tests := testlog.New()
+	opts.OnLine = tests.Add
 	if withCause {
 		finder = cause.NewFinder(cause.Options{History: hist})
-		opts.OnLine = finder.Add
+		opts.OnLine = func(l logs.Line) { finder.Add(l); tests.Add(l) }
 	}
 	res := &scanResult{Path: path, Matches: []patterns.Match{}}
 	stats, err := m.Scan(logs.NewReader(plain), opts, func(mt patterns.Match) error {
@@ -198,6 +216,8 @@ func scanOne(env *cliEnv, m *patterns.Matcher, path, job string, withCause bool,
 	res.Lines = stats.Lines
 	res.Dropped = stats.Dropped
 	res.Best = patterns.Best(res.Matches)
+	tr := tests.Result()
+	res.FailedTests, res.TestMismatches = tr.Tests, tr.Mismatches
 	if res.Lines > 0 && finder != nil {
 		ex := finder.Excerpt()
 		res.LikelyCause = &likelyCauseJSON{StartLine: ex.StartLine(), EndLine: ex.EndLine(), Ranges: ex.Ranges, Lines: ex.Lines, CauseLine: ex.Cause}

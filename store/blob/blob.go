@@ -6,6 +6,7 @@ package blob
 import (
 	"compress/gzip"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -35,6 +36,9 @@ type Object struct {
 // ErrCorrupt marks a stored object that cannot be decompressed.
 var ErrCorrupt = fmt.Errorf("corrupt log object")
 
+// ErrNoS3 says the binary was built without the S3 driver.
+var ErrNoS3 = errors.New("this totto binary has no S3 driver: build it with `go build -tags s3` (the container image has it)")
+
 // KeyFor is the storage key of content with hex sha256 sum.
 func KeyFor(sum string) string { return sum[:2] + "/" + sum + ".gz" }
 
@@ -54,6 +58,9 @@ func Open(ctx context.Context, location string) (Store, error) {
 		return OpenDir(dir)
 	}
 	if scheme, _, ok := strings.Cut(location, "://"); ok && scheme != "" {
+		if scheme == "s3" && !s3Built {
+			return nil, fmt.Errorf("log store %s: %w", location, ErrNoS3)
+		}
 		return openBucket(ctx, location)
 	}
 	return OpenDir(location)

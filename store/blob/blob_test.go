@@ -71,6 +71,22 @@ func TestBuckets(t *testing.T) {
 	}
 }
 
+// TestS3Driver: without -tags s3 an s3:// location fails with the message naming the build tag;
+// with it, the driver is there (opening a bucket makes no request).
+func TestS3Driver(t *testing.T) {
+	s, err := Open(t.Context(), "s3://totto-logs?region=us-east-1")
+	if s3Built {
+		if err != nil {
+			t.Fatalf("built with the S3 driver, open: %v", err)
+		}
+		s.Close()
+		return
+	}
+	if !errors.Is(err, ErrNoS3) || !strings.Contains(err.Error(), "-tags s3") {
+		t.Fatalf("without the S3 driver: %v, want ErrNoS3 naming the build tag", err)
+	}
+}
+
 func TestDirUnwritable(t *testing.T) {
 	if os.Geteuid() == 0 {
 		t.Skip("running as root: directory permissions are not enforced")
