@@ -15,7 +15,7 @@ import (
 func TestTestsPage(t *testing.T) {
 	backends(t, func(t *testing.T, st store.Store) {
 		w := seed(t, st)
-		h := st.(store.TestHistory)
+		var h store.TestHistory = st
 		flaky := store.TestKey{Runner: "pytest", File: "tests/test_net.py", Name: "test_timeout"}
 		odd := store.TestKey{Runner: "go", File: "example.com/p", Name: "Test<script>alert(1)</script>/" + secretToken}
 		rec := func(j store.Job, pr int, at time.Time, ts ...store.JobTest) {
