@@ -3,10 +3,17 @@ GO ?= go
 STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
 FUZZTIME ?= 10s
 
-.PHONY: quick test vet lint unit race long s3 fuzz bench build reliability
+.PHONY: quick test vet lint unit race long s3 fuzz bench build release-check reliability
 
+# The release build: the Dockerfile runs the same script, so CI builds exactly the image's binary
+# (internal/release's test checks both call it, and builds and runs it).
 build:
-	CGO_ENABLED=0 $(GO) build -o bin/totto ./cmd/totto
+	./scripts/build.sh bin/totto
+
+# Builds the release binary with scripts/build.sh and checks it reports its stamped version (slow:
+# -trimpath rebuilds every dependency; not part of `make test`).
+release-check:
+	TOTTO_RELEASE_BUILD=1 $(GO) test -count=1 -run TestReleaseBuild -timeout 30m ./internal/release
 
 # The inner loop: formatting, vet and every test in -short mode (corpus sweeps thinned, the built
 # binary's kill -9 runs skipped). Unchanged packages come from the test cache.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"os"
 	"strings"
@@ -61,6 +62,9 @@ type App struct {
 	handler     http.Handler
 	// schedule is the scheduled backfill Serve runs (nil: backfill.interval is 0).
 	schedule *backfill.Schedule
+	// metricsLn is server.metrics_listen's listener (nil: /metrics is on the main one).
+	metricsLn   net.Listener
+	metricsAddr string
 	// auth checks GitHub accepts the App's credentials, for /readyz and at start (nil: no App
 	// configured).
 	auth *authCheck
@@ -139,6 +143,14 @@ func New(ctx context.Context, cfg Config, opts Options) (*App, error) {
 	}
 
 	a.schedule = a.newSchedule(cfg)
+	retention, err := cfg.RetentionPolicy()
+	if err == nil {
+		err = a.scheduleRetention(retention)
+	}
+	if err != nil {
+		a.Close()
+		return nil, err
+	}
 
 	intake := &handlers.Intake{Store: a.Store, Queue: a.Queue, AppID: cfg.GitHub.AppID,
 		CircleCI: ci.CircleSite{ServerAPI: cfg.CircleCI.APIURL}}
@@ -154,7 +166,14 @@ func New(ctx context.Context, cfg Config, opts Options) (*App, error) {
 	mux.Handle("POST "+WebhookPath, timeAck(a.Metrics, requireSignature(cfg.GitHub.WebhookSecret, newBodyBudget(unverifiedBodyBytes), a.Metrics, deliveryContext(dispatcher))))
 	mux.HandleFunc("GET /healthz", a.healthz)
 	mux.HandleFunc("GET /readyz", a.readyz)
-	mux.Handle("GET /metrics", metricsHandler(a.Metrics))
+	if cfg.Server.MetricsListen == "" {
+		mux.Handle("GET /metrics", metricsHandler(a.Metrics))
+	} else if a.metricsLn, err = net.Listen("tcp", cfg.Server.MetricsListen); err != nil {
+		a.Close()
+		return nil, fmt.Errorf("server.metrics_listen %q: %w", cfg.Server.MetricsListen, err)
+	} else {
+		a.metricsAddr = a.metricsLn.Addr().String()
+	}
 	if cfg.GitHub.OAuthClientID == "" && !opts.DevInsecure {
 		// Without sign-in the UI cannot tell who may see private repositories or edit patterns,
 		// so it stays off; the App itself (webhooks, check runs) runs regardless.
@@ -202,8 +221,13 @@ func eventHandlers(intake *handlers.Intake) []githubapp.EventHandler {
 	}
 }
 
-// Handler is the App's HTTP surface (webhook, health, metrics), for Serve and for tests.
+// Handler is the App's HTTP surface (webhook, health, UI, and metrics unless
+// server.metrics_listen moves them), for Serve and for tests.
 func (a *App) Handler() http.Handler { return a.handler }
+
+// MetricsAddr is the address /metrics is served on by itself (server.metrics_listen), or "" when
+// it is on the main listener.
+func (a *App) MetricsAddr() string { return a.metricsAddr }
 
 // logHosts are the providers' log hosts plus the operator's own (logs.hosts).
 func logHosts(cfg Config) ci.HostList {

@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -13,7 +12,6 @@ import (
 
 	"github.com/totto-ci/totto/backfill"
 	"github.com/totto-ci/totto/ci"
-	"github.com/totto-ci/totto/store"
 )
 
 // defaultBranchTTL is how long a repository's default branch is trusted before GitHub is asked
@@ -63,11 +61,7 @@ type cachedBranch struct {
 // list returns one target per installed repository. A repository whose client or default branch
 // cannot be had is logged and left out of this round rather than failing the others.
 func (t *backfillTargets) list(ctx context.Context) ([]backfill.Target, error) {
-	lister, ok := t.app.Store.(store.InstalledRepositoryLister)
-	if !ok {
-		return nil, errors.New("the store cannot list installed repositories")
-	}
-	repos, err := lister.InstalledRepositories(ctx)
+	repos, err := t.app.Store.InstalledRepositories(ctx)
 	if err != nil {
 		return nil, err
 	}

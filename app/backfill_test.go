@@ -59,7 +59,7 @@ func TestScheduledBackfillRound(t *testing.T) {
 	cfg := DefaultConfig()
 	cfg.Database.URL = "sqlite:" + filepath.Join(t.TempDir(), "totto.db")
 	cfg.Logs.Storage = t.TempDir()
-	cfg.Logs.Hosts = []string{"127.0.0.1"} // the fake's log redirects
+	cfg.Logs.Hosts = []string{strings.TrimPrefix(gh.URL, "http://")} // the fake's log redirects
 	cfg.GitHub.AppID = testAppID
 	cfg.GitHub.WebhookSecret = testSecret
 	cfg.GitHub.APIURL = gh.URL + "/api/v3/"

@@ -41,6 +41,10 @@ type Config struct {
 		// stored in the database. Replicas must share it so that a sign-in works on all of them
 		// and survives restarts; empty: a key is made per process, and sessions do neither.
 		SessionKey string `yaml:"session_key"`
+		// MetricsListen, when set (e.g. 127.0.0.1:9090), serves /metrics on that address only,
+		// so it need not be reachable where the webhook and the UI are; empty: /metrics is on
+		// the main listener.
+		MetricsListen string `yaml:"metrics_listen"`
 	} `yaml:"server"`
 	GitHub struct {
 		AppID          int64  `yaml:"app_id"`
@@ -66,6 +70,18 @@ type Config struct {
 	Workers struct {
 		Count int `yaml:"count"`
 	} `yaml:"workers"`
+	// Retention says how long stored data is kept; 0 keeps it forever. A durable job applies it
+	// hourly (and `totto prune` on demand).
+	Retention struct {
+		// LogsDays: log contents of jobs older than this many days leave the log store; the
+		// log's row (expired) and its matches stay.
+		LogsDays int `yaml:"logs_days"`
+		// DeliveriesDays: webhook delivery records (for ignoring redeliveries) older than this.
+		DeliveriesDays int `yaml:"deliveries_days"`
+		// JobsMonths: jobs older than this many 30-day months, with the logs and matches only
+		// they use.
+		JobsMonths int `yaml:"jobs_months"`
+	} `yaml:"retention"`
 	// Redact adds the operator's rules to the built-in secret redaction that every surface
 	// quoting log text applies (check runs, the UI, the API, the CLI).
 	Redact struct {
@@ -77,8 +93,8 @@ type Config struct {
 	Backfill struct {
 		// Interval between rounds; 0 turns the scheduled backfill off.
 		Interval Span `yaml:"interval"`
-		// Limit bounds a round to this many recent workflow runs (each with its jobs) per
-		// repository.
+		// Limit bounds a round to listing this many workflow runs (each with its jobs) per
+		// repository, newest first; runs an earlier round completely processed are not listed.
 		Limit int `yaml:"limit"`
 		// Since bounds a round to runs created within this span before it.
 		Since Span `yaml:"since"`
@@ -96,6 +112,7 @@ func DefaultConfig() Config {
 	c.Server.Listen = ":8080"
 	c.Server.PublicURL = "http://localhost:8080"
 	c.Workers.Count = 4
+	c.Retention.DeliveriesDays = 30
 	c.Backfill.Interval = Span(6 * time.Hour)
 	c.Backfill.Limit = 200
 	c.Backfill.Since = Span(14 * 24 * time.Hour)

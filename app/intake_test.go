@@ -219,7 +219,7 @@ func TestPushRecordsDefaultBranchCommits(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		commits, err := a.Store.(store.BranchHistory).BranchCommits(ctx, r.ID, "master", 10)
+		commits, err := a.Store.BranchCommits(ctx, r.ID, "master", 10)
 		if err != nil {
 			t.Fatal(err)
 		}

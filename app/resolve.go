@@ -19,8 +19,12 @@ const ConfigEnvVar = "TOTTO_CONFIG"
 const DefaultConfigFile = "config.yml"
 
 // envOnly are the TOTTO_* variables that are not config.yml keys: the configuration file itself,
-// the log level, and those the test suites read.
-var envOnly = []string{ConfigEnvVar, "TOTTO_LOG_LEVEL", "TOTTO_TEST_POSTGRES", "TOTTO_REQUIRE_POSTGRES", "TOTTO_CORPUS"}
+// the log level, and those the release build, the test suites and benchmarks read (a CI machine
+// exports them to every process it starts).
+var envOnly = []string{ConfigEnvVar, "TOTTO_LOG_LEVEL",
+	"TOTTO_VERSION", "TOTTO_COMMIT", "TOTTO_RELEASE_BUILD",
+	"TOTTO_TEST_POSTGRES", "TOTTO_REQUIRE_POSTGRES", "TOTTO_REQUIRE_CHROMIUM", "TOTTO_CORPUS", "TOTTO_FULL_CORPUS",
+	"TOTTO_HOSTILE_LOG_MB", "TOTTO_BACKFILL_SCALE", "TOTTO_RELIABILITY_POSTGRES"}
 
 // deprecatedEnv maps old variable names to the ones that replace them; the old name still works
 // (below the new one) and is warned about.

@@ -37,6 +37,18 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	}
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
+	var metricsSrv *http.Server
+	if a.metricsLn != nil {
+		metricsSrv = &http.Server{Handler: metricsHandler(a.Metrics), ReadHeaderTimeout: 10 * time.Second, WriteTimeout: 30 * time.Second}
+		ml := a.metricsLn
+		a.metricsLn = nil // Serve owns it now: Shutdown closes it
+		go func() {
+			if err := metricsSrv.Serve(ml); !errors.Is(err, http.ErrServerClosed) {
+				logger.Error().Err(err).Msg("metrics listener stopped")
+			}
+		}()
+		logger.Info().Str("metrics_listen", ml.Addr().String()).Msg("serving /metrics on its own address")
+	}
 	logger.Info().Str("listen", ln.Addr().String()).Str("webhook_path", WebhookPath).Msg("totto serving")
 	if a.devInsecure {
 		logger.Warn().Msg("DEV-INSECURE: webhook signatures are not checked; never expose this server")
@@ -62,6 +74,11 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	defer cancel()
 	if err := srv.Shutdown(shutdownCtx); err != nil {
 		serveErr = errors.Join(serveErr, fmt.Errorf("http shutdown: %w", err))
+	}
+	if metricsSrv != nil {
+		if err := metricsSrv.Shutdown(shutdownCtx); err != nil {
+			serveErr = errors.Join(serveErr, fmt.Errorf("metrics shutdown: %w", err))
+		}
 	}
 	stopBackfill()
 	logger.Info().Msg("shutting down: stopping the queue")
@@ -100,6 +117,10 @@ func (a *App) startBackfill(ctx context.Context) func() {
 // Close releases the queue, the log store and the store. Serve calls it on the way out; call it
 // directly for an App that was built but never served.
 func (a *App) Close() {
+	if a.metricsLn != nil {
+		_ = a.metricsLn.Close() // never served
+		a.metricsLn = nil
+	}
 	if a.Queue != nil {
 		if err := a.Queue.Stop(context.Background()); err != nil {
 			a.logger.Error().Err(err).Msg("stop queue")

@@ -46,12 +46,6 @@ func ceilSecond(t time.Time) time.Time {
 // process, newest first, and with Concurrency workers every job of every attempt of each, so
 // that downloads start while listing goes on. Then it queues the success sample.
 func (b *backfill) listActions(ctx context.Context, tasks chan<- task) error {
-	prev, err := b.opts.Store.BackfillMark(ctx, b.repo.ID, b.opts.Branch, ci.ProviderGitHubActions)
-	if err != nil {
-		return fmt.Errorf("backfill %s: %w", b.opts.Repo, err)
-	}
-	top := b.opts.Now().Truncate(time.Second)
-	b.runs = newTracker(prev, top)
 	runs := make(chan *runState, b.opts.Concurrency)
 	var wg sync.WaitGroup
 	var errMu sync.Mutex
@@ -67,7 +61,7 @@ func (b *backfill) listActions(ctx context.Context, tasks chan<- task) error {
 			}
 		})
 	}
-	listErr := b.listRuns(ctx, b.spans(prev, top), runs)
+	listErr := b.listRuns(ctx, b.spans(b.runs.prev, b.runs.top), runs)
 	close(runs)
 	wg.Wait()
 	if listErr != nil {
@@ -209,10 +203,10 @@ func (b *backfill) handOn(ctx context.Context, run *github.WorkflowRun, runs cha
 		return ctx.Err() == nil
 	case run.GetStatus() != "completed":
 		// Its jobs are listed by a later backfill (or the App's webhooks); unfinished until then.
-		b.runs.update(r, func(r *runState) { r.failed = true })
+		updateRun(r, func(r *runState) { r.failed = true })
 		return ctx.Err() == nil
 	case b.opts.FailedOnly && run.GetConclusion() == "success" && run.GetRunAttempt() <= 1:
-		b.runs.update(r, func(r *runState) { r.listed = true }) // no failed job in it
+		updateRun(r, func(r *runState) { r.listed = true }) // no failed job in it
 		return ctx.Err() == nil
 	}
 	select {
@@ -229,7 +223,7 @@ func (b *backfill) handOn(ctx context.Context, run *github.WorkflowRun, runs cha
 func (b *backfill) listRunJobs(ctx context.Context, tasks chan<- task, r *runState) error {
 	api := b.opts.Actions.API
 	opts := &github.ListWorkflowJobsOptions{Filter: "all", ListOptions: github.ListOptions{PerPage: 100}}
-	defer b.runs.update(r, func(r *runState) { r.listed = true })
+	defer updateRun(r, func(r *runState) { r.listed = true })
 	for {
 		var page *github.Jobs
 		var resp *github.Response
@@ -239,7 +233,7 @@ func (b *backfill) listRunJobs(ctx context.Context, tasks chan<- task, r *runSta
 			return err
 		})
 		if err != nil {
-			b.runs.update(r, func(r *runState) { r.failed = true })
+			updateRun(r, func(r *runState) { r.failed = true })
 			if ctx.Err() == nil {
 				b.failed(ctx, fmt.Sprintf("%s/%s run %d", ci.ProviderGitHubActions, b.opts.Repo, r.id),
 					fmt.Errorf("listing jobs of workflow run %s#%d: %w", b.opts.Repo, r.id, err))
@@ -248,12 +242,12 @@ func (b *backfill) listRunJobs(ctx context.Context, tasks chan<- task, r *runSta
 		}
 		for _, wj := range page.Jobs {
 			if wj.GetStatus() != "completed" {
-				b.runs.update(r, func(r *runState) { r.failed = true })
+				updateRun(r, func(r *runState) { r.failed = true })
 				continue
 			}
 			more, err := b.listed(ctx, tasks, ci.ActionsJob(b.opts.Repo, wj), b.actionsTask(wj.GetID(), r))
 			if err != nil || !more {
-				b.runs.update(r, func(r *runState) { r.failed = true })
+				updateRun(r, func(r *runState) { r.failed = true })
 				return err
 			}
 		}
@@ -296,19 +290,5 @@ func (b *backfill) queueSample(ctx context.Context, tasks chan<- task) error {
 			return nil
 		}
 	}
-	return nil
-}
-
-// saveMark remembers what this backfill completely processed, even when it was interrupted.
-func (b *backfill) saveMark(ctx context.Context) error {
-	if b.runs == nil {
-		return nil
-	}
-	m := b.runs.mark(ceilSecond(b.opts.Since))
-	m.RepoID, m.Branch, m.Provider = b.repo.ID, b.opts.Branch, ci.ProviderGitHubActions
-	if err := b.opts.Store.PutBackfillMark(context.WithoutCancel(ctx), m); err != nil {
-		return fmt.Errorf("backfill %s: %w", b.opts.Repo, err)
-	}
-	zerolog.Ctx(ctx).Debug().Time("from", m.From).Time("to", m.To).Int("done_outside", len(m.Done)).Msg("backfill mark saved")
 	return nil
 }

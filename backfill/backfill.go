@@ -139,6 +139,10 @@ type backfill struct {
 	polite *polite
 	start  time.Time
 	runs   *tracker // GitHub Actions runs
+	builds *tracker // CircleCI builds
+
+	markMu    sync.Mutex
+	markSaved bool // the final mark is saved
 
 	mu         sync.Mutex
 	progress   Progress
@@ -196,6 +200,9 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 	ctx = log.WithContext(ctx)
 	res := Result{}
 	res.Leftovers, res.LeftoverBytes = removeLeftovers(ctx, opts.Cache)
+	if err := b.loadMarks(ctx); err != nil {
+		return res, err
+	}
 
 	stopTicker := b.tick(ctx)
 	tasks := make(chan task, opts.Concurrency)
@@ -216,7 +223,7 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 	close(tasks)
 	wg.Wait()
 	b.update(func(p *Progress) { p.ListingDone = true })
-	markErr := b.saveMark(ctx)
+	markErr := b.saveMark(ctx, true)
 
 	res = b.result(res)
 	if ctx.Err() != nil {
@@ -242,22 +249,32 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 	return res, nil
 }
 
+// markEvery is how often a running backfill saves its mark.
+var markEvery = 30 * time.Second
+
 // tick reports progress every second even when nothing changes, so a pause shows (and a
-// display writing to a pipe can print its periodic line); the returned func stops it.
+// display writing to a pipe can print its periodic line), and saves the mark every markEvery;
+// the returned func stops it.
 func (b *backfill) tick(ctx context.Context) func() {
-	if b.opts.Progress == nil {
-		return func() {}
-	}
 	done := make(chan struct{})
 	stopped := make(chan struct{})
 	go func() {
 		defer close(stopped)
 		t := time.NewTicker(time.Second)
 		defer t.Stop()
+		lastSave := time.Now()
 		for {
 			select {
 			case <-t.C:
-				b.update(func(*Progress) {})
+				if b.opts.Progress != nil {
+					b.update(func(*Progress) {})
+				}
+				if time.Since(lastSave) >= markEvery {
+					lastSave = time.Now()
+					if err := b.saveMark(ctx, false); err != nil {
+						zerolog.Ctx(ctx).Warn().Err(err).Msg("backfill mark not saved; the final save tries again")
+					}
+				}
 			case <-done:
 				return
 			case <-ctx.Done():
@@ -317,7 +334,7 @@ func (b *backfill) listed(ctx context.Context, tasks chan<- task, j *ci.Job, t t
 
 // queue hands a task to the download workers; false when ctx ended first.
 func (b *backfill) queue(ctx context.Context, tasks chan<- task, t task) bool {
-	b.runs.update(t.run, func(r *runState) { r.pending++ })
+	updateRun(t.run, func(r *runState) { r.pending++ })
 	b.update(func(p *Progress) { p.ToFetch++ })
 	select {
 	case tasks <- t:
@@ -331,7 +348,7 @@ func (b *backfill) queue(ctx context.Context, tasks chan<- task, t task) bool {
 
 // resolve records the outcome of a task for its run.
 func (b *backfill) resolve(t task, ok bool) {
-	b.runs.update(t.run, func(r *runState) {
+	updateRun(t.run, func(r *runState) {
 		r.pending--
 		r.failed = r.failed || !ok
 	})

@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/totto-ci/totto/ci"
 )
@@ -17,9 +18,14 @@ import (
 const circlePage = 100
 
 // listCircle lists the branch's builds through v1.1 project/…/tree/BRANCH, newest first, paging
-// with offset (v1.1 has no cursor). v2 lists pipelines and jobs with richer metadata, but has
-// no step-output endpoint, and the step output is the log, so v1.1 is used throughout.
+// with offset (v1.1 has no cursor and no date filter). v2 lists pipelines and jobs with richer
+// metadata, but has no step-output endpoint, and the step output is the log, so v1.1 is used
+// throughout. Builds an earlier backfill completely processed are skipped, and paging stops where
+// the mark's span begins when it reaches back to the window's start.
 func (b *backfill) listCircle(ctx context.Context, tasks chan<- task) error {
+	tr := b.builds
+	prev, since := tr.prev, ceilSecond(b.opts.Since)
+	olderCovered := !prev.To.IsZero() && !prev.From.After(since)
 	builds := 0
 	for offset := 0; ; offset += circlePage {
 		page, err := b.circleTree(ctx, offset)
@@ -33,18 +39,39 @@ func (b *backfill) listCircle(ctx context.Context, tasks chan<- task) error {
 			}
 			builds++
 			if !b.opts.Since.IsZero() && cb.StartTime != nil && cb.StartTime.Before(b.opts.Since) {
+				tr.knownDownTo(since)
 				return nil
+			}
+			// Build numbers, and so queue times, grow: every build queued after this one is
+			// listed by now.
+			queued := tr.top
+			if cb.QueuedAt != nil {
+				queued = *cb.QueuedAt
+			}
+			if !prev.To.IsZero() && !queued.Before(prev.From) && queued.Before(prev.To) {
+				if olderCovered {
+					tr.knownDownTo(prev.To)
+					return nil
+				}
+				continue
+			}
+			r, done := tr.add(int64(cb.BuildNum), queued, 1)
+			tr.knownDownTo(queued.Truncate(time.Second).Add(time.Second))
+			if done {
+				continue
 			}
 			j := cb.AsJob(b.opts.Repo, "build")
 			target := ci.CircleTarget{VCS: b.opts.CircleVCS, Owner: b.owner, Repo: b.name, BuildNum: cb.BuildNum}
-			t := task{key: fmt.Sprintf("%s/%s/%d", ci.ProviderCircleCI, b.opts.Repo, cb.BuildNum),
+			t := task{key: fmt.Sprintf("%s/%s/%d", ci.ProviderCircleCI, b.opts.Repo, cb.BuildNum), run: r,
 				open: func(ctx context.Context) (io.ReadCloser, error) { return b.circleOutput(ctx, target) }}
 			more, err := b.listed(ctx, tasks, j, t)
+			updateRun(r, func(r *runState) { r.listed = true; r.failed = r.failed || !more || err != nil })
 			if err != nil || !more {
 				return err
 			}
 		}
 		if len(page) < circlePage {
+			tr.knownDownTo(time.Time{})
 			return nil
 		}
 	}

@@ -38,6 +38,7 @@ func circleHistory(t *testing.T, n int) (f *fakecircleci.Server, failed, expired
 	for num := 1; num <= n; num++ {
 		b := read(map[bool]string{true: "build_16.json", false: "build_15.json"}[num%2 == 1])
 		b["build_num"], b["branch"] = num, "main"
+		b["queued_at"] = time.Date(2025, 8, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(num) * time.Minute).Format(time.RFC3339)
 		outputs := map[string][]byte{}
 		if num%2 == 1 {
 			failed++
@@ -67,7 +68,7 @@ func circleOpts(e *env, f *fakecircleci.Server) Options {
 	o := e.opts()
 	o.Actions = nil
 	o.CircleCI = &ci.CircleCI{BaseURL: f.APIBase(), Token: "circle-token", API: &http.Client{Timeout: 10 * time.Second},
-		Logs: ci.LogHTTPClient(loopback, 10*time.Second), Hosts: loopback}
+		Logs: ci.LogHTTPClient(loopbackOf(f.URL), 10*time.Second), Hosts: loopbackOf(f.URL)}
 	return o
 }
 
@@ -129,10 +130,37 @@ func TestCircleBackfillFailedOnlyAndFaults(t *testing.T) {
 	if w := e.waits.all(); len(w) != o.attempts()-1 {
 		t.Fatalf("backoff waits %v for the 502s, want %d", w, o.attempts()-1)
 	}
-	// The fault gone, the next run fetches only build 3.
+	// The fault gone, the next run fetches only build 3: the builds completely processed are
+	// not even stored again.
 	f.Answer("/api/v1.1/project/github/octo/widgets/3", 0)
 	res, err = Run(context.Background(), o)
-	if err != nil || res.Downloaded != 1 || res.AlreadyStored != failed-expired-1 {
+	if err != nil || res.Downloaded != 1 || res.Listed != 1 {
 		t.Fatalf("second run %+v %v", res.Progress, err)
+	}
+}
+
+// A complete CircleCI backfill leaves a mark: the next one pages only until it meets a build the
+// first covered, and processes only the builds queued since.
+func TestCircleBackfillMark(t *testing.T) {
+	f, failed, expired := circleHistory(t, 150)
+	e := newEnv(t)
+	o := circleOpts(e, f)
+	o.FailedOnly = true
+	if res, err := Run(context.Background(), o); err != nil || res.Downloaded != failed-expired {
+		t.Fatalf("first run: %+v %v", res.Progress, err)
+	}
+	before := len(f.Requests())
+	res, err := Run(context.Background(), o)
+	if err != nil || res.Listed != 0 {
+		t.Fatalf("second run: %+v %v", res.Progress, err)
+	}
+	pages := 0
+	for _, r := range f.Requests()[before:] {
+		if strings.Contains(r.URL.Path, "/tree/main") {
+			pages++
+		}
+	}
+	if pages != 1 {
+		t.Fatalf("second run read %d pages of builds, want 1 (it stops at the first covered build)", pages)
 	}
 }

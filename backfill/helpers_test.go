@@ -3,6 +3,7 @@ package backfill
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -17,7 +18,11 @@ import (
 	_ "github.com/totto-ci/totto/store/sqlite"
 )
 
-var loopback = ci.HostList{"127.0.0.1"}
+// loopbackOf allows log downloads from the fake serving baseURL (host and port).
+func loopbackOf(baseURL string) ci.HostList {
+	u, _ := url.Parse(baseURL)
+	return ci.HostList{u.Host}
+}
 
 // env is a fake GitHub with a branch's history plus a real SQLite store and log store.
 type env struct {
@@ -80,7 +85,7 @@ func (e *env) open(t testing.TB) {
 
 func (e *env) opts() Options {
 	return Options{Repo: "octo/widgets", Branch: "main", Store: e.st, Blobs: e.blobs, Concurrency: 3,
-		Actions: &ci.GitHubActions{API: e.gh.Client(), Logs: ci.LogHTTPClient(loopback, 10*time.Second), Hosts: loopback},
+		Actions: &ci.GitHubActions{API: e.gh.Client(), Logs: ci.LogHTTPClient(loopbackOf(e.gh.URL), 10*time.Second), Hosts: loopbackOf(e.gh.URL)},
 		Sleep:   e.waits.sleep, Now: e.waits.now, ScanWorkers: 1}
 }
 

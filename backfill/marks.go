@@ -1,17 +1,23 @@
 package backfill
 
 import (
+	"context"
+	"fmt"
 	"slices"
 	"strconv"
 	"sync"
 	"time"
 
+	"github.com/rs/zerolog"
+
+	"github.com/totto-ci/totto/ci"
 	"github.com/totto-ci/totto/store"
 )
 
 // runState follows one listed run until it is completely processed: its jobs listed and every
 // wanted log stored or recorded unavailable.
 type runState struct {
+	tr      *tracker
 	id      int64
 	created time.Time
 	attempt int
@@ -47,7 +53,7 @@ func newTracker(prev store.BackfillMark, top time.Time) *tracker {
 func (t *tracker) add(id int64, created time.Time, attempt int) (*runState, bool) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	r := &runState{id: id, created: created, attempt: attempt}
+	r := &runState{tr: t, id: id, created: created, attempt: attempt}
 	t.runs = append(t.runs, r)
 	if d, ok := t.done[strconv.FormatInt(id, 10)]; ok && d.Attempt >= attempt {
 		r.listed = true
@@ -56,13 +62,13 @@ func (t *tracker) add(id int64, created time.Time, attempt int) (*runState, bool
 	return r, false
 }
 
-// update changes a run's state under the tracker's lock.
-func (t *tracker) update(r *runState, f func(*runState)) {
+// updateRun changes a run's state under its tracker's lock (nothing for a nil run: a sampled job).
+func updateRun(r *runState, f func(*runState)) {
 	if r == nil {
 		return
 	}
-	t.mu.Lock()
-	defer t.mu.Unlock()
+	r.tr.mu.Lock()
+	defer r.tr.mu.Unlock()
 	f(r)
 }
 
@@ -134,4 +140,51 @@ func longer(from, to, bestFrom, bestTo time.Time) bool {
 	}
 	a, b := to.Sub(clamp(from)), bestTo.Sub(clamp(bestFrom))
 	return a > b || a == b && to.After(bestTo)
+}
+
+// loadMarks reads what earlier backfills of the branch completely processed, per provider.
+func (b *backfill) loadMarks(ctx context.Context) error {
+	load := func(provider string) (*tracker, error) {
+		prev, err := b.opts.Store.BackfillMark(ctx, b.repo.ID, b.opts.Branch, provider)
+		if err != nil {
+			return nil, fmt.Errorf("backfill %s: %w", b.opts.Repo, err)
+		}
+		return newTracker(prev, b.opts.Now().Truncate(time.Second)), nil
+	}
+	var err error
+	if b.opts.Actions != nil {
+		if b.runs, err = load(ci.ProviderGitHubActions); err != nil {
+			return err
+		}
+	}
+	if b.opts.CircleCI != nil {
+		if b.builds, err = load(ci.ProviderCircleCI); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// saveMark remembers what this backfill completely processed, even when it was interrupted. It
+// is also saved every markEvery while the backfill runs, so a killed one loses little.
+func (b *backfill) saveMark(ctx context.Context, final bool) error {
+	b.markMu.Lock() // saves in order; none after the final one
+	defer b.markMu.Unlock()
+	if b.markSaved {
+		return nil
+	}
+	b.markSaved = final
+	for provider, t := range map[string]*tracker{ci.ProviderGitHubActions: b.runs, ci.ProviderCircleCI: b.builds} {
+		if t == nil {
+			continue
+		}
+		m := t.mark(ceilSecond(b.opts.Since))
+		m.RepoID, m.Branch, m.Provider = b.repo.ID, b.opts.Branch, provider
+		if err := b.opts.Store.PutBackfillMark(context.WithoutCancel(ctx), m); err != nil {
+			return fmt.Errorf("backfill %s: %w", b.opts.Repo, err)
+		}
+		zerolog.Ctx(ctx).Debug().Str("provider", provider).Time("from", m.From).Time("to", m.To).
+			Int("done_outside", len(m.Done)).Msg("backfill mark saved")
+	}
+	return nil
 }

@@ -14,7 +14,7 @@ func TestTrackerMark(t *testing.T) {
 	tr := newTracker(store.BackfillMark{}, at(20))
 	for h := 1; h <= 10; h++ {
 		r, _ := tr.add(int64(h), at(h), 1)
-		tr.update(r, func(r *runState) { r.listed = true; r.failed = h == 8 }) // run 8 unfinished
+		updateRun(r, func(r *runState) { r.listed = true; r.failed = h == 8 }) // run 8 unfinished
 	}
 	tr.knownDownTo(time.Time{}) // listed down to the beginning
 	m := tr.mark(time.Time{})
@@ -29,7 +29,7 @@ func TestTrackerMark(t *testing.T) {
 		if done != (id == 9 || id == 10) {
 			t.Fatalf("run %d done before: %v", id, done)
 		}
-		tr.update(r, func(r *runState) { r.listed = true })
+		updateRun(r, func(r *runState) { r.listed = true })
 	}
 	tr.knownDownTo(at(8))
 	m = tr.mark(time.Time{})

@@ -8,8 +8,11 @@ import (
 	"os/exec"
 
 	"github.com/totto-ci/totto/internal/fakegithub"
+	"github.com/totto-ci/totto/store"
 	"path/filepath"
+	"sync"
 	"testing"
+	"time"
 )
 
 // An interrupted backfill keeps what it downloaded; the next run fetches only the rest.
@@ -289,4 +292,44 @@ func cacheFiles(t *testing.T, dir string) int {
 		}
 	}
 	return n
+}
+
+// While a backfill runs its mark is saved now and then, so a killed one loses little: here the
+// runs done are in the store while a download still hangs.
+func TestBackfillSavesMarkWhileRunning(t *testing.T) {
+	defer func(d time.Duration) { markEvery = d }(markEvery)
+	markEvery = 0
+	e := newEnv(t)
+	e.history(3, 100)
+	stall := make(chan struct{})
+	for _, id := range e.failedOf[3] { // the newest run's logs hang until the mark is seen
+		e.gh.AddJob(fakegithub.Job{ID: id, RunID: 3, RunAttempt: 1, Owner: "octo", Repo: "widgets", Name: "test",
+			HeadSHA: fmt.Sprintf("%040x", 3), HeadBranch: "main", Conclusion: "failure", Log: logOf(id, 100), StallLog: stall})
+	}
+	o := e.opts()
+	o.FailedOnly = true
+	repo, _ := store.RecordRepository(context.Background(), e.st, "octo/widgets", false)
+	var once sync.Once
+	o.Progress = func(p Progress) {
+		if p.Downloaded < 2 { // runs 1 and 2 done
+			return
+		}
+		m, err := e.st.BackfillMark(context.Background(), repo.ID, "main", "github-actions")
+		if err == nil && m.To.After(time.Date(2026, 11, 1, 2, 0, 0, 0, time.UTC)) { // runs 1 and 2 covered
+			if !m.To.After(time.Date(2026, 11, 1, 3, 0, 0, 0, time.UTC)) {
+				once.Do(func() { close(stall) })
+			}
+		}
+	}
+	done := make(chan error)
+	go func() { _, err := Run(context.Background(), o); done <- err }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(20 * time.Second):
+		close(stall)
+		t.Fatal("no mark saved while the backfill ran")
+	}
 }

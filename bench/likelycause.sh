@@ -32,6 +32,28 @@ echo "== CiDiff with the passing twin as the job's history"
 "$bin" -corpus "$corpus/logs" -split "$split" -budget "$budget" -history -out "$pred.history"
 python3 "$corpus/tools/score_excerpts.py" "$pred.history" "$split" --budget "$budget" --dataset cidiff | tail -n +2
 echo
+echo "== imported PyTorch ruleset: does the best match land on the line PyTorch's classifier marks?"
+go build -o "$bin.totto" ./cmd/totto
+"$bin.totto" patterns import --from pytorch "$corpus/patterns/pytorch/ruleset.toml" >"$pred.pytorch.yml" 2>/dev/null
+python3 - "$corpus/tools" "$corpus/logs" "$bin.totto" "$pred.pytorch.yml" "$split" <<'PY'
+import json, subprocess, sys
+sys.path.insert(0, sys.argv[1])
+import score_excerpts as s
+logs, totto, pats, split = sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5]
+items = [it for it in s.load_split(split) if it["dataset"] == "pytorch"]
+hit = 0
+for it in items:
+    stem = it["id"].split(":", 1)[1]
+    out = subprocess.run([totto, "scan", "--builtin=false", "--likely-cause=false", "--format", "json", "--patterns", pats,
+                          "%s/pytorch-%s/clean/%s.log" % (logs, split, stem)], capture_output=True, text=True).stdout
+    best = json.loads(out.splitlines()[0]).get("best")
+    if best and best["line"] == it["gold"][0][0]:
+        hit += 1
+    else:
+        print("  miss %s: best %s" % (stem, best and (best["line"], best["pattern"])))
+print("%d of %d fixtures" % (hit, len(items)))
+PY
+echo
 echo "== fixed half split: half A = even-numbered repositories (LogChunks) / cases (CiDiff, PyTorch), half B = odd"
 python3 - "$corpus/tools" "$pred" "$split" "$budget" <<'PY'
 import json, sys

@@ -63,7 +63,7 @@ done
 
 echo
 echo "== the totto CLI: totto scan --patterns P?.yml (built-ins off), JSON output, same files"
-printf "%-4s %22s %22s %15s %15s  %s\n" set "ripgrep MB/s wall/cpu" "scan MB/s wall/cpu" "ratio wall/cpu" "+likely cause" "matching lines: rg / totto scan / differing"
+printf "%-4s %22s %22s %15s %22s  %s\n" set "ripgrep MB/s wall/cpu" "scan MB/s wall/cpu" "ratio wall/cpu" "default scan, vs rg" "matching lines: rg / totto scan / differing"
 for set in P1 P2 P3; do
 	re="$corpus/patterns/bench/$set.re"
 	"$tmp/scanbench" yaml "$corpus/patterns/bench/$set.jsonl" >"$tmp/$set.yml"
@@ -85,8 +85,8 @@ for l in open(sys.argv[1]):
     for n in sorted({m["line"] for m in d["matches"]}):
         print("%s:%d" % (d["path"], n))' "$tmp/scan.$set.json" | LC_ALL=C sort -u >"$tmp/ts.$set"
 	diff=$(LC_ALL=C comm -3 "$tmp/rg.$set" "$tmp/ts.$set" | wc -l)
-	printf "%-4s %22s %22s %15s %15s  %d / %d / %d\n" "$set" "$(mbps "$rg_w") / $(mbps "$rg_c")" "$(mbps "$tt_w") / $(mbps "$tt_c")" \
-		"$(ratio "$tt_w" "$rg_w") / $(ratio "$tt_c" "$rg_c")" "$(mbps "$lc_w") MB/s" "$(wc -l <"$tmp/rg.$set")" "$(wc -l <"$tmp/ts.$set")" "$diff"
+	printf "%-4s %22s %22s %15s %22s  %d / %d / %d\n" "$set" "$(mbps "$rg_w") / $(mbps "$rg_c")" "$(mbps "$tt_w") / $(mbps "$tt_c")" \
+		"$(ratio "$tt_w" "$rg_w") / $(ratio "$tt_c" "$rg_c")" "$(mbps "$lc_w") MB/s $(ratio "$lc_w" "$rg_w")" "$(wc -l <"$tmp/rg.$set")" "$(wc -l <"$tmp/ts.$set")" "$diff"
 done
 
 echo
@@ -109,3 +109,5 @@ done
 rm -rf "$tmp/norm"
 /usr/bin/time -v "$tmp/scanbench" -patterns "$corpus/patterns/bench/P3.jsonl" -j 1 "$big" 2>"$tmp/time.txt"
 echo "$(( $(stat -c %s "$big") / 1000000 )) MB log: max RSS $(( $(awk -F': ' '/Maximum resident/ {print $2}' "$tmp/time.txt") / 1024 )) MB"
+/usr/bin/time -v "$tmp/totto" scan --builtin=false --format json --patterns "$tmp/P3.yml" "$big" >/dev/null 2>"$tmp/time.txt" || true
+echo "totto scan (matches + likely cause) on it: max RSS $(( $(awk -F': ' '/Maximum resident/ {print $2}' "$tmp/time.txt") / 1024 )) MB"

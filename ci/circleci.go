@@ -38,6 +38,7 @@ type CircleBuild struct {
 	Parallel    int           `json:"parallel"`
 	Username    string        `json:"username"`
 	Reponame    string        `json:"reponame"`
+	QueuedAt    *time.Time    `json:"queued_at"`
 	StartTime   *time.Time    `json:"start_time"`
 	StopTime    *time.Time    `json:"stop_time"`
 	RetryOf     *int          `json:"retry_of"`
@@ -85,7 +86,11 @@ func (c *CircleCI) Build(ctx context.Context, t CircleTarget) (*CircleBuild, err
 	if c.Token != "" {
 		req.Header.Set("Circle-Token", c.Token)
 	}
-	resp, err := c.API.Do(req)
+	resp, err := sameHostOnly(c.API).Do(req)
+	if errors.Is(err, ErrCrossHostRedirect) {
+		// The answer will not change, and following it would hand the token to another host.
+		return nil, &UnavailableError{Reason: fmt.Sprintf("getting %s: %v", what, err)}
+	}
 	if err != nil {
 		return nil, &RetryError{Err: fmt.Errorf("getting %s: %w", what, err)}
 	}

@@ -16,8 +16,9 @@ import (
 
 func newCircle(t *testing.T) (*fakecircleci.Server, *CircleCI) {
 	f := fakecircleci.New(t)
+	hosts := loopbackOf(f.URL)
 	c := &CircleCI{BaseURL: f.APIBase(), API: &http.Client{Timeout: 10 * time.Second},
-		Logs: LogHTTPClient(loopback, 10*time.Second), Hosts: loopback}
+		Logs: LogHTTPClient(hosts, 10*time.Second), Hosts: hosts}
 	return f, c
 }
 

@@ -2,7 +2,13 @@ package ci
 
 import (
 	"errors"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 )
 
 func TestCircleSiteParse(t *testing.T) {
@@ -81,6 +87,60 @@ func TestCircleBuildCheck(t *testing.T) {
 	for _, c := range []struct{ repo, sha string }{{"octo/widgets", "def456"}, {"victim/secret", "abc123"}, {"octo/widgets", ""}} {
 		if err := b.CheckBuild(c.repo, c.sha); !errors.Is(err, ErrForeignTarget) {
 			t.Errorf("%+v: err %v, want ErrForeignTarget", c, err)
+		}
+	}
+}
+
+// A CircleCI API answer redirecting to another host (or another port of the same host) is not
+// followed, so the token goes nowhere else, and is a permanent "log unavailable" rather than a
+// failure retried forever.
+func TestCircleBuildCrossHostRedirect(t *testing.T) {
+	var leaked atomic.Int64
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Circle-Token") != "" {
+			leaked.Add(1)
+		}
+		_, _ = w.Write([]byte(`{"build_num": 16}`))
+	}))
+	t.Cleanup(other.Close)
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, other.URL+r.URL.Path, http.StatusFound)
+	}))
+	t.Cleanup(api.Close)
+	c := &CircleCI{BaseURL: api.URL + "/api/v1.1", Token: "operator-token", API: &http.Client{Timeout: 5 * time.Second}}
+	_, err := c.Build(t.Context(), CircleTarget{VCS: "github", Owner: "octo", Repo: "widgets", BuildNum: 16})
+	if !IsUnavailable(err) || !strings.Contains(err.Error(), "redirect") {
+		t.Fatalf("Build after a cross-host redirect: %v, want a permanent unavailable error", err)
+	}
+	if retry, _ := RetryAfter(err); retry {
+		t.Error("a cross-host redirect is retried")
+	}
+	if n := leaked.Load(); n != 0 {
+		t.Fatalf("the token reached the other host %d times", n)
+	}
+}
+
+func TestHostListMatchesPorts(t *testing.T) {
+	h := HostList{"localhost", "logs.example:8443", "*.blob.example"}
+	for raw, want := range map[string]bool{
+		"http://localhost/x":              true,
+		"http://localhost:80/x":           true,
+		"https://localhost/x":             true,
+		"http://localhost:6379/x":         false,
+		"http://localhost:8080/x":         false,
+		"https://logs.example:8443/x":     true,
+		"https://logs.example/x":          false,
+		"https://a.blob.example/x":        true,
+		"https://a.blob.example:9000/x":   false,
+		"http://[::1]:6379/x":             false,
+		"https://logs.example:8443@evil/": false,
+	} {
+		u, err := url.Parse(raw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := h.Allows(u); got != want {
+			t.Errorf("Allows(%s) = %v, want %v", raw, got, want)
 		}
 	}
 }

@@ -43,35 +43,19 @@ func (e *RetryError) Error() string {
 }
 func (e *RetryError) Unwrap() error { return e.Err }
 
-// RetryAfter reports whether err is worth retrying and, if the provider said, after how long.
+// RetryAfter reports whether err is worth retrying and, if it is a rate limit, after how long.
 func RetryAfter(err error) (bool, time.Duration) {
+	now := time.Now()
+	if until, ok := RateLimitUntil(err, now); ok {
+		return true, until.Sub(now)
+	}
 	var r *RetryError
 	if errors.As(err, &r) {
-		if !r.Reset.IsZero() {
-			return true, time.Until(r.Reset)
-		}
-		return true, r.After
-	}
-	var rl *github.RateLimitError
-	if errors.As(err, &rl) {
-		return true, time.Until(rl.Rate.Reset.Time)
-	}
-	var ab *github.AbuseRateLimitError
-	if errors.As(err, &ab) {
-		return true, ab.GetRetryAfter()
+		return true, 0
 	}
 	var ge *github.ErrorResponse
 	if errors.As(err, &ge) && ge.Response != nil {
-		// A secondary rate limit whose body go-github does not recognise (it keys on the
-		// documentation URL) is still a rate limit when GitHub says when to come back.
-		code, after := ge.Response.StatusCode, ge.Response.Header.Get("Retry-After")
-		if after != "" && (code == http.StatusForbidden || code == http.StatusTooManyRequests) {
-			return true, parseRetryAfter(after)
-		}
-		if reset, ok := PrimaryLimitReset(code, ge.Response.Header); ok {
-			return true, time.Until(reset)
-		}
-		return retryableStatus(code), 0
+		return retryableStatus(ge.Response.StatusCode), 0
 	}
 	return false, 0
 }
@@ -95,6 +79,9 @@ func RateLimitUntil(err error, now time.Time) (time.Time, bool) {
 	}
 	var ab *github.AbuseRateLimitError
 	if errors.As(err, &ab) {
+		if ab.RetryAfter == nil {
+			return now.Add(SecondaryLimitWait), true
+		}
 		return now.Add(ab.GetRetryAfter()), true
 	}
 	var ge *github.ErrorResponse
@@ -103,10 +90,19 @@ func RateLimitUntil(err error, now time.Time) (time.Time, bool) {
 		if after := ge.Response.Header.Get("Retry-After"); after != "" && (code == http.StatusForbidden || code == http.StatusTooManyRequests) {
 			return now.Add(parseRetryAfter(after)), true
 		}
-		return PrimaryLimitReset(code, ge.Response.Header)
+		if reset, ok := PrimaryLimitReset(code, ge.Response.Header); ok {
+			return reset, true
+		}
+		if code == http.StatusTooManyRequests {
+			return now.Add(SecondaryLimitWait), true
+		}
 	}
 	return time.Time{}, false
 }
+
+// SecondaryLimitWait is how long GitHub asks clients to wait after a secondary rate limit that
+// names no time ("wait at least one minute before retrying").
+const SecondaryLimitWait = time.Minute
 
 // PrimaryLimitReset recognises GitHub's answer to an exhausted primary rate limit: 403 or 429
 // with x-ratelimit-remaining 0 and, in x-ratelimit-reset, the UTC epoch second it refills.
@@ -139,6 +135,8 @@ func classifyHTTP(what string, resp *http.Response) error {
 	case resp.Header.Get("Retry-After") == "" && isPrimaryLimit(resp):
 		reset, _ := PrimaryLimitReset(resp.StatusCode, resp.Header)
 		return &RetryError{Err: err, Reset: reset}
+	case resp.StatusCode == http.StatusTooManyRequests && resp.Header.Get("Retry-After") == "":
+		return &RetryError{Err: err, After: SecondaryLimitWait}
 	case resp.StatusCode == http.StatusTooManyRequests || (resp.StatusCode == http.StatusForbidden && resp.Header.Get("Retry-After") != ""):
 		return &RetryError{Err: err, After: parseRetryAfter(resp.Header.Get("Retry-After"))}
 	case retryableStatus(resp.StatusCode):

@@ -13,12 +13,16 @@ import (
 	"github.com/totto-ci/totto/internal/fakegithub"
 )
 
-// loopback lets tests fetch log blobs from the fakes on 127.0.0.1.
-var loopback = HostList{"127.0.0.1"}
+// loopbackOf lets tests fetch log blobs from the fake serving baseURL (host and port).
+func loopbackOf(baseURL string) HostList {
+	u, _ := url.Parse(baseURL)
+	return HostList{u.Host}
+}
 
 func newActions(t *testing.T) (*fakegithub.Server, *GitHubActions) {
 	s := fakegithub.New(t)
-	return s, &GitHubActions{API: s.Client(), Logs: LogHTTPClient(loopback, 10*time.Second), Hosts: loopback}
+	hosts := loopbackOf(s.URL)
+	return s, &GitHubActions{API: s.Client(), Logs: LogHTTPClient(hosts, 10*time.Second), Hosts: hosts}
 }
 
 func TestActionsJobAndLog(t *testing.T) {

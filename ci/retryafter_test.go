@@ -21,7 +21,7 @@ func TestRetryAfterGitHubResponses(t *testing.T) {
 	}{
 		{"403 with Retry-After is a secondary rate limit", 403, http.Header{"Retry-After": {"7"}}, true, 7 * time.Second},
 		{"429 with Retry-After", 429, http.Header{"Retry-After": {"2"}}, true, 2 * time.Second},
-		{"429 without Retry-After", 429, http.Header{}, true, 0},
+		{"429 without Retry-After waits a minute, as GitHub asks", 429, http.Header{}, true, time.Minute},
 		{"403 without Retry-After is a permission refusal", 403, http.Header{}, false, 0},
 		{"404 with Retry-After is still final", 404, http.Header{"Retry-After": {"1"}}, false, 0},
 		{"502", 502, http.Header{}, true, 0},

@@ -34,10 +34,6 @@ func (h Push) Handle(ctx context.Context, eventType, deliveryID string, payload 
 	if !ok || branch != repo.GetDefaultBranch() || event.GetDeleted() || len(event.Commits) == 0 {
 		return nil
 	}
-	history, ok := h.Store.(store.BranchHistory)
-	if !ok {
-		return nil // a store without branch history: nothing to record
-	}
 	installationID := event.GetInstallation().GetID()
 	logger := zerolog.Ctx(ctx).With().Int64("github_installation_id", installationID).
 		Str("github_repository_owner", repo.GetOwner().GetLogin()).
@@ -60,7 +56,7 @@ func (h Push) Handle(ctx context.Context, eventType, deliveryID string, payload 
 		msg, _, _ := strings.Cut(c.GetMessage(), "\n")
 		commits = append(commits, store.BranchCommit{SHA: c.GetID(), Message: msg, Author: author, PushedAt: now})
 	}
-	if err := history.RecordBranchCommits(ctx, r.ID, branch, commits); err != nil {
+	if err := h.Store.RecordBranchCommits(ctx, r.ID, branch, commits); err != nil {
 		return err
 	}
 	logger.Info().Int("commits", len(commits)).Msg("recorded pushed commits")

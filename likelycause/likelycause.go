@@ -106,15 +106,11 @@ func fingerprint(ctx context.Context, st Store, blobs Blobs, logID int64) (*caus
 		return nil, fmt.Errorf("opening log %d: %w", logID, err)
 	}
 	defer rc.Close()
-	b := cause.NewFingerprintBuilder()
-	lr := logs.NewReader(rc)
-	for lr.Next() {
-		b.Add(lr.Line())
-	}
-	if err := lr.Err(); err != nil {
+	fp, err := cause.FingerprintOf(rc)
+	if err != nil {
 		return nil, fmt.Errorf("reading log %d: %w", logID, err)
 	}
-	return b.Fingerprint(), nil
+	return fp, nil
 }
 
 // ForJob is the likely cause of a failed job with a stored log, judged against its history.

@@ -3,7 +3,6 @@ package patterns
 import (
 	"fmt"
 	"os"
-	"strings"
 
 	"github.com/BurntSushi/toml"
 )
@@ -21,7 +20,9 @@ type pytorchRuleset struct {
 // n and the last 1, so "higher wins" keeps the upstream order. Upstream regexes are Rust syntax;
 // the common subset compiles unchanged with Go's RE2 and any that does not is skipped with a note.
 // Upstream takes each rule's last matching line, which totto's best-match choice decides, not the
-// pattern file.
+// pattern file. Rules anchored on GitHub's "##[error]" marker are kept as written: the matcher
+// reads that anchor as the line's error-marker attribute (ErrorMarkerAnchor), so they fire exactly
+// on the lines GitHub marked, as upstream.
 func importPyTorch(path string) (ImportResult, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -38,37 +39,13 @@ func importPyTorch(path string) (ImportResult, error) {
 	}
 	n := len(rs.Rule)
 	for i, r := range rs.Rule {
-		expr, ok := withoutErrorMarker(r.Pattern)
-		if !ok {
-			res.notef("skipped rule %q (%s): it matches any line GitHub marks as an error; totto's likely cause covers that", r.Name, r.Pattern)
-			continue
-		}
 		res.Patterns = append(res.Patterns, Pattern{
 			Name:        r.Name,
 			Kind:        Regex,
-			Expr:        expr,
+			Expr:        r.Pattern,
 			Priority:    n - i,
 			Description: fmt.Sprintf("PyTorch log classifier rule %d of %d.", i+1, n),
 		})
 	}
 	return res, nil
-}
-
-// errorMarkerAnchor is how PyTorch rules anchor on GitHub Actions' error annotation.
-const errorMarkerAnchor = `^##\[error\]`
-
-// withoutErrorMarker adapts a rule anchored on "##[error]" to totto's normalised lines, where the
-// marker is removed from the text (logs.Line.ErrorMarker records it): the anchor becomes "^".
-// A rule that is nothing but the marker and a catch-all group would then match every line, so it
-// is reported as not importable.
-func withoutErrorMarker(expr string) (string, bool) {
-	rest, ok := strings.CutPrefix(expr, errorMarkerAnchor)
-	if !ok {
-		return expr, true
-	}
-	switch rest {
-	case "", "(.*)", ".*", "(.*)$", ".*$", "(.+)", ".+":
-		return "", false
-	}
-	return "^" + rest, true
 }

@@ -71,10 +71,11 @@ func literalRequirement(s string) []lit {
 
 // PrefilterWarning explains, for `totto patterns validate`, when a pattern has no required
 // literal of at least two bytes and so must be tried on every line of every log, which makes
-// every scan slower. It returns "" for a pattern the prefilter handles (or that does not compile).
+// every scan slower. It returns "" for a pattern the prefilter handles (or that does not compile),
+// and for one anchored on the error marker, which only lines the CI marked get to try.
 func PrefilterWarning(p Pattern) string {
 	c, err := compileOne(&p)
-	if err != nil || len(c.required) > 0 {
+	if err != nil || len(c.required) > 0 || c.markedOnly {
 		return ""
 	}
 	return fmt.Sprintf("pattern %q: no literal text of at least %d characters is required by every match, so it is tried on every line of every log (slow); add fixed text such as a word that always appears", p.Name, minUsefulLit)

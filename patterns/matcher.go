@@ -6,6 +6,7 @@ import (
 	"path"
 	"regexp"
 	"slices"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -37,7 +38,16 @@ type compiled struct {
 	anchoredPrefix bool
 	// required is the prefilter's literal set; empty means the pattern runs on every line.
 	required []lit
+	// markedOnly: the expression began with ErrorMarkerAnchor, so it applies only to lines the CI
+	// marked as errors (logs.Line.ErrorMarker), the rest anchored at the start of their text.
+	markedOnly bool
 }
+
+// ErrorMarkerAnchor starts a regular expression that applies only to lines GitHub Actions marked
+// "##[error]", as the raw log shows them: the normalised text no longer holds the marker (it is
+// the line's ErrorMarker attribute), so "^##\[error\]Foo" matches exactly the marked lines whose
+// text starts with "Foo". Catalogues written against raw logs (PyTorch's) keep their meaning.
+const ErrorMarkerAnchor = `^##\[error\]`
 
 // Compile builds a matcher for a pattern set once; it is safe for concurrent Scans. The error
 // names the pattern whose expression or scope glob is invalid.
@@ -115,12 +125,16 @@ func compileOne(p *Pattern) (compiled, error) {
 		c.lit = []byte(p.Expr)
 		c.required = literalRequirement(p.Expr)
 	case Regex, "":
-		re, err := regexp.Compile(p.Expr)
+		expr := p.Expr
+		if rest, ok := strings.CutPrefix(expr, ErrorMarkerAnchor); ok {
+			c.markedOnly, expr = true, "^"+rest
+		}
+		re, err := regexp.Compile(expr)
 		if err != nil {
 			return c, fmt.Errorf("pattern %q: regex %q: %w", p.Name, p.Expr, err)
 		}
 		c.re = re
-		info, err := analyseRegex(p.Expr)
+		info, err := analyseRegex(expr)
 		if err != nil {
 			return c, fmt.Errorf("pattern %q: regex %q: %w", p.Name, p.Expr, err)
 		}

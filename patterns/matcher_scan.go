@@ -1,6 +1,7 @@
 package patterns
 
 import (
+	"bytes"
 	"fmt"
 	"slices"
 	"sync"
@@ -35,6 +36,9 @@ type ScanStats struct {
 	Dropped int
 }
 
+// errorMarker is GitHub Actions' error marker as raw text (see ErrorMarkerAnchor).
+var errorMarker = []byte("##[error]")
+
 // blockSize is how many bytes of lines are gathered before the literal automaton runs over them:
 // large enough to amortise per-block work, small enough to stay in cache.
 const blockSize = 64 << 10
@@ -45,6 +49,7 @@ type blockLine struct {
 	start, end int32
 	step       string
 	truncated  bool
+	marked     bool // the CI marked the line as an error
 }
 
 // pendingMatch is a match of a last_lines pattern waiting for the log length to be known.
@@ -144,7 +149,7 @@ func (m *Matcher) scan(r *logs.Reader, opts ScanOptions, emit func(Match) error,
 		}
 		start := int32(len(s.block))
 		s.block = append(s.block, ln.Text...)
-		s.lines = append(s.lines, blockLine{num: ln.Num, start: start, end: int32(len(s.block)), step: ln.Step, truncated: ln.Truncated})
+		s.lines = append(s.lines, blockLine{num: ln.Num, start: start, end: int32(len(s.block)), step: ln.Step, truncated: ln.Truncated, marked: ln.ErrorMarker})
 		s.block = append(s.block, '\n')
 	}
 	if err := r.Err(); err != nil {
@@ -257,10 +262,20 @@ func (s *scan) try(li, pi int) error {
 		return nil
 	}
 	line := s.block[bl.start:bl.end]
-	start, end, caps, ok := c.matchLine(line)
+	// A marker-anchored pattern sees a marked line's text after the marker: the attribute when
+	// the reader stripped it, the text's own prefix when it did not (logs.FormatTravis, raw input).
+	off := 0
+	if c.markedOnly && !bl.marked {
+		if !bytes.HasPrefix(line, errorMarker) {
+			return nil
+		}
+		off = len(errorMarker)
+	}
+	start, end, caps, ok := c.matchLine(line[off:])
 	if !ok {
 		return nil
 	}
+	start, end = start+off, end+off
 	text, start, end := textAndSpan(line, start, end)
 	m := Match{
 		PatternID: c.p.ID, Pattern: c.p.Name, Tags: c.p.Tags, Priority: c.p.Priority,

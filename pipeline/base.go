@@ -48,7 +48,7 @@ func (p *pipeline) baseEvidence(ctx context.Context, gh *github.Client, repo sto
 		return
 	}
 	in.Commit.MergeBase = mb
-	jobs, err := p.commits.CommitJobs(ctx, repo.ID, mb)
+	jobs, err := p.Store.CommitJobs(ctx, repo.ID, mb)
 	if err != nil {
 		log.Warn().Err(err).Str("merge_base", mb).Msg("jobs at the merge base unreadable")
 		return

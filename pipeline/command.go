@@ -174,7 +174,7 @@ func (p *pipeline) apply(ctx context.Context, repo store.Repository, sha, actor 
 func (p *pipeline) retriageAfter(ctx context.Context, installationID int64, repo store.Repository, sha string, globs []string) error {
 	shas := []string{sha}
 	if len(globs) > 0 {
-		runs, err := p.commits.RecentCheckRuns(ctx, repo.ID, p.RetriageCommits)
+		runs, err := p.Store.RecentCheckRuns(ctx, repo.ID, p.RetriageCommits)
 		if err != nil {
 			return err
 		}
@@ -182,7 +182,7 @@ func (p *pipeline) retriageAfter(ctx context.Context, installationID int64, repo
 			if r.SHA == sha {
 				continue
 			}
-			jobs, err := p.commits.CommitJobs(ctx, repo.ID, r.SHA)
+			jobs, err := p.Store.CommitJobs(ctx, repo.ID, r.SHA)
 			if err != nil {
 				return err
 			}

@@ -69,7 +69,7 @@ func (p *pipeline) stickyComment(ctx context.Context, gh *github.Client, repo st
 }
 
 func (p *pipeline) upsertComment(ctx context.Context, gh *github.Client, repo store.Repository, owner, name string, number int, body, hash string, create bool) error {
-	prev, err := p.commits.PRComment(ctx, repo.ID, number)
+	prev, err := p.Store.PRComment(ctx, repo.ID, number)
 	found := err == nil
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return err
@@ -100,7 +100,7 @@ func (p *pipeline) upsertComment(ctx context.Context, gh *github.Client, repo st
 	default:
 		return nil // on-failure and nothing failed yet: no comment
 	}
-	return p.commits.PutPRComment(ctx, store.PRComment{RepoID: repo.ID, Number: number, CommentID: id, BodyHash: hash})
+	return p.Store.PutPRComment(ctx, store.PRComment{RepoID: repo.ID, Number: number, CommentID: id, BodyHash: hash})
 }
 
 // adoptComment finds totto's comment on a pull request by its marker (a crash between posting

@@ -1,8 +1,6 @@
 package pipeline
 
 import (
-	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -87,25 +85,11 @@ type Deps struct {
 	Redactor *redact.Redactor
 }
 
-// commitStore is what triage reads beyond store.Store; both store implementations provide it.
-type commitStore interface {
-	CommitJobs(ctx context.Context, repoID int64, sha string) ([]store.Job, error)
-	RecentCheckRuns(ctx context.Context, repoID int64, limit int) ([]store.CheckRun, error)
-	store.Insights
-	store.TestHistory
-	store.Reruns
-	store.PRComments
-	// Log and store.JobHistory: the likely cause judged against the job's passing history.
-	Log(ctx context.Context, id int64) (store.Log, error)
-	store.JobHistory
-}
-
 // pipeline is the shared state of the workers of one process.
 type pipeline struct {
 	Deps
-	q       *queue.Queue
-	commits commitStore
-	logs    *http.Client
+	q    *queue.Queue
+	logs *http.Client
 
 	mu sync.Mutex
 	// goodConfig is the last configuration of each repository that parsed without errors, used
@@ -164,10 +148,6 @@ func newPipeline(q *queue.Queue, d Deps) (*pipeline, error) {
 	if len(missing) > 0 {
 		return nil, fmt.Errorf("pipeline: missing %s", strings.Join(missing, ", "))
 	}
-	cs, ok := d.Store.(commitStore)
-	if !ok {
-		return nil, errors.New("pipeline: the store does not provide CommitJobs, RecentCheckRuns, Insights, TestHistory, Reruns, PRComments and JobHistory")
-	}
 	if d.LogHosts == nil {
 		d.LogHosts = ci.DefaultLogHosts
 	}
@@ -190,6 +170,6 @@ func newPipeline(q *queue.Queue, d Deps) (*pipeline, error) {
 		d.CircleCI.API = &http.Client{Timeout: 30 * time.Second}
 	}
 	d.PublicURL = strings.TrimRight(d.PublicURL, "/")
-	return &pipeline{Deps: d, q: q, commits: cs, logs: ci.LogHTTPClient(d.LogHosts, d.LogTimeout),
+	return &pipeline{Deps: d, q: q, logs: ci.LogHTTPClient(d.LogHosts, d.LogTimeout),
 		goodConfig: map[string]RepoConfig{}, defaultBranches: map[string]cachedBranch{}, matchers: store.NewMatcherCache()}, nil
 }

@@ -12,14 +12,9 @@ import (
 
 // precisionInput is each pattern's record from rerun evidence across the repository owner's
 // repositories (a flaky pattern's breadth is a property of the pattern, but another tenant's
-// reruns must not decide this one's verdicts), in the form triage.Input.Precision takes. A store without the query yields no records: triage then
-// trusts every pattern, as before precision existed.
+// reruns must not decide this one's verdicts), in the form triage.Input.Precision takes.
 func precisionInput(ctx context.Context, st store.Store, repo store.Repository) (map[int64]triage.Precision, error) {
-	pq, ok := st.(store.PrecisionQuerier)
-	if !ok {
-		return nil, nil
-	}
-	rows, err := pq.PatternPrecision(ctx, store.OwnerAudience(repo.Owner()))
+	rows, err := st.PatternPrecision(ctx, store.OwnerAudience(repo.Owner()))
 	if err != nil {
 		return nil, fmt.Errorf("pattern precision for triage: %w", err)
 	}
@@ -37,11 +32,10 @@ func precisionInput(ctx context.Context, st store.Store, repo store.Repository) 
 // annotations it closed: the commits they covered keep their verdict (a closed range still covers
 // them), but commits after the fix that the open range excused must be triaged again.
 func expireKnownBroken(ctx context.Context, st store.Store, repo store.Repository, defaultBranch string, passes int) ([]store.Annotation, error) {
-	ex, ok := st.(store.AnnotationExpirer)
-	if !ok || defaultBranch == "" {
+	if defaultBranch == "" {
 		return nil, nil
 	}
-	closed, err := ex.ExpireKnownBroken(ctx, repo.ID, defaultBranch, passes, patternActor)
+	closed, err := st.ExpireKnownBroken(ctx, repo.ID, defaultBranch, passes, patternActor)
 	if err != nil {
 		return nil, fmt.Errorf("expire known-broken annotations of %s: %w", repo.FullName, err)
 	}

@@ -8,6 +8,7 @@ import (
 	"database/sql"
 	"encoding/pem"
 	"flag"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -136,7 +137,7 @@ func newEnv(t *testing.T, b backend) *env {
 		ParseComment: handlers.PipelineCommands,
 		CircleCI:     pipeline.CircleCIConfig{BaseURL: e.circle.APIBase()},
 		PublicURL:    "https://totto.example.com",
-		LogHosts:     ci.HostList{"127.0.0.1"},
+		LogHosts:     ci.HostList{hostOf(e.gh.URL), hostOf(e.circle.URL)},
 		LogTimeout:   10 * time.Second,
 	}
 	e.countQuery = counter(t, e.dbURL)
@@ -324,4 +325,13 @@ func (e *env) waitFor(what string, cond func() bool) {
 func (e *env) jobsOfKind(kind string) int {
 	e.t.Helper()
 	return e.countQuery(`SELECT count(*) FROM river_job WHERE kind = '` + kind + `'`)
+}
+
+// hostOf is baseURL's host and port, for the log-host allow-list.
+func hostOf(baseURL string) string {
+	u, err := url.Parse(baseURL)
+	if err != nil {
+		panic(err)
+	}
+	return u.Host
 }

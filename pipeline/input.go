@@ -135,7 +135,7 @@ func (p *pipeline) readLogDetails(ctx context.Context, j store.Job, r *triage.Ru
 	}
 	tests := testlog.New()
 	step := 0
-	ex, err := likelycause.Read(ctx, p.commits, p.Blobs, logID, likelycause.History(ctx, p.commits, p.Blobs, j), func(ln logs.Line) {
+	ex, err := likelycause.Read(ctx, p.Store, p.Blobs, logID, likelycause.History(ctx, p.Store, p.Blobs, j), func(ln logs.Line) {
 		tests.Add(ln)
 		if ln.StepIndex != 0 && ln.StepIndex != step {
 			step = ln.StepIndex
@@ -168,7 +168,7 @@ func (p *pipeline) annotations(ctx context.Context, repo store.Repository, sha s
 	}
 	covering := map[int64]bool{}
 	for name := range names {
-		cs, err := p.commits.AnnotationsCovering(ctx, repo.ID, name, sha)
+		cs, err := p.Store.AnnotationsCovering(ctx, repo.ID, name, sha)
 		if err != nil {
 			return fmt.Errorf("annotations covering %q at %s: %w", name, sha, err)
 		}

@@ -39,7 +39,7 @@ func (p *pipeline) autoRerun(ctx context.Context, gh *github.Client, repo store.
 			}
 		}
 	}
-	done, err := p.commits.CommitReruns(ctx, repo.ID, r.Commit.SHA)
+	done, err := p.Store.CommitReruns(ctx, repo.ID, r.Commit.SHA)
 	if err != nil {
 		return nil, err
 	}
@@ -54,7 +54,7 @@ func (p *pipeline) rerun(ctx context.Context, gh *github.Client, repo store.Repo
 		return nil // not a GitHub Actions job id: nothing to re-run
 	}
 	claim := store.Rerun{RepoID: repo.ID, SHA: j.SHA, Provider: j.Provider, JobExternalID: j.ExternalID, JobName: j.Name, Attempt: j.Attempt, At: p.Clock()}
-	ok, err := p.commits.ClaimRerun(ctx, claim)
+	ok, err := p.Store.ClaimRerun(ctx, claim)
 	if err != nil || !ok {
 		return err
 	}
@@ -70,14 +70,14 @@ func (p *pipeline) rerun(ctx context.Context, gh *github.Client, repo store.Repo
 		outcome = noRerunPermission
 		log.Warn().Err(err).Msg("automatic re-run refused: the installation lacks Actions: write")
 	case err != nil:
-		if rerr := p.commits.ReleaseRerun(ctx, repo.ID, j.Provider, j.ExternalID); rerr != nil {
+		if rerr := p.Store.ReleaseRerun(ctx, repo.ID, j.Provider, j.ExternalID); rerr != nil {
 			return errors.Join(fmt.Errorf("re-running job %q: %w", j.Name, err), rerr)
 		}
 		return fmt.Errorf("re-running job %q: %w", j.Name, err)
 	default:
 		log.Info().Msg("flaky job re-run automatically")
 	}
-	return p.commits.SetRerunOutcome(ctx, repo.ID, j.Provider, j.ExternalID, outcome)
+	return p.Store.SetRerunOutcome(ctx, repo.ID, j.Provider, j.ExternalID, outcome)
 }
 
 // attemptOf finds the stored job of a triaged attempt.

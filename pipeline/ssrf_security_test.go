@@ -110,3 +110,23 @@ func TestActionsLogRedirectOutsideAllowedHosts(t *testing.T) {
 		}
 	}
 }
+
+// The log-host allow-list matches ports too: "127.0.0.1" allows the default port only, so a log
+// redirect to another service on that host (here the fake's own port) is a no-log, not a fetch.
+func TestLogHostAllowListMatchesPort(t *testing.T) {
+	e := newEnv(t, backends[0])
+	e.deps.LogHosts = ci.HostList{"127.0.0.1"}
+	gha := e.ghaJob(102, "build (linux)", "failure", "compile_error.log")
+	e.start()
+	e.enqueue(gha)
+	e.drain()
+	cr := e.checkRun()
+	if !strings.Contains(cr.Output.Summary+cr.Output.Text, "not allowed") {
+		t.Errorf("the check run does not say the log host is not allowed:\n%s\n%s", cr.Output.Summary, cr.Output.Text)
+	}
+	for _, r := range e.gh.Requests() {
+		if strings.Contains(r.Path, "_blobs") {
+			t.Fatalf("a log on a port not on the list was fetched: %s", r.Path)
+		}
+	}
+}

@@ -27,12 +27,8 @@ const maxCauseReads = 20
 // cacheCauseLine keeps a log's cause line so suggestions need not read the log again. Failing to
 // keep it costs a later read, not a verdict, so it is only logged.
 func (p *pipeline) cacheCauseLine(ctx context.Context, logID int64, e triage.Excerpt) {
-	cc, ok := p.Store.(store.CauseLineCache)
-	if !ok {
-		return
-	}
 	line, _, _ := triage.CauseLine(e)
-	if err := cc.PutCauseLine(ctx, logID, line); err != nil {
+	if err := p.Store.PutCauseLine(ctx, logID, line); err != nil {
 		zerolog.Ctx(ctx).Warn().Err(err).Int64("log", logID).Msg("cause line not cached")
 	}
 }
@@ -58,10 +54,6 @@ func (p *pipeline) suggestions(ctx context.Context, repo store.Repository, r tri
 // unexplainedFailures lists the repository's failed jobs no pattern matched within window
 // (newest first, at most maxSuggestionJobs), each with its cached cause line.
 func (p *pipeline) unexplainedFailures(ctx context.Context, repo store.Repository, window time.Duration) ([]triage.UnexplainedFailure, error) {
-	cc, ok := p.Store.(store.CauseLineCache)
-	if !ok {
-		return nil, nil
-	}
 	jobs, err := p.recentUnmatched(ctx, repo, p.Clock().Add(-window))
 	if err != nil {
 		return nil, err
@@ -70,7 +62,7 @@ func (p *pipeline) unexplainedFailures(ctx context.Context, repo store.Repositor
 	for _, j := range jobs {
 		ids = append(ids, *j.LogID)
 	}
-	lines, err := cc.CauseLines(ctx, ids)
+	lines, err := p.Store.CauseLines(ctx, ids)
 	if err != nil {
 		return nil, fmt.Errorf("cause lines of %s's unexplained failures: %w", repo.FullName, err)
 	}
@@ -104,7 +96,7 @@ func (p *pipeline) recentUnmatched(ctx context.Context, repo store.Repository, s
 	var out []store.Job
 	page := store.Page{Limit: suggestionPage}
 	for len(out) < maxSuggestionJobs {
-		js, next, err := p.commits.UnmatchedFailures(ctx, repo.ID, page)
+		js, next, err := p.Store.UnmatchedFailures(ctx, repo.ID, page)
 		if err != nil {
 			return nil, fmt.Errorf("unexplained failures of %s: %w", repo.FullName, err)
 		}

@@ -39,7 +39,7 @@ func (p *pipeline) recordTests(ctx context.Context, gh *github.Client, a Process
 	for i, t := range res.Tests {
 		tests[i] = store.JobTest{TestKey: store.TestKey{Runner: t.Runner, File: t.File, Name: t.Name}, Line: t.Line, Text: t.Text, PassedInLog: t.PassedInLog}
 	}
-	if err := p.commits.RecordJobTests(ctx, c, tests); err != nil {
+	if err := p.Store.RecordJobTests(ctx, c, tests); err != nil {
 		return fmt.Errorf("recording failing tests of job %q: %w", j.Name, err)
 	}
 	l := zerolog.Ctx(ctx).Debug().Int("failing_tests", len(tests))
@@ -117,7 +117,7 @@ func (p *pipeline) testHistory(ctx context.Context, repo store.Repository, cfg R
 	if len(keys) == 0 {
 		return nil
 	}
-	stats, err := p.commits.TestStats(ctx, repo.ID, keys, p.Clock().Add(-cfg.Tests.FlakyWindow))
+	stats, err := p.Store.TestStats(ctx, repo.ID, keys, p.Clock().Add(-cfg.Tests.FlakyWindow))
 	if err != nil {
 		return fmt.Errorf("history of the failing tests of %s: %w", repo.FullName, err)
 	}
@@ -140,7 +140,7 @@ func (p *pipeline) baseTests(ctx context.Context, repoID int64, mb string, outco
 			out[k] = nil
 			continue
 		}
-		ts, err := p.commits.FailingTests(ctx, repoID, mb, k.Name)
+		ts, err := p.Store.FailingTests(ctx, repoID, mb, k.Name)
 		if err != nil {
 			return nil, fmt.Errorf("failing tests of %q at %s: %w", k.Name, mb, err)
 		}

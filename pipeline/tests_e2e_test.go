@@ -117,7 +117,7 @@ func TestFailingTestsEndToEnd(t *testing.T) {
 		}
 
 		// The history as stored: test_flaky failed on 4 commits (2 pull requests), flipping on 2.
-		h := e.st.(store.TestHistory)
+		var h store.TestHistory = e.st
 		r, err := e.st.Repository(t.Context(), full)
 		if err != nil {
 			t.Fatal(err)

@@ -43,7 +43,7 @@ func (p *pipeline) triageCommit(ctx context.Context, a TriageCommitArgs) error {
 	if err != nil {
 		return err
 	}
-	jobs, err := p.commits.CommitJobs(ctx, repo.ID, a.SHA)
+	jobs, err := p.Store.CommitJobs(ctx, repo.ID, a.SHA)
 	if err != nil {
 		return err
 	}

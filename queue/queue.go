@@ -43,6 +43,7 @@ type client interface {
 	Subscribe(kinds ...river.EventKind) (<-chan *river.Event, func())
 	JobGet(ctx context.Context, id int64) (*rivertype.JobRow, error)
 	JobList(ctx context.Context, params *river.JobListParams) (*river.JobListResult, error)
+	PeriodicJobs() *river.PeriodicJobBundle
 }
 
 // Queue is the App's durable job queue: register workers, Start, Enqueue from handlers, Stop on

@@ -15,8 +15,7 @@ type BranchCommit struct {
 	PushedAt time.Time
 }
 
-// BranchHistory records and lists the commits pushed to a branch. Both store implementations
-// provide it; it is a separate interface so that Store stays the scan pipeline's contract.
+// BranchHistory records and lists the commits pushed to a branch; a role of Store.
 type BranchHistory interface {
 	// RecordBranchCommits appends commits (oldest first, as a push lists them) to a branch's
 	// history; a commit already recorded on the branch is left as it was, so a redelivered or

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"strings"
 	"time"
 )
 
@@ -46,7 +47,7 @@ func KnownBrokenExpiry(glob string, history []BranchJobRun, passes int) (string,
 	bySHA := map[string]*commit{}
 	var commits []*commit
 	for _, r := range history {
-		if !annotationGlobMatch(glob, r.Name) {
+		if !AnnotationGlobMatch(glob, r.Name) {
 			continue
 		}
 		c, ok := bySHA[r.SHA]
@@ -88,4 +89,34 @@ func allPassed(latest map[string]BranchJobRun) bool {
 		}
 	}
 	return len(latest) > 0
+}
+
+// AnnotationGlobMatch matches a job name against an annotation's job glob as triage does:
+// case-insensitively, '*' for any run of characters ('/' included), '?' for one character, all
+// else literal (job names are full of brackets and parentheses).
+func AnnotationGlobMatch(glob, name string) bool {
+	g, n := []rune(strings.ToLower(glob)), []rune(strings.ToLower(name))
+	gi, ni := 0, 0
+	starAt, resume := -1, 0
+	for ni < len(n) {
+		if gi < len(g) && g[gi] == '*' {
+			starAt, resume = gi, ni
+			gi++
+			continue
+		}
+		if gi < len(g) && (g[gi] == '?' || g[gi] == n[ni]) {
+			gi++
+			ni++
+			continue
+		}
+		if starAt < 0 {
+			return false
+		}
+		resume++
+		gi, ni = starAt+1, resume
+	}
+	for gi < len(g) && g[gi] == '*' {
+		gi++
+	}
+	return gi == len(g)
 }

@@ -5,10 +5,9 @@ import (
 	"time"
 )
 
-// Insights are the read queries behind the web UI's charts and tables. They are a separate
-// interface from Store because they are read-only, shaped by screens rather than by the scan
-// pipeline, and held to a latency budget (benchmarked at a million matches); both store
-// implementations provide them.
+// Insights are the read queries behind the web UI's charts and tables: read-only, shaped by
+// screens rather than by the scan pipeline, and held to a latency budget (benchmarked at a
+// million matches); a role of Store, implemented once in store/internal/sqlstore.
 type Insights interface {
 	// PatternFrequency counts, per pattern and per day or week, the jobs whose log a pattern
 	// matched and the matched lines, by the job's completion time.

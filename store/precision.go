@@ -4,8 +4,7 @@ import "context"
 
 // PrecisionQuerier computes each pattern's record from rerun outcomes, so triage can stop trusting
 // a flaky pattern whose matches keep turning out to be real breakages (or to be on jobs that
-// passed). It is separate from Store because it is a derived, read-only view; both store
-// implementations provide it.
+// passed): a derived, read-only view; a role of Store.
 type PrecisionQuerier interface {
 	// PatternPrecision returns one row per pattern with at least one hit, ascending by pattern
 	// id, counting jobs of the audience's repositories to which the pattern applies.

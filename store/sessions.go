@@ -24,8 +24,7 @@ type Session struct {
 	Expires time.Time
 }
 
-// SessionStore is where the web UI keeps sign-in sessions. Both store implementations provide it;
-// it is a separate interface so that Store stays the scan pipeline's contract.
+// SessionStore is where the web UI keeps sign-in sessions; a role of Store.
 type SessionStore interface {
 	// PutSession creates the session or replaces the one with the same id.
 	PutSession(ctx context.Context, s Session) error

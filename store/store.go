@@ -10,10 +10,30 @@ import (
 
 // Store is everything totto persists, behind one interface so that the single-binary SQLite
 // deployment and the scaled-out Postgres deployment behave identically (one conformance suite,
-// store/storetest, runs against both).
+// store/storetest, runs against both). It is one contract: the role interfaces it embeds
+// (Insights, Screens, …) are part of every store, so no caller discovers a capability at run
+// time; a consumer that needs only one role declares just that.
 type Store interface {
+	Insights
+	Screens
+	PrecisionQuerier
+	CauseLineCache
+	BranchHistory
+	AnnotationExpirer
+	InstalledRepositoryLister
+	SessionStore
+	TestHistory
+	JobHistory
+	Reruns
+	PRComments
+	Pruner
 	// BackfillState is what backfills keep between runs.
 	BackfillState
+
+	// CommitJobs lists every job (all attempts) of a commit in a repository.
+	CommitJobs(ctx context.Context, repoID int64, sha string) ([]Job, error)
+	// RecentCheckRuns lists the repository's latest check runs, newest first, up to limit.
+	RecentCheckRuns(ctx context.Context, repoID int64, limit int) ([]CheckRun, error)
 
 	// UpsertInstallation records a GitHub App installation (or re-activates it).
 	UpsertInstallation(ctx context.Context, in Installation) error

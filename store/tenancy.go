@@ -81,7 +81,9 @@ func SameScope(a, b *Pattern) bool {
 }
 
 // PatternAppliesSQL is the tenancy rule in SQL, the one definition every query uses: the
-// pattern row aliased p applies to the repository whose id is the SQL expression repoID.
+// pattern row aliased p applies to the repository whose id is the SQL expression repoID. The
+// triggers that keep pattern_hits (migration 00201) spell the same rule; the conformance suite
+// checks that both agree.
 func PatternAppliesSQL(p, repoID string) string {
 	return `(` + p + `.scope = 'operator' OR (` + p + `.scope = 'repository' AND ` + p + `.repo_id = ` + repoID + `)
 		OR (` + p + `.scope = 'account' AND ` + p + `.owner = (SELECT ro.owner FROM repositories ro WHERE ro.id = ` + repoID + `)))`

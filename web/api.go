@@ -171,7 +171,7 @@ func (s *server) apiJob(w http.ResponseWriter, r *http.Request) {
 	if j.LogID != nil {
 		ms, err := s.st.Matches(r.Context(), store.MatchFilter{LogID: *j.LogID, ForRepo: j.RepoID})
 		if err != nil {
-			writeJSON(w, http.StatusInternalServerError, map[string]string{"error": err.Error()})
+			s.apiFail(w, r, err)
 			return
 		}
 		list := make([]patterns.Match, 0, len(ms))

@@ -114,52 +114,23 @@ func (s *server) healthPage(w http.ResponseWriter, r *http.Request) {
 }
 
 // unexplainedShare is, per week, the percentage of the branch's commits with at least one failed
-// job whose stored log no pattern matched.
+// job whose stored log no pattern applying to the repository matched.
 func (s *server) unexplainedShare(r *http.Request, repoID int64, branch string) ([]point, error) {
 	now := s.deps.Now().UTC()
 	from := weekStart(now).AddDate(0, 0, -7*(healthWeeks-1))
-	rows, err := s.st.QueryInsights(r.Context(), `SELECT j.sha, j.completed_at,
-			CASE WHEN j.conclusion = 'failure' AND j.log_id IS NOT NULL
-				AND NOT EXISTS (SELECT 1 FROM matches m WHERE m.log_id = j.log_id) THEN 1 ELSE 0 END
-		FROM jobs j WHERE j.repo_id = ? AND j.branch = ? AND j.completed_at >= ? AND j.completed_at < ?`, repoID, branch, from, now.Add(time.Second))
+	commits, err := s.st.BranchOutcomes(r.Context(), repoID, branch, from, now.Add(time.Second))
 	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	type commit struct {
-		at  time.Time
-		bad bool
-	}
-	commits := map[string]*commit{}
-	for rows.Next() {
-		var sha string
-		var at time.Time
-		var unexplained int64
-		if err := rows.Scan(&sha, &at, &unexplained); err != nil {
-			return nil, err
-		}
-		c, ok := commits[sha]
-		if !ok {
-			c = &commit{}
-			commits[sha] = c
-		}
-		if at.After(c.at) {
-			c.at = at
-		}
-		c.bad = c.bad || unexplained != 0
-	}
-	if err := rows.Err(); err != nil {
 		return nil, err
 	}
 	total := make([]int64, healthWeeks)
 	bad := make([]int64, healthWeeks)
 	for _, c := range commits {
-		i := int(c.at.UTC().Sub(from) / (7 * 24 * time.Hour))
+		i := int(c.At.UTC().Sub(from) / (7 * 24 * time.Hour))
 		if i < 0 || i >= healthWeeks {
 			continue
 		}
 		total[i]++
-		if c.bad {
+		if c.Unexplained {
 			bad[i]++
 		}
 	}

@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"strconv"
 
+	"github.com/rs/zerolog"
+
 	"github.com/totto-ci/totto/patterns"
 	"github.com/totto-ci/totto/store"
 	"github.com/totto-ci/totto/triage"
@@ -99,7 +101,9 @@ func (s *server) jobPage(w http.ResponseWriter, r *http.Request) {
 		from := (d.Page-1)*linesPerPage + 1
 		ls, err := s.readLines(ctx, l.StorageKey, from, from+linesPerPage-1)
 		if err != nil {
-			d.LogError = err.Error()
+			// The error names the log store's paths or bucket: logged, not shown.
+			zerolog.Ctx(ctx).Warn().Err(err).Int64("log", l.ID).Msg("job page: stored log unreadable")
+			d.LogError = "the stored log could not be read (expired, or the log store is unavailable)"
 		}
 		d.Lines = s.showLines(ls, byLine)
 	}
@@ -156,7 +160,7 @@ func (s *server) repositoriesPage(w http.ResponseWriter, r *http.Request) {
 	v := s.viewer(r)
 	shown := rs[:0]
 	for _, x := range rs {
-		if v.canRead(repoInfo{ID: x.ID, FullName: x.FullName, Private: x.Private}) {
+		if v.canRead(infoOf(x.Repository)) {
 			shown = append(shown, x)
 		}
 	}

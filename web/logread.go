@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/rs/zerolog"
+
 	"github.com/totto-ci/totto/logs"
 	"github.com/totto-ci/totto/patterns"
 )
@@ -100,7 +102,8 @@ func (s *server) matchContext(ctx context.Context, key string, ms []patterns.Mat
 	for _, m := range ms {
 		b := contextBlock{Line: m.Line}
 		if err != nil {
-			b.Err = err.Error()
+			zerolog.Ctx(ctx).Warn().Err(err).Str("key", key).Msg("match context: stored log unreadable")
+			b.Err = "the stored log could not be read"
 		}
 		var window []logs.Line
 		for _, l := range ls {

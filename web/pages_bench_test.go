@@ -40,16 +40,15 @@ func BenchmarkPages(b *testing.B) {
 		b.Fatal(err)
 	}
 	var repo string
-	rows, err := st.(querier).QueryInsights(b.Context(), `SELECT full_name FROM repositories WHERE id = ?`, probes.RepoID)
+	rs, err := st.Repositories(b.Context())
 	if err != nil {
 		b.Fatal(err)
 	}
-	for rows.Next() {
-		if err := rows.Scan(&repo); err != nil {
-			b.Fatal(err)
+	for _, r := range rs {
+		if r.ID == probes.RepoID {
+			repo = r.FullName
 		}
 	}
-	rows.Close()
 	for _, page := range []struct{ name, path string }{
 		{"patterns", "/patterns"},
 		{"pattern", fmt.Sprintf("/patterns/%d", probes.TopPatternID)},

@@ -214,7 +214,7 @@ func TestSessionsSharedAcrossReplicas(t *testing.T) {
 func TestExpiredSessionsSwept(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "totto.db")
 	st := mustOpen(t, "sqlite:"+path)
-	ss := st.(store.SessionStore)
+	var ss store.SessionStore = st
 	for i := range 3 * sweepBatch {
 		if err := ss.PutSession(t.Context(), store.Session{ID: fmt.Sprintf("old-%d", i), Expires: testNow.Add(-time.Minute)}); err != nil {
 			t.Fatal(err)
@@ -244,30 +244,6 @@ func TestExpiredSessionsSwept(t *testing.T) {
 	signIn(t, newClient(t, h), "/")
 	if got := count(); got != 3 {
 		t.Errorf("after three sign-ins: %d rows, want the 3 live sessions", got)
-	}
-}
-
-// A store without session support falls back to sessions in this process: sign-in still works.
-func TestSessionsInMemoryFallback(t *testing.T) {
-	w := seed(t, openSQLite(t))
-	w.st = struct{ querier }{w.st.(querier)}
-	if _, ok := w.st.(store.SessionStore); ok {
-		t.Fatal("wrapped store still provides sessions")
-	}
-	gh := newFakeGitHub(t)
-	clock := newTestClock(testNow)
-	h := w.replica(t, gh, nil, clock)
-	c := newClient(t, h)
-	signIn(t, c, "/")
-	if !signedIn(t, c) {
-		t.Fatal("not signed in with in-memory sessions")
-	}
-	if signedIn(t, cookieClient(t, w.replica(t, gh, nil, clock), c.cookie())) {
-		t.Error("an in-memory session reached another handler")
-	}
-	clock.advance(sessionTTL)
-	if signedIn(t, c) {
-		t.Error("expired in-memory session accepted")
 	}
 }
 

@@ -187,11 +187,12 @@ func (s *server) try(ctx context.Context, v *viewer, p patterns.Pattern, f tryFo
 	if f.Logs > 0 {
 		n = min(f.Logs, 5*s.deps.TryLogs)
 	}
-	sample, err := s.recentLogs(ctx, repoID, n)
+	idx, err := s.repoIndex(ctx)
 	if err != nil {
 		return tryResult{}, err
 	}
-	idx, err := s.repoIndex(ctx)
+	// The sample is drawn from readable repositories only, so it is full-sized for every viewer.
+	sample, err := s.st.RecentLogs(ctx, v.audience(idx), repoID, n)
 	if err != nil {
 		return tryResult{}, err
 	}
@@ -247,7 +248,7 @@ func (s *server) try(ctx context.Context, v *viewer, p patterns.Pattern, f tryFo
 	return res, nil
 }
 
-func (s *server) scanLog(ctx context.Context, m *patterns.Matcher, l sampleLog, into *[]patterns.Match) error {
+func (s *server) scanLog(ctx context.Context, m *patterns.Matcher, l store.SampleLog, into *[]patterns.Match) error {
 	rc, err := s.deps.Blobs.Open(ctx, l.StorageKey)
 	if err != nil {
 		return fmt.Errorf("open log %d: %w", l.LogID, err)
@@ -371,7 +372,7 @@ func (s *server) rescan(ctx context.Context) {
 		return
 	}
 	run := func(ctx context.Context) {
-		res, err := store.Rescan(ctx, s.st, s.deps.Blobs, store.RescanOptions{})
+		res, err := store.Rescan(ctx, s.deps.Store, s.deps.Blobs, store.RescanOptions{})
 		if err != nil {
 			zerolog.Ctx(ctx).Error().Err(err).Msg("rescan after save failed")
 			return

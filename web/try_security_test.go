@@ -90,7 +90,7 @@ func TestTryStopsAtItsBudget(t *testing.T) {
 }
 
 // One visitor runs one trial at a time (a second is refused with 429), and a trial stops as soon
-// as its visitor disconnects: its log reader is closed and the visitor may try again.
+// as its visitor disconnects: its log reader is closed.
 func TestTryConcurrencyAndDisconnect(t *testing.T) {
 	w := seed(t, openSQLite(t))
 	eb := newEndlessBlobs(w.blobs)
@@ -120,10 +120,36 @@ func TestTryConcurrencyAndDisconnect(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("the trial kept scanning after its visitor disconnected")
 	}
-	// The first trial's slot is free again once its handler returns; a short budget ends this one.
-	c2 := newClient(t, w.handler(t, func(d *Deps) { d.Blobs = eb; d.TryBudget = 50 * time.Millisecond }))
-	if r := c2.post("/try", url.Values{"csrf": {c2.csrf("/try")}, "expr": {"x"}}); r.status != http.StatusOK {
-		t.Errorf("trial after the first ended: status %d", r.status)
+}
+
+// The gate admits one trial per user and a bounded number in all, and frees a slot when a trial
+// ends.
+func TestTrialGate(t *testing.T) {
+	g := newTrialGate(1, 2)
+	endA, err := g.enter("a")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := g.enter("a"); err == nil {
+		t.Error("a second trial of the same user was admitted")
+	}
+	endB, err := g.enter("b")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := g.enter("c"); err == nil {
+		t.Error("a trial beyond the total was admitted")
+	}
+	endA()
+	endC, err := g.enter("c")
+	if err != nil {
+		t.Errorf("no slot after a trial ended: %v", err)
+	} else {
+		endC()
+	}
+	endB()
+	if len(g.perUser) != 0 || g.total != 0 {
+		t.Errorf("gate not empty after every trial ended: %+v", g)
 	}
 }
 

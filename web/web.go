@@ -23,8 +23,8 @@ import (
 
 // Deps is what the UI needs from the running service; app wires it once at start-up.
 type Deps struct {
-	// Store holds jobs, patterns, matches and annotations. It must also implement
-	// store.Insights and store.InsightsQuerier (both built-in backends do).
+	// Store holds jobs, patterns, matches, annotations and sessions; the UI reads it through
+	// typed methods only (store.Insights, store.Screens) and holds no SQL.
 	Store store.Store
 	// Blobs holds log content, read for context lines, the job page and trying patterns.
 	Blobs blob.Store
@@ -72,19 +72,36 @@ type OAuthConfig struct {
 	APIURL string
 }
 
-// querier is the part of the store the UI's few screen-specific queries need.
-type querier interface {
-	store.Store
-	store.Insights
-	store.InsightsQuerier
+// uiStore is what the UI's handlers read and write. The store's scan (after a save) takes the
+// whole contract from Deps.Store; everything else goes through this.
+type uiStore interface {
+	Repository(ctx context.Context, fullName string) (store.Repository, error)
+	Job(ctx context.Context, id int64) (store.Job, error)
 	CommitJobs(ctx context.Context, repoID int64, sha string) ([]store.Job, error)
+	Log(ctx context.Context, id int64) (store.Log, error)
+	Matches(ctx context.Context, f store.MatchFilter) ([]store.Match, error)
+	Pattern(ctx context.Context, id int64) (store.Pattern, error)
+	Patterns(ctx context.Context, f store.PatternFilter) ([]store.Pattern, error)
+	AddPatterns(ctx context.Context, ps []store.Pattern, actor string) ([]store.PatternChange, error)
+	RetirePattern(ctx context.Context, id int64, actor string) error
+	AuditTrail(ctx context.Context, subject string, limit int) ([]store.AuditEvent, error)
+	Stats(ctx context.Context) (store.Stats, error)
+	OpenAnnotation(ctx context.Context, a store.Annotation) (store.Annotation, error)
+	CloseAnnotation(ctx context.Context, repoID int64, jobGlob, toSHA, actor string) (int, error)
+	Annotations(ctx context.Context, repoID int64, openOnly bool) ([]store.Annotation, error)
+	store.Insights
+	store.Screens
+	store.PrecisionQuerier
+	store.SessionStore
 	store.TestHistory
 	store.JobHistory // the likely cause judged against the job's passing history, as the check run does
 }
 
+var _ uiStore = store.Store(nil)
+
 type server struct {
 	deps     Deps
-	st       querier
+	st       uiStore
 	pages    *pages
 	sessions *sessions
 	perms    *permCache
@@ -95,12 +112,10 @@ type server struct {
 	refreshing singleflight.Group
 }
 
-// New returns the UI and API handler, to be mounted at "/" of the public server. It fails when
-// the store lacks the read queries the UI needs, so a misconfiguration is found at start-up.
+// New returns the UI and API handler, to be mounted at "/" of the public server.
 func New(deps Deps) (http.Handler, error) {
-	st, ok := deps.Store.(querier)
-	if !ok {
-		return nil, fmt.Errorf("web: store %T does not provide the insights queries", deps.Store)
+	if deps.Store == nil {
+		return nil, fmt.Errorf("web: no store")
 	}
 	if deps.Blobs == nil {
 		return nil, fmt.Errorf("web: no blob store for log content")
@@ -142,13 +157,8 @@ func New(deps Deps) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	// Sessions live in the database when the store keeps them (both built-in ones do), so they
-	// survive restarts and are shared by replicas; otherwise in this process.
-	var kept store.SessionStore = newMemSessions()
-	if ss, ok := deps.Store.(store.SessionStore); ok {
-		kept = ss
-	}
-	s := &server{deps: deps, st: st, pages: pg, sessions: newSessions(kept, crypto, deps.Now), perms: newPermCache(deps.Now),
+	// Sessions live in the database, so they survive restarts and are shared by replicas.
+	s := &server{deps: deps, st: deps.Store, pages: pg, sessions: newSessions(deps.Store, crypto, deps.Now), perms: newPermCache(deps.Now),
 		trials: newTrialGate(deps.TryPerUser, deps.TryTotal), redactor: deps.Redactor}
 	if u, err := url.Parse(deps.PublicURL); err == nil && u.Scheme == "https" {
 		s.secure = true

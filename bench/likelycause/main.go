@@ -208,12 +208,8 @@ func readLog(path string) ([]byte, error) {
 }
 
 func fingerprintOf(data []byte) *cause.Fingerprint {
-	b := cause.NewFingerprintBuilder()
-	lr := logs.NewReaderOptions(strings.NewReader(string(data)), logs.Options{Format: logs.FormatPlain})
-	for lr.Next() {
-		b.Add(lr.Line())
-	}
-	return b.Fingerprint()
+	fp, _ := cause.FingerprintOf(strings.NewReader(string(data))) // bytes in memory cannot fail to read
+	return fp
 }
 
 func excerptOf(l loaded, cfg config, p cause.Params) cause.Excerpt {

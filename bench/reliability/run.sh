@@ -83,7 +83,7 @@ database:
   url: "$2"
 logs:
   storage: "$3"
-  hosts: ["127.0.0.1"]
+  hosts: ["127.0.0.1:$FAKE_PORT"]
 github:
   app_id: 1
   private_key_path: $1/app.pem

@@ -72,7 +72,7 @@ func runBackfill(ctx context.Context, env *cliEnv, args []string) error {
 	ghURL := fs.String("github-api-url", "", "GitHub Enterprise API URL, e.g. https://ghe.example.com/api/v3/")
 	circleURL := fs.String("circleci-api-url", "https://circleci.com/api/v1.1", "CircleCI API v1.1 root (CircleCI Server differs)")
 	vcs := fs.String("circleci-vcs", "github", "CircleCI project VCS: github or bitbucket")
-	logHosts := fs.String("log-hosts", "", "comma-separated extra hosts logs may be downloaded from (Enterprise and Server installs)")
+	logHosts := fs.String("log-hosts", "", "comma-separated extra hosts (host, host:port or *.domain) logs may be downloaded from (Enterprise and Server installs)")
 	public := fs.Bool("public", false, "record the repository as public: its jobs and logs are shown in the UI to everyone (default: private, shown to its GitHub readers; a known repository keeps its visibility)")
 	sf := addStoreFlags(fs)
 	rest, done, err := parseSubcommandFlags(env, fs, backfillHelp, args)

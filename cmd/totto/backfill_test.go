@@ -33,7 +33,7 @@ func TestBackfillCommand(t *testing.T) {
 		Conclusion: "failure", LogStatus: 410})
 	dir := t.TempDir()
 	vars := map[string]string{"GITHUB_TOKEN": "ghp_test"}
-	args := []string{"backfill", "octo/widgets", "--github-api-url", gh.URL + "/api/v3/", "--log-hosts", "127.0.0.1",
+	args := []string{"backfill", "octo/widgets", "--github-api-url", gh.URL + "/api/v3/", "--log-hosts", strings.TrimPrefix(gh.URL, "http://"),
 		"--database", "sqlite:" + filepath.Join(dir, "t.db"), "--sample-success", "1", "--cache-dir", filepath.Join(dir, "cache")}
 	code, out, errOut := runWithEnv(t, vars, args...)
 	if code != 0 {

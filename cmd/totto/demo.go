@@ -57,14 +57,12 @@ func seedDemo(ctx context.Context, st store.Store, blobs blob.Store) error {
 		return fmt.Errorf("demo repository: %w", err)
 	}
 	start := time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)
-	if bh, ok := st.(store.BranchHistory); ok {
-		var cs []store.BranchCommit
-		for i, sha := range demoCommits {
-			cs = append(cs, store.BranchCommit{SHA: sha, Message: fmt.Sprintf("demo change %d", i+1), Author: "octocat", PushedAt: start.Add(time.Duration(i) * time.Hour)})
-		}
-		if err := bh.RecordBranchCommits(ctx, repo.ID, "main", cs); err != nil {
-			return fmt.Errorf("demo branch history: %w", err)
-		}
+	var cs []store.BranchCommit
+	for i, sha := range demoCommits {
+		cs = append(cs, store.BranchCommit{SHA: sha, Message: fmt.Sprintf("demo change %d", i+1), Author: "octocat", PushedAt: start.Add(time.Duration(i) * time.Hour)})
+	}
+	if err := st.RecordBranchCommits(ctx, repo.ID, "main", cs); err != nil {
+		return fmt.Errorf("demo branch history: %w", err)
 	}
 	for i, dj := range demoJobs {
 		at := start.Add(time.Duration(dj.commit)*time.Hour + time.Duration(i)*time.Minute)

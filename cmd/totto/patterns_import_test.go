@@ -17,7 +17,7 @@ func TestPatternsImportRealCatalogues(t *testing.T) {
 		rel   []string
 		count int // 0: at least one
 	}{
-		{"pytorch", []string{"patterns", "pytorch", "ruleset.toml"}, 101},
+		{"pytorch", []string{"patterns", "pytorch", "ruleset.toml"}, 102},
 		{"drci", []string{"patterns", "circleci-failure-tracker", "patterns-dump.json"}, 72},
 		{"elastic-recheck", []string{"patterns", "elastic-recheck", "queries-current"}, 0},
 	}

@@ -23,13 +23,9 @@ func passingHistory(path string) (*cause.Fingerprint, error) {
 	if err != nil {
 		return nil, fmt.Errorf("reading passing log %s: %w", path, err)
 	}
-	b := cause.NewFingerprintBuilder()
-	lr := logs.NewReader(plain)
-	for lr.Next() {
-		b.Add(lr.Line())
-	}
-	if err := lr.Err(); err != nil {
+	fp, err := cause.FingerprintOf(plain)
+	if err != nil {
 		return nil, fmt.Errorf("reading passing log %s: %w", path, err)
 	}
-	return b.Fingerprint(), nil
+	return fp, nil
 }

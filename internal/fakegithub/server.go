@@ -1,7 +1,10 @@
 // Package fakegithub is a stand-in for the GitHub REST API on loopback for tests. Every request
 // totto sends is checked against GitHub's published OpenAPI description (a request the real API
 // would reject fails the test), responses follow the documented shapes, and faults (5xx, primary
-// and secondary rate limits) can be injected to prove the callers recover.
+// and secondary rate limits) can be injected to prove the callers recover. At scale it behaves
+// as GitHub does under load (Traffic: latency, a share of 5xx, downloads cut mid-body), counts a
+// primary rate limit's budget per window (SetPrimaryLimit), and caps filtered run listings at
+// 1,000 runs.
 package fakegithub
 
 import (

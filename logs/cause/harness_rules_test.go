@@ -1,6 +1,13 @@
 package cause
 
-import "testing"
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/totto-ci/totto/logs"
+)
 
 // TestScoreTextHarnesses checks each harness, toolchain, kernel, package-manager and linter rule
 // on a real line: from the corpus where it holds one (file named), else from public CI logs and
@@ -34,6 +41,9 @@ func TestScoreTextHarnesses(t *testing.T) {
 		{"oops", "[  212.331090] Oops: 0000 [#1] PREEMPT SMP NOPTI", "kernel", 10, kindHeader},
 		{"call trace", "[  805.345102] Call Trace:", "call-trace", 4, kindTail},
 		{"debug is not BUG", "DEBUG: Rule 'rules_cuda' indicated that a canonical reproducible form can be obtained", "", 0, kindPoint},
+		// The end of CircleCI's failing step (api/circleci/fixtures step outputs).
+		{"circleci exited", "Exited with code exit status 1", "circleci-exited", -2, kindStepEnd},
+		{"circleci exited 2", "Exited with code 1", "circleci-exited", -2, kindStepEnd},
 		// Test harnesses.
 		{"rspec failure", "     Failure/Error: expect(user.valid?).to be true", "rspec-failure", 9, kindPoint},
 		{"unittest header", "FAIL: test_parse_empty (tests.test_parser.ParserTest)", "unittest-header", 8, kindHeader},
@@ -94,5 +104,36 @@ func TestScoreTextWrappers(t *testing.T) {
 		if score, _, rule := scoreText([]byte(line)); score >= minCandidateScore {
 			t.Errorf("%q scores %v (rule %q), want below %v", line, score, rule, float64(minCandidateScore))
 		}
+	}
+}
+
+// A CircleCI `yarn test` step running jest then `standard`: the lint errors failed it, while
+// jest's passing tests printed a console Deprecation stack first (the ci-bot fixture).
+func TestCircleCILintStep(t *testing.T) {
+	path := filepath.Join(corpusDir(t), "api", "circleci", "fixtures", "ci-bot", "circleci.action-output.json")
+	fh, err := os.Open(path)
+	if err != nil {
+		t.Skipf("corpus fixture absent: %v", err)
+	}
+	defer fh.Close()
+	r, err := logs.NewCircleCIReader(fh, "yarn test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := NewFinder(Options{})
+	for r.Next() {
+		f.Add(r.Line())
+	}
+	ex := f.Excerpt()
+	cause := ""
+	for i, n := 0, 0; i < len(ex.Ranges); i++ {
+		for l := ex.Ranges[i][0]; l <= ex.Ranges[i][1]; l, n = l+1, n+1 {
+			if l == ex.Cause {
+				cause = ex.Lines[n]
+			}
+		}
+	}
+	if !strings.Contains(cause, "/home/circleci/repo/index.js:") {
+		t.Fatalf("cause line %d %q, want a `standard` lint error; excerpt %q", ex.Cause, cause, ex.Lines)
 	}
 }

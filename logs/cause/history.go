@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/fnv"
+	"io"
 	"slices"
 
 	"github.com/totto-ci/totto/logs"
@@ -49,6 +50,19 @@ func (b *FingerprintBuilder) Add(l logs.Line) {
 	if ok {
 		b.seen[h] = struct{}{}
 	}
+}
+
+// FingerprintOf reads a whole passing log (plain text) into its fingerprint.
+func FingerprintOf(r io.Reader) (*Fingerprint, error) {
+	b := NewFingerprintBuilder()
+	lr := logs.NewReader(r)
+	for lr.Next() {
+		b.Add(lr.Line())
+	}
+	if err := lr.Err(); err != nil {
+		return nil, fmt.Errorf("fingerprint: %w", err)
+	}
+	return b.Fingerprint(), nil
 }
 
 // Fingerprint returns what was added so far.

@@ -72,6 +72,7 @@ var rules = []rule{
 		`(ERESOLVE|\bE404\b|ETARGET|No matching version found for|No matching distribution found|Could not resolve dependencies|Could not find a version that satisfies|Unable to locate package|Couldn't find any versions for|ResolutionImpossible|Could not find artifact|Could not transfer artifact|Failed to collect dependencies|No match for argument|Unable to find a match|nothing provides|unable to resolve dependency tree)`, 9, kindPoint),
 	r("travis-exited", words("exited with"), `^(The command ".*)?" exited with [1-9]\d*\.?$`, -1, kindStepEnd),
 	r("travis-done", words("Your build exited"), `Done\. Your build exited with`, -4, kindNoise),
+	r("circleci-exited", words("Exited with"), `^Exited with (exit )?(code )?(exit (status|code) )?[1-9]\d*\.?$`, -2, kindStepEnd),
 	r("gha-exit-code", words("Process completed with exit code"), `Process completed with exit code [1-9]`, -2, kindStepEnd),
 	r("job-failed", words("Job failed"), `^ERROR: Job failed`, -3, kindStepEnd),
 	r("exited-with", words("xited with", "xit status", "xit code", "non-zero exit"), `([Ee]xited with( code)?:? \d+|[Ee]xit (status|code):? \d+|returned non-zero exit status|[Pp]rocess exited with code)`, -2, kindNoise),

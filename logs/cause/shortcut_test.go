@@ -57,9 +57,13 @@ func TestScoreRuleMatchesReference(t *testing.T) {
 	lines := shortcutLines()
 	rng := rand.New(rand.NewPCG(1, 2))
 	fillers := []string{" ", "a", "_", ".", "/", "-", "é", "1", "E", ":", "\t", "(", ")", "!", "x", "✓"}
+	perLiteral := 8 // random lines around each literal; FuzzScoreRule explores further
+	if testing.Short() {
+		perLiteral = 2
+	}
 	for _, ru := range rules {
 		for _, n := range ru.need {
-			for range 8 {
+			for range perLiteral {
 				var b strings.Builder
 				for range rng.IntN(8) {
 					b.WriteString(fillers[rng.IntN(len(fillers))])

@@ -20,6 +20,8 @@ type Store interface {
 	// Open streams a stored log's raw bytes. A corrupt object is reported by the reader's Read
 	// (wrapping ErrCorrupt), never by a crash.
 	Open(ctx context.Context, key string) (io.ReadCloser, error)
+	// Delete removes a stored log's content (retention); a missing one is not an error.
+	Delete(ctx context.Context, key string) error
 	// Close releases the store.
 	Close() error
 }

@@ -27,8 +27,8 @@ func BenchmarkInsights(b *testing.B) {
 	}
 	b.Cleanup(func() { s.Close() })
 	probes := storetest.Generate(cfg).Probes
-	storetest.CheckInsightsPlans(b, s, func(ctx context.Context, sql string, args []any) (string, error) {
-		rows, err := s.QueryInsights(ctx, "EXPLAIN "+sql, args...)
+	storetest.CheckInsightsPlans(b, s.Store, func(ctx context.Context, sql string, args []any) (string, error) {
+		rows, err := s.Store.DB.Query(ctx, "EXPLAIN "+sql, args...)
 		if err != nil {
 			return "", err
 		}

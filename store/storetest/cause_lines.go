@@ -12,10 +12,7 @@ import (
 func RunCauseLines(t *testing.T, open func(t *testing.T) store.Store) {
 	ctx := t.Context()
 	s := open(t)
-	cc, ok := s.(store.CauseLineCache)
-	if !ok {
-		t.Fatalf("%T does not implement store.CauseLineCache", s)
-	}
+	var cc store.CauseLineCache = s
 	var ids []int64
 	for i := range 250 {
 		l, err := s.PutLog(ctx, store.Log{SHA256: fmt.Sprintf("%064x", i+1), RawSize: 1, Lines: 1, StorageKey: fmt.Sprintf("k%d", i)})

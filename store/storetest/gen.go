@@ -10,7 +10,7 @@ import (
 
 // GenVersion changes whenever Generate's output or the schema it is loaded into changes, so
 // cached benchmark databases built by an older generator or migration are not reused.
-const GenVersion = 3
+const GenVersion = 4
 
 // GenConfig sizes a generated history. The defaults are the insights latency budget's scale.
 type GenConfig struct {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/totto-ci/totto/store"
+	"github.com/totto-ci/totto/store/internal/sqlstore"
 )
 
 // insightsCase is one UI query with the parameters a screen would use on generated data.
@@ -86,16 +87,17 @@ func BenchInsights(b *testing.B, s store.Insights, p GenProbes) {
 	}
 }
 
-// Explainer returns the database's plan for a query with "?" placeholders and its arguments.
+// Explainer returns the database's plan for a query (placeholders already in the database's
+// form) and its arguments.
 type Explainer func(ctx context.Context, sql string, args []any) (string, error)
 
 // CheckInsightsPlans runs every UI query once through explain and fails when a plan contains one
 // of the forbidden fragments (full scans of the big tables); the plans are logged for the record.
-func CheckInsightsPlans(tb testing.TB, q store.InsightsQuerier, explain Explainer, p GenProbes, forbidden []string) {
+func CheckInsightsPlans(tb testing.TB, st *sqlstore.Store, explain Explainer, p GenProbes, forbidden []string) {
 	tb.Helper()
 	for _, c := range insightsCases(p) {
-		rec := &planRecorder{q: q, explain: explain}
-		if _, err := c.run(tb.Context(), &store.SQLInsights{Q: rec}); err != nil {
+		rec := &planRecorder{DB: st.DB, explain: explain}
+		if _, err := c.run(tb.Context(), &sqlstore.Store{DB: rec, Dialect: st.Dialect}); err != nil {
 			tb.Fatalf("%s: %v", c.name, err)
 		}
 		for i, plan := range rec.plans {
@@ -109,17 +111,18 @@ func CheckInsightsPlans(tb testing.TB, q store.InsightsQuerier, explain Explaine
 	}
 }
 
+// planRecorder explains every query before running it.
 type planRecorder struct {
-	q       store.InsightsQuerier
+	sqlstore.DB
 	explain Explainer
 	plans   []string
 }
 
-func (r *planRecorder) QueryInsights(ctx context.Context, sql string, args ...any) (store.InsightsRows, error) {
+func (r *planRecorder) Query(ctx context.Context, sql string, args ...any) (sqlstore.Rows, error) {
 	plan, err := r.explain(ctx, sql, args)
 	if err != nil {
 		return nil, err
 	}
 	r.plans = append(r.plans, plan)
-	return r.q.QueryInsights(ctx, sql, args...)
+	return r.DB.Query(ctx, sql, args...)
 }

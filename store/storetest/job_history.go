@@ -14,10 +14,7 @@ import (
 func RunJobHistory(t *testing.T, open func(t *testing.T) store.Store) {
 	c := t.Context()
 	s := open(t)
-	h, ok := s.(store.JobHistory)
-	if !ok {
-		t.Fatalf("%T does not implement store.JobHistory", s)
-	}
+	var h store.JobHistory = s
 	r := must(s.UpsertRepository(c, store.Repository{FullName: "acme/widgets", Active: true}))
 	other := must(s.UpsertRepository(c, store.Repository{FullName: "acme/gadgets", Active: true}))
 	n := 0

@@ -7,15 +7,11 @@ import (
 	"github.com/totto-ci/totto/store"
 )
 
-// RunPRComments checks store.PRComments; open must return a fresh, empty, migrated store that
-// implements it.
+// RunPRComments checks store.PRComments; open must return a fresh, empty, migrated store.
 func RunPRComments(t *testing.T, open func(t *testing.T) store.Store) {
 	ctx := t.Context()
 	st := open(t)
-	pc, ok := st.(store.PRComments)
-	if !ok {
-		t.Fatalf("%T does not implement store.PRComments", st)
-	}
+	var pc store.PRComments = st
 	repo := must(st.UpsertRepository(ctx, store.Repository{FullName: "acme/app", Active: true}))
 	if _, err := pc.PRComment(ctx, repo.ID, 7); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("before any comment: %v, want ErrNotFound", err)

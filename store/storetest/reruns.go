@@ -12,10 +12,7 @@ import (
 func RunReruns(t *testing.T, open func(t *testing.T) store.Store) {
 	ctx := t.Context()
 	st := open(t)
-	rr, ok := st.(store.Reruns)
-	if !ok {
-		t.Fatalf("%T does not implement store.Reruns", st)
-	}
+	var rr store.Reruns = st
 	repo := must(st.UpsertRepository(ctx, store.Repository{FullName: "acme/app", Active: true}))
 	at := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 	r := store.Rerun{RepoID: repo.ID, SHA: "a", Provider: "github-actions", JobExternalID: "501", JobName: "test", Attempt: 1, At: at}

@@ -44,6 +44,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"PatternTenancy", testPatternTenancy},
 		{"PatternScopeRules", testPatternScopeRules},
 		{"OperatorRetirementSticks", testOperatorRetirementSticks},
+		{"Screens", testScreens},
 		{"BackfillMark", testBackfillMark},
 		{"SuccessSample", testSuccessSample},
 	}

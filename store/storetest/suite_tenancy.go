@@ -104,7 +104,7 @@ func testPatternTenancy(t *testing.T, s store.Store) {
 	}
 	// Counting: hits only in repositories the pattern applies to, and only in the audience.
 	stat := func(aud store.Audience, id int64) store.PatternStat {
-		for _, st := range must(s.(store.Insights).PatternStats(c, time.Now(), aud)) {
+		for _, st := range must(s.PatternStats(c, time.Now(), aud)) {
 			if st.PatternID == id {
 				return st
 			}
@@ -124,7 +124,7 @@ func testPatternTenancy(t *testing.T, s store.Store) {
 	if st := stat(store.Audience{Repos: []int64{w.acmeA.ID}}, w.op); st.Jobs != 1 {
 		t.Errorf("a reader of acme/a sees the operator pattern on %d jobs, want 1", st.Jobs)
 	}
-	in := s.(store.Insights)
+	var in store.Insights = s
 	ms, _ := must2(in.PatternMatches(c, w.evilAcct, store.Everyone, store.Page{}))
 	for _, m := range ms {
 		for _, j := range m.Jobs {
@@ -142,7 +142,7 @@ func testPatternTenancy(t *testing.T, s store.Store) {
 		t.Errorf("acme's readers see evil's pattern in the frequency chart: %+v", buckets)
 	}
 	// Precision for acme's triage learns nothing from evil's jobs.
-	for _, p := range must(s.(store.PrecisionQuerier).PatternPrecision(c, store.OwnerAudience("acme"))) {
+	for _, p := range must(s.PatternPrecision(c, store.OwnerAudience("acme"))) {
 		if p.PatternID == w.evilAcct || p.PatternID == w.evilRep {
 			t.Errorf("acme's precision includes evil's pattern %d", p.PatternID)
 		}

@@ -13,10 +13,7 @@ import (
 func RunTestHistory(t *testing.T, open func(t *testing.T) store.Store) {
 	ctx := t.Context()
 	st := open(t)
-	h, ok := st.(store.TestHistory)
-	if !ok {
-		t.Fatalf("%T does not implement store.TestHistory", st)
-	}
+	var h store.TestHistory = st
 	repo := must(st.UpsertRepository(ctx, store.Repository{FullName: "acme/app", Active: true}))
 	other := must(st.UpsertRepository(ctx, store.Repository{FullName: "acme/other", Active: true}))
 	day := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)

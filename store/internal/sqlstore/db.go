@@ -61,6 +61,9 @@ type Dialect struct {
 	// IsForeignKeyViolation and IsUniqueViolation classify driver errors.
 	IsForeignKeyViolation func(error) bool
 	IsUniqueViolation     func(error) bool
+	// ScreenReadArgs go before the arguments of the web UI's reads (insights and screens), for
+	// a driver option such as planning each execution for its arguments.
+	ScreenReadArgs []any
 }
 
 // Rebind turns "?" placeholders into the dialect's form. Queries never contain "?" elsewhere.
@@ -92,22 +95,32 @@ type Store struct {
 
 // q wraps a Querier so every statement is rebound for the dialect.
 type q struct {
-	d  *Dialect
-	qq Querier
+	d      *Dialect
+	qq     Querier
+	prefix []any // driver options put before the arguments
 }
 
 func (x q) exec(ctx context.Context, sql string, args ...any) (int64, error) {
 	return x.qq.Exec(ctx, x.d.Rebind(sql), args...)
 }
 func (x q) query(ctx context.Context, sql string, args ...any) (Rows, error) {
-	return x.qq.Query(ctx, x.d.Rebind(sql), args...)
+	return x.qq.Query(ctx, x.d.Rebind(sql), x.args(args)...)
 }
 func (x q) row(ctx context.Context, sql string, args ...any) Row {
-	return x.qq.QueryRow(ctx, x.d.Rebind(sql), args...)
+	return x.qq.QueryRow(ctx, x.d.Rebind(sql), x.args(args)...)
+}
+func (x q) args(args []any) []any {
+	if len(x.prefix) == 0 {
+		return args
+	}
+	return append(append(make([]any, 0, len(x.prefix)+len(args)), x.prefix...), args...)
 }
 
 // read returns a rebinding querier over the pool, for reads.
 func (s *Store) read() q { return q{d: &s.Dialect, qq: s.DB} }
+
+// screenRead is read for the web UI's queries, with the dialect's ScreenReadArgs.
+func (s *Store) screenRead() q { return q{d: &s.Dialect, qq: s.DB, prefix: s.Dialect.ScreenReadArgs} }
 
 // inTx runs fn in one write transaction: committed when fn returns nil, rolled back otherwise.
 func (s *Store) inTx(ctx context.Context, fn func(tx q) error) error {

@@ -23,8 +23,8 @@ SELECT h.pattern_id,
                SELECT 1 FROM jobs r JOIN pattern_hits rh ON rh.job_id = r.id AND rh.pattern_id = h.pattern_id
                WHERE r.repo_id = j.repo_id AND r.sha = j.sha AND r.name = j.name AND r.provider = j.provider
                  AND r.attempt > j.attempt AND r.conclusion IN ` + failedConclusions + `) THEN 1 ELSE 0 END)
-FROM pattern_hits h JOIN jobs j ON j.id = h.job_id JOIN patterns p ON p.id = h.pattern_id
-WHERE ` + "%s AND " + `%s
+FROM pattern_hits h JOIN jobs j ON j.id = h.job_id
+WHERE %s
 GROUP BY h.pattern_id
 ORDER BY h.pattern_id`
 
@@ -32,10 +32,10 @@ const laterPass = `EXISTS (SELECT 1 FROM jobs r WHERE r.repo_id = j.repo_id AND 
                AND r.provider = j.provider AND r.attempt > j.attempt AND r.conclusion = 'success')`
 
 // PatternPrecision implements store.PrecisionQuerier: only hits in the audience's repositories
-// count, and only in repositories the pattern applies to.
+// count (pattern_hits holds only hits in repositories their pattern applies to).
 func (s *Store) PatternPrecision(ctx context.Context, aud store.Audience) ([]store.PatternPrecision, error) {
 	cond, args := aud.SQL("h.repo_id")
-	rows, err := s.read().query(ctx, fmt.Sprintf(precisionSQL, store.PatternAppliesSQL("p", "h.repo_id"), cond), args...)
+	rows, err := s.read().query(ctx, fmt.Sprintf(precisionSQL, cond), args...)
 	if err != nil {
 		return nil, fmt.Errorf("pattern precision: %w", err)
 	}

@@ -117,6 +117,8 @@ func scanJob(r Row) (store.Job, error) {
 		&j.Step, &j.Conclusion, &j.StartedAt, &j.CompletedAt, &j.URL, &j.LogID, &state, &j.LogReason,
 		&j.CreatedAt, &j.UpdatedAt)
 	j.LogState = store.LogState(state)
+	j.StartedAt, j.CompletedAt = utcPtr(j.StartedAt), utcPtr(j.CompletedAt)
+	j.CreatedAt, j.UpdatedAt = j.CreatedAt.UTC(), j.UpdatedAt.UTC()
 	return j, err
 }
 
@@ -228,6 +230,10 @@ func (s *Store) PutLog(ctx context.Context, l store.Log) (store.Log, error) {
 			l.SHA256, l.RawSize, l.Lines, l.Truncated, l.StorageKey, now()).Scan(&id)
 		created := err == nil
 		if err != nil && !s.isNoRows(err) {
+			return fmt.Errorf("put log %s: %w", l.SHA256, err)
+		}
+		// Content stored again after retention expired it: the log is readable again.
+		if _, err := tx.exec(ctx, `UPDATE logs SET expired_at = NULL WHERE sha256 = ? AND expired_at IS NOT NULL`, l.SHA256); err != nil {
 			return fmt.Errorf("put log %s: %w", l.SHA256, err)
 		}
 		out, err = scanLog(tx.row(ctx, `SELECT `+logCols+` FROM logs WHERE sha256 = ?`, l.SHA256))

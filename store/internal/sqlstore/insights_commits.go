@@ -1,24 +1,25 @@
-package store
+package sqlstore
 
 import (
 	"context"
 	"fmt"
 	"slices"
 	"strconv"
-	"strings"
 	"time"
+
+	"github.com/totto-ci/totto/store"
 )
 
-// BranchGrid implements Insights. Commits are ordered by the latest completion of their jobs on
+// BranchGrid implements store.Insights. Commits are ordered by the latest completion of their jobs on
 // the branch, read backwards from the (repo_id, branch, completed_at) index until enough distinct
 // commits are seen, so the cost follows the grid's size, not the branch's history.
-func (q *SQLInsights) BranchGrid(ctx context.Context, repoID int64, branch string, commits int) (BranchGrid, error) {
+func (s *Store) BranchGrid(ctx context.Context, repoID int64, branch string, commits int) (store.BranchGrid, error) {
 	if commits <= 0 {
 		commits = 50
 	}
-	grid, index, err := q.lastCommits(ctx, repoID, branch, commits)
+	grid, index, err := s.lastCommits(ctx, repoID, branch, commits)
 	if err != nil {
-		return BranchGrid{}, fmt.Errorf("branch grid of %q in repository %d: %w", branch, repoID, err)
+		return store.BranchGrid{}, fmt.Errorf("branch grid of %q in repository %d: %w", branch, repoID, err)
 	}
 	if len(grid.Commits) == 0 {
 		return grid, nil
@@ -27,10 +28,10 @@ func (q *SQLInsights) BranchGrid(ctx context.Context, repoID int64, branch strin
 	for _, c := range grid.Commits {
 		args = append(args, c.SHA)
 	}
-	rows, err := q.Q.QueryInsights(ctx, `SELECT id, sha, name, attempt, conclusion FROM jobs
+	rows, err := s.screenRead().query(ctx, `SELECT id, sha, name, attempt, conclusion FROM jobs
 		WHERE repo_id = ? AND branch = ? AND sha IN (`+placeholders(len(grid.Commits))+`)`, args...)
 	if err != nil {
-		return BranchGrid{}, fmt.Errorf("branch grid jobs of %q in repository %d: %w", branch, repoID, err)
+		return store.BranchGrid{}, fmt.Errorf("branch grid jobs of %q in repository %d: %w", branch, repoID, err)
 	}
 	defer rows.Close()
 	names := map[string]bool{}
@@ -39,17 +40,17 @@ func (q *SQLInsights) BranchGrid(ctx context.Context, repoID int64, branch strin
 		var sha, name, concl string
 		var attempt int
 		if err := rows.Scan(&id, &sha, &name, &attempt, &concl); err != nil {
-			return BranchGrid{}, fmt.Errorf("branch grid jobs of %q in repository %d: %w", branch, repoID, err)
+			return store.BranchGrid{}, fmt.Errorf("branch grid jobs of %q in repository %d: %w", branch, repoID, err)
 		}
 		cells := grid.Commits[index[sha]].Cells
 		cell, ok := cells[name]
 		if !ok || attempt > cell.Attempts || (attempt == cell.Attempts && id > cell.JobID) {
-			cells[name] = GridCell{JobID: id, Conclusion: concl, Attempts: max(attempt, cell.Attempts)}
+			cells[name] = store.GridCell{JobID: id, Conclusion: concl, Attempts: max(attempt, cell.Attempts)}
 		}
 		names[name] = true
 	}
 	if err := rows.Err(); err != nil {
-		return BranchGrid{}, fmt.Errorf("branch grid jobs of %q in repository %d: %w", branch, repoID, err)
+		return store.BranchGrid{}, fmt.Errorf("branch grid jobs of %q in repository %d: %w", branch, repoID, err)
 	}
 	for n := range names {
 		grid.Jobs = append(grid.Jobs, n)
@@ -62,8 +63,8 @@ func (q *SQLInsights) BranchGrid(ctx context.Context, repoID int64, branch strin
 // abandoned result set, so one large LIMIT would cost its full size) until it has seen n commits.
 // A batch restarts at the previous batch's oldest time with <=, so ties across a batch boundary
 // are re-read rather than skipped; re-read commits are already known.
-func (q *SQLInsights) lastCommits(ctx context.Context, repoID int64, branch string, n int) (BranchGrid, map[string]int, error) {
-	var grid BranchGrid
+func (s *Store) lastCommits(ctx context.Context, repoID int64, branch string, n int) (store.BranchGrid, map[string]int, error) {
+	var grid store.BranchGrid
 	index := map[string]int{}
 	batch := max(4*n, 100)
 	var until *time.Time
@@ -79,7 +80,7 @@ func (q *SQLInsights) lastCommits(ctx context.Context, repoID int64, branch stri
 			sql += ` AND completed_at` + op
 			args = append(args, *until)
 		}
-		rows, err := q.Q.QueryInsights(ctx, sql+` ORDER BY completed_at DESC LIMIT `+strconv.Itoa(batch), args...)
+		rows, err := s.screenRead().query(ctx, sql+` ORDER BY completed_at DESC LIMIT `+strconv.Itoa(batch), args...)
 		if err != nil {
 			return grid, nil, err
 		}
@@ -94,7 +95,7 @@ func (q *SQLInsights) lastCommits(ctx context.Context, repoID int64, branch stri
 			read++
 			if _, seen := index[sha]; !seen {
 				index[sha] = len(grid.Commits)
-				grid.Commits = append(grid.Commits, GridCommit{SHA: sha, At: oldest.UTC(), Cells: map[string]GridCell{}})
+				grid.Commits = append(grid.Commits, store.GridCommit{SHA: sha, At: oldest.UTC(), Cells: map[string]store.GridCell{}})
 			}
 		}
 		err = rows.Err()
@@ -112,23 +113,23 @@ func (q *SQLInsights) lastCommits(ctx context.Context, repoID int64, branch stri
 	return grid, index, nil
 }
 
-// AnnotationsCovering implements Insights.
-func (q *SQLInsights) AnnotationsCovering(ctx context.Context, repoID int64, jobName, sha string) ([]Annotation, error) {
-	rows, err := q.Q.QueryInsights(ctx, `SELECT id, repo_id, job_glob, from_sha, to_sha, reason, created_by,
+// AnnotationsCovering implements store.Insights.
+func (s *Store) AnnotationsCovering(ctx context.Context, repoID int64, jobName, sha string) ([]store.Annotation, error) {
+	rows, err := s.screenRead().query(ctx, `SELECT id, repo_id, job_glob, from_sha, to_sha, reason, created_by,
 		created_at, closed_by, closed_at FROM annotations WHERE repo_id = ? ORDER BY id`, repoID)
 	if err != nil {
 		return nil, fmt.Errorf("annotations covering %s in repository %d: %w", sha, repoID, err)
 	}
-	var candidates []Annotation
+	var candidates []store.Annotation
 	for rows.Next() {
-		var a Annotation
+		var a store.Annotation
 		if err := rows.Scan(&a.ID, &a.RepoID, &a.JobGlob, &a.FromSHA, &a.ToSHA, &a.Reason, &a.CreatedBy,
 			&a.CreatedAt, &a.ClosedBy, &a.ClosedAt); err != nil {
 			rows.Close()
 			return nil, fmt.Errorf("annotations covering %s in repository %d: %w", sha, repoID, err)
 		}
-		if annotationGlobMatch(a.JobGlob, jobName) {
-			a.CreatedAt, a.ClosedAt = a.CreatedAt.UTC(), utc(a.ClosedAt)
+		if store.AnnotationGlobMatch(a.JobGlob, jobName) {
+			a.CreatedAt, a.ClosedAt = a.CreatedAt.UTC(), utcPtr(a.ClosedAt)
 			candidates = append(candidates, a)
 		}
 	}
@@ -147,11 +148,11 @@ func (q *SQLInsights) AnnotationsCovering(ctx context.Context, repoID int64, job
 			shas[*a.ToSHA] = true
 		}
 	}
-	seen, err := q.firstSeen(ctx, repoID, shas)
+	seen, err := s.firstSeen(ctx, repoID, shas)
 	if err != nil {
 		return nil, fmt.Errorf("annotations covering %s in repository %d: %w", sha, repoID, err)
 	}
-	var out []Annotation
+	var out []store.Annotation
 	for _, a := range candidates {
 		if covers(a, sha, seen) {
 			out = append(out, a)
@@ -160,8 +161,8 @@ func (q *SQLInsights) AnnotationsCovering(ctx context.Context, repoID int64, job
 	return out, nil
 }
 
-// covers applies the commit order documented on Insights.AnnotationsCovering.
-func covers(a Annotation, sha string, seen map[string]time.Time) bool {
+// covers applies the commit order documented on store.Insights.AnnotationsCovering.
+func covers(a store.Annotation, sha string, seen map[string]time.Time) bool {
 	if a.ToSHA != nil && *a.ToSHA == sha {
 		return false
 	}
@@ -194,12 +195,12 @@ func covers(a Annotation, sha string, seen map[string]time.Time) bool {
 }
 
 // firstSeen returns, per commit with jobs in the repository, the earliest time CI touched it.
-func (q *SQLInsights) firstSeen(ctx context.Context, repoID int64, shas map[string]bool) (map[string]time.Time, error) {
+func (s *Store) firstSeen(ctx context.Context, repoID int64, shas map[string]bool) (map[string]time.Time, error) {
 	args := []any{repoID}
 	for s := range shas {
 		args = append(args, s)
 	}
-	rows, err := q.Q.QueryInsights(ctx, `SELECT sha, started_at, completed_at, created_at FROM jobs
+	rows, err := s.screenRead().query(ctx, `SELECT sha, started_at, completed_at, created_at FROM jobs
 		WHERE repo_id = ? AND sha IN (`+placeholders(len(shas))+`)`, args...)
 	if err != nil {
 		return nil, err
@@ -225,34 +226,4 @@ func (q *SQLInsights) firstSeen(ctx context.Context, repoID int64, shas map[stri
 		}
 	}
 	return seen, rows.Err()
-}
-
-// annotationGlobMatch matches a job name against an annotation's job glob as triage does:
-// case-insensitively, '*' for any run of characters ('/' included), '?' for one character, all
-// else literal (job names are full of brackets and parentheses).
-func annotationGlobMatch(glob, name string) bool {
-	g, n := []rune(strings.ToLower(glob)), []rune(strings.ToLower(name))
-	gi, ni := 0, 0
-	starAt, resume := -1, 0
-	for ni < len(n) {
-		if gi < len(g) && g[gi] == '*' {
-			starAt, resume = gi, ni
-			gi++
-			continue
-		}
-		if gi < len(g) && (g[gi] == '?' || g[gi] == n[ni]) {
-			gi++
-			ni++
-			continue
-		}
-		if starAt < 0 {
-			return false
-		}
-		resume++
-		gi, ni = starAt+1, resume
-	}
-	for gi < len(g) && g[gi] == '*' {
-		gi++
-	}
-	return gi == len(g)
 }

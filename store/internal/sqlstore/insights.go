@@ -1,4 +1,4 @@
-package store
+package sqlstore
 
 import (
 	"cmp"
@@ -9,28 +9,15 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/totto-ci/totto/store"
 )
 
-// InsightsQuerier runs one read query with "?" placeholders (the backend rebinds them). It is the
-// only thing SQLInsights needs from a backend, so Postgres and SQLite share one implementation of
-// the insights queries, which use only SQL both understand.
-type InsightsQuerier interface {
-	QueryInsights(ctx context.Context, sql string, args ...any) (InsightsRows, error)
-}
+// The insights queries are the web UI's charts and tables (store.Insights): read-only, shaped by
+// screens, held to a latency budget (benchmarked at a million matches). pattern_hits is kept by
+// triggers in the backends' migrations.
 
-// InsightsRows is a result set as pgx returns it (the SQLite adapter has the same shape).
-type InsightsRows interface {
-	Next() bool
-	Scan(dest ...any) error
-	Err() error
-	Close()
-}
-
-// SQLInsights implements Insights over the schema in the backends' migrations (pattern_hits is
-// kept by triggers there). Backends embed it or delegate to it.
-type SQLInsights struct {
-	Q InsightsQuerier
-}
+var _ store.Insights = (*Store)(nil)
 
 const (
 	defaultPageLimit = 50
@@ -41,7 +28,7 @@ const (
 	mondayOffset = 4 * daySeconds
 )
 
-func (p Page) limit() int {
+func pageLimit(p store.Page) int {
 	switch {
 	case p.Limit <= 0:
 		return defaultPageLimit
@@ -52,7 +39,7 @@ func (p Page) limit() int {
 }
 
 // afterID decodes a cursor: the last id of the previous page (0: first page).
-func (c Cursor) afterID() (int64, error) {
+func afterID(c store.Cursor) (int64, error) {
 	if c == "" {
 		return 0, nil
 	}
@@ -63,28 +50,27 @@ func (c Cursor) afterID() (int64, error) {
 	return id, nil
 }
 
-func cursorAt(id int64) Cursor { return Cursor(strconv.FormatInt(id, 10)) }
+func cursorAt(id int64) store.Cursor { return store.Cursor(strconv.FormatInt(id, 10)) }
 
 // Page limits are written into the SQL (they are validated integers) rather than bound, so a
 // planner never has to guess how many rows a page takes.
 
-// PatternFrequency implements Insights.
-func (q *SQLInsights) PatternFrequency(ctx context.Context, f FrequencyFilter) ([]FrequencyBucket, error) {
+// PatternFrequency implements store.Insights.
+func (s *Store) PatternFrequency(ctx context.Context, f store.FrequencyFilter) ([]store.FrequencyBucket, error) {
 	if f.From.IsZero() || f.To.IsZero() || !f.From.Before(f.To) {
 		return nil, fmt.Errorf("pattern frequency: time range [%s, %s) is empty or unset", f.From, f.To)
 	}
 	bucket := fmt.Sprintf(`h.at - (h.at %% %d)`, daySeconds)
 	switch f.Interval {
-	case Day, "":
-	case Week:
+	case store.Day, "":
+	case store.Week:
 		bucket = fmt.Sprintf(`h.at - ((h.at - %d) %% %d)`, mondayOffset, weekSeconds)
 	default:
 		return nil, fmt.Errorf("pattern frequency: interval %q: want day or week", f.Interval)
 	}
 	aud, args := f.Audience.SQL("h.repo_id")
 	sql := `SELECT h.pattern_id, ` + bucket + ` AS b, count(*), sum(h.matches) FROM pattern_hits h
-		JOIN patterns p ON p.id = h.pattern_id
-		WHERE ` + aud + ` AND ` + PatternAppliesSQL("p", "h.repo_id") + ` AND h.at >= ? AND h.at < ?`
+		WHERE ` + aud + ` AND h.at >= ? AND h.at < ?`
 	args = append(args, f.From.Unix(), f.To.Unix())
 	if len(f.PatternIDs) > 0 {
 		sql += ` AND h.pattern_id IN (` + placeholders(len(f.PatternIDs)) + `)`
@@ -107,14 +93,14 @@ func (q *SQLInsights) PatternFrequency(ctx context.Context, f FrequencyFilter) (
 	// Ordered here rather than in SQL: the result is small (patterns × buckets), and without
 	// ORDER BY Postgres aggregates with a hash instead of sorting every hit first.
 	sql += ` GROUP BY h.pattern_id, b`
-	rows, err := q.Q.QueryInsights(ctx, sql, args...)
+	rows, err := s.screenRead().query(ctx, sql, args...)
 	if err != nil {
 		return nil, fmt.Errorf("pattern frequency: %w", err)
 	}
 	defer rows.Close()
-	var out []FrequencyBucket
+	var out []store.FrequencyBucket
 	for rows.Next() {
-		var b FrequencyBucket
+		var b store.FrequencyBucket
 		var start int64
 		if err := rows.Scan(&b.PatternID, &start, &b.Jobs, &b.Matches); err != nil {
 			return nil, fmt.Errorf("pattern frequency: %w", err)
@@ -125,7 +111,7 @@ func (q *SQLInsights) PatternFrequency(ctx context.Context, f FrequencyFilter) (
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("pattern frequency: %w", err)
 	}
-	slices.SortFunc(out, func(a, b FrequencyBucket) int {
+	slices.SortFunc(out, func(a, b store.FrequencyBucket) int {
 		return cmp.Or(cmp.Compare(a.PatternID, b.PatternID), a.Start.Compare(b.Start))
 	})
 	return out, nil
@@ -135,18 +121,18 @@ func placeholders(n int) string {
 	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
 }
 
-// PatternMatches implements Insights.
-func (q *SQLInsights) PatternMatches(ctx context.Context, patternID int64, aud Audience, page Page) ([]PatternMatch, Cursor, error) {
-	after, err := page.After.afterID()
+// PatternMatches implements store.Insights.
+func (s *Store) PatternMatches(ctx context.Context, patternID int64, aud store.Audience, page store.Page) ([]store.PatternMatch, store.Cursor, error) {
+	after, err := afterID(page.After)
 	if err != nil {
 		return nil, "", fmt.Errorf("matches of pattern %d: %w", patternID, err)
 	}
-	limit := page.limit()
+	limit := pageLimit(page)
 	// seen: a job the reader may see and the pattern applies to, for the page's matches (vj) and
 	// the jobs listed with them (j).
 	seen := func(j string) (string, []any) {
 		cond, args := aud.SQL(j + ".repo_id")
-		return cond + ` AND ` + PatternAppliesSQL("sp", j+".repo_id"), args
+		return cond + ` AND ` + store.PatternAppliesSQL("sp", j+".repo_id"), args
 	}
 	innerSeen, args := seen("vj")
 	args = append([]any{patternID}, args...)
@@ -172,14 +158,14 @@ func (q *SQLInsights) PatternMatches(ctx context.Context, patternID int64, aud A
 		JOIN jobs j ON j.log_id = m.log_id AND ` + outerSeen + `
 		LEFT JOIN repositories r ON r.id = j.repo_id
 		ORDER BY m.id DESC, j.id DESC`
-	rows, err := q.Q.QueryInsights(ctx, sql, args...)
+	rows, err := s.screenRead().query(ctx, sql, args...)
 	if err != nil {
 		return nil, "", fmt.Errorf("matches of pattern %d: %w", patternID, err)
 	}
 	defer rows.Close()
-	var out []PatternMatch
+	var out []store.PatternMatch
 	for rows.Next() {
-		var m Match
+		var m store.Match
 		var tags, caps string
 		var jobID, repoID *int64
 		var repo, name, sha, branch, concl, url *string
@@ -199,18 +185,18 @@ func (q *SQLInsights) PatternMatches(ctx context.Context, patternID int64, aud A
 			if len(m.Captures) == 0 {
 				m.Captures = nil
 			}
-			out = append(out, PatternMatch{Match: m})
+			out = append(out, store.PatternMatch{Match: m})
 		}
 		if jobID != nil {
 			last := &out[len(out)-1]
-			last.Jobs = append(last.Jobs, MatchJob{JobID: *jobID, RepoID: *repoID, Repo: deref(repo), Name: deref(name),
-				SHA: deref(sha), Branch: deref(branch), Conclusion: deref(concl), URL: deref(url), CompletedAt: utc(completed)})
+			last.Jobs = append(last.Jobs, store.MatchJob{JobID: *jobID, RepoID: *repoID, Repo: deref(repo), Name: deref(name),
+				SHA: deref(sha), Branch: deref(branch), Conclusion: deref(concl), URL: deref(url), CompletedAt: utcPtr(completed)})
 		}
 	}
 	if err := rows.Err(); err != nil {
 		return nil, "", fmt.Errorf("matches of pattern %d: %w", patternID, err)
 	}
-	var next Cursor
+	var next store.Cursor
 	if len(out) > limit {
 		out = out[:limit]
 		next = cursorAt(out[limit-1].ID)
@@ -225,39 +211,19 @@ func deref(s *string) string {
 	return *s
 }
 
-func utc(t *time.Time) *time.Time {
-	if t == nil {
-		return nil
-	}
-	u := t.UTC()
-	return &u
-}
-
-// jobCols are the jobs columns scanJobRow reads, in order.
-const jobCols = `j.id, j.provider, j.external_id, j.attempt, j.repo_id, j.sha, j.branch, j.name, j.step, j.conclusion,
+// aliasedJobCols are jobCols with the table alias j.
+const aliasedJobCols = `j.id, j.provider, j.external_id, j.attempt, j.repo_id, j.sha, j.branch, j.name, j.step, j.conclusion,
 	j.started_at, j.completed_at, j.url, j.log_id, j.log_state, j.log_reason, j.created_at, j.updated_at`
 
-func scanJobRow(r InsightsRows) (Job, error) {
-	var j Job
-	var state string
-	err := r.Scan(&j.ID, &j.Provider, &j.ExternalID, &j.Attempt, &j.RepoID, &j.SHA, &j.Branch, &j.Name,
-		&j.Step, &j.Conclusion, &j.StartedAt, &j.CompletedAt, &j.URL, &j.LogID, &state, &j.LogReason,
-		&j.CreatedAt, &j.UpdatedAt)
-	j.LogState = LogState(state)
-	j.StartedAt, j.CompletedAt = utc(j.StartedAt), utc(j.CompletedAt)
-	j.CreatedAt, j.UpdatedAt = j.CreatedAt.UTC(), j.UpdatedAt.UTC()
-	return j, err
-}
-
-// UnmatchedFailures implements Insights. Only failures whose log is stored count: a job whose log
+// UnmatchedFailures implements store.Insights. Only failures whose log is stored count: a job whose log
 // could not be fetched is a no-log verdict, not an unexplained failure. Newest is highest id.
-func (q *SQLInsights) UnmatchedFailures(ctx context.Context, repoID int64, page Page) ([]Job, Cursor, error) {
-	after, err := page.After.afterID()
+func (s *Store) UnmatchedFailures(ctx context.Context, repoID int64, page store.Page) ([]store.Job, store.Cursor, error) {
+	after, err := afterID(page.After)
 	if err != nil {
 		return nil, "", fmt.Errorf("unmatched failures: %w", err)
 	}
-	limit := page.limit()
-	sql := `SELECT ` + jobCols + ` FROM jobs j
+	limit := pageLimit(page)
+	sql := `SELECT ` + aliasedJobCols + ` FROM jobs j
 		WHERE j.conclusion = 'failure' AND j.log_state = 'stored'`
 	var args []any
 	if repoID != 0 {
@@ -269,16 +235,16 @@ func (q *SQLInsights) UnmatchedFailures(ctx context.Context, repoID int64, page 
 		args = append(args, after)
 	}
 	sql += ` AND NOT EXISTS (SELECT 1 FROM matches m JOIN patterns p ON p.id = m.pattern_id
-			WHERE m.log_id = j.log_id AND ` + PatternAppliesSQL("p", "j.repo_id") + `)
+			WHERE m.log_id = j.log_id AND ` + store.PatternAppliesSQL("p", "j.repo_id") + `)
 		ORDER BY j.id DESC LIMIT ` + strconv.Itoa(limit+1)
-	rows, err := q.Q.QueryInsights(ctx, sql, args...)
+	rows, err := s.screenRead().query(ctx, sql, args...)
 	if err != nil {
 		return nil, "", fmt.Errorf("unmatched failures of repository %d: %w", repoID, err)
 	}
 	defer rows.Close()
-	var out []Job
+	var out []store.Job
 	for rows.Next() {
-		j, err := scanJobRow(rows)
+		j, err := scanJob(rows)
 		if err != nil {
 			return nil, "", fmt.Errorf("unmatched failures of repository %d: %w", repoID, err)
 		}
@@ -287,7 +253,7 @@ func (q *SQLInsights) UnmatchedFailures(ctx context.Context, repoID int64, page 
 	if err := rows.Err(); err != nil {
 		return nil, "", fmt.Errorf("unmatched failures of repository %d: %w", repoID, err)
 	}
-	var next Cursor
+	var next store.Cursor
 	if len(out) > limit {
 		out = out[:limit]
 		next = cursorAt(out[limit-1].ID)

@@ -1,0 +1,159 @@
+package sqlstore
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/totto-ci/totto/store"
+)
+
+var _ store.Screens = (*Store)(nil)
+
+// explainedJob is "job j's stored log has a match of a pattern applying to its repository".
+var explainedJob = `EXISTS (SELECT 1 FROM matches m JOIN patterns p ON p.id = m.pattern_id
+	WHERE m.log_id = j.log_id AND ` + store.PatternAppliesSQL("p", "j.repo_id") + `)`
+
+// Repositories implements store.Screens.
+func (s *Store) Repositories(ctx context.Context) ([]store.Repository, error) {
+	rows, err := s.screenRead().query(ctx, `SELECT `+repoCols+` FROM repositories ORDER BY full_name`)
+	if err != nil {
+		return nil, fmt.Errorf("repositories: %w", err)
+	}
+	defer rows.Close()
+	var out []store.Repository
+	for rows.Next() {
+		r, err := scanRepo(rows)
+		if err != nil {
+			return nil, fmt.Errorf("repositories: %w", err)
+		}
+		out = append(out, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("repositories: %w", err)
+	}
+	return out, nil
+}
+
+// RepositorySummaries implements store.Screens.
+func (s *Store) RepositorySummaries(ctx context.Context, since7, since30 time.Time) ([]store.RepositorySummary, error) {
+	rows, err := s.screenRead().query(ctx, `SELECT r.id, r.installation_id, r.full_name, r.active, r.private, r.created_at,
+			coalesce(sum(CASE WHEN j.completed_at >= ? THEN 1 ELSE 0 END), 0),
+			coalesce(sum(CASE WHEN j.completed_at >= ? AND j.log_id IS NOT NULL AND `+explainedJob+` THEN 1 ELSE 0 END), 0),
+			count(j.id),
+			coalesce(sum(CASE WHEN j.log_id IS NOT NULL AND `+explainedJob+` THEN 1 ELSE 0 END), 0)
+		FROM repositories r LEFT JOIN jobs j ON j.repo_id = r.id AND j.conclusion = 'failure' AND j.completed_at >= ?
+		GROUP BY r.id, r.installation_id, r.full_name, r.active, r.private, r.created_at ORDER BY r.full_name`, since7, since7, since30)
+	if err != nil {
+		return nil, fmt.Errorf("repository summaries: %w", err)
+	}
+	defer rows.Close()
+	var out []store.RepositorySummary
+	for rows.Next() {
+		var x store.RepositorySummary
+		r := &x.Repository
+		if err := rows.Scan(&r.ID, &r.InstallationID, &r.FullName, &r.Active, &r.Private, &r.CreatedAt,
+			&x.Failed7, &x.Explained7, &x.Failed30, &x.Explained30); err != nil {
+			return nil, fmt.Errorf("repository summaries: %w", err)
+		}
+		out = append(out, x)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("repository summaries: %w", err)
+	}
+	return out, nil
+}
+
+// RecentLogs implements store.Screens. Twice n jobs are read so that logs shared by several jobs
+// still fill the sample.
+func (s *Store) RecentLogs(ctx context.Context, aud store.Audience, repoID int64, n int) ([]store.SampleLog, error) {
+	cond, args := aud.SQL("j.repo_id")
+	sql := `SELECT l.id, l.storage_key, j.id, j.name, j.conclusion, j.repo_id FROM jobs j JOIN logs l ON l.id = j.log_id
+		WHERE j.log_state = 'stored' AND j.conclusion IN ('failure', 'success') AND ` + cond
+	if repoID != 0 {
+		sql += ` AND j.repo_id = ?`
+		args = append(args, repoID)
+	}
+	rows, err := s.screenRead().query(ctx, sql+` ORDER BY j.id DESC LIMIT ?`, append(args, n*2)...)
+	if err != nil {
+		return nil, fmt.Errorf("recent logs: %w", err)
+	}
+	defer rows.Close()
+	seen := map[int64]bool{}
+	var out []store.SampleLog
+	for rows.Next() {
+		var l store.SampleLog
+		if err := rows.Scan(&l.LogID, &l.StorageKey, &l.JobID, &l.JobName, &l.Conclusion, &l.RepoID); err != nil {
+			return nil, fmt.Errorf("recent logs: %w", err)
+		}
+		if !seen[l.LogID] && len(out) < n {
+			seen[l.LogID] = true
+			out = append(out, l)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("recent logs: %w", err)
+	}
+	return out, nil
+}
+
+// DefaultBranch implements store.Screens.
+func (s *Store) DefaultBranch(ctx context.Context, repoID int64) (string, error) {
+	rows, err := s.screenRead().query(ctx, `SELECT branch, count(*) FROM jobs WHERE repo_id = ? AND branch IN ('main', 'master') GROUP BY branch`, repoID)
+	if err != nil {
+		return "", fmt.Errorf("default branch of repository %d: %w", repoID, err)
+	}
+	defer rows.Close()
+	best, bestN := "main", int64(0)
+	for rows.Next() {
+		var b string
+		var n int64
+		if err := rows.Scan(&b, &n); err != nil {
+			return "", fmt.Errorf("default branch of repository %d: %w", repoID, err)
+		}
+		if n > bestN || (n == bestN && b == "main") {
+			best, bestN = b, n
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return "", fmt.Errorf("default branch of repository %d: %w", repoID, err)
+	}
+	return best, nil
+}
+
+// BranchOutcomes implements store.Screens. Jobs are read one row each and folded into commits
+// here: an aggregate of a time column loses its type on SQLite.
+func (s *Store) BranchOutcomes(ctx context.Context, repoID int64, branch string, from, to time.Time) ([]store.CommitOutcome, error) {
+	rows, err := s.screenRead().query(ctx, `SELECT j.sha, j.completed_at,
+			CASE WHEN j.conclusion = 'failure' AND j.log_id IS NOT NULL AND NOT `+explainedJob+` THEN 1 ELSE 0 END
+		FROM jobs j WHERE j.repo_id = ? AND j.branch = ? AND j.completed_at >= ? AND j.completed_at < ?`, repoID, branch, from, to)
+	if err != nil {
+		return nil, fmt.Errorf("commits of %s in repository %d: %w", branch, repoID, err)
+	}
+	defer rows.Close()
+	var out []store.CommitOutcome
+	at := map[string]int{}
+	for rows.Next() {
+		var sha string
+		var done time.Time
+		var bad int64
+		if err := rows.Scan(&sha, &done, &bad); err != nil {
+			return nil, fmt.Errorf("commits of %s in repository %d: %w", branch, repoID, err)
+		}
+		i, ok := at[sha]
+		if !ok {
+			i = len(out)
+			at[sha] = i
+			out = append(out, store.CommitOutcome{SHA: sha})
+		}
+		c := &out[i]
+		if done.After(c.At) {
+			c.At = done.UTC()
+		}
+		c.Unexplained = c.Unexplained || bad != 0
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("commits of %s in repository %d: %w", branch, repoID, err)
+	}
+	return out, nil
+}

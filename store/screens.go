@@ -1,0 +1,51 @@
+package store
+
+import (
+	"context"
+	"time"
+)
+
+// Screens are the read queries shaped by single web UI screens (the repositories table, the try
+// page's sample, a branch's health chart), typed so the UI holds no SQL.
+type Screens interface {
+	// Repositories lists every repository known, by full name.
+	Repositories(ctx context.Context) ([]Repository, error)
+	// RepositorySummaries counts, per repository, failed jobs completed since since30 and since
+	// since7, and how many of them a pattern applying to the repository explained (their log
+	// has a match of it).
+	RepositorySummaries(ctx context.Context, since7, since30 time.Time) ([]RepositorySummary, error)
+	// RecentLogs returns the newest n stored logs of failed and successful jobs (one job each) in
+	// the audience's repositories, of one repository when repoID is not 0.
+	RecentLogs(ctx context.Context, aud Audience, repoID int64, n int) ([]SampleLog, error)
+	// DefaultBranch guesses a repository's default branch, which the store does not record: the
+	// one of "main" and "master" with more jobs, "main" when neither has any.
+	DefaultBranch(ctx context.Context, repoID int64) (string, error)
+	// BranchOutcomes lists the commits of a branch with jobs completed in [from, to): the latest
+	// completion and whether a failed job's stored log has no match of a pattern applying to the
+	// repository.
+	BranchOutcomes(ctx context.Context, repoID int64, branch string, from, to time.Time) ([]CommitOutcome, error)
+}
+
+// RepositorySummary is one row of the repositories page.
+type RepositorySummary struct {
+	Repository
+	Failed7, Explained7   int64
+	Failed30, Explained30 int64
+}
+
+// SampleLog is a recent stored log with one job it belongs to, for trying a pattern.
+type SampleLog struct {
+	LogID      int64
+	StorageKey string
+	JobID      int64
+	JobName    string
+	Conclusion string
+	RepoID     int64
+}
+
+// CommitOutcome is a commit of a branch for the health chart.
+type CommitOutcome struct {
+	SHA         string
+	At          time.Time
+	Unexplained bool
+}

@@ -1,0 +1,69 @@
+package storetest
+
+import (
+	"testing"
+	"time"
+
+	"github.com/totto-ci/totto/patterns"
+	"github.com/totto-ci/totto/store"
+)
+
+// testScreens checks the web UI's screen queries: explained counts follow the tenancy rule.
+func testScreens(t *testing.T, s store.Store) {
+	c := ctx(t)
+	w := seedTenancy(t, s)
+	if rs := must(s.Repositories(c)); len(rs) != 3 || rs[0].FullName != "Acme/a" || rs[2].FullName != "evil/x" {
+		t.Fatalf("repositories: %+v", rs)
+	}
+	// Only evil's account pattern matches the log acme/b shares with evil/x.
+	for _, p := range must(s.PendingScans(c, 0, 0)) {
+		var ms []patterns.Match
+		if p.LogID == w.sharedB.ID {
+			ms = []patterns.Match{{PatternID: w.evilAcct, Line: 1, End: 3, Text: "log"}}
+		}
+		must(s.RecordScan(c, p, ms))
+	}
+	now := time.Now().UTC()
+	sums := map[string]store.RepositorySummary{}
+	for _, r := range must(s.RepositorySummaries(c, now.Add(-7*24*time.Hour), now.Add(-30*24*time.Hour))) {
+		sums[r.FullName] = r
+	}
+	if b := sums["acme/b"]; b.Failed7 != 1 || b.Explained7 != 0 || b.Failed30 != 1 || b.Explained30 != 0 {
+		t.Errorf("acme/b summary %+v: its failure is explained only by evil's pattern, so not explained", b)
+	}
+	if x := sums["evil/x"]; x.Failed7 != 2 || x.Explained7 != 1 {
+		t.Errorf("evil/x summary %+v, want 2 failed, 1 explained", x)
+	}
+	outs := must(s.BranchOutcomes(c, w.acmeB.ID, "nope", now.Add(-48*time.Hour), now.Add(time.Minute)))
+	if len(outs) != 0 {
+		t.Errorf("outcomes of a branch without jobs: %+v", outs)
+	}
+	at := now.Add(-time.Hour)
+	must(s.UpsertJob(c, store.Job{Provider: "ingest", ExternalID: "m1", RepoID: w.acmeB.ID, SHA: "m1", Branch: "master",
+		Name: "build", Conclusion: "failure", LogID: &w.sharedB.ID, LogState: store.LogStored, CompletedAt: &at}))
+	outs = must(s.BranchOutcomes(c, w.acmeB.ID, "master", now.Add(-48*time.Hour), now.Add(time.Minute)))
+	if len(outs) != 1 || outs[0].SHA != "m1" || !outs[0].Unexplained || outs[0].At.Sub(at).Abs() > time.Millisecond {
+		t.Errorf("master outcomes %+v, want m1 unexplained at %s", outs, at)
+	}
+	if b := must(s.DefaultBranch(c, w.acmeB.ID)); b != "master" {
+		t.Errorf("default branch %q, want master (the only one with jobs)", b)
+	}
+	if b := must(s.DefaultBranch(c, w.acmeA.ID)); b != "main" {
+		t.Errorf("default branch without main/master jobs %q, want main", b)
+	}
+	logs := must(s.RecentLogs(c, store.Everyone, w.evilX.ID, 10))
+	if len(logs) != 2 || logs[0].JobID != w.jobEvB.ID || logs[0].RepoID != w.evilX.ID {
+		t.Errorf("recent logs of evil/x: %+v", logs)
+	}
+	if all := must(s.RecentLogs(c, store.Everyone, 0, 2)); len(all) != 2 {
+		t.Errorf("recent logs, 2 asked: %d", len(all))
+	}
+	for _, l := range must(s.RecentLogs(c, store.Audience{Repos: []int64{w.acmeA.ID}}, 0, 10)) {
+		if l.RepoID != w.acmeA.ID {
+			t.Errorf("recent logs for a reader of acme/a include repository %d", l.RepoID)
+		}
+	}
+	if none := must(s.RecentLogs(c, store.Audience{}, 0, 10)); len(none) != 0 {
+		t.Errorf("recent logs for an empty audience: %d", len(none))
+	}
+}
