@@ -216,10 +216,10 @@ func lineLink(r Run, line int) string {
 func helpText() string {
 	return `### Verdicts
 - **new**: nothing explains the failure; look at it.
-- **flaky**: the job passed on a rerun of this commit, or its failure matched a pattern tagged ` + "`flaky`" + `.
+- **flaky**: the job passed on a rerun of this commit, its failure matched a pattern tagged ` + "`flaky`" + `, or every failing test is flaky (it passed on a retry, or failed then passed on the same commit on other commits).
 - **known problem**: the failure matched a pattern tagged ` + "`known-problem`" + `, a tracked problem.
 - **known broken**: a maintainer marked the job known broken for this commit.
-- **broken upstream**: the job fails the same way at the merge base.
+- **broken upstream**: the job fails the same way at the merge base, or its failing tests fail there too.
 - **no log**: the log could not be read.
 
 ### Commands
