@@ -95,7 +95,7 @@ func New(ctx context.Context, cfg Config, opts Options) (*App, error) {
 	if qopts.Workers == 0 {
 		qopts.Workers = cfg.Workers.Count
 	}
-	if a.Queue, err = queue.Open(ctx, cfg.Database.URL, qopts); err != nil {
+	if a.Queue, err = queue.Open(ctx, a.Store.Conn(), qopts); err != nil {
 		a.Close()
 		return nil, fmt.Errorf("open queue: %w", err)
 	}
@@ -122,10 +122,6 @@ func New(ctx context.Context, cfg Config, opts Options) (*App, error) {
 	a.schedule = a.newSchedule(cfg)
 
 	intake := &handlers.Intake{Store: a.Store, Queue: a.Queue, AppID: cfg.GitHub.AppID}
-	if rec, ok := a.Store.(store.DeliveryTxRecorder); ok {
-		// The store and the queue were opened on the same database URL, so on SQLite one file.
-		intake.SharedTx = rec
-	}
 	dispatcher := githubapp.NewEventDispatcher([]githubapp.EventHandler{
 		handlers.CheckRun{Intake: intake},
 		handlers.Status{Intake: intake},

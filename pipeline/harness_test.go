@@ -197,7 +197,7 @@ func (fastRetry) NextRetry(job *rivertype.JobRow) time.Time {
 func (e *env) openQueue(register func(*queue.Queue) error) {
 	e.t.Helper()
 	ctx := testContext(e.t)
-	q, err := queue.Open(ctx, e.dbURL, queue.Options{PollInterval: 20 * time.Millisecond, RetryPolicy: fastRetry{}, MaxAttempts: 25})
+	q, err := queue.Open(ctx, e.st.Conn(), queue.Options{PollInterval: 20 * time.Millisecond, RetryPolicy: fastRetry{}, MaxAttempts: 25})
 	if err != nil {
 		e.t.Fatalf("queue.Open: %v", err)
 	}

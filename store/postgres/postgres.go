@@ -42,8 +42,9 @@ type Store struct {
 	goose *goose.Provider
 }
 
-// DefaultMaxConns is the connection pool size when the URL does not set pool_max_conns.
-const DefaultMaxConns = 16
+// DefaultMaxConns is the connection pool size when the URL does not set pool_max_conns. The job
+// queue shares the pool (its listener holds one connection, its workers use the store).
+const DefaultMaxConns = 32
 
 // Open connects to the database a postgres:// URL names (libpq parameters such as sslmode and
 // search_path go in the query string) and applies migrations under an advisory lock, so several
@@ -89,8 +90,8 @@ func (s *Store) MigrationStatus(ctx context.Context) (store.MigrationStatus, err
 	return migrate.Status(ctx, s.goose)
 }
 
-// Pool exposes the connection pool, for the job queue that shares the database.
-func (s *Store) Pool() *pgxpool.Pool { return s.pool }
+// Conn implements store.Store.
+func (s *Store) Conn() store.Conn { return store.Conn{Pgx: s.pool} }
 
 // Close implements store.Store.
 func (s *Store) Close() error {

@@ -124,6 +124,9 @@ func (s *Store) MigrationStatus(ctx context.Context) (store.MigrationStatus, err
 	return migrate.Status(ctx, s.goose)
 }
 
+// Conn implements store.Store.
+func (s *Store) Conn() store.Conn { return store.Conn{SQL: s.db} }
+
 // Close implements store.Store.
 func (s *Store) Close() error { return s.db.Close() }
 
