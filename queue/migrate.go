@@ -2,10 +2,12 @@ package queue
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"log/slog"
 
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 	"github.com/riverqueue/river/riverdriver/riversqlite"
 	"github.com/riverqueue/river/rivermigrate"
@@ -27,46 +29,41 @@ type Status struct {
 // Pending reports whether migrations are waiting.
 func (s Status) Pending() bool { return s.Current < s.Latest }
 
-// migrator runs River's migrations on one of the store's drivers.
-type migrator interface {
-	Migrate(ctx context.Context, direction rivermigrate.Direction, opts *rivermigrate.MigrateOpts) (*rivermigrate.MigrateResult, error)
-	ExistingVersions(ctx context.Context) ([]rivermigrate.Migration, error)
-	AllVersions() []rivermigrate.Migration
-}
-
-func newMigrator(ctx context.Context, conn store.Conn) (migrator, error) {
+func migrateConfig(ctx context.Context) *rivermigrate.Config {
 	logger := zerolog.Ctx(ctx).With().Str("component", "queue").Logger()
-	cfg := &rivermigrate.Config{Logger: slog.New(zerolog.NewSlogHandler(logger))}
-	switch {
-	case conn.Pgx != nil:
-		m, err := rivermigrate.New(riverpgxv5.New(conn.Pgx), cfg)
-		if err != nil {
-			return nil, fmt.Errorf("queue migrator: %w", err)
-		}
-		return m, nil
-	case conn.SQL != nil:
-		m, err := rivermigrate.New(riversqlite.New(conn.SQL), cfg)
-		if err != nil {
-			return nil, fmt.Errorf("queue migrator: %w", err)
-		}
-		return m, nil
-	}
-	return nil, errors.New("queue: the store has no connection pool")
+	return &rivermigrate.Config{Logger: slog.New(zerolog.NewSlogHandler(logger))}
 }
 
 // MigrationStatus reports the queue tables' version without changing anything.
 func MigrationStatus(ctx context.Context, conn store.Conn) (Status, error) {
-	m, err := newMigrator(ctx, conn)
-	if err != nil {
-		return Status{}, err
+	var (
+		all, applied []rivermigrate.Migration
+		err          error
+	)
+	switch {
+	case conn.Pgx != nil:
+		m, merr := rivermigrate.New(riverpgxv5.New(conn.Pgx), migrateConfig(ctx))
+		if merr != nil {
+			return Status{}, fmt.Errorf("queue migrator: %w", merr)
+		}
+		all = m.AllVersions()
+		applied, err = m.ExistingVersions(ctx)
+	case conn.SQL != nil:
+		m, merr := rivermigrate.New(riversqlite.New(conn.SQL), migrateConfig(ctx))
+		if merr != nil {
+			return Status{}, fmt.Errorf("queue migrator: %w", merr)
+		}
+		all = m.AllVersions()
+		applied, err = m.ExistingVersions(ctx)
+	default:
+		return Status{}, errNoPool
 	}
-	var st Status
-	if all := m.AllVersions(); len(all) > 0 {
-		st.Latest = all[len(all)-1].Version
-	}
-	applied, err := m.ExistingVersions(ctx)
 	if err != nil {
 		return Status{}, fmt.Errorf("queue tables' version: %w", err)
+	}
+	var st Status
+	if len(all) > 0 {
+		st.Latest = all[len(all)-1].Version
 	}
 	if len(applied) > 0 {
 		st.Current = applied[len(applied)-1].Version
@@ -74,26 +71,25 @@ func MigrationStatus(ctx context.Context, conn store.Conn) (Status, error) {
 	return st, nil
 }
 
-// Migrate brings the queue's tables up to River's newest version. Replicas starting together on a
-// fresh Postgres database take turns under an advisory lock (River's migrator takes none); on
-// SQLite, writers already take turns on the file. log, when not nil, is told each version applied.
+var errNoPool = errors.New("queue: the store has no connection pool")
+
+// Migrate brings the queue's tables up to River's newest version; log, when not nil, is told each
+// version applied. Processes starting together on a fresh database take turns: on Postgres under
+// an advisory lock (River's migrator takes none), on SQLite in one write transaction (BEGIN
+// IMMEDIATE), which also makes the migration all or nothing.
 func Migrate(ctx context.Context, conn store.Conn, log func(version int, name string)) error {
-	m, err := newMigrator(ctx, conn)
-	if err != nil {
-		return err
+	var (
+		res *rivermigrate.MigrateResult
+		err error
+	)
+	switch {
+	case conn.Pgx != nil:
+		res, err = migratePostgres(ctx, conn.Pgx)
+	case conn.SQL != nil:
+		res, err = migrateSQLite(ctx, conn.SQL)
+	default:
+		return errNoPool
 	}
-	if conn.Pgx != nil {
-		c, err := conn.Pgx.Acquire(ctx)
-		if err != nil {
-			return fmt.Errorf("queue migration lock: %w", err)
-		}
-		defer c.Release()
-		if _, err := c.Exec(ctx, "SELECT pg_advisory_lock($1)", riverMigrationLock); err != nil {
-			return fmt.Errorf("queue migration lock: %w", err)
-		}
-		defer c.Exec(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock($1)", riverMigrationLock)
-	}
-	res, err := m.Migrate(ctx, rivermigrate.DirectionUp, nil)
 	if err != nil {
 		return fmt.Errorf("migrate the queue's tables: %w", err)
 	}
@@ -103,4 +99,38 @@ func Migrate(ctx context.Context, conn store.Conn, log func(version int, name st
 		}
 	}
 	return nil
+}
+
+func migratePostgres(ctx context.Context, pool *pgxpool.Pool) (*rivermigrate.MigrateResult, error) {
+	m, err := rivermigrate.New(riverpgxv5.New(pool), migrateConfig(ctx))
+	if err != nil {
+		return nil, err
+	}
+	c, err := pool.Acquire(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("lock: %w", err)
+	}
+	defer c.Release()
+	if _, err := c.Exec(ctx, "SELECT pg_advisory_lock($1)", riverMigrationLock); err != nil {
+		return nil, fmt.Errorf("lock: %w", err)
+	}
+	defer c.Exec(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock($1)", riverMigrationLock)
+	return m.Migrate(ctx, rivermigrate.DirectionUp, nil)
+}
+
+func migrateSQLite(ctx context.Context, db *sql.DB) (*rivermigrate.MigrateResult, error) {
+	m, err := rivermigrate.New(riversqlite.New(db), migrateConfig(ctx))
+	if err != nil {
+		return nil, err
+	}
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	defer func() { _ = tx.Rollback() }() // a no-op after Commit
+	res, err := m.MigrateTx(ctx, tx, rivermigrate.DirectionUp, nil)
+	if err != nil {
+		return nil, err
+	}
+	return res, tx.Commit()
 }

@@ -81,7 +81,7 @@ func Open(ctx context.Context, conn store.Conn, opts Options) (*Queue, error) {
 		}
 		q.client, q.sql = c, c
 	default:
-		return nil, errors.New("queue: the store has no connection pool")
+		return nil, errNoPool
 	}
 	return q, nil
 }

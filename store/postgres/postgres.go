@@ -30,7 +30,9 @@ var migrationFiles embed.FS
 var Migrations, _ = fs.Sub(migrationFiles, "migrations")
 
 func init() {
-	open := func(ctx context.Context, u string) (store.Store, error) { return Open(ctx, u) }
+	open := func(ctx context.Context, u string, o store.OpenOptions) (store.Store, error) {
+		return OpenWith(ctx, u, o)
+	}
 	store.RegisterBackend(open, "postgres", "postgresql")
 }
 
@@ -50,6 +52,11 @@ const DefaultMaxConns = 32
 // search_path go in the query string) and applies migrations under an advisory lock, so several
 // replicas starting together migrate once.
 func Open(ctx context.Context, u string) (*Store, error) {
+	return OpenWith(ctx, u, store.OpenOptions{})
+}
+
+// OpenWith is Open migrating as o says.
+func OpenWith(ctx context.Context, u string, o store.OpenOptions) (*Store, error) {
 	cfg, err := pgxpool.ParseConfig(u)
 	if err != nil {
 		return nil, fmt.Errorf("postgres url %s: %w", store.Redact(u), err)
@@ -78,7 +85,7 @@ func Open(ctx context.Context, u string) (*Store, error) {
 		Store: &sqlstore.Store{DB: poolDB{pool}, Dialect: Dialect},
 		pool:  pool, sqldb: sqldb, goose: gp,
 	}
-	if err := migrate.Up(ctx, gp); err != nil {
+	if err := migrate.Apply(ctx, gp, o); err != nil {
 		s.Close()
 		return nil, fmt.Errorf("postgres %s: %w", store.Redact(u), err)
 	}
