@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/totto-ci/totto/internal/sqlitedb"
+	"github.com/totto-ci/totto/internal/testdb"
 )
 
 // breakQueue makes every enqueue fail (the job table is renamed away) until restore is called,
@@ -36,7 +37,7 @@ func breakQueue(t *testing.T, a *App) (restore func()) {
 // the same delivery id is processed instead of being ignored as already seen (found by the
 // reliability suite's pg_terminate_backend run, where such jobs were lost).
 func TestJobEventRedeliveredAfterEnqueueFailure(t *testing.T) {
-	db := "sqlite:" + filepath.Join(t.TempDir(), "totto.db")
+	db := testdb.SQLiteURL(t)
 	body := corpusDelivery(t, "real", "gitauto", "check_run", "completed.json")
 
 	a := newTestApp(t, db, false)

@@ -27,6 +27,7 @@ import (
 	"github.com/totto-ci/totto/internal/fakecircleci"
 	"github.com/totto-ci/totto/internal/fakegithub"
 	"github.com/totto-ci/totto/internal/testcorpus"
+	"github.com/totto-ci/totto/internal/testdb"
 	"github.com/totto-ci/totto/pipeline"
 	"github.com/totto-ci/totto/queue"
 	"github.com/totto-ci/totto/store"
@@ -72,7 +73,7 @@ type backend struct {
 }
 
 var backends = []backend{
-	{"sqlite", func(t *testing.T) string { return "sqlite:" + filepath.Join(t.TempDir(), "totto.db") }},
+	{"sqlite", func(t *testing.T) string { return testdb.SQLiteURL(t) }},
 	{"postgres", func(t *testing.T) string { return storetest.PostgresURL(t) }},
 }
 
