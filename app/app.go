@@ -104,10 +104,9 @@ func New(ctx context.Context, cfg Config, opts Options) (*App, error) {
 		return nil, err
 	}
 	if err := pipeline.Register(a.Queue, pipeline.Deps{
-		Store:        a.Store,
-		Blobs:        a.Blobs,
-		GitHub:       a.GitHub,
-		ParseComment: handlers.PipelineCommands,
+		Store:  a.Store,
+		Blobs:  a.Blobs,
+		GitHub: a.GitHub,
 		CircleCI: pipeline.CircleCIConfig{BaseURL: cfg.CircleCI.APIURL, Token: cfg.CircleCI.Token,
 			API: &http.Client{Timeout: 30 * time.Second, Transport: retryTransient(http.DefaultTransport)}},
 		PublicURL:   cfg.Server.PublicURL,

@@ -11,6 +11,7 @@ import (
 	"github.com/riverqueue/river"
 	"github.com/rs/zerolog"
 
+	"github.com/totto-ci/totto/command"
 	"github.com/totto-ci/totto/store"
 	"github.com/totto-ci/totto/triage"
 )
@@ -50,7 +51,7 @@ type commandSite struct {
 // command carries out a comment's commands; queued is when the command job was created, the lower
 // bound of where its reply can be in the thread.
 func (p *pipeline) command(ctx context.Context, a CommandArgs, queued time.Time) error {
-	cmds := p.ParseComment(a.Body)
+	cmds := command.Parse(a.Body)
 	if len(cmds) == 0 {
 		return nil
 	}
@@ -91,10 +92,10 @@ func (p *pipeline) command(ctx context.Context, a CommandArgs, queued time.Time)
 	retriage := false
 	for _, c := range cmds {
 		switch c.Kind {
-		case CommandHelp:
+		case command.Help:
 			replies = append(replies, c.Help)
 			continue
-		case CommandInvalid:
+		case command.Invalid:
 			ok = false
 			replies = append(replies, c.Message+"\n\n"+c.Help)
 			continue
@@ -124,9 +125,9 @@ func (p *pipeline) command(ctx context.Context, a CommandArgs, queued time.Time)
 
 // apply carries out one permitted command; it is idempotent, so a retried job does not open a
 // second annotation.
-func (p *pipeline) apply(ctx context.Context, repo store.Repository, sha, actor string, c Command) (string, bool, error) {
+func (p *pipeline) apply(ctx context.Context, repo store.Repository, sha, actor string, c command.Command) (string, bool, error) {
 	switch c.Kind {
-	case CommandKnownBroken:
+	case command.KnownBroken:
 		open, err := p.Store.Annotations(ctx, repo.ID, true)
 		if err != nil {
 			return "", false, fmt.Errorf("annotations of %s: %w", repo.FullName, err)
@@ -140,7 +141,7 @@ func (p *pipeline) apply(ctx context.Context, repo store.Repository, sha, actor 
 			return "", false, fmt.Errorf("opening known-broken annotation %q: %w", c.Job, err)
 		}
 		return fmt.Sprintf("Marked `%s` known-broken from %s on; its failures no longer count against pull requests until `/totto fixed %s`.", c.Job, short(sha), c.Job), true, nil
-	case CommandFixed:
+	case command.Fixed:
 		n, err := p.Store.CloseAnnotation(ctx, repo.ID, c.Job, sha, actor)
 		if err != nil {
 			return "", false, fmt.Errorf("closing known-broken annotation %q: %w", c.Job, err)
@@ -158,7 +159,7 @@ func (p *pipeline) apply(ctx context.Context, repo store.Repository, sha, actor 
 			return fmt.Sprintf("`%s` was not marked known-broken; nothing to fix.", c.Job), false, nil
 		}
 		return fmt.Sprintf("Marked `%s` fixed at %s.", c.Job, short(sha)), true, nil
-	case CommandRescan:
+	case command.Rescan:
 		return fmt.Sprintf("Classifying the failures of %s again.", short(sha)), false, nil
 	}
 	return fmt.Sprintf("totto does not know the command `%s`.", c.Kind), false, nil

@@ -49,9 +49,6 @@ type Deps struct {
 	// GitHub creates installation clients; the App passes its caching creator, tests one pointed
 	// at a fake GitHub.
 	GitHub githubapp.ClientCreator
-	// ParseComment finds the /totto commands in a comment body (the App passes
-	// handlers.PipelineCommands).
-	ParseComment func(body string) []Command
 	// CircleCI reaches CircleCI for builds reported through commit statuses or check runs.
 	CircleCI CircleCIConfig
 	// PublicURL is where totto's UI is served; a check run's details_url is
@@ -134,9 +131,6 @@ func newPipeline(q *queue.Queue, d Deps) (*pipeline, error) {
 	}
 	if d.GitHub == nil {
 		missing = append(missing, "GitHub")
-	}
-	if d.ParseComment == nil {
-		missing = append(missing, "ParseComment")
 	}
 	if q == nil {
 		missing = append(missing, "queue")

@@ -23,7 +23,6 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/totto-ci/totto/ci"
-	"github.com/totto-ci/totto/handlers"
 	"github.com/totto-ci/totto/internal/fakecircleci"
 	"github.com/totto-ci/totto/internal/fakegithub"
 	"github.com/totto-ci/totto/internal/testcorpus"
@@ -132,12 +131,11 @@ func newEnv(t *testing.T, b backend) *env {
 	creator := githubapp.NewClientCreator(e.gh.URL+"/api/v3/", e.gh.URL+"/api/graphql", 1, appKey(t))
 	e.deps = pipeline.Deps{
 		Store: st, Blobs: blobs,
-		GitHub:       &fakeCreator{ClientCreator: creator, gh: e.gh, clients: map[int64]*github.Client{}},
-		ParseComment: handlers.PipelineCommands,
-		CircleCI:     pipeline.CircleCIConfig{BaseURL: e.circle.APIBase()},
-		PublicURL:    "https://totto.example.com",
-		LogHosts:     ci.HostList{"127.0.0.1"},
-		LogTimeout:   10 * time.Second,
+		GitHub:     &fakeCreator{ClientCreator: creator, gh: e.gh, clients: map[int64]*github.Client{}},
+		CircleCI:   pipeline.CircleCIConfig{BaseURL: e.circle.APIBase()},
+		PublicURL:  "https://totto.example.com",
+		LogHosts:   ci.HostList{"127.0.0.1"},
+		LogTimeout: 10 * time.Second,
 	}
 	e.countQuery = counter(t, e.dbURL)
 	return e
