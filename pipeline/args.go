@@ -52,4 +52,3 @@ type CommandArgs struct {
 
 // Kind names the job for the queue.
 func (CommandArgs) Kind() string { return "slash_command" }
-
