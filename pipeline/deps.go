@@ -14,6 +14,7 @@ import (
 
 	"github.com/totto-ci/totto/ci"
 	"github.com/totto-ci/totto/queue"
+	"github.com/totto-ci/totto/scan"
 	"github.com/totto-ci/totto/store"
 	"github.com/totto-ci/totto/store/blob"
 )
@@ -96,7 +97,7 @@ type pipeline struct {
 	defaultBranches map[string]cachedBranch
 	// matchers keeps the compiled pattern sets between jobs (compiling them cost more than
 	// scanning a typical log).
-	matchers *store.MatcherCache
+	matchers *scan.MatcherCache
 }
 
 // Register adds the pipeline's workers (process job, triage commit, slash command) to q. Call it
@@ -165,5 +166,5 @@ func newPipeline(q *queue.Queue, d Deps) (*pipeline, error) {
 	}
 	d.PublicURL = strings.TrimRight(d.PublicURL, "/")
 	return &pipeline{Deps: d, q: q, commits: cs, logs: ci.LogHTTPClient(d.LogHosts, d.LogTimeout),
-		goodConfig: map[string]RepoConfig{}, defaultBranches: map[string]cachedBranch{}, matchers: store.NewMatcherCache()}, nil
+		goodConfig: map[string]RepoConfig{}, defaultBranches: map[string]cachedBranch{}, matchers: scan.NewMatcherCache()}, nil
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/totto-ci/totto/patterns"
 	"github.com/totto-ci/totto/patterns/builtin"
+	"github.com/totto-ci/totto/scan"
 	"github.com/totto-ci/totto/store"
 )
 
@@ -80,7 +81,7 @@ func (p *pipeline) scanJobLog(ctx context.Context, j store.Job) error {
 	if err := p.syncBuiltins(ctx); err != nil {
 		return err
 	}
-	res, err := store.Rescan(ctx, p.Store, p.Blobs, store.RescanOptions{LogID: *j.LogID, Workers: 1, Matchers: p.matchers})
+	res, err := scan.Rescan(ctx, p.Store, p.Blobs, scan.RescanOptions{LogID: *j.LogID, Workers: 1, Matchers: p.matchers})
 	if err != nil {
 		return fmt.Errorf("scanning log %d of job %q: %w", *j.LogID, j.Name, err)
 	}

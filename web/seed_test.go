@@ -14,6 +14,7 @@ import (
 
 	"github.com/totto-ci/totto/ingest"
 	"github.com/totto-ci/totto/patterns"
+	"github.com/totto-ci/totto/scan"
 	"github.com/totto-ci/totto/store"
 	"github.com/totto-ci/totto/store/blob"
 	_ "github.com/totto-ci/totto/store/postgres"
@@ -126,7 +127,7 @@ func seed(t *testing.T, st store.Store) *world {
 		t.Fatalf("patterns: %v", err)
 	}
 	w.timeout, w.scripted = changes[0].ID, changes[1].ID
-	if _, err := store.Rescan(ctx, st, blobs, store.RescanOptions{Workers: 1}); err != nil {
+	if _, err := scan.Rescan(ctx, st, blobs, scan.RescanOptions{Workers: 1}); err != nil {
 		t.Fatalf("rescan: %v", err)
 	}
 	return w

@@ -13,6 +13,7 @@ import (
 
 	"github.com/totto-ci/totto/logs"
 	"github.com/totto-ci/totto/patterns"
+	"github.com/totto-ci/totto/scan"
 	"github.com/totto-ci/totto/store"
 )
 
@@ -265,7 +266,7 @@ func (s *server) rescan(ctx context.Context) {
 		return
 	}
 	run := func(ctx context.Context) {
-		res, err := store.Rescan(ctx, s.st, s.deps.Blobs, store.RescanOptions{})
+		res, err := scan.Rescan(ctx, s.st, s.deps.Blobs, scan.RescanOptions{})
 		if err != nil {
 			zerolog.Ctx(ctx).Error().Err(err).Msg("rescan after save failed")
 			return
