@@ -18,6 +18,7 @@ import (
 	"github.com/totto-ci/totto/metrics"
 	"github.com/totto-ci/totto/pipeline"
 	"github.com/totto-ci/totto/queue"
+	"github.com/totto-ci/totto/scan"
 	"github.com/totto-ci/totto/store"
 	"github.com/totto-ci/totto/store/blob"
 	"github.com/totto-ci/totto/web"
@@ -60,6 +61,8 @@ type App struct {
 	handler     http.Handler
 	// schedule is the scheduled backfill Serve runs (nil: backfill.interval is 0).
 	schedule *backfill.Schedule
+	// rescans queues the durable rescan of stored logs (pattern saves, start-up).
+	rescans *scan.Jobs
 }
 
 // New builds the whole App from configuration in one place: store, log store, queue, GitHub
@@ -118,6 +121,11 @@ func New(ctx context.Context, cfg Config, opts Options) (*App, error) {
 		return nil, fmt.Errorf("register pipeline workers: %w", err)
 	}
 
+	if a.rescans, err = scan.Register(a.Queue, a.Store, a.Blobs); err != nil {
+		a.Close()
+		return nil, fmt.Errorf("register the rescan worker: %w", err)
+	}
+
 	a.schedule = a.newSchedule(cfg)
 
 	intake := &handlers.Intake{Store: a.Store, Queue: a.Queue, AppID: cfg.GitHub.AppID}
@@ -159,6 +167,7 @@ func New(ctx context.Context, cfg Config, opts Options) (*App, error) {
 				WebURL: cfg.GitHub.WebURL, APIURL: strings.TrimSuffix(cfg.GitHub.APIURL, "/")},
 			DevInsecure: cfg.GitHub.OAuthClientID == "",
 			SessionKey:  sessionKey,
+			Rescans:     a.rescans,
 		})
 		if err != nil {
 			a.Close()

@@ -150,6 +150,8 @@ type patternData struct {
 	Next    store.Cursor
 	Audit   []store.AuditEvent
 	Saved   string
+	// Unscanned counts stored logs the rescan job has yet to scan for some active pattern.
+	Unscanned int64
 }
 
 // patternPage shows one pattern: its weekly frequency, a page of matches with context read from
@@ -170,6 +172,14 @@ func (s *server) patternPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d := patternData{Pattern: p, Scope: "global", Saved: r.URL.Query().Get("saved")}
+	if p.Active() {
+		stats, err := s.st.Stats(ctx)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		d.Unscanned = stats.UnscannedLogs
+	}
 	idx, err := s.repoIndex(ctx)
 	if err != nil {
 		s.fail(w, r, err)
