@@ -13,6 +13,7 @@ import (
 	"github.com/riverqueue/river/rivermigrate"
 	"github.com/rs/zerolog"
 
+	"github.com/totto-ci/totto/internal/sqlitedb"
 	"github.com/totto-ci/totto/store"
 )
 
@@ -74,9 +75,9 @@ func MigrationStatus(ctx context.Context, conn store.Conn) (Status, error) {
 var errNoPool = errors.New("queue: the store has no connection pool")
 
 // Migrate brings the queue's tables up to River's newest version; log, when not nil, is told each
-// version applied. Processes starting together on a fresh database take turns: on Postgres under
-// an advisory lock (River's migrator takes none), on SQLite in one write transaction (BEGIN
-// IMMEDIATE), which also makes the migration all or nothing.
+// version applied. Processes starting together on a fresh database take turns (River's migrator
+// takes no lock): on Postgres under an advisory lock, on SQLite under the file lock the store's
+// migrations take.
 func Migrate(ctx context.Context, conn store.Conn, log func(version int, name string)) error {
 	var (
 		res *rivermigrate.MigrateResult
@@ -123,14 +124,16 @@ func migrateSQLite(ctx context.Context, db *sql.DB) (*rivermigrate.MigrateResult
 	if err != nil {
 		return nil, err
 	}
-	tx, err := db.BeginTx(ctx, nil)
-	if err != nil {
-		return nil, err
+	var path string
+	if err := db.QueryRowContext(ctx, `SELECT file FROM pragma_database_list WHERE name = 'main'`).Scan(&path); err != nil {
+		return nil, fmt.Errorf("database file: %w", err)
 	}
-	defer func() { _ = tx.Rollback() }() // a no-op after Commit
-	res, err := m.MigrateTx(ctx, tx, rivermigrate.DirectionUp, nil)
-	if err != nil {
-		return nil, err
+	if path != "" { // "" is an in-memory database, private to this process
+		unlock, err := sqlitedb.LockFile(sqlitedb.MigrateLockPath(path))
+		if err != nil {
+			return nil, err
+		}
+		defer unlock()
 	}
-	return res, tx.Commit()
+	return m.Migrate(ctx, rivermigrate.DirectionUp, nil)
 }

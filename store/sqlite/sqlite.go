@@ -114,7 +114,7 @@ func OpenWith(ctx context.Context, u string, o store.OpenOptions) (*Store, error
 // on the switch to WAL (which SQLite may refuse with SQLITE_BUSY without waiting).
 func (s *Store) migrate(ctx context.Context, path string, memory bool, o store.OpenOptions) error {
 	if !memory {
-		unlock, err := lockFile(path + ".migrate-lock")
+		unlock, err := sqlitedb.LockFile(sqlitedb.MigrateLockPath(path))
 		if err != nil {
 			return err
 		}
