@@ -18,6 +18,7 @@ import (
 	"github.com/totto-ci/totto/metrics"
 	"github.com/totto-ci/totto/pipeline"
 	"github.com/totto-ci/totto/queue"
+	"github.com/totto-ci/totto/redact"
 	"github.com/totto-ci/totto/scan"
 	"github.com/totto-ci/totto/store"
 	"github.com/totto-ci/totto/store/blob"
@@ -61,6 +62,9 @@ type App struct {
 	handler     http.Handler
 	// schedule is the scheduled backfill Serve runs (nil: backfill.interval is 0).
 	schedule *backfill.Schedule
+	// auth checks GitHub accepts the App's credentials, for /readyz and at start (nil: no App
+	// configured).
+	auth *authCheck
 	// rescans queues the durable rescan of stored logs (pattern saves, start-up).
 	rescans *scan.Jobs
 }
@@ -82,17 +86,24 @@ func New(ctx context.Context, cfg Config, opts Options) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := checkAppCredentials(cfg, privateKey); err != nil {
+		return nil, err
+	}
 	if cfg.GitHub.AppID == 0 || len(privateKey) == 0 {
 		logger.Warn().Msg("no GitHub App id or private key: webhooks are accepted but the pipeline cannot call GitHub")
 	}
 
+	redactor, err := redact.New(cfg.Redact.Rules)
+	if err != nil {
+		return nil, fmt.Errorf("config: %w", err)
+	}
 	a := &App{Metrics: metrics.New(), devInsecure: opts.DevInsecure, logger: logger}
 	if a.Store, err = store.Open(ctx, cfg.Database.URL); err != nil {
 		return nil, fmt.Errorf("open store: %w", err)
 	}
-	if a.Blobs, err = blob.Open(ctx, cfg.Logs.Storage); err != nil {
+	if a.Blobs, err = blob.Open(ctx, cfg.LogStorage()); err != nil {
 		a.Close()
-		return nil, fmt.Errorf("open log storage %q: %w", cfg.Logs.Storage, err)
+		return nil, fmt.Errorf("open log storage %q: %w", cfg.LogStorage(), err)
 	}
 	qopts := opts.Queue
 	if qopts.Workers == 0 {
@@ -102,20 +113,28 @@ func New(ctx context.Context, cfg Config, opts Options) (*App, error) {
 		a.Close()
 		return nil, fmt.Errorf("open queue: %w", err)
 	}
+	a.Metrics.Registry.MustRegister(metrics.NewQueueBacklog(a.queueBacklog))
 	if a.GitHub, err = newClientCreator(cfg, privateKey, a.Metrics); err != nil {
 		a.Close()
 		return nil, err
 	}
+	if cfg.GitHub.AppID != 0 && len(privateKey) > 0 {
+		a.auth = &authCheck{cfg: cfg, gh: a.GitHub}
+	}
 	if err := pipeline.Register(a.Queue, pipeline.Deps{
-		Store:  a.Store,
-		Blobs:  a.Blobs,
-		GitHub: a.GitHub,
+		Store:     a.Store,
+		Blobs:     a.Blobs,
+		GitHub:    a.GitHub,
+		AppID:     cfg.GitHub.AppID,
+		NoBuiltin: !cfg.Scan.Builtin,
+		Metrics:   a.Metrics,
 		CircleCI: pipeline.CircleCIConfig{BaseURL: cfg.CircleCI.APIURL, Token: cfg.CircleCI.Token,
 			API: &http.Client{Timeout: 30 * time.Second, Transport: retryTransient(http.DefaultTransport)}},
 		PublicURL:   cfg.Server.PublicURL,
 		LogHosts:    logHosts(cfg),
 		MaxLogBytes: cfg.Logs.MaxBytes,
 		TriageDelay: pipeline.DefaultTriageDelay,
+		Redactor:    redactor,
 	}); err != nil {
 		a.Close()
 		return nil, fmt.Errorf("register pipeline workers: %w", err)
@@ -128,28 +147,22 @@ func New(ctx context.Context, cfg Config, opts Options) (*App, error) {
 
 	a.schedule = a.newSchedule(cfg)
 
-	intake := &handlers.Intake{Store: a.Store, Queue: a.Queue, AppID: cfg.GitHub.AppID}
-	dispatcher := githubapp.NewEventDispatcher([]githubapp.EventHandler{
-		handlers.CheckRun{Intake: intake},
-		handlers.Status{Intake: intake},
-		handlers.IssueComment{Intake: intake},
-		handlers.CommitComment{Intake: intake},
-		handlers.Installation{Intake: intake},
-		handlers.InstallationRepositories{Intake: intake},
-		handlers.Push{Intake: intake},
-	}, cfg.GitHub.WebhookSecret,
+	intake := &handlers.Intake{Store: a.Store, Queue: a.Queue, AppID: cfg.GitHub.AppID,
+		CircleCI: ci.CircleSite{ServerAPI: cfg.CircleCI.APIURL}}
+	dispatcher := githubapp.NewEventDispatcher(eventHandlers(intake), cfg.GitHub.WebhookSecret,
 		githubapp.WithErrorCallback(webhookErrorCallback(a.Metrics)),
 		githubapp.WithResponseCallback(webhookResponseCallback(a.Metrics)),
 	)
 	mux := http.NewServeMux()
-	mux.Handle("POST "+WebhookPath, requireSignature(cfg.GitHub.WebhookSecret, a.Metrics, deliveryContext(dispatcher)))
+	mux.Handle("POST "+WebhookPath, timeAck(a.Metrics, requireSignature(cfg.GitHub.WebhookSecret, newBodyBudget(unverifiedBodyBytes), a.Metrics, deliveryContext(dispatcher))))
 	mux.HandleFunc("GET /healthz", a.healthz)
+	mux.HandleFunc("GET /readyz", a.readyz)
 	mux.Handle("GET /metrics", metricsHandler(a.Metrics))
 	if cfg.GitHub.OAuthClientID == "" && !opts.DevInsecure {
 		// Without sign-in the UI cannot tell who may see private repositories or edit patterns,
 		// so it stays off; the App itself (webhooks, check runs) runs regardless.
 		logger.Warn().Msg("web UI disabled: set github.oauth_client_id and github.oauth_client_secret to enable sign-in")
-		mux.HandleFunc("/", uiDisabled)
+		mux.Handle("/", accessLog(http.HandlerFunc(uiDisabled)))
 	} else {
 		sessionKey, err := web.ParseSessionKey(cfg.Server.SessionKey)
 		if err != nil {
@@ -168,15 +181,29 @@ func New(ctx context.Context, cfg Config, opts Options) (*App, error) {
 			DevInsecure: cfg.GitHub.OAuthClientID == "",
 			SessionKey:  sessionKey,
 			Rescans:     a.rescans,
+			Redactor:    redactor,
 		})
 		if err != nil {
 			a.Close()
 			return nil, fmt.Errorf("web UI: %w", err)
 		}
-		mux.Handle("/", ui)
+		mux.Handle("/", accessLog(ui))
 	}
 	a.handler = withRequestLogger(logger, mux)
 	return a, nil
+}
+
+// eventHandlers are the webhook handlers, one per event (webhookEvents lists their events).
+func eventHandlers(intake *handlers.Intake) []githubapp.EventHandler {
+	return []githubapp.EventHandler{
+		handlers.CheckRun{Intake: intake},
+		handlers.Status{Intake: intake},
+		handlers.IssueComment{Intake: intake},
+		handlers.CommitComment{Intake: intake},
+		handlers.Installation{Intake: intake},
+		handlers.InstallationRepositories{Intake: intake},
+		handlers.Push{Intake: intake},
+	}
 }
 
 // Handler is the App's HTTP surface (webhook, health, metrics), for Serve and for tests.

@@ -12,7 +12,9 @@ import (
 	"strings"
 	"time"
 
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
+
+	"github.com/totto-ci/totto/redact"
 )
 
 // Config is everything an operator sets. It is read from config.yml and then overridden by
@@ -22,6 +24,7 @@ type Config struct {
 		URL string `yaml:"url"`
 	} `yaml:"database"`
 	Logs struct {
+		// Storage is where log contents live; empty: beside the SQLite database (LogStorage).
 		Storage  string `yaml:"storage"`
 		MaxBytes int64  `yaml:"max_bytes"`
 		// Hosts are extra hosts log content may be downloaded from, beside the providers' own
@@ -63,6 +66,12 @@ type Config struct {
 	Workers struct {
 		Count int `yaml:"count"`
 	} `yaml:"workers"`
+	// Redact adds the operator's rules to the built-in secret redaction that every surface
+	// quoting log text applies (check runs, the UI, the API, the CLI).
+	Redact struct {
+		// Rules: each regex's matches (or its `secret` group) are shown as [REDACTED].
+		Rules []redact.Rule `yaml:"rules"`
+	} `yaml:"redact"`
 	// Backfill is the scheduled backfill of every installed repository's default branch, which
 	// keeps history complete (jobs missed while the App was down) without an operator.
 	Backfill struct {
@@ -77,11 +86,11 @@ type Config struct {
 }
 
 // DefaultConfig is what totto runs with when nothing is configured: the embedded store in the
-// working directory, logs beside it, built-in packs on.
+// working directory, logs beside it (Config.LogStorage), built-in packs on.
 func DefaultConfig() Config {
 	var c Config
 	c.Database.URL = "sqlite:totto.db"
-	c.Logs.Storage = "totto-logs"
+	// Logs.Storage stays empty: LogStorage derives it from the database URL.
 	c.Logs.MaxBytes = 256 << 20
 	c.Scan.Builtin = true
 	c.Server.Listen = ":8080"

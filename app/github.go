@@ -52,7 +52,7 @@ func newClientCreator(cfg Config, privateKey []byte, m *metrics.Metrics) (github
 	cc, err := githubapp.NewDefaultCachingClientCreator(c,
 		githubapp.WithClientUserAgent("totto"),
 		githubapp.WithClientTimeout(30*time.Second),
-		githubapp.WithClientMiddleware(githubMetrics(m), retryTransient),
+		githubapp.WithClientMiddleware(githubMetrics(m), rateLimitGate, retryTransient),
 	)
 	if err != nil {
 		return nil, fmt.Errorf("GitHub client creator: %w", err)

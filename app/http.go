@@ -46,11 +46,14 @@ func metricsHandler(m *metrics.Metrics) http.Handler {
 	return promhttp.HandlerFor(m.Registry, promhttp.HandlerOpts{})
 }
 
-// withRequestLogger gives each request a logger derived from the App's, so handlers log through
-// zerolog.Ctx; the webhook dispatcher adds the event type and delivery id to it.
+// withRequestLogger gives each request a logger derived from the App's, with the request's path and
+// id (also returned in X-Request-Id), so handlers log through zerolog.Ctx; the webhook dispatcher
+// adds the event type and delivery id to it.
 func withRequestLogger(logger zerolog.Logger, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		l := logger.With().Str("http_path", r.URL.Path).Logger()
+		id := requestID(r)
+		w.Header().Set(RequestIDHeader, id)
+		l := logger.With().Str("http_path", r.URL.Path).Str("request_id", id).Logger()
 		next.ServeHTTP(w, r.WithContext(l.WithContext(r.Context())))
 	})
 }

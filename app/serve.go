@@ -46,6 +46,15 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	if a.devInsecure {
 		logger.Warn().Msg("DEV-INSECURE: webhook signatures are not checked; never expose this server")
 	}
+	if a.auth != nil {
+		// GitHub may be briefly unreachable at start, so a refusal is reported (and /readyz
+		// fails) rather than stopping the process.
+		go func() {
+			if err := a.auth.refresh(context.WithoutCancel(ctx)); err != nil {
+				logger.Error().Err(err).Msg("GitHub does not accept the App's credentials; jobs wait until they are fixed (`totto check`)")
+			}
+		}()
+	}
 
 	var serveErr error
 	select {
@@ -131,10 +140,23 @@ func (a *App) countQueueJobs() func() {
 				continue
 			}
 			a.Metrics.QueueJobs.WithLabelValues(ev.Job.Kind, string(ev.Job.State)).Inc()
+			if ev.JobStats != nil {
+				a.Metrics.JobSeconds.WithLabelValues(ev.Job.Kind).Observe(ev.JobStats.RunDuration.Seconds())
+			}
 		}
 	}()
 	return func() {
 		unsubscribe()
 		<-done
 	}
+}
+
+// queueBacklog reads the queue's backlog for the depth and age gauges.
+func (a *App) queueBacklog(ctx context.Context) (map[string]int64, time.Duration, error) {
+	q := a.Queue
+	if q == nil {
+		return nil, 0, errors.New("queue closed")
+	}
+	b, err := q.Backlog(ctx)
+	return b.ByState, b.OldestWait, err
 }

@@ -58,10 +58,12 @@ func verifySignature(secret, body []byte, header string) error {
 // requireSignature answers 401 to a delivery not signed with secret by HMAC-SHA256 before the
 // dispatcher sees it (go-github would also accept the legacy SHA-1 signature, which GitHub
 // documents as insecure). With no secret (--dev-insecure) it lets every delivery through, but in
-// both modes a body over GitHub's 25 MB cap is refused with 413.
-func requireSignature(secret string, m *metrics.Metrics, next http.Handler) http.Handler {
+// both modes a body over GitHub's 25 MB cap is refused with 413. Bodies are read into memory only
+// within budget (bytes of unverified bodies in flight); a delivery that finds no room in time is
+// answered 503.
+func requireSignature(secret string, budget *bodyBudget, m *metrics.Metrics, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		event := r.Header.Get("X-GitHub-Event")
+		event := eventLabel(r.Header.Get("X-GitHub-Event"))
 		if r.ContentLength > maxWebhookBytes {
 			// Refused before reading a byte: GitHub never sends more, so this is not a delivery.
 			m.Webhooks.WithLabelValues(event, outcomeInvalid).Inc()
@@ -74,20 +76,34 @@ func requireSignature(secret string, m *metrics.Metrics, next http.Handler) http
 			next.ServeHTTP(w, r)
 			return
 		}
-		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxWebhookBytes))
+		reserved, release, err := budget.reserve(r, maxWebhookBytes)
+		if err != nil {
+			zerolog.Ctx(r.Context()).Warn().Err(err).Msg("webhook refused: unverified body budget full")
+			m.Webhooks.WithLabelValues(event, outcomeInvalid).Inc()
+			w.Header().Set("Retry-After", "5")
+			http.Error(w, "too many webhook deliveries in flight, retry shortly", http.StatusServiceUnavailable)
+			return
+		}
+		// A body longer than it declared, or than the room reserved, is cut off at the reservation.
+		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, reserved))
+		var sigErr error
+		if err == nil {
+			sigErr = verifySignature([]byte(secret), body, r.Header.Get("X-Hub-Signature-256"))
+		}
+		release() // verified or refused: either way no longer an unverified body
 		if err != nil {
 			m.Webhooks.WithLabelValues(event, outcomeInvalid).Inc()
 			var tooLarge *http.MaxBytesError
 			if errors.As(err, &tooLarge) {
-				http.Error(w, "webhook payload larger than 25 MB", http.StatusRequestEntityTooLarge)
+				http.Error(w, "webhook payload larger than 25 MB or than its Content-Length", http.StatusRequestEntityTooLarge)
 				return
 			}
 			http.Error(w, "cannot read webhook body", http.StatusBadRequest)
 			return
 		}
-		if err := verifySignature([]byte(secret), body, r.Header.Get("X-Hub-Signature-256")); err != nil {
-			zerolog.Ctx(r.Context()).Warn().Err(err).Str("github_delivery_id", r.Header.Get("X-GitHub-Delivery")).
-				Str("github_event_type", event).Msg("refused webhook")
+		if sigErr != nil {
+			zerolog.Ctx(r.Context()).Warn().Err(sigErr).Str("github_delivery_id", r.Header.Get("X-GitHub-Delivery")).
+				Str("github_event_type", r.Header.Get("X-GitHub-Event")).Msg("refused webhook")
 			m.Webhooks.WithLabelValues(event, outcomeUnauthorized).Inc()
 			http.Error(w, "invalid webhook signature", http.StatusUnauthorized)
 			return
@@ -119,7 +135,7 @@ func deliveryContext(next http.Handler) http.Handler {
 // as failed and it can be redelivered).
 func webhookErrorCallback(m *metrics.Metrics) githubapp.ErrorCallback {
 	return func(w http.ResponseWriter, r *http.Request, err error) {
-		event := r.Header.Get("X-GitHub-Event")
+		event := eventLabel(r.Header.Get("X-GitHub-Event"))
 		logger := zerolog.Ctx(r.Context())
 		var ve githubapp.ValidationError
 		var tooLarge *http.MaxBytesError
@@ -148,7 +164,7 @@ func webhookResponseCallback(m *metrics.Metrics) githubapp.ResponseCallback {
 		if !handled && event != "ping" {
 			outcome = outcomeIgnored
 		}
-		m.Webhooks.WithLabelValues(event, outcome).Inc()
+		m.Webhooks.WithLabelValues(eventLabel(event), outcome).Inc()
 		githubapp.DefaultResponseCallback(w, r, event, handled)
 	}
 }

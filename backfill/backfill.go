@@ -31,18 +31,21 @@ type Options struct {
 	// otherwise a new repository is private (readable by its GitHub readers only) and a known
 	// one keeps the visibility its webhooks reported.
 	Public bool
-	// Since stops listing at jobs older than this (zero: no bound); Limit stops after this many
-	// workflow runs (GitHub) or builds (CircleCI) per provider (0: no bound).
+	// Since stops listing at jobs older than this (zero: no bound); Limit stops after listing
+	// this many workflow runs (GitHub) or builds (CircleCI) per provider, newest first (0: no
+	// bound). Runs a previous backfill completely processed are not listed again.
 	Since time.Time
 	Limit int
 	// FailedOnly stores failed jobs only; otherwise every job is stored (for statistics) and
-	// SampleSuccess successful jobs' logs are downloaded too, so that pattern hits on successful
-	// jobs (false positives) can be measured.
+	// the logs of the newest SampleSuccess successful jobs of every job name are downloaded too,
+	// so that pattern hits on successful jobs (false positives) can be measured.
 	FailedOnly    bool
 	SampleSuccess int
-	// Concurrency bounds parallel log downloads (default 4).
+	// Concurrency bounds parallel requests: run and job listings and log downloads share it
+	// (default 4).
 	Concurrency int
-	// MaxLogBytes keeps the tail of a longer log and marks it truncated (0: keep all).
+	// MaxLogBytes keeps the tail of a longer log and marks it truncated (0: keep all); only
+	// that tail is ever written to disk.
 	MaxLogBytes int64
 
 	Store store.Store
@@ -56,19 +59,26 @@ type Options struct {
 	Cache *Cache
 
 	// Attempts bounds tries per request (default 5); Backoff is the first wait after a timeout
-	// or 5xx, doubled each time (default 1s).
+	// or 5xx, doubled each time (default 1s). Waiting out a rate limit uses no attempt.
 	Attempts int
 	Backoff  time.Duration
-	// Sleep waits d or until ctx is done; tests inject one that does not sleep.
+	// Now and Sleep are the clock; tests inject one that does not sleep.
+	Now   func() time.Time
 	Sleep func(ctx context.Context, d time.Duration) error
+	// Abort, when done, stops downloads in flight at once (a second Ctrl-C); nothing is stored
+	// from them. Cancelling Run's ctx alone lets them finish.
+	Abort context.Context
 	// ScanWorkers is passed to the incremental scan (default: number of CPUs).
 	ScanWorkers int
-	// Progress, when set, is called (serially) after every change of the counters.
+	// Progress, when set, is called (serially) after every change of the counters and at least
+	// every second.
 	Progress func(Progress)
 }
 
 // Progress counts a running backfill; a display derives rates and an ETA from it.
 type Progress struct {
+	Runs          int   // workflow runs listed
+	RunsTotal     int   // workflow runs GitHub counts in the window (0: not known yet)
 	Listed        int   // jobs listed from the providers
 	ToFetch       int   // logs to obtain (not stored yet)
 	Downloaded    int   // logs downloaded
@@ -78,15 +88,22 @@ type Progress struct {
 	Unavailable   int   // logs gone (expired, deleted, never produced)
 	Failed        int   // logs that could not be fetched after retries
 	Scanned       int   // logs scanned by the incremental scan
-	ListingDone   bool
-	Scanning      bool
-	Elapsed       time.Duration
+	Retries       int   // requests sent again after a timeout, a cut body or a 5xx
+	RateLimited   int   // rate-limit answers
+	// WaitingUntil is when the rate-limit pause in force ends (zero: none).
+	WaitingUntil time.Time
+	ListingDone  bool
+	Scanning     bool
+	Elapsed      time.Duration
+	// FirstLog is when the first log was stored, since the start (zero: none yet).
+	FirstLog time.Duration
 }
 
 // Fetched is how many logs are done, whatever the outcome.
 func (p Progress) Fetched() int { return p.Downloaded + p.FromCache + p.Unavailable + p.Failed }
 
-// JobFailure is a job whose log could not be fetched; a later run tries it again.
+// JobFailure is a job whose log could not be fetched, or a run whose jobs could not be listed;
+// a later run tries it again.
 type JobFailure struct {
 	Job string
 	Err error
@@ -96,14 +113,22 @@ type JobFailure struct {
 type Result struct {
 	Progress
 	Failures []JobFailure
-	// RateLimitWaits are the pauses the providers asked for.
+	// RateLimitWaits are the pauses the providers' rate limits imposed (concurrent answers
+	// make one pause).
 	RateLimitWaits []time.Duration
+	// Capped names creation-time ranges in which GitHub listed only 1,000 of more runs even
+	// after splitting to one second: their other runs were not backfilled.
+	Capped []string
+	// Leftovers counts temporary files of killed backfills removed at the start, and their bytes.
+	Leftovers     int
+	LeftoverBytes int64
 }
 
 // task is one job whose log is to be fetched.
 type task struct {
 	job  store.Job
-	key  string // cache key
+	key  string    // cache key
+	run  *runState // nil for a sampled successful job
 	open func(ctx context.Context) (io.ReadCloser, error)
 }
 
@@ -114,17 +139,20 @@ type backfill struct {
 	name   string
 	polite *polite
 	start  time.Time
+	runs   *tracker // GitHub Actions runs
 
-	mu       sync.Mutex
-	progress Progress
-	failures []JobFailure
-	sampled  int
+	mu         sync.Mutex
+	progress   Progress
+	failures   []JobFailure
+	capped     []string
+	listedRuns int
 }
 
 // Run backfills opts.Repo. Cancelling ctx stops listing and starting downloads; downloads in
-// flight finish and are stored, and the incremental scan is left to the next run (which resumes
-// where this one stopped). The error is ctx's on cancellation, else the first listing or store
-// error; per-job fetch failures are in the result.
+// flight finish and are stored (unless opts.Abort ends too), what was completely processed is
+// remembered, and the incremental scan is left to the next run (which resumes where this one
+// stopped). The error is ctx's on cancellation, else the first listing or store error; per-job
+// fetch failures are in the result.
 func Run(ctx context.Context, opts Options) (Result, error) {
 	owner, name, ok := strings.Cut(opts.Repo, "/")
 	if !ok || owner == "" || name == "" || strings.Contains(name, "/") {
@@ -146,13 +174,20 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 		opts.Backoff = time.Second
 	}
 	if opts.Sleep == nil {
-		opts.Sleep = sleepContext
+		opts.Sleep = ci.SleepContext
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Abort == nil {
+		opts.Abort = context.WithoutCancel(ctx)
 	}
 	if opts.CircleVCS == "" {
 		opts.CircleVCS = "github"
 	}
 	b := &backfill{opts: opts, owner: owner, name: name, start: time.Now(),
-		polite: &polite{sleep: opts.Sleep, attempts: opts.Attempts, backoff: opts.Backoff}}
+		polite: &polite{gate: &ci.Gate{Now: opts.Now, Sleep: opts.Sleep}, slots: make(chan struct{}, opts.Concurrency),
+			now: opts.Now, sleep: opts.Sleep, attempts: opts.Attempts, backoff: opts.Backoff}}
 	repo, err := store.RecordRepository(ctx, opts.Store, opts.Repo, opts.Public)
 	if err != nil {
 		return Result{}, fmt.Errorf("backfill %s: %w", opts.Repo, err)
@@ -160,13 +195,17 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 	b.repo = repo
 	log := zerolog.Ctx(ctx).With().Str("repo", opts.Repo).Str("branch", opts.Branch).Logger()
 	ctx = log.WithContext(ctx)
+	res := Result{}
+	res.Leftovers, res.LeftoverBytes = removeLeftovers(ctx, opts.Cache)
 
-	tasks := make(chan task)
+	stopTicker := b.tick(ctx)
+	tasks := make(chan task, opts.Concurrency)
 	var wg sync.WaitGroup
 	for range opts.Concurrency {
 		wg.Go(func() {
 			for t := range tasks {
 				if ctx.Err() != nil { // handed over as the run was cancelled: leave it to the next run
+					b.resolve(t, false)
 					b.update(func(p *Progress) { p.ToFetch-- })
 					continue
 				}
@@ -178,25 +217,56 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 	close(tasks)
 	wg.Wait()
 	b.update(func(p *Progress) { p.ListingDone = true })
+	markErr := b.saveMark(ctx)
 
-	res := b.result()
+	res = b.result(res)
 	if ctx.Err() != nil {
+		stopTicker()
 		return res, ctx.Err()
 	}
-	if listErr != nil {
-		return res, listErr
+	if err := errors.Join(listErr, markErr); err != nil {
+		stopTicker()
+		return res, err
 	}
 	b.update(func(p *Progress) { p.Scanning = true })
 	_, err = scan.Rescan(ctx, opts.Store, opts.Blobs, scan.RescanOptions{Workers: opts.ScanWorkers,
 		Progress: func(rp scan.RescanProgress) { b.update(func(p *Progress) { p.Scanned = rp.Done }) }})
 	b.update(func(p *Progress) { p.Scanning = false })
-	res = b.result()
+	stopTicker()
+	res = b.result(res)
 	if err != nil {
 		return res, fmt.Errorf("backfill %s: scanning: %w", opts.Repo, err)
 	}
-	log.Info().Int("jobs", res.Listed).Int("downloaded", res.Downloaded).Int64("bytes", res.Bytes).
-		Int("unavailable", res.Unavailable).Int("failed", res.Failed).Int("scanned", res.Scanned).Msg("backfill done")
+	log.Info().Int("runs", res.Runs).Int("jobs", res.Listed).Int("downloaded", res.Downloaded).Int64("bytes", res.Bytes).
+		Int("unavailable", res.Unavailable).Int("failed", res.Failed).Int("scanned", res.Scanned).
+		Int("rate_limited", res.RateLimited).Int("retries", res.Retries).Msg("backfill done")
 	return res, nil
+}
+
+// tick reports progress every second even when nothing changes, so a pause shows (and a
+// display writing to a pipe can print its periodic line); the returned func stops it.
+func (b *backfill) tick(ctx context.Context) func() {
+	if b.opts.Progress == nil {
+		return func() {}
+	}
+	done := make(chan struct{})
+	stopped := make(chan struct{})
+	go func() {
+		defer close(stopped)
+		t := time.NewTicker(time.Second)
+		defer t.Stop()
+		for {
+			select {
+			case <-t.C:
+				b.update(func(*Progress) {})
+			case <-done:
+				return
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	return func() { close(done); <-stopped }
 }
 
 // list lists every configured provider, in turn, feeding tasks.
@@ -214,23 +284,16 @@ func (b *backfill) list(ctx context.Context, tasks chan<- task) error {
 	return nil
 }
 
-// wantLog says whether a listed job's log is to be fetched, counting the success sample.
-func (b *backfill) wantLog(conclusion string) bool {
+// failedConclusion says whether a listed job failed, so that its log is wanted.
+func failedConclusion(conclusion string) bool {
 	switch conclusion {
 	case "failure", "timed_out", "startup_failure":
 		return true
-	case "success":
-		b.mu.Lock()
-		defer b.mu.Unlock()
-		if b.sampled < b.opts.SampleSuccess {
-			b.sampled++
-			return true
-		}
 	}
 	return false
 }
 
-// listed stores a listed job and, when its log is wanted and not stored yet, queues it. It
+// listed stores a listed job and, when it failed and its log is not stored yet, queues it. It
 // returns false when ctx is done.
 func (b *backfill) listed(ctx context.Context, tasks chan<- task, j *ci.Job, t task) (bool, error) {
 	failed := j.Conclusion != "success" && j.Conclusion != "skipped" && j.Conclusion != "cancelled" && j.Conclusion != "neutral"
@@ -243,23 +306,36 @@ func (b *backfill) listed(ctx context.Context, tasks chan<- task, j *ci.Job, t t
 	}
 	b.update(func(p *Progress) { p.Listed++ })
 	if sj.LogState == store.LogStored {
-		b.wantLog(j.Conclusion) // a stored success counts towards the sample: a re-run samples no more
 		b.update(func(p *Progress) { p.AlreadyStored++ })
 		return ctx.Err() == nil, nil
 	}
-	// CircleCI v1.1 serves output per step; a successful build has no failed step to sample.
-	if j.Provider == ci.ProviderCircleCI && j.Conclusion == "success" || !b.wantLog(j.Conclusion) {
+	if !failedConclusion(j.Conclusion) || sj.LogState == store.LogUnavailable {
 		return ctx.Err() == nil, nil
 	}
 	t.job = sj
+	return b.queue(ctx, tasks, t), nil
+}
+
+// queue hands a task to the download workers; false when ctx ended first.
+func (b *backfill) queue(ctx context.Context, tasks chan<- task, t task) bool {
+	b.runs.update(t.run, func(r *runState) { r.pending++ })
 	b.update(func(p *Progress) { p.ToFetch++ })
 	select {
 	case tasks <- t:
-		return true, nil
+		return true
 	case <-ctx.Done():
+		b.resolve(t, false)
 		b.update(func(p *Progress) { p.ToFetch-- })
-		return false, nil
+		return false
 	}
+}
+
+// resolve records the outcome of a task for its run.
+func (b *backfill) resolve(t task, ok bool) {
+	b.runs.update(t.run, func(r *runState) {
+		r.pending--
+		r.failed = r.failed || !ok
+	})
 }
 
 func (b *backfill) update(f func(*Progress)) {
@@ -267,16 +343,23 @@ func (b *backfill) update(f func(*Progress)) {
 	defer b.mu.Unlock()
 	f(&b.progress)
 	b.progress.Elapsed = time.Since(b.start)
+	b.progress.Retries = int(b.polite.retries.Load())
+	b.progress.RateLimited = int(b.polite.limited.Load())
+	b.progress.WaitingUntil = b.polite.gate.Until()
 	if b.opts.Progress != nil {
 		b.opts.Progress(b.progress)
 	}
 }
 
-func (b *backfill) result() Result {
+func (b *backfill) result(res Result) Result {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	b.polite.mu.Lock()
-	defer b.polite.mu.Unlock()
-	return Result{Progress: b.progress, Failures: append([]JobFailure(nil), b.failures...),
-		RateLimitWaits: append([]time.Duration(nil), b.polite.waits...)}
+	res.Progress = b.progress
+	res.Progress.Retries = int(b.polite.retries.Load())
+	res.Progress.RateLimited = int(b.polite.limited.Load())
+	res.Progress.WaitingUntil = time.Time{}
+	res.Failures = append([]JobFailure(nil), b.failures...)
+	res.Capped = append([]string(nil), b.capped...)
+	res.RateLimitWaits = b.polite.gate.Pauses()
+	return res
 }

@@ -8,18 +8,24 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
 )
 
-// Cache keeps raw log downloads on disk, so a re-scan or re-normalisation after the store was
-// rebuilt never downloads a log twice. It holds at most MaxBytes; the least recently used logs
-// (by modification time, refreshed on every hit) are evicted first.
+// Cache keeps raw log downloads on disk, so a rebuilt store is refilled without downloading
+// again the logs the cache still holds. It holds at most max bytes, enforced when it is opened
+// and after every download. Over the cap, logs this process has stored are evicted first (least
+// recently used first: by modification time, refreshed on every hit), and only then logs it has
+// not read, so a rebuild reading the cache does not evict what it is about to read. A log longer
+// than the kept tail is not cached.
 type Cache struct {
 	dir string
 	max int64
 	mu  sync.Mutex
+	// storedHere are entries whose log this process stored: evicted first.
+	storedHere map[string]bool
 	// last is the newest use time handed out: uses get strictly increasing times, so the LRU
 	// order holds even when the file system's clock resolution is coarse.
 	last time.Time
@@ -39,7 +45,20 @@ func OpenCache(dir string, maxBytes int64) (*Cache, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("log cache %s: %w", dir, err)
 	}
-	return &Cache{dir: dir, max: maxBytes}, nil
+	c := &Cache{dir: dir, max: maxBytes, storedHere: map[string]bool{}}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if err := c.evict(); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// stored notes that key's log is in the store, which makes it the first to evict.
+func (c *Cache) stored(key string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.storedHere[c.path(key)] = true
 }
 
 func (c *Cache) path(key string) string {
@@ -67,14 +86,17 @@ func (c *Cache) Open(key string) (f *os.File, size int64, ok bool) {
 
 // tempFile is where a download is written before Commit makes it the entry for its key.
 func (c *Cache) tempFile() (*os.File, error) {
-	f, err := os.CreateTemp(c.dir, "download-*.part")
+	f, err := os.CreateTemp(c.dir, cachePartPrefix+strconv.Itoa(os.Getpid())+"-*.part")
 	if err != nil {
 		return nil, fmt.Errorf("log cache: %w", err)
 	}
 	return f, nil
 }
 
-// commit moves a completed download into place under key and evicts down to the cap.
+// cachePartPrefix names downloads in progress in the cache directory: download-PID-RANDOM.part.
+const cachePartPrefix = "download-"
+
+// commit moves a completed (and stored) download into place under key and evicts down to the cap.
 func (c *Cache) commit(tmp, key string) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -82,16 +104,19 @@ func (c *Cache) commit(tmp, key string) error {
 		return fmt.Errorf("log cache: %w", err)
 	}
 	c.touch(c.path(key))
+	c.storedHere[c.path(key)] = true
 	return c.evict()
 }
 
 type cacheEntry struct {
-	path string
-	size int64
-	used time.Time
+	path   string
+	size   int64
+	used   time.Time
+	stored bool
 }
 
-// evict removes least recently used entries until the total is under the cap.
+// evict removes entries until the total is under the cap: stored ones first, least recently
+// used first.
 func (c *Cache) evict() error {
 	if c.max <= 0 {
 		return nil
@@ -106,14 +131,22 @@ func (c *Cache) evict() error {
 		if err != nil {
 			return nil // removed meanwhile
 		}
-		entries = append(entries, cacheEntry{p, info.Size(), info.ModTime()})
+		entries = append(entries, cacheEntry{p, info.Size(), info.ModTime(), c.storedHere[p]})
 		total += info.Size()
 		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("log cache %s: %w", c.dir, err)
 	}
-	slices.SortFunc(entries, func(a, b cacheEntry) int { return a.used.Compare(b.used) })
+	slices.SortFunc(entries, func(a, b cacheEntry) int {
+		if a.stored != b.stored {
+			if a.stored {
+				return -1
+			}
+			return 1
+		}
+		return a.used.Compare(b.used)
+	})
 	for _, e := range entries {
 		if total <= c.max {
 			break
@@ -122,6 +155,7 @@ func (c *Cache) evict() error {
 			return fmt.Errorf("log cache: evicting %s: %w", e.path, err)
 		}
 		total -= e.size
+		delete(c.storedHere, e.path)
 	}
 	return nil
 }

@@ -4,7 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
+	"time"
 
 	"github.com/rs/zerolog"
 
@@ -24,7 +24,8 @@ func (b *backfill) storeJob(ctx context.Context, j *ci.Job) (store.Job, error) {
 
 // fetch obtains one job's log (from the cache or the provider), stores and links it, or records
 // why there is none. Once started, a download finishes even if ctx is cancelled, so an
-// interrupted backfill never throws away a download it paid for.
+// interrupted backfill never throws away a download it paid for; only opts.Abort stops it, and
+// then nothing of it is stored.
 func (b *backfill) fetch(ctx context.Context, t task) {
 	log := zerolog.Ctx(ctx).With().Str("job", t.job.Name).Str("id", t.job.ExternalID).Int("attempt", t.job.Attempt).Logger()
 	ctx = log.WithContext(ctx)
@@ -33,35 +34,24 @@ func (b *backfill) fetch(ctx context.Context, t task) {
 			err := b.storeFile(context.WithoutCancel(ctx), t.job, f, size)
 			f.Close()
 			if err == nil {
-				b.update(func(p *Progress) { p.FromCache++ })
+				b.opts.Cache.stored(t.key)
+				b.resolve(t, true)
+				b.update(func(p *Progress) { p.FromCache++; b.firstLog(p) })
 				return
 			}
 			log.Warn().Err(err).Msg("cached log unusable; downloading it again")
 		}
 	}
-	var (
-		f   *os.File
-		err error
-	)
-	if b.opts.Cache != nil {
-		f, err = b.opts.Cache.tempFile()
-	} else {
-		f, err = os.CreateTemp("", "totto-backfill-*")
-	}
+	dl, err := newDownload(b.opts.Cache, b.opts.MaxLogBytes)
 	if err != nil {
-		b.failed(ctx, t, err)
+		b.failedTask(ctx, t, err)
 		return
 	}
-	defer os.Remove(f.Name())
-	defer f.Close()
+	defer dl.discard()
 
-	inFlight := context.WithoutCancel(ctx)
-	var size int64
+	inFlight := b.opts.Abort
 	err = b.polite.do(ctx, "log of "+t.key, func(rctx context.Context) error {
-		if _, err := f.Seek(0, io.SeekStart); err != nil {
-			return err
-		}
-		if err := f.Truncate(0); err != nil {
+		if err := dl.reset(); err != nil {
 			return err
 		}
 		rc, err := t.open(detached{inFlight, rctx})
@@ -69,36 +59,55 @@ func (b *backfill) fetch(ctx context.Context, t task) {
 			return err
 		}
 		defer rc.Close()
-		size, err = io.Copy(f, rc)
-		return err
+		if _, err := io.Copy(dl, rc); err != nil {
+			if inFlight.Err() != nil {
+				return inFlight.Err()
+			}
+			// A body cut short (connection closed before Content-Length) is retried like a 5xx.
+			return &ci.RetryError{Err: fmt.Errorf("reading log of %s: %w", t.key, err)}
+		}
+		return nil
 	})
+	if inFlight.Err() != nil {
+		b.failedTask(ctx, t, fmt.Errorf("download aborted: %w", inFlight.Err()))
+		return
+	}
 	switch {
 	case ci.IsUnavailable(err):
-		if err := ingest.NoLog(ctx, b.opts.Store, t.job.ID, err.Error()); err != nil {
-			b.failed(ctx, t, err)
+		if err := ingest.NoLog(context.WithoutCancel(ctx), b.opts.Store, t.job.ID, err.Error()); err != nil {
+			b.failedTask(ctx, t, err)
 			return
 		}
 		log.Info().Str("reason", err.Error()).Msg("log unavailable")
+		b.resolve(t, true)
 		b.update(func(p *Progress) { p.Unavailable++ })
 		return
 	case err != nil:
-		b.failed(ctx, t, err)
+		b.failedTask(ctx, t, err)
 		return
 	}
-	if err := b.storeFile(inFlight, t.job, f, size); err != nil {
-		b.failed(ctx, t, err)
+	if err := b.storeFile(context.WithoutCancel(ctx), t.job, dl, dl.size); err != nil {
+		b.failedTask(ctx, t, err)
 		return
 	}
-	if b.opts.Cache != nil {
-		if err := b.opts.Cache.commit(f.Name(), t.key); err != nil {
+	if b.opts.Cache != nil && dl.whole() {
+		if err := b.opts.Cache.commit(dl.f.Name(), t.key); err != nil {
 			log.Warn().Err(err).Msg("log not cached")
 		}
 	}
-	b.update(func(p *Progress) { p.Downloaded++; p.Bytes += size })
+	b.resolve(t, true)
+	b.update(func(p *Progress) { p.Downloaded++; p.Bytes += dl.size; b.firstLog(p) })
+}
+
+// firstLog notes when the first log was stored.
+func (b *backfill) firstLog(p *Progress) {
+	if p.FirstLog == 0 {
+		p.FirstLog = max(time.Since(b.start), time.Nanosecond)
+	}
 }
 
 // storeFile stores a downloaded or cached log and links it to its job.
-func (b *backfill) storeFile(ctx context.Context, j store.Job, f *os.File, size int64) error {
+func (b *backfill) storeFile(ctx context.Context, j store.Job, f io.ReaderAt, size int64) error {
 	l, err := ingest.StoreLogFile(ctx, b.opts.Store, b.opts.Blobs, f, size, b.opts.MaxLogBytes)
 	if err != nil {
 		return fmt.Errorf("log of job %d (%s): %w", j.ID, j.Name, err)
@@ -106,16 +115,23 @@ func (b *backfill) storeFile(ctx context.Context, j store.Job, f *os.File, size 
 	return ingest.Link(ctx, b.opts.Store, j.ID, l)
 }
 
-func (b *backfill) failed(ctx context.Context, t task, err error) {
-	zerolog.Ctx(ctx).Warn().Err(err).Msg("log not fetched; a later run tries again")
-	b.mu.Lock()
-	b.failures = append(b.failures, JobFailure{Job: t.key, Err: err})
-	b.mu.Unlock()
+func (b *backfill) failedTask(ctx context.Context, t task, err error) {
+	b.resolve(t, false)
+	b.failed(ctx, t.key, err)
 	b.update(func(p *Progress) { p.Failed++ })
 }
 
-// detached is a context that is never cancelled (a download in flight completes) but carries
-// the values of the request context (go-github's rate-limit bypass).
+// failed records what a later run tries again.
+func (b *backfill) failed(ctx context.Context, what string, err error) {
+	zerolog.Ctx(ctx).Warn().Err(err).Str("what", what).Msg("not fetched; a later run tries again")
+	b.mu.Lock()
+	b.failures = append(b.failures, JobFailure{Job: what, Err: err})
+	b.mu.Unlock()
+}
+
+// detached is a context whose end is the abort context's (a download in flight completes when
+// the run is cancelled, and stops at once when it is aborted) but which carries the values of
+// the request context (go-github's rate-limit bypass).
 type detached struct {
 	context.Context
 	values context.Context

@@ -26,19 +26,24 @@ type env struct {
 	blobs  blob.Store
 	dbPath string
 	waits  *sleeps
+	// runOf maps every job of history to its run; failedOf lists each run's failed jobs.
+	runOf    map[int64]int64
+	failedOf map[int64][]int64
 }
 
-// sleeps records the waits asked of the injected sleeper, which never sleeps.
+// sleeps records the waits asked of the injected sleeper, which never sleeps but moves its
+// clock on.
 type sleeps struct {
 	mu sync.Mutex
 	d  []time.Duration
+	testClock
 }
 
 func (s *sleeps) sleep(ctx context.Context, d time.Duration) error {
 	s.mu.Lock()
 	s.d = append(s.d, d)
 	s.mu.Unlock()
-	return ctx.Err()
+	return s.testClock.sleep(ctx, d)
 }
 
 func (s *sleeps) all() []time.Duration {
@@ -48,7 +53,8 @@ func (s *sleeps) all() []time.Duration {
 }
 
 func newEnv(t testing.TB) *env {
-	e := &env{gh: fakegithub.New(t), waits: &sleeps{}}
+	e := &env{gh: fakegithub.New(t), waits: &sleeps{testClock: testClock{t: time.Now()}},
+		runOf: map[int64]int64{}, failedOf: map[int64][]int64{}}
 	e.dbPath = filepath.Join(t.TempDir(), "totto.db")
 	e.open(t)
 	// One pattern that matches every failed log of history, so the scan has work.
@@ -75,7 +81,7 @@ func (e *env) open(t testing.TB) {
 func (e *env) opts() Options {
 	return Options{Repo: "octo/widgets", Branch: "main", Store: e.st, Blobs: e.blobs, Concurrency: 3,
 		Actions: &ci.GitHubActions{API: e.gh.Client(), Logs: ci.LogHTTPClient(loopback, 10*time.Second), Hosts: loopback},
-		Sleep:   e.waits.sleep, ScanWorkers: 1}
+		Sleep:   e.waits.sleep, Now: e.waits.now, ScanWorkers: 1}
 }
 
 // history adds runs of main (and one of another branch): run r has jobs "build" (success) and
@@ -94,7 +100,9 @@ func (e *env) history(runs int, logBytes int) (failed, succeeded int) {
 			for _, name := range []string{"build", "test"} {
 				id++
 				concl := map[string]string{"build": "success", "test": "failure"}[name]
+				e.runOf[id] = int64(r)
 				if concl == "failure" {
+					e.failedOf[int64(r)] = append(e.failedOf[int64(r)], id)
 					failed++
 				} else {
 					succeeded++
@@ -106,8 +114,8 @@ func (e *env) history(runs int, logBytes int) (failed, succeeded int) {
 			}
 		}
 	}
-	e.gh.AddRun(fakegithub.Run{ID: 999, Owner: "octo", Repo: "widgets", HeadBranch: "feature", Conclusion: "failure"})
-	e.gh.AddJob(fakegithub.Job{ID: 99999, RunID: 999, Owner: "octo", Repo: "widgets", Name: "test", Conclusion: "failure", Log: []byte("x\n")})
+	e.gh.AddRun(fakegithub.Run{ID: 9_999_999, Owner: "octo", Repo: "widgets", HeadBranch: "feature", Conclusion: "failure"})
+	e.gh.AddJob(fakegithub.Job{ID: 99999, RunID: 9_999_999, Owner: "octo", Repo: "widgets", Name: "test", Conclusion: "failure", Log: []byte("x\n")})
 	return failed, succeeded
 }
 

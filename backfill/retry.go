@@ -3,8 +3,9 @@ package backfill
 import (
 	"context"
 	"errors"
+	"io"
 	"net"
-	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/google/go-github/v89/github"
@@ -13,83 +14,80 @@ import (
 	"github.com/totto-ci/totto/ci"
 )
 
-// polite runs provider requests with bounded retries. A rate-limit answer (primary, secondary,
-// Retry-After) pauses every worker, not just the one that got it, until the provider's wait is
-// over: the gate is held shared by requests and exclusively by a worker waiting out a limit.
+// maxLimitWaits bounds how often one request waits out a rate limit before it is given up (a
+// later run tries again): a provider that keeps answering "limited" must not hold a run forever.
+const maxLimitWaits = 20
+
+// polite runs provider requests: at most slots at once (listing and downloads share them), each
+// retried a bounded number of times. A rate-limit answer closes the shared gate until the time
+// the provider named, so every worker pauses, and concurrent answers make a single pause.
 type polite struct {
-	gate     sync.RWMutex
+	gate     *ci.Gate
+	slots    chan struct{}
+	now      func() time.Time
 	sleep    func(context.Context, time.Duration) error
 	attempts int
 	backoff  time.Duration
-	// waits counts rate-limit pauses, for tests and the summary.
-	mu    sync.Mutex
-	waits []time.Duration
+	// retries counts requests sent again after a timeout, a broken body or a 5xx; limited
+	// counts rate-limit answers.
+	retries, limited atomic.Int64
 }
 
-// sleepContext is the real sleeper: it waits d or until ctx is done.
-func sleepContext(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-}
-
-// do calls fn until it succeeds, fails for good, or the attempts are used up. fn's context lets
-// go-github send even while it remembers a limit, because the waiting is done here, through the
-// injectable sleeper.
+// do calls fn until it succeeds, fails for good, or the attempts are used up. Waiting out a rate
+// limit does not use up an attempt. fn's context lets go-github send even while it remembers a
+// limit, because the waiting is done here, through the gate.
 func (p *polite) do(ctx context.Context, what string, fn func(context.Context) error) error {
 	reqCtx := context.WithValue(ctx, github.BypassRateLimitCheck, true)
-	for attempt := 1; ; attempt++ {
-		p.gate.RLock()
+	limits := 0
+	for attempt := 1; ; {
+		if err := p.gate.Wait(ctx); err != nil {
+			return err
+		}
+		select {
+		case p.slots <- struct{}{}:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		sent := p.now()
 		err := fn(reqCtx)
-		p.gate.RUnlock()
+		<-p.slots
 		if err == nil {
 			return nil
 		}
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		retry, after := retryable(err)
-		if !retry || attempt >= p.attempts {
-			return err
-		}
 		log := zerolog.Ctx(ctx).Warn().Err(err).Str("request", what).Int("attempt", attempt)
-		if after > 0 {
-			log.Dur("wait", after).Msg("rate limited: pausing all requests")
-			p.mu.Lock()
-			p.waits = append(p.waits, after)
-			p.mu.Unlock()
-			p.gate.Lock()
-			err = p.sleep(ctx, after)
-			p.gate.Unlock()
-		} else {
-			wait := min(p.backoff<<(attempt-1), time.Minute)
-			log.Dur("wait", wait).Msg("retrying")
-			err = p.sleep(ctx, wait)
+		if until, ok := ci.RateLimitUntil(err, p.now()); ok && limits < maxLimitWaits {
+			limits++
+			log.Time("until", until).Msg("rate limited: pausing all requests")
+			p.gate.Hold(ctx, sent, until)
+			p.limited.Add(1)
+			continue
 		}
-		if err != nil {
+		if !retryable(err) || attempt >= p.attempts {
 			return err
 		}
+		wait := min(p.backoff<<(attempt-1), time.Minute)
+		log.Dur("wait", wait).Msg("retrying")
+		p.retries.Add(1)
+		if err := p.sleep(ctx, wait); err != nil {
+			return err
+		}
+		attempt++
 	}
 }
 
-// retryable extends ci.RetryAfter with transport timeouts and resets from the API clients.
-func retryable(err error) (bool, time.Duration) {
+// retryable extends ci.RetryAfter with transport timeouts, resets and bodies cut short.
+func retryable(err error) bool {
 	if ci.IsUnavailable(err) || errors.Is(err, ci.ErrHostNotAllowed) || errors.Is(err, context.Canceled) {
-		return false, 0
+		return false
 	}
-	if retry, after := ci.RetryAfter(err); retry {
-		return true, max(after, 0)
+	if retry, _ := ci.RetryAfter(err); retry {
+		return true
 	}
 	var ne net.Error
-	if errors.As(err, &ne) {
-		return true, 0
-	}
-	return false, 0
+	return errors.As(err, &ne) || errors.Is(err, io.ErrUnexpectedEOF)
 }
 
 func secondsOf(n int) time.Duration { return time.Duration(max(n, 0)) * time.Second }

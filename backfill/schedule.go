@@ -75,7 +75,7 @@ func (s *Schedule) Run(ctx context.Context) error {
 	}
 	sleep := s.Base.Sleep
 	if sleep == nil {
-		sleep = sleepContext
+		sleep = ci.SleepContext
 	}
 	for {
 		if _, err := s.Round(ctx); err != nil && ctx.Err() == nil {

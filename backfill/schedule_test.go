@@ -30,6 +30,19 @@ func TestScheduleRound(t *testing.T) {
 	if res["octo/widgets"].Downloaded != failed || res["octo/gadgets"].Downloaded != 1 {
 		t.Fatalf("round: %+v", res)
 	}
+	// The next round lists only runs created since: their jobs are not listed again.
+	e.gh.AddRun(fakegithub.Run{ID: 501, Owner: "octo", Repo: "gadgets", HeadBranch: "trunk", Conclusion: "failure", CreatedAt: time.Now()})
+	e.gh.AddJob(fakegithub.Job{ID: 50101, RunID: 501, Owner: "octo", Repo: "gadgets", Name: "lint", HeadBranch: "trunk",
+		Conclusion: "failure", Log: []byte("lint: 4 problems\n")})
+	e.waits.t = time.Now().Add(time.Minute)
+	before := len(e.apiRequests("/repos/octo/gadgets/actions/runs/"))
+	res, _ = s.Round(context.Background())
+	if g := res["octo/gadgets"]; g.Runs != 1 || g.Downloaded != 1 || res["octo/widgets"].Runs != 0 {
+		t.Fatalf("second round: %+v", res)
+	}
+	if n := len(e.apiRequests("/repos/octo/gadgets/actions/runs/")) - before; n != 1 {
+		t.Fatalf("second round listed the jobs of %d runs, want only the new one", n)
+	}
 	// Run: rounds until the injected sleeper, asked for the interval twice, cancels.
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()

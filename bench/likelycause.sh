@@ -1,22 +1,38 @@
 #!/bin/sh
-# Measures the likely-cause excerpt on the dev corpora: writes predictions with
-# bench/likelycause, scores them with the corpus scorer, then prints a held-out check
-# (tune half / check half of the LogChunks repositories and of the CiDiff and PyTorch cases).
+# Measures the likely-cause excerpt on the dev corpora with the corpus scorer:
+#  1. leave-repositories-out cross-validation on LogChunks (the headline: weights chosen without
+#     the scored repository), next to the plain dev figure;
+#  2. the plain figures of all three dev sets (canonical text, and as `totto scan` reads logs);
+#  3. CiDiff with the passing twin as the job's history;
+#  4. the older fixed half split (A = even-numbered repositories / cases, B = odd).
 # Usage: bench/likelycause.sh [SPLIT] [BUDGET]   (defaults: dev 10)
 set -eu
 cd "$(dirname "$0")/.."
 split=${1:-dev}
 budget=${2:-10}
 corpus=${TOTTO_CORPUS:-../shared/corpus}
-pred=${TMPDIR:-/tmp}/totto-likelycause-$split.jsonl
-go run ./bench/likelycause -corpus "$corpus/logs" -split "$split" -budget "$budget" -out "$pred"
+tmp=${TMPDIR:-/tmp}
+pred=$tmp/totto-likelycause-$split.jsonl
+bin=$tmp/totto-likelycause-bin
+go build -o "$bin" ./bench/likelycause
+
+echo "== leave-repositories-out cross-validation"
+"$bin" -corpus "$corpus/logs" -split "$split" -budget "$budget" -grid -grid-out "$pred.grid.json" -out "$pred.grid"
+python3 bench/likelycause_cv.py "$corpus/tools" "$pred.grid" "$pred.grid.json" "$split" "$budget"
+echo
+echo "== plain figures (canonical text; the Finder strips CI markers itself)"
+"$bin" -corpus "$corpus/logs" -split "$split" -budget "$budget" -out "$pred"
 python3 "$corpus/tools/score_excerpts.py" "$pred" "$split" --budget "$budget"
 echo
-echo "as \`totto scan\` reads logs (reader strips CI markers; every line counts against the budget):"
-go run ./bench/likelycause -corpus "$corpus/logs" -split "$split" -budget "$budget" -format auto -out "$pred.auto"
+echo "== as \`totto scan\` reads logs (reader strips CI markers; every line counts against the budget)"
+"$bin" -corpus "$corpus/logs" -split "$split" -budget "$budget" -format auto -out "$pred.auto"
 python3 "$corpus/tools/score_excerpts.py" "$pred.auto" "$split" --budget "$budget" | tail -n +2
 echo
-echo "held-out check: half A = even-numbered repositories (LogChunks) / cases (CiDiff, PyTorch), half B = odd"
+echo "== CiDiff with the passing twin as the job's history"
+"$bin" -corpus "$corpus/logs" -split "$split" -budget "$budget" -history -out "$pred.history"
+python3 "$corpus/tools/score_excerpts.py" "$pred.history" "$split" --budget "$budget" --dataset cidiff | tail -n +2
+echo
+echo "== fixed half split: half A = even-numbered repositories (LogChunks) / cases (CiDiff, PyTorch), half B = odd"
 python3 - "$corpus/tools" "$pred" "$split" "$budget" <<'PY'
 import json, sys
 sys.path.insert(0, sys.argv[1])

@@ -72,41 +72,6 @@ func (a CircleAction) failed() bool {
 	return (a.Failed != nil && *a.Failed) || a.Status == "failed" || a.Status == "timedout" || a.Status == "infrastructure_fail"
 }
 
-// CircleTarget identifies a build from a status's target_url.
-type CircleTarget struct {
-	VCS      string // "github" or "bitbucket"
-	Owner    string
-	Repo     string
-	BuildNum int
-}
-
-// ParseCircleTarget understands both URL shapes CircleCI puts in statuses:
-// https://circleci.com/gh/OWNER/REPO/NUM?… and
-// https://app.circleci.com/pipelines/github/OWNER/REPO/PIPELINE/workflows/ID/jobs/NUM.
-func ParseCircleTarget(target string) (CircleTarget, error) {
-	u, err := url.Parse(target)
-	if err != nil {
-		return CircleTarget{}, fmt.Errorf("CircleCI target URL %q: %w", target, err)
-	}
-	parts := strings.Split(strings.Trim(u.Path, "/"), "/")
-	vcs := map[string]string{"gh": "github", "github": "github", "bb": "bitbucket", "bitbucket": "bitbucket"}
-	var t CircleTarget
-	switch {
-	case len(parts) == 4 && vcs[parts[0]] != "":
-		t = CircleTarget{VCS: vcs[parts[0]], Owner: parts[1], Repo: parts[2]}
-		t.BuildNum, err = strconv.Atoi(parts[3])
-	case len(parts) == 9 && parts[0] == "pipelines" && vcs[parts[1]] != "" && parts[5] == "workflows" && parts[7] == "jobs":
-		t = CircleTarget{VCS: vcs[parts[1]], Owner: parts[2], Repo: parts[3]}
-		t.BuildNum, err = strconv.Atoi(parts[8])
-	default:
-		return CircleTarget{}, fmt.Errorf("CircleCI target URL %q: not a build link", target)
-	}
-	if err != nil || t.BuildNum <= 0 {
-		return CircleTarget{}, fmt.Errorf("CircleCI target URL %q: bad build number", target)
-	}
-	return t, nil
-}
-
 // Build fetches a build's details.
 func (c *CircleCI) Build(ctx context.Context, t CircleTarget) (*CircleBuild, error) {
 	u := fmt.Sprintf("%s/project/%s/%s/%s/%d", strings.TrimRight(c.BaseURL, "/"), t.VCS,

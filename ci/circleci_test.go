@@ -14,35 +14,6 @@ import (
 	"github.com/totto-ci/totto/internal/testcorpus"
 )
 
-func TestParseCircleTarget(t *testing.T) {
-	cases := []struct {
-		in   string
-		want CircleTarget
-		bad  bool
-	}{
-		{in: "https://circleci.com/gh/faustbrian/probot-test/16?utm_campaign=vcs-integration-link&utm_medium=referral", want: CircleTarget{"github", "faustbrian", "probot-test", 16}},
-		{in: "https://app.circleci.com/pipelines/github/octo/widgets/812/workflows/2a91e516-9bf8-49aa-a650-c401781d15f8/jobs/4301", want: CircleTarget{"github", "octo", "widgets", 4301}},
-		{in: "https://circleci.com/bb/team/repo/3", want: CircleTarget{"bitbucket", "team", "repo", 3}},
-		{in: "https://circleci.com/gh/octo/widgets", bad: true},
-		{in: "https://circleci.com/gh/octo/widgets/abc", bad: true},
-		{in: "https://circleci.com/gh/octo/widgets/0", bad: true},
-		{in: "https://example.com/whatever", bad: true},
-		{in: "::", bad: true},
-	}
-	for _, c := range cases {
-		got, err := ParseCircleTarget(c.in)
-		if c.bad {
-			if err == nil {
-				t.Errorf("%s: want an error, got %+v", c.in, got)
-			}
-			continue
-		}
-		if err != nil || got != c.want {
-			t.Errorf("%s: got %+v, %v; want %+v", c.in, got, err, c.want)
-		}
-	}
-}
-
 func newCircle(t *testing.T) (*fakecircleci.Server, *CircleCI) {
 	f := fakecircleci.New(t)
 	c := &CircleCI{BaseURL: f.APIBase(), API: &http.Client{Timeout: 10 * time.Second},

@@ -24,15 +24,19 @@ func IsUnavailable(err error) bool {
 	return errors.As(err, &u)
 }
 
-// RetryError is a transient failure; After, when non-zero, is how long the provider asked us to
-// wait (rate-limit reset or Retry-After).
+// RetryError is a transient failure. After, when non-zero, is how long the provider asked us to
+// wait (Retry-After); Reset, when set, is when an exhausted primary rate limit refills.
 type RetryError struct {
 	Err   error
 	After time.Duration
+	Reset time.Time
 }
 
 func (e *RetryError) Error() string {
-	if e.After > 0 {
+	switch {
+	case !e.Reset.IsZero():
+		return fmt.Sprintf("%v (rate limit resets at %s)", e.Err, e.Reset.UTC().Format(time.TimeOnly))
+	case e.After > 0:
 		return fmt.Sprintf("%v (retry after %s)", e.Err, e.After.Round(time.Second))
 	}
 	return e.Err.Error()
@@ -43,6 +47,9 @@ func (e *RetryError) Unwrap() error { return e.Err }
 func RetryAfter(err error) (bool, time.Duration) {
 	var r *RetryError
 	if errors.As(err, &r) {
+		if !r.Reset.IsZero() {
+			return true, time.Until(r.Reset)
+		}
 		return true, r.After
 	}
 	var rl *github.RateLimitError
@@ -61,9 +68,62 @@ func RetryAfter(err error) (bool, time.Duration) {
 		if after != "" && (code == http.StatusForbidden || code == http.StatusTooManyRequests) {
 			return true, parseRetryAfter(after)
 		}
+		if reset, ok := PrimaryLimitReset(code, ge.Response.Header); ok {
+			return true, time.Until(reset)
+		}
 		return retryableStatus(code), 0
 	}
 	return false, 0
+}
+
+// RateLimitUntil reports whether err is a rate-limit answer and until when it holds: the reset
+// of an exhausted primary limit, or now plus the Retry-After of a secondary one.
+func RateLimitUntil(err error, now time.Time) (time.Time, bool) {
+	var r *RetryError
+	if errors.As(err, &r) {
+		switch {
+		case !r.Reset.IsZero():
+			return r.Reset, true
+		case r.After > 0:
+			return now.Add(r.After), true
+		}
+		return time.Time{}, false
+	}
+	var rl *github.RateLimitError
+	if errors.As(err, &rl) {
+		return rl.Rate.Reset.Time, true
+	}
+	var ab *github.AbuseRateLimitError
+	if errors.As(err, &ab) {
+		return now.Add(ab.GetRetryAfter()), true
+	}
+	var ge *github.ErrorResponse
+	if errors.As(err, &ge) && ge.Response != nil {
+		code := ge.Response.StatusCode
+		if after := ge.Response.Header.Get("Retry-After"); after != "" && (code == http.StatusForbidden || code == http.StatusTooManyRequests) {
+			return now.Add(parseRetryAfter(after)), true
+		}
+		return PrimaryLimitReset(code, ge.Response.Header)
+	}
+	return time.Time{}, false
+}
+
+// PrimaryLimitReset recognises GitHub's answer to an exhausted primary rate limit: 403 or 429
+// with x-ratelimit-remaining 0 and, in x-ratelimit-reset, the UTC epoch second it refills.
+func PrimaryLimitReset(code int, h http.Header) (time.Time, bool) {
+	if code != http.StatusForbidden && code != http.StatusTooManyRequests || h.Get("X-RateLimit-Remaining") != "0" {
+		return time.Time{}, false
+	}
+	reset, err := strconv.ParseInt(h.Get("X-RateLimit-Reset"), 10, 64)
+	if err != nil || reset <= 0 {
+		return time.Time{}, false
+	}
+	return time.Unix(reset, 0), true
+}
+
+func isPrimaryLimit(resp *http.Response) bool {
+	_, ok := PrimaryLimitReset(resp.StatusCode, resp.Header)
+	return ok
 }
 
 func retryableStatus(code int) bool {
@@ -76,6 +136,9 @@ func classifyHTTP(what string, resp *http.Response) error {
 	switch {
 	case resp.StatusCode == http.StatusNotFound || resp.StatusCode == http.StatusGone:
 		return &UnavailableError{Reason: fmt.Sprintf("%s: HTTP %d (expired or deleted)", what, resp.StatusCode)}
+	case resp.Header.Get("Retry-After") == "" && isPrimaryLimit(resp):
+		reset, _ := PrimaryLimitReset(resp.StatusCode, resp.Header)
+		return &RetryError{Err: err, Reset: reset}
 	case resp.StatusCode == http.StatusTooManyRequests || (resp.StatusCode == http.StatusForbidden && resp.Header.Get("Retry-After") != ""):
 		return &RetryError{Err: err, After: parseRetryAfter(resp.Header.Get("Retry-After"))}
 	case retryableStatus(resp.StatusCode):

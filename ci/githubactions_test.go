@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strings"
 	"testing"
 	"time"
 
@@ -76,6 +77,12 @@ func TestActionsLogHostNotAllowed(t *testing.T) {
 	_, err := g.OpenLog(context.Background(), "o", "r", 3)
 	if !errors.Is(err, ErrHostNotAllowed) {
 		t.Fatalf("want ErrHostNotAllowed for a redirect to 127.0.0.1, got %v", err)
+	}
+	// The message names the host and the settings that allow one.
+	for _, want := range []string{"127.0.0.1", "--log-hosts", "logs.hosts"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("%q does not name %q", err, want)
+		}
 	}
 	if retry, _ := RetryAfter(err); retry {
 		t.Fatal("a forbidden host must not be retried")

@@ -44,8 +44,9 @@ func (h HostList) Allows(u *url.URL) bool {
 	return false
 }
 
-// ErrHostNotAllowed is returned when a log URL or redirect points outside the allowed hosts.
-var ErrHostNotAllowed = errors.New("log host not allowed")
+// ErrHostNotAllowed is returned when a log URL or redirect points outside the allowed hosts; it
+// names the settings that allow one, since an Enterprise or Server install meets it first.
+var ErrHostNotAllowed = errors.New("log host not allowed (allow it with --log-hosts for totto backfill, or logs.hosts / TOTTO_LOGS_HOSTS for the App)")
 
 // LogHTTPClient returns a client for downloading log content: no credentials of ours, every URL
 // and redirect checked against hosts, and a timeout so a stalled download cannot hold a worker.

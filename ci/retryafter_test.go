@@ -37,3 +37,27 @@ func TestRetryAfterGitHubResponses(t *testing.T) {
 		})
 	}
 }
+
+// GitHub's exhausted primary limit (403 or 429, remaining 0, a reset, no Retry-After) is a rate
+// limit until the reset, on the API and on the log redirect alike.
+func TestPrimaryLimitAnswers(t *testing.T) {
+	now := time.Unix(1_900_000_000, 0)
+	h := http.Header{"X-Ratelimit-Remaining": {"0"}, "X-Ratelimit-Reset": {"1900000090"}}
+	for _, code := range []int{http.StatusForbidden, http.StatusTooManyRequests} {
+		err := classifyHTTP("locating log", &http.Response{StatusCode: code, Header: h})
+		if until, ok := RateLimitUntil(err, now); !ok || until.Sub(now) != 90*time.Second {
+			t.Errorf("HTTP %d on a download: until %v, %v (%v)", code, until, ok, err)
+		}
+		ge := fmt.Errorf("listing: %w", &github.ErrorResponse{Response: &http.Response{StatusCode: code, Header: h,
+			Request: &http.Request{Method: http.MethodGet}}, Message: "refused"})
+		if until, ok := RateLimitUntil(ge, now); !ok || until.Sub(now) != 90*time.Second {
+			t.Errorf("HTTP %d from the API: until %v, %v", code, until, ok)
+		}
+	}
+	if _, ok := RateLimitUntil(classifyHTTP("x", &http.Response{StatusCode: http.StatusForbidden, Header: http.Header{}}), now); ok {
+		t.Error("a plain 403 is a refusal, not a rate limit")
+	}
+	if _, ok := RateLimitUntil(classifyHTTP("x", &http.Response{StatusCode: http.StatusBadGateway, Header: http.Header{}}), now); ok {
+		t.Error("a 502 is not a rate limit")
+	}
+}

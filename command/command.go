@@ -45,7 +45,8 @@ type Command struct {
 	Job string
 	// Reason is the free text after the job of known-broken, as written (it often links an issue).
 	Reason string
-	// Message is the reply for an invalid command: what was wrong, in one sentence.
+	// Message is the reply for an invalid command: what was wrong, in one sentence of markdown
+	// whose every fragment of the comment is an inert code span (triage.InertCode).
 	Message string
 	// Help is HelpText for help and invalid commands (the handler replies with it), else empty.
 	Help string

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/totto-ci/totto/triage"
 )
 
 // Bounds on what Parse looks at, so a huge or hostile comment costs a bounded amount of work.
@@ -156,7 +158,7 @@ func ParseLine(line string) Command {
 		return Command{Kind: Help, Help: HelpText}
 	case "rescan":
 		if args != "" {
-			return invalid(fmt.Sprintf("rescan takes no arguments, got %q", clipText(args, 40)))
+			return invalid("rescan takes no arguments, got " + triage.InertCode(clipText(args, 40)))
 		}
 		return Command{Kind: Rescan}
 	case "known-broken":
@@ -175,11 +177,11 @@ func ParseLine(line string) Command {
 			return invalid("fixed: " + err.Error())
 		}
 		if strings.TrimSpace(extra) != "" {
-			return invalid(fmt.Sprintf("fixed takes one JOB, got more after %q; quote a job name with spaces", job))
+			return invalid("fixed takes one JOB, got more after " + triage.InertCode(job) + "; quote a job name with spaces")
 		}
 		return Command{Kind: Fixed, Job: job}
 	default:
-		return invalid(fmt.Sprintf("unknown command %q", clipText(sub, 40)))
+		return invalid("unknown command " + triage.InertCode(clipText(sub, 40)))
 	}
 }
 
@@ -222,13 +224,13 @@ func jobArg(args string) (job, rest string, err error) {
 			b.WriteByte(c)
 		}
 		if !closed {
-			return "", "", fmt.Errorf("JOB %s has no closing %c", clipText(args, 40), q)
+			return "", "", fmt.Errorf("JOB %s has no closing %s", triage.InertCode(clipText(args, 40)), triage.InertCode(string(q)))
 		}
 		job, rest = b.String(), args[i:]
 		if rest != "" {
 			r, _ := utf8.DecodeRuneInString(rest)
 			if !unicode.IsSpace(r) {
-				return "", "", fmt.Errorf("JOB %s: expected a space after the closing %c", clipText(args, 40), q)
+				return "", "", fmt.Errorf("JOB %s: expected a space after the closing %s", triage.InertCode(clipText(args, 40)), triage.InertCode(string(q)))
 			}
 		}
 	default:
@@ -240,8 +242,8 @@ func jobArg(args string) (job, rest string, err error) {
 		return "", "", fmt.Errorf("JOB is empty")
 	case len(job) > MaxJobBytes:
 		return "", "", fmt.Errorf("JOB is %d bytes long; at most %d", len(job), MaxJobBytes)
-	case !utf8.ValidString(job) || strings.ContainsFunc(job, unicode.IsControl):
-		return "", "", fmt.Errorf("JOB %q contains control characters or invalid UTF-8", clipText(job, 40))
+	case triage.CheckJobGlob(job) != nil:
+		return "", "", fmt.Errorf("JOB %s contains control characters, bidirectional controls or invalid UTF-8", triage.InertCode(clipText(job, 40)))
 	}
 	return job, rest, nil
 }

@@ -50,3 +50,16 @@ func TestParseCommentInvalidUTF8(t *testing.T) {
 		}
 	}
 }
+
+// A JOB carrying bidirectional controls (which make it display as another name than the one it
+// matches) is refused, quoted or not.
+func TestJobArgRejectsBidiControls(t *testing.T) {
+	for _, job := range []string{"lint\u202e", "\u2066test\u2069", "a\u200fb", "x\u061c"} {
+		for _, line := range []string{"/totto known-broken " + job, "/totto fixed \"" + job + "\""} {
+			c := ParseLine(line)
+			if c.Kind != Invalid || !strings.Contains(c.Message, "bidirectional") {
+				t.Errorf("ParseLine(%+q) = %+v, want invalid naming bidirectional controls", line, c)
+			}
+		}
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"github.com/riverqueue/river"
 	"github.com/rs/zerolog"
 
+	"github.com/totto-ci/totto/ci"
 	"github.com/totto-ci/totto/queue"
 	"github.com/totto-ci/totto/store"
 )
@@ -24,6 +25,9 @@ type Intake struct {
 	Queue *queue.Queue
 	// AppID is this GitHub App's id; check runs created by it are ignored.
 	AppID int64
+	// CircleCI says which status target hosts are CircleCI's (circleci.com and a configured
+	// CircleCI Server).
+	CircleCI ci.CircleSite
 
 	repos repoCache
 }

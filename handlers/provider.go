@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"net/url"
 	"strings"
 
 	"github.com/totto-ci/totto/ci"
@@ -34,17 +33,14 @@ func checkRunProvider(appSlug string) string {
 }
 
 // statusProvider says whether a commit status comes from CircleCI (its context starts with
-// "ci/circleci" and its target is a CircleCI build URL totto can read the log behind) or from
-// anything else, whose log totto cannot fetch.
-func statusProvider(context, targetURL string) string {
+// "ci/circleci" and its target is a build link on circleci.com or the configured CircleCI Server)
+// or from anything else, whose log totto cannot fetch. Whether the build is the event
+// repository's is the pipeline's check (ci.CircleSite.ForRepo), made before any request.
+func statusProvider(site ci.CircleSite, context, targetURL string) string {
 	if !strings.HasPrefix(context, "ci/circleci") {
 		return ProviderStatus
 	}
-	u, err := url.Parse(targetURL)
-	if err != nil || (u.Host != "circleci.com" && u.Host != "app.circleci.com") {
-		return ProviderStatus
-	}
-	if _, err := ci.ParseCircleTarget(targetURL); err != nil {
+	if _, err := site.Parse(targetURL); err != nil {
 		return ProviderStatus
 	}
 	return ProviderCircleCI

@@ -3,6 +3,8 @@ package handlers
 import (
 	"testing"
 
+	"github.com/totto-ci/totto/ci"
+
 	"github.com/google/go-github/v89/github"
 )
 
@@ -30,10 +32,28 @@ func TestStatusProvider(t *testing.T) {
 		{"ci/circleci: build", "", ProviderStatus},
 		{"continuous-integration/jenkins", "https://circleci.com/gh/o/r/16", ProviderStatus},
 		{"default", "", ProviderStatus},
+		// A CircleCI Server install is read only when it is the configured one.
+		{"ci/circleci: build", "https://circle.corp.example:8443/gh/o/r/16", ProviderStatus},
+		// Path tricks are not build links.
+		{"ci/circleci: build", "https://circleci.com/gh/o/../evil/r/16", ProviderStatus},
 	}
 	for _, c := range cases {
-		if got := statusProvider(c.context, c.target); got != c.want {
+		if got := statusProvider(ci.CircleSite{}, c.context, c.target); got != c.want {
 			t.Errorf("statusProvider(%q, %q) = %q, want %q", c.context, c.target, got, c.want)
+		}
+	}
+}
+
+func TestStatusProviderCircleCIServer(t *testing.T) {
+	site := ci.CircleSite{ServerAPI: "https://circle.corp.example:8443/api/v1.1"}
+	for target, want := range map[string]string{
+		"https://circle.corp.example:8443/gh/o/r/16": ProviderCircleCI,
+		"https://circleci.com/gh/o/r/16":             ProviderCircleCI,
+		"https://circle.corp.example/gh/o/r/16":      ProviderStatus, // another port is another server
+		"https://circle.corp.example:9999/gh/o/r/16": ProviderStatus,
+	} {
+		if got := statusProvider(site, "ci/circleci: build", target); got != want {
+			t.Errorf("statusProvider(%q) = %q, want %q", target, got, want)
 		}
 	}
 }

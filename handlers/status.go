@@ -44,7 +44,7 @@ func (h Status) Handle(ctx context.Context, eventType, deliveryID string, payloa
 		SHA:            event.GetSHA(),
 		Branch:         statusBranch(branches, event.GetRepo().GetDefaultBranch()),
 		DefaultBranch:  event.GetRepo().GetDefaultBranch(),
-		Provider:       statusProvider(event.GetContext(), event.GetTargetURL()),
+		Provider:       statusProvider(h.CircleCI, event.GetContext(), event.GetTargetURL()),
 		JobName:        event.GetContext(),
 		TargetURL:      event.GetTargetURL(),
 		Conclusion:     conclusion,

@@ -36,7 +36,20 @@ type Metrics struct {
 	// LogBytes counts raw log bytes downloaded from CI providers. The pipeline adds to it after
 	// each download.
 	LogBytes prometheus.Counter
+
+	// WebhookAck is the time from a delivery's arrival to totto's answer (GitHub gives up after
+	// 10 s and marks the delivery failed).
+	WebhookAck prometheus.Histogram
+	// JobSeconds is how long queue jobs ran in this process, by kind.
+	JobSeconds *prometheus.HistogramVec
+	// LogDownloadSeconds is the time to download and store one CI log.
+	LogDownloadSeconds prometheus.Histogram
+	// ScanDuration is the time to scan one stored log with the patterns not yet run over it.
+	ScanDuration prometheus.Histogram
 }
+
+// durationBuckets span a fast webhook answer to a slow log download (5 ms to 5 min).
+var durationBuckets = []float64{.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30, 60, 120, 300}
 
 // New builds the collectors and registers them, with Go runtime and process collectors, on a
 // fresh registry (never the global one, so tests can build many Apps in one process).
@@ -72,12 +85,30 @@ func New() *Metrics {
 			Name: "totto_log_download_bytes_total",
 			Help: "Raw CI log bytes downloaded.",
 		}),
+		WebhookAck: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name: "totto_webhook_ack_seconds", Buckets: durationBuckets,
+			Help: "Time from a webhook delivery's arrival to totto's answer.",
+		}),
+		JobSeconds: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name: "totto_job_duration_seconds", Buckets: durationBuckets,
+			Help: "Run time of queue jobs in this process, by kind.",
+		}, []string{"kind"}),
+		LogDownloadSeconds: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name: "totto_log_download_seconds", Buckets: durationBuckets,
+			Help: "Time to download and store one CI log.",
+		}),
+		ScanDuration: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name: "totto_scan_duration_seconds", Buckets: durationBuckets,
+			Help: "Time to scan one stored log for patterns.",
+		}),
 	}
 	reg.MustRegister(
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		m.Webhooks, m.QueueJobs, m.GitHubRequests, m.GitHubRateRemaining,
 		m.ScanBytes, m.ScanSeconds, m.LogBytes,
+		m.WebhookAck, m.JobSeconds, m.LogDownloadSeconds, m.ScanDuration,
+		buildInfo(),
 	)
 	return m
 }

@@ -74,3 +74,30 @@ func TestParseHugeFile(t *testing.T) {
 		t.Fatalf("loaded %d patterns, want the first 10000", len(ps))
 	}
 }
+
+// A short regex that compiles to a huge program (matching cost grows with it) is rejected with
+// the reason, in a pattern file and through Check (the UI, the CLI, importers); the built-in
+// packs' largest pattern stays well within the bound.
+func TestRegexProgramSizeBounded(t *testing.T) {
+	for _, expr := range []string{`(.*){1000}`, `(.*){1,1000}`, `(a|b|.*x){600}`} {
+		probs := Check(Pattern{Name: "slow", Kind: Regex, Expr: expr}).Errors()
+		if len(probs) == 0 || !strings.Contains(probs[0].Msg, "instructions") {
+			t.Errorf("Check(%q) = %v, want an error about the program's size", expr, probs)
+		}
+		_, err := Parse("hostile.yml", []byte("patterns:\n  - name: slow\n    regex: '"+expr+"'\n"))
+		if err == nil || !strings.Contains(err.Error(), "instructions") {
+			t.Errorf("Parse with %q: %v, want an error about the program's size", expr, err)
+		}
+	}
+	if n := RegexInsts(`error: (.*) failed after \d+ attempts`); n == 0 || n > MaxRegexInsts/10 {
+		t.Errorf("an ordinary regex compiles to %d instructions", n)
+	}
+}
+
+// Scope globs with bidirectional controls are rejected by validation.
+func TestScopeGlobRejectsBidiControls(t *testing.T) {
+	p := Pattern{Name: "x", Kind: Literal, Expr: "error", Jobs: []string{"lint\u202e*"}}
+	if errs := Check(p).Errors(); len(errs) == 0 || !strings.Contains(errs[0].Msg, "U+202E") {
+		t.Errorf("Check = %v, want an error naming U+202E", errs)
+	}
+}

@@ -1,8 +1,10 @@
 package patterns
 
 import (
+	"fmt"
 	"path"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -38,10 +40,30 @@ func checkGlob(g string) string {
 	case !utf8.ValidString(g):
 		return "glob " + quote(strings.ToValidUTF8(g, "\uFFFD")) + " is not valid UTF-8"
 	}
+	if r, ok := HiddenRune(g); ok {
+		return fmt.Sprintf("glob %+q holds the invisible or text-reordering character %U", g, r)
+	}
 	if _, err := path.Match(g, ""); err != nil {
 		return "bad glob " + quote(g) + ": " + err.Error() + " (path.Match syntax: *, ?, [a-z], [^a-z], \\ escapes)"
 	}
 	return ""
+}
+
+// HiddenRune finds the first character of s that is invisible or reorders the text around it:
+// control characters, and the Unicode bidirectional controls (U+061C, U+200E–U+200F,
+// U+202A–U+202E, U+2066–U+2069) that make a name display as something it is not ("Trojan
+// Source"). Names and globs people write must not hold them.
+func HiddenRune(s string) (rune, bool) {
+	for _, r := range s {
+		if unicode.IsControl(r) || isBidiControl(r) {
+			return r, true
+		}
+	}
+	return 0, false
+}
+
+func isBidiControl(r rune) bool {
+	return r == '\u061c' || r == '\u200e' || r == '\u200f' || (r >= '\u202a' && r <= '\u202e') || (r >= '\u2066' && r <= '\u2069')
 }
 
 func quote(s string) string { return "\"" + s + "\"" }

@@ -8,7 +8,7 @@ import (
 	"sort"
 	"strings"
 
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 )
 
 // minPhraseLen is the shortest elastic-recheck phrase imported: shorter ones ("failed", "fatal:")

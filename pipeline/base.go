@@ -59,6 +59,12 @@ func (p *pipeline) baseEvidence(ctx context.Context, gh *github.Client, repo sto
 		return
 	}
 	in.Base = outcomes
+	bt, err := p.baseTests(ctx, repo.ID, mb, outcomes)
+	if err != nil {
+		log.Warn().Err(err).Str("merge_base", mb).Msg("failing tests at the merge base unreadable")
+		return
+	}
+	in.BaseTests = bt
 }
 
 // baseOutcomes is each job's latest attempt at the merge base, with the signature of its failure.
@@ -75,7 +81,7 @@ func (p *pipeline) baseOutcomes(ctx context.Context, jobs []store.Job, cfg RepoC
 	for k, j := range latest {
 		o := triage.BaseOutcome{SHA: j.SHA, Conclusion: triage.Conclusion(j.Conclusion), URL: j.URL}
 		if o.Conclusion.Failed() && j.LogID != nil {
-			ms, err := p.Store.Matches(ctx, store.MatchFilter{LogID: *j.LogID})
+			ms, err := p.Store.Matches(ctx, store.MatchFilter{LogID: *j.LogID, ForRepo: j.RepoID})
 			if err != nil {
 				return nil, fmt.Errorf("matches of log %d: %w", *j.LogID, err)
 			}
@@ -85,7 +91,7 @@ func (p *pipeline) baseOutcomes(ctx context.Context, jobs []store.Job, cfg RepoC
 				if err != nil {
 					return nil, err
 				}
-				if cfg.Builtin || !isBuiltin(src) {
+				if cfg.builtinApplies(src, infos[m.PatternID].Name) {
 					pm = append(pm, m.Match)
 				}
 			}

@@ -38,7 +38,8 @@ func (p *pipeline) detailsURL(repo, sha string) string {
 func (p *pipeline) render(repo, sha string, r triage.Report, cfg RepoConfig, sugg map[triage.JobKey]triage.Suggestion) triage.Output {
 	note := configNote(cfg)
 	out := triage.Render(r, triage.RenderOptions{DetailsURL: p.detailsURL(repo, sha), MaxBytes: triage.MaxOutputBytes - len(note),
-		Suggestions: sugg, SuggestionWindow: cfg.Suggestions.WindowText()})
+		Redact:      p.Redactor.Text,
+		Suggestions: sugg, SuggestionWindow: cfg.Suggestions.WindowText(), TestWindow: cfg.Tests.WindowText()})
 	out.Summary = note + out.Summary
 	return out
 }
@@ -49,7 +50,7 @@ func configNote(cfg RepoConfig) string {
 		return ""
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "> [!WARNING]\n> `%s` has problems, so totto used the last good configuration:\n", cfg.File)
+	fmt.Fprintf(&b, "> [!WARNING]\n> `%s` has problems: its valid patterns and settings apply, and each invalid one keeps its last good value:\n", cfg.File)
 	for i, pr := range cfg.Problems {
 		if i == 10 {
 			fmt.Fprintf(&b, "> - … and %d more\n", len(cfg.Problems)-i)
@@ -93,7 +94,7 @@ func (p *pipeline) publish(ctx context.Context, gh *github.Client, repo store.Re
 	}
 	id := prev.CheckRunID
 	if !found {
-		if id, err = adoptCheckRun(ctx, gh, owner, name, sha); err != nil {
+		if id, err = adoptCheckRun(ctx, gh, p.AppID, owner, name, sha); err != nil {
 			return err
 		}
 	}
@@ -128,15 +129,23 @@ func (p *pipeline) publish(ctx context.Context, gh *github.Client, repo store.Re
 }
 
 // adoptCheckRun returns the id of the commit's existing totto check run on GitHub (the oldest
-// when several exist), or 0.
-func adoptCheckRun(ctx context.Context, gh *github.Client, owner, name, sha string) (int64, error) {
-	res, _, err := gh.Checks.ListCheckRunsForRef(ctx, owner, name, sha, &github.ListCheckRunsOptions{
-		CheckName: github.Ptr(CheckRunName), Filter: github.Ptr("all"), ListOptions: github.ListOptions{PerPage: 100}})
+// when several exist), or 0. Only appID's runs are candidates: a workflow job or another App may
+// name its check run "totto" too, and GitHub lets only the creating App update a check run.
+func adoptCheckRun(ctx context.Context, gh *github.Client, appID int64, owner, name, sha string) (int64, error) {
+	opts := &github.ListCheckRunsOptions{
+		CheckName: github.Ptr(CheckRunName), Filter: github.Ptr("all"), ListOptions: github.ListOptions{PerPage: 100}}
+	if appID != 0 {
+		opts.AppID = github.Ptr(appID)
+	}
+	res, _, err := gh.Checks.ListCheckRunsForRef(ctx, owner, name, sha, opts)
 	if err != nil {
 		return 0, fmt.Errorf("listing check runs of %s/%s@%s: %w", owner, name, sha, err)
 	}
 	var id int64
 	for _, c := range res.CheckRuns {
+		if appID != 0 && c.GetApp().GetID() != 0 && c.GetApp().GetID() != appID {
+			continue // the filter is GitHub's; this guards against a server that ignores it
+		}
 		if c.GetName() == CheckRunName && (id == 0 || c.GetID() < id) {
 			id = c.GetID()
 		}

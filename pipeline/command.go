@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/totto-ci/totto/access"
 	"strings"
 	"time"
 
@@ -46,6 +47,7 @@ type commandSite struct {
 	a           CommandArgs
 	sha         string
 	queued      time.Time
+	perm        *string // the author's permission, asked once per comment
 }
 
 // command carries out a comment's commands; queued is when the command job was created, the lower
@@ -78,10 +80,6 @@ func (p *pipeline) command(ctx context.Context, a CommandArgs, queued time.Time)
 		}
 		s.sha = pr.GetHead().GetSHA()
 	}
-	allowed, err := s.mayChange(ctx)
-	if err != nil {
-		return err
-	}
 	repo, err := p.repository(ctx, a.Repo, a.InstallationID)
 	if err != nil {
 		return err
@@ -100,9 +98,14 @@ func (p *pipeline) command(ctx context.Context, a CommandArgs, queued time.Time)
 			replies = append(replies, c.Message+"\n\n"+c.Help)
 			continue
 		}
+		action := commandAction(c.Kind)
+		allowed, err := s.may(ctx, action, repo)
+		if err != nil {
+			return err
+		}
 		if !allowed {
 			ok = false
-			replies = append(replies, fmt.Sprintf("Sorry @%s, `/totto %s` needs write access to %s; nothing was changed.", a.Author, c.Kind, a.Repo))
+			replies = append(replies, fmt.Sprintf("Sorry @%s, %s needs %s; nothing was changed.", a.Author, triage.InertCode("/totto "+c.Kind.String()), access.Rules[action]))
 			continue
 		}
 		msg, changed, err := p.apply(ctx, repo, s.sha, a.Author, c)
@@ -134,13 +137,13 @@ func (p *pipeline) apply(ctx context.Context, repo store.Repository, sha, actor 
 		}
 		for _, x := range open {
 			if x.JobGlob == c.Job {
-				return fmt.Sprintf("`%s` is already marked known-broken since %s.", c.Job, short(x.FromSHA)), x.FromSHA == sha, nil
+				return fmt.Sprintf("%s is already marked known-broken since %s.", triage.InertCode(c.Job), short(x.FromSHA)), x.FromSHA == sha, nil
 			}
 		}
 		if _, err := p.Store.OpenAnnotation(ctx, store.Annotation{RepoID: repo.ID, JobGlob: c.Job, FromSHA: sha, Reason: c.Reason, CreatedBy: actor}); err != nil {
 			return "", false, fmt.Errorf("opening known-broken annotation %q: %w", c.Job, err)
 		}
-		return fmt.Sprintf("Marked `%s` known-broken from %s on; its failures no longer count against pull requests until `/totto fixed %s`.", c.Job, short(sha), c.Job), true, nil
+		return fmt.Sprintf("Marked %s known-broken from %s on; its failures no longer count against pull requests until %s.", triage.InertCode(c.Job), short(sha), triage.InertCode("/totto fixed "+quoteJob(c.Job))), true, nil
 	case command.Fixed:
 		n, err := p.Store.CloseAnnotation(ctx, repo.ID, c.Job, sha, actor)
 		if err != nil {
@@ -153,16 +156,16 @@ func (p *pipeline) apply(ctx context.Context, repo store.Repository, sha, actor 
 			}
 			for _, x := range all {
 				if x.JobGlob == c.Job && x.ToSHA != nil && *x.ToSHA == sha {
-					return fmt.Sprintf("Marked `%s` fixed at %s.", c.Job, short(sha)), true, nil
+					return fmt.Sprintf("Marked %s fixed at %s.", triage.InertCode(c.Job), short(sha)), true, nil
 				}
 			}
-			return fmt.Sprintf("`%s` was not marked known-broken; nothing to fix.", c.Job), false, nil
+			return fmt.Sprintf("%s was not marked known-broken; nothing to fix.", triage.InertCode(c.Job)), false, nil
 		}
-		return fmt.Sprintf("Marked `%s` fixed at %s.", c.Job, short(sha)), true, nil
+		return fmt.Sprintf("Marked %s fixed at %s.", triage.InertCode(c.Job), short(sha)), true, nil
 	case command.Rescan:
 		return fmt.Sprintf("Classifying the failures of %s again.", short(sha)), false, nil
 	}
-	return fmt.Sprintf("totto does not know the command `%s`.", c.Kind), false, nil
+	return fmt.Sprintf("totto does not know the command %s.", triage.InertCode(c.Kind.String())), false, nil
 }
 
 // retriageAfter queues the triage of the command's commit and, when annotations changed, of the
@@ -197,26 +200,76 @@ func (p *pipeline) retriageAfter(ctx context.Context, installationID int64, repo
 	return nil
 }
 
-// mayChange reports whether the author has write access or more (admin, maintain, write); a user
-// who is not a collaborator at all may not.
-func (s *commandSite) mayChange(ctx context.Context) (bool, error) {
+// commandAction is the permission-table action a command takes.
+func commandAction(k command.Kind) access.Action {
+	switch k {
+	case command.KnownBroken, command.Fixed:
+		return access.ChangeAnnotation
+	}
+	return access.RunCommand
+}
+
+// may decides through the permission table whether the comment's author may take action on the
+// repository, asking GitHub with the installation's token.
+func (s *commandSite) may(ctx context.Context, a access.Action, repo store.Repository) (bool, error) {
+	ok, err := access.Allowed(ctx, s, s.a.Author, a, access.Target{Owner: repo.Owner(), Repo: repo.FullName, Private: repo.Private})
+	if err != nil {
+		return false, fmt.Errorf("permission of %s on %s: %w", s.a.Author, s.a.Repo, err)
+	}
+	return ok, nil
+}
+
+// permission is the author's permission on the repository: "write" (write, maintain or admin),
+// "read", or "" when not a collaborator.
+func (s *commandSite) permission(ctx context.Context) (string, error) {
+	if s.perm != nil {
+		return *s.perm, nil
+	}
 	lvl, _, err := s.gh.Repositories.GetPermissionLevel(ctx, s.owner, s.name, s.a.Author)
 	if err != nil {
 		var ge *github.ErrorResponse
 		if errors.As(err, &ge) && ge.Response != nil && ge.Response.StatusCode == 404 {
+			none := ""
+			s.perm = &none
+			return none, nil
+		}
+		return "", err
+	}
+	p := "read" // a collaborator can read
+	for _, x := range []string{lvl.GetRoleName(), lvl.GetPermission()} {
+		if x == "admin" || x == "maintain" || x == "write" {
+			p = "write"
+		}
+	}
+	s.perm = &p
+	return p, nil
+}
+
+// CanWrite implements access.Checker: write access or more (admin, maintain, write); a user who
+// is not a collaborator at all may not.
+func (s *commandSite) CanWrite(ctx context.Context, _, _ string) (bool, error) {
+	p, err := s.permission(ctx)
+	return p == "write", err
+}
+
+// CanRead implements access.Checker: any permission on the repository.
+func (s *commandSite) CanRead(ctx context.Context, _, _ string) (bool, error) {
+	p, err := s.permission(ctx)
+	return p != "", err
+}
+
+// IsOrgAdmin implements access.Checker from the organisation membership (needs the App's
+// Members: read permission; without it GitHub answers 403, read as no).
+func (s *commandSite) IsOrgAdmin(ctx context.Context, login, owner string) (bool, error) {
+	m, _, err := s.gh.Organizations.GetOrgMembership(ctx, login, owner)
+	if err != nil {
+		var ge *github.ErrorResponse
+		if errors.As(err, &ge) && ge.Response != nil && (ge.Response.StatusCode == 404 || ge.Response.StatusCode == 403) {
 			return false, nil
 		}
-		return false, fmt.Errorf("permission of %s on %s: %w", s.a.Author, s.a.Repo, err)
+		return false, err
 	}
-	switch lvl.GetRoleName() {
-	case "admin", "maintain", "write":
-		return true, nil
-	}
-	switch lvl.GetPermission() {
-	case "admin", "maintain", "write":
-		return true, nil
-	}
-	return false, nil
+	return m.GetState() == "active" && m.GetRole() == "admin", nil
 }
 
 func (s *commandSite) react(ctx context.Context, content string) error {
@@ -317,4 +370,13 @@ func anyJobMatches(jobs []store.Job, globs []string) bool {
 		}
 	}
 	return false
+}
+
+// quoteJob writes a job glob as the JOB argument of a command: in double quotes when it holds
+// spaces or starts with a quote, so the suggested command can be pasted back as is.
+func quoteJob(job string) string {
+	if !strings.ContainsAny(job, " \t\"'`") {
+		return job
+	}
+	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(job) + `"`
 }

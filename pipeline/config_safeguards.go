@@ -6,13 +6,13 @@ import (
 	"strings"
 	"time"
 
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 
 	"github.com/totto-ci/totto/triage"
 )
 
 // knownKeys lists the top-level keys of .github/totto.yml, for problems about unknown keys.
-const knownKeys = "patterns, never_flaky, ignore, builtin, demotion, known_broken_expiry_passes, suggestions"
+const knownKeys = "patterns, never_flaky, ignore, builtin, builtin_off, demotion, known_broken_expiry_passes, suggestions, tests"
 
 // maxSuggestionWindow bounds suggestions.window: older failures say little about what breaks now,
 // and the search is bounded by jobs anyway.
@@ -102,17 +102,24 @@ func parseSuggestions(v *yaml.Node, s *SuggestionConfig, bad problemFunc) {
 		case "min_jobs":
 			s.MinJobs = positiveInt(v, "suggestions.min_jobs", triage.DefaultSuggestMinJobs, bad)
 		case "window":
-			d, err := parseWindow(v.Value)
-			if v.Kind != yaml.ScalarNode || err != nil {
-				bad(v, "suggestions.window must be a period like 7d, 2w or 36h (at most 90d), got %q", v.Value)
-				return
+			if d, ok := window(v, "suggestions.window", bad); ok {
+				s.Window = d
 			}
-			s.Window = d
 		}
 	})
 }
 
 // positiveInt decodes a whole number >= 1, reporting anything else and returning def.
+// window reads a period like 7d, 2w or 36h (at most 90d), reporting anything else.
+func window(v *yaml.Node, name string, bad problemFunc) (time.Duration, bool) {
+	d, err := parseWindow(v.Value)
+	if v.Kind != yaml.ScalarNode || err != nil {
+		bad(v, "%s must be a period like 7d, 2w or 36h (at most 90d), got %q", name, v.Value)
+		return 0, false
+	}
+	return d, true
+}
+
 func positiveInt(v *yaml.Node, name string, def int, bad problemFunc) int {
 	var n int
 	if v.Kind != yaml.ScalarNode || v.Tag != "!!int" || v.Decode(&n) != nil || n < 1 {

@@ -13,7 +13,9 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/totto-ci/totto/ci"
+	"github.com/totto-ci/totto/metrics"
 	"github.com/totto-ci/totto/queue"
+	"github.com/totto-ci/totto/redact"
 	"github.com/totto-ci/totto/scan"
 	"github.com/totto-ci/totto/store"
 	"github.com/totto-ci/totto/store/blob"
@@ -50,6 +52,12 @@ type Deps struct {
 	// GitHub creates installation clients; the App passes its caching creator, tests one pointed
 	// at a fake GitHub.
 	GitHub githubapp.ClientCreator
+	// AppID is totto's GitHub App id: only check runs this App created are adopted (another
+	// App's check run named "totto" cannot be updated by totto).
+	AppID int64
+	// NoBuiltin (scan.builtin: false) turns the built-in packs off for every repository whose
+	// .github/totto.yml does not say `builtin: true`.
+	NoBuiltin bool
 	// CircleCI reaches CircleCI for builds reported through commit statuses or check runs.
 	CircleCI CircleCIConfig
 	// PublicURL is where totto's UI is served; a check run's details_url is
@@ -67,8 +75,14 @@ type Deps struct {
 	TriageDelay time.Duration
 	// RetriageCommits bounds the commits a slash command re-triages (0: DefaultRetriageCommits).
 	RetriageCommits int
+	// Metrics counts downloaded and scanned bytes and times into the App's collectors (nil: not
+	// counted).
+	Metrics *metrics.Metrics
 	// Clock is the time source (nil: time.Now), for deterministic tests.
 	Clock func() time.Time
+	// Redactor hides secrets in the log text check runs quote (nil: the built-in rules); the
+	// App passes the one the web UI uses too, with the operator's rules.
+	Redactor *redact.Redactor
 }
 
 // commitStore is what triage reads beyond store.Store; both store implementations provide it.
@@ -76,6 +90,10 @@ type commitStore interface {
 	CommitJobs(ctx context.Context, repoID int64, sha string) ([]store.Job, error)
 	RecentCheckRuns(ctx context.Context, repoID int64, limit int) ([]store.CheckRun, error)
 	store.Insights
+	store.TestHistory
+	// Log and store.JobHistory: the likely cause judged against the job's passing history.
+	Log(ctx context.Context, id int64) (store.Log, error)
+	store.JobHistory
 }
 
 // pipeline is the shared state of the workers of one process.
@@ -141,7 +159,7 @@ func newPipeline(q *queue.Queue, d Deps) (*pipeline, error) {
 	}
 	cs, ok := d.Store.(commitStore)
 	if !ok {
-		return nil, errors.New("pipeline: the store does not provide CommitJobs, RecentCheckRuns and Insights")
+		return nil, errors.New("pipeline: the store does not provide CommitJobs, RecentCheckRuns, Insights, TestHistory and JobHistory")
 	}
 	if d.LogHosts == nil {
 		d.LogHosts = ci.DefaultLogHosts

@@ -54,11 +54,13 @@
 //     request cannot excuse its own failures), falling back to the organisation's .github
 //     repository, and cached for a minute. Its patterns are stored scoped to the repository under
 //     the source "repo:OWNER/NAME:.github/totto.yml"; patterns removed from the file are retired.
-//     A broken file is reported at the top of the check run with file and line, and the last good
-//     configuration is used: kept in memory, so after a restart the repository's patterns (still
-//     in the store) apply with default job globs until the file is fixed.
-//   - `builtin: false` hides matches of the built-in packs in triage; the packs are still scanned
-//     (they are global patterns), so switching them back on needs no rescan.
+//     Problems are reported at the top of the check run with file and line. The file's valid
+//     patterns and keys apply; an invalid pattern keeps its last good version and an invalid key its
+//     last good value (kept in memory: after a restart, the default). A file that cannot be read
+//     at all (YAML syntax) keeps the whole last good configuration, and the stored patterns.
+//   - `builtin: false` hides matches of the built-in packs in triage, `builtin_off: [pack,
+//     pack/name]` of single packs or patterns; the packs are still scanned (they are operator
+//     patterns, for every repository), so switching them back on needs no rescan.
 //   - Base-branch evidence comes from the commit's open pull request and GitHub's compare; without
 //     one it is "not known".
 package pipeline

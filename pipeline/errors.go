@@ -20,6 +20,8 @@ const minSnooze = time.Second
 // jobResult turns a worker's error into what River should do with the job:
 //   - a rate limit (GitHub primary or secondary, CircleCI 429) snoozes the job until the limit
 //     resets, so the worker waits instead of spending attempts hammering the API;
+//   - GitHub rejecting the App's credentials (401) snoozes the job for AuthSnooze: only an
+//     operator can fix them, and retrying at backoff would discard the job within the hour;
 //   - a request GitHub or a provider refused for good (4xx other than rate limits) cancels the
 //     job, since trying again cannot succeed;
 //   - anything else (timeouts, 5xx, database hiccups) is returned, and River retries it with
@@ -37,6 +39,16 @@ func jobResult(ctx context.Context, err error) error {
 		}
 		log.Warn().Err(err).Msg("transient failure; job will be retried")
 		return err
+	}
+	switch st := authStatus(err); {
+	case st == http.StatusUnauthorized:
+		log.Error().Err(err).Dur("snooze", AuthSnooze).
+			Msg("GitHub rejected the App's credentials (401): check github.app_id and github.private_key (`totto check` tests them); job waits")
+		return river.JobSnooze(AuthSnooze)
+	case st >= 400 && st < 500 && st != http.StatusTooManyRequests:
+		// 403: the installation is suspended; 404: it was removed. Neither passes by retrying.
+		log.Error().Err(err).Int("status", st).Msg("GitHub refused an installation token; job cancelled")
+		return river.JobCancel(err)
 	}
 	var ge *github.ErrorResponse
 	if errors.As(err, &ge) && ge.Response != nil && ge.Response.StatusCode >= 400 && ge.Response.StatusCode < 500 &&

@@ -10,16 +10,16 @@ import (
 	"github.com/totto-ci/totto/triage"
 )
 
-// precisionInput is each pattern's record from rerun evidence across every repository (a flaky
-// pattern's breadth is a property of the pattern, and global built-ins need the data), in the
-// form triage.Input.Precision takes. A store without the query yields no records: triage then
+// precisionInput is each pattern's record from rerun evidence across the repository owner's
+// repositories (a flaky pattern's breadth is a property of the pattern, but another tenant's
+// reruns must not decide this one's verdicts), in the form triage.Input.Precision takes. A store without the query yields no records: triage then
 // trusts every pattern, as before precision existed.
-func precisionInput(ctx context.Context, st store.Store) (map[int64]triage.Precision, error) {
+func precisionInput(ctx context.Context, st store.Store, repo store.Repository) (map[int64]triage.Precision, error) {
 	pq, ok := st.(store.PrecisionQuerier)
 	if !ok {
 		return nil, nil
 	}
-	rows, err := pq.PatternPrecision(ctx, 0)
+	rows, err := pq.PatternPrecision(ctx, store.OwnerAudience(repo.Owner()))
 	if err != nil {
 		return nil, fmt.Errorf("pattern precision for triage: %w", err)
 	}

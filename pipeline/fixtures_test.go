@@ -2,9 +2,11 @@ package pipeline_test
 
 import (
 	"encoding/json"
+	"testing"
 
 	"github.com/google/go-github/v89/github"
 
+	"github.com/totto-ci/totto/internal/fakecircleci"
 	"github.com/totto-ci/totto/internal/fakegithub"
 	"github.com/totto-ci/totto/pipeline"
 )
@@ -39,8 +41,21 @@ func (e *env) ghaJob(id int64, name, conclusion, logFile string) pipeline.Proces
 // a commit status.
 func (e *env) circleBuild() pipeline.ProcessJobArgs {
 	e.t.Helper()
-	build := corpusFile(e.t, "api", "circleci", "fixtures", "gitauto", "build_16.json")
+	build := fakecircleci.AtRevision(e.t, corpusFile(e.t, "api", "circleci", "fixtures", "gitauto", "build_16.json"), sha)
 	entries := corpusFile(e.t, "api", "circleci", "fixtures", "gitauto", "log_entries.json")
+	outputs := map[string][]byte{}
+	for _, u := range failedOutputURLs(e.t, build) {
+		outputs[u] = entries
+	}
+	e.circle.AddBuild(e.t, "github", owner, repo, 16, build, outputs)
+	return pipeline.ProcessJobArgs{InstallationID: installation, Repo: full, SHA: sha, Provider: "circleci",
+		JobName: "ci/circleci: Stress Tests (Intentional Failure)", TargetURL: "https://circleci.com/gh/" + full + "/16",
+		Conclusion: "failure"}
+}
+
+// failedOutputURLs lists the output_url of every failed action of a v1.1 build.
+func failedOutputURLs(t *testing.T, build []byte) []string {
+	t.Helper()
 	var meta struct {
 		Steps []struct {
 			Actions []struct {
@@ -50,20 +65,17 @@ func (e *env) circleBuild() pipeline.ProcessJobArgs {
 		}
 	}
 	if err := json.Unmarshal(build, &meta); err != nil {
-		e.t.Fatal(err)
+		t.Fatal(err)
 	}
-	outputs := map[string][]byte{}
+	var out []string
 	for _, s := range meta.Steps {
 		for _, a := range s.Actions {
 			if a.Status == "failed" {
-				outputs[a.OutputURL] = entries
+				out = append(out, a.OutputURL)
 			}
 		}
 	}
-	e.circle.AddBuild(e.t, "github", owner, repo, 16, build, outputs)
-	return pipeline.ProcessJobArgs{InstallationID: installation, Repo: full, SHA: sha, Provider: "circleci",
-		JobName: "ci/circleci: Stress Tests (Intentional Failure)", TargetURL: "https://circleci.com/gh/" + full + "/16",
-		Conclusion: "failure"}
+	return out
 }
 
 // checkRun returns the commit's only check run, failing the test unless there is exactly one.

@@ -132,6 +132,7 @@ func newEnv(t *testing.T, b backend) *env {
 	e.deps = pipeline.Deps{
 		Store: st, Blobs: blobs,
 		GitHub:     &fakeCreator{ClientCreator: creator, gh: e.gh, clients: map[int64]*github.Client{}},
+		AppID:      e.gh.AppID,
 		CircleCI:   pipeline.CircleCIConfig{BaseURL: e.circle.APIBase()},
 		PublicURL:  "https://totto.example.com",
 		LogHosts:   ci.HostList{"127.0.0.1"},

@@ -10,11 +10,12 @@ import (
 	"github.com/google/go-github/v89/github"
 	"github.com/rs/zerolog"
 
+	"github.com/totto-ci/totto/likelycause"
 	"github.com/totto-ci/totto/logs"
-	"github.com/totto-ci/totto/logs/cause"
 	"github.com/totto-ci/totto/patterns"
 	"github.com/totto-ci/totto/patterns/builtin"
 	"github.com/totto-ci/totto/store"
+	"github.com/totto-ci/totto/testlog"
 	"github.com/totto-ci/totto/triage"
 )
 
@@ -49,7 +50,10 @@ func (p *pipeline) input(ctx context.Context, gh *github.Client, repo store.Repo
 		return in, err
 	}
 	p.baseEvidence(ctx, gh, repo, sha, cfg, &in)
-	prec, err := precisionInput(ctx, p.Store)
+	if err := p.testHistory(ctx, repo, cfg, &in); err != nil {
+		return in, err
+	}
+	prec, err := precisionInput(ctx, p.Store, repo)
 	if err != nil {
 		return in, err
 	}
@@ -75,7 +79,7 @@ func (p *pipeline) run(ctx context.Context, j store.Job, cfg RepoConfig, infos m
 		r.Log = triage.LogState{Unavailable: true, Reason: "log not fetched yet"}
 		return r, nil
 	}
-	ms, err := p.Store.Matches(ctx, store.MatchFilter{LogID: *j.LogID})
+	ms, err := p.Store.Matches(ctx, store.MatchFilter{LogID: *j.LogID, ForRepo: j.RepoID})
 	if err != nil {
 		return r, fmt.Errorf("matches of log %d (job %q): %w", *j.LogID, j.Name, err)
 	}
@@ -84,14 +88,14 @@ func (p *pipeline) run(ctx context.Context, j store.Job, cfg RepoConfig, infos m
 		if err != nil {
 			return r, err
 		}
-		if !cfg.Builtin && isBuiltin(src) {
+		if !cfg.builtinApplies(src, infos[m.PatternID].Name) {
 			continue
 		}
 		r.Matches = append(r.Matches, m.Match)
 	}
 	// The store lists matches newest first; triage and display want log order.
 	sortMatches(r.Matches)
-	if err := p.readLogDetails(ctx, *j.LogID, &r); err != nil {
+	if err := p.readLogDetails(ctx, j, &r); err != nil {
 		// The matches still explain the failure without the excerpt; say so in the log only.
 		zerolog.Ctx(ctx).Warn().Err(err).Int64("log", *j.LogID).Msg("likely cause not available")
 	}
@@ -119,29 +123,20 @@ func (p *pipeline) patternInfo(ctx context.Context, id int64, infos map[int64]tr
 	return pt.Source, nil
 }
 
-// readLogDetails reads a stored log once for its likely-cause excerpt, the lines around its best
-// match and its step boundaries, and keeps the excerpt's cause line for pattern suggestions. The store has no place for the excerpt, so it is recomputed
-// here from the stored log (one streaming pass, bounded memory).
-func (p *pipeline) readLogDetails(ctx context.Context, logID int64, r *triage.Run) error {
-	l, err := p.Store.Log(ctx, logID)
-	if err != nil {
-		return fmt.Errorf("log %d: %w", logID, err)
-	}
-	rc, err := p.Blobs.Open(ctx, l.StorageKey)
-	if err != nil {
-		return fmt.Errorf("opening log %d: %w", logID, err)
-	}
-	defer rc.Close()
+// readLogDetails reads a stored log once for its likely-cause excerpt (judged against the job's
+// passing history), the lines around its best match, its step boundaries and its failing tests,
+// and keeps the excerpt's cause line for pattern suggestions. The store has no place for the excerpt, so it is
+// recomputed here from the stored log (one streaming pass, bounded memory).
+func (p *pipeline) readLogDetails(ctx context.Context, j store.Job, r *triage.Run) error {
+	logID := *j.LogID
 	lo, hi := -1, -1
 	if b := patterns.Best(r.Matches); b != nil {
 		lo, hi = b.Line-contextLines, b.Line+contextLines
 	}
-	f := cause.NewFinder(cause.Options{})
-	lr := logs.NewReader(rc)
+	tests := testlog.New()
 	step := 0
-	for lr.Next() {
-		ln := lr.Line()
-		f.Add(ln)
+	ex, err := likelycause.Read(ctx, p.commits, p.Blobs, logID, likelycause.History(ctx, p.commits, p.Blobs, j), func(ln logs.Line) {
+		tests.Add(ln)
 		if ln.StepIndex != 0 && ln.StepIndex != step {
 			step = ln.StepIndex
 			r.Steps = append(r.Steps, triage.StepSpan{Number: step, FirstLine: ln.Num})
@@ -154,11 +149,12 @@ func (p *pipeline) readLogDetails(ctx context.Context, logID int64, r *triage.Ru
 			}
 			r.Context.Lines = append(r.Context.Lines, string(ln.Text))
 		}
+	})
+	if err != nil {
+		return err
 	}
-	if err := lr.Err(); err != nil {
-		return fmt.Errorf("reading log %d: %w", logID, err)
-	}
-	r.Cause = triage.Excerpt(f.Excerpt())
+	r.Cause = triage.Excerpt(ex)
+	r.Tests = failingTests(tests.Result().Tests)
 	p.cacheCauseLine(ctx, logID, r.Cause)
 	return nil
 }
@@ -191,5 +187,21 @@ func (p *pipeline) annotations(ctx context.Context, repo store.Repository, sha s
 	return nil
 }
 
-// isBuiltin reports whether a pattern source is a built-in pack.
-func isBuiltin(source string) bool { return strings.HasPrefix(source, builtin.SourcePrefix) }
+// builtinApplies reports whether a matched pattern (its source and name) may decide this
+// repository's verdicts: every non-built-in does (the store already kept only patterns of the
+// repository's tenants); a built-in unless the repository switched the packs, its pack or it off.
+func (c RepoConfig) builtinApplies(source, name string) bool {
+	pack, ok := strings.CutPrefix(source, builtin.SourcePrefix)
+	if !ok {
+		return true
+	}
+	if !c.Builtin {
+		return false
+	}
+	for _, off := range c.BuiltinOff {
+		if strings.EqualFold(off, pack) || strings.EqualFold(off, pack+"/"+name) {
+			return false
+		}
+	}
+	return true
+}

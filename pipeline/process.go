@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/google/go-github/v89/github"
 	"github.com/riverqueue/river"
@@ -78,6 +79,9 @@ func (p *pipeline) process(ctx context.Context, a ProcessJobArgs) error {
 		if err := p.scanJobLog(ctx, j); err != nil {
 			return err
 		}
+		if err := p.recordTests(ctx, gh, a, j); err != nil {
+			return err
+		}
 	}
 	if err := p.expireAfterPass(ctx, gh, a, repo, j); err != nil {
 		return err
@@ -132,7 +136,9 @@ func (p *pipeline) fetchJob(ctx context.Context, gh *github.Client, a ProcessJob
 			return gha.OpenLog(ctx, owner, name, a.JobID)
 		}}, nil
 	case ci.ProviderCircleCI:
-		t, err := ci.ParseCircleTarget(a.TargetURL)
+		// The target URL is the status author's to choose: it must name this repository's build,
+		// checked before the operator's token is used on it, and the build must be of this commit.
+		t, err := ci.CircleSite{ServerAPI: p.CircleCI.BaseURL}.ForRepo(a.TargetURL, a.Repo)
 		if err != nil {
 			return fetched{job: fromEvent, reason: "log not available: " + err.Error()}, nil
 		}
@@ -143,6 +149,9 @@ func (p *pipeline) fetchJob(ctx context.Context, gh *github.Client, a ProcessJob
 		}
 		if err != nil {
 			return fetched{}, err
+		}
+		if err := b.CheckBuild(a.Repo, a.SHA); err != nil {
+			return fetched{job: fromEvent, reason: "log not available: " + err.Error()}, nil
 		}
 		cj := b.AsJob(a.Repo, circleJobName(a.JobName))
 		// Build numbers are per project: the external id names the project too.
@@ -173,6 +182,7 @@ func (p *pipeline) fetchLog(ctx context.Context, j store.Job, f fetched) error {
 	if f.openLog == nil {
 		return p.noLog(ctx, j, f.reason)
 	}
+	start := time.Now()
 	rc, err := f.openLog(ctx)
 	if ci.IsUnavailable(err) || errors.Is(err, ci.ErrHostNotAllowed) {
 		// A log on a host totto may not reach will never become reachable: say so now rather
@@ -183,7 +193,9 @@ func (p *pipeline) fetchLog(ctx context.Context, j store.Job, f fetched) error {
 		return err
 	}
 	defer rc.Close()
-	l, err := ingest.StoreLog(ctx, p.Store, p.Blobs, rc, p.MaxLogBytes)
+	counted := &countingReader{r: rc}
+	l, err := ingest.StoreLog(ctx, p.Store, p.Blobs, counted, p.MaxLogBytes)
+	p.countDownload(counted.n, time.Since(start))
 	if ci.IsUnavailable(err) || errors.Is(err, ci.ErrHostNotAllowed) {
 		return p.noLog(ctx, j, err.Error())
 	}

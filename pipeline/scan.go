@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/rs/zerolog"
 
@@ -81,7 +82,9 @@ func (p *pipeline) scanJobLog(ctx context.Context, j store.Job) error {
 	if err := p.syncBuiltins(ctx); err != nil {
 		return err
 	}
+	start := time.Now()
 	res, err := scan.Rescan(ctx, p.Store, p.Blobs, scan.RescanOptions{LogID: *j.LogID, Workers: 1, Matchers: p.matchers})
+	p.countScan(res.Bytes, time.Since(start))
 	if err != nil {
 		return fmt.Errorf("scanning log %d of job %q: %w", *j.LogID, j.Name, err)
 	}

@@ -52,6 +52,7 @@ func TestCircleCIOutputURLOutsideAllowedHosts(t *testing.T) {
 			if err := json.Unmarshal(corpusFile(t, "api", "circleci", "fixtures", "gitauto", "build_16.json"), &build); err != nil {
 				t.Fatal(err)
 			}
+			build["vcs_revision"], build["username"], build["reponame"] = sha, owner, repo
 			for _, st := range build["steps"].([]any) {
 				for _, a := range st.(map[string]any)["actions"].([]any) {
 					if am := a.(map[string]any); am["status"] == "failed" {

@@ -84,7 +84,7 @@ func (p *pipeline) unexplainedFailures(ctx context.Context, repo store.Repositor
 			}
 			reads++
 			var run triage.Run
-			if err := p.readLogDetails(ctx, *j.LogID, &run); err != nil {
+			if err := p.readLogDetails(ctx, j, &run); err != nil {
 				zerolog.Ctx(ctx).Warn().Err(err).Int64("log", *j.LogID).Msg("cause line not available for suggestions")
 				continue
 			}

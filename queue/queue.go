@@ -44,6 +44,7 @@ type client interface {
 	StopAndCancel(ctx context.Context) error
 	Subscribe(kinds ...river.EventKind) (<-chan *river.Event, func())
 	JobGet(ctx context.Context, id int64) (*rivertype.JobRow, error)
+	JobList(ctx context.Context, params *river.JobListParams) (*river.JobListResult, error)
 }
 
 // Queue is the App's durable job queue: register workers, Start, Enqueue from handlers, Stop on
@@ -55,6 +56,8 @@ type Queue struct {
 	// Exactly one is set: the typed client for the store's driver, for EnqueueTx.
 	pgx *river.Client[pgx.Tx]
 	sql *river.Client[*sql.Tx]
+	// countStates counts unfinished jobs by state (Backlog).
+	countStates func(context.Context) (map[string]int64, error)
 }
 
 // Open builds the queue on the store's connection pool (store.Store.Conn): River's tables live in
@@ -73,13 +76,13 @@ func Open(ctx context.Context, conn store.Conn, opts Options) (*Queue, error) {
 		if err != nil {
 			return nil, fmt.Errorf("queue client: %w", err)
 		}
-		q.client, q.pgx = c, c
+		q.client, q.pgx, q.countStates = c, c, pgCounter(conn.Pgx)
 	case conn.SQL != nil:
 		c, err := river.NewClient(riversqlite.New(conn.SQL), cfg)
 		if err != nil {
 			return nil, fmt.Errorf("queue client: %w", err)
 		}
-		q.client, q.sql = c, c
+		q.client, q.sql, q.countStates = c, c, sqlCounter(conn.SQL)
 	default:
 		return nil, errNoPool
 	}

@@ -14,10 +14,12 @@ type Insights interface {
 	// matched and the matched lines, by the job's completion time.
 	PatternFrequency(ctx context.Context, f FrequencyFilter) ([]FrequencyBucket, error)
 	// PatternMatches pages through a pattern's matches, newest (most recently stored) first, each
-	// with the jobs whose log it is in.
-	PatternMatches(ctx context.Context, patternID int64, page Page) ([]PatternMatch, Cursor, error)
-	// UnmatchedFailures pages through failed jobs whose stored log no pattern matched, newest
-	// first: the failures nobody has explained yet, raw material for new patterns.
+	// with the jobs whose log it is in; only jobs of the audience's repositories to which the
+	// pattern applies are listed, and matches left without a job are skipped.
+	PatternMatches(ctx context.Context, patternID int64, aud Audience, page Page) ([]PatternMatch, Cursor, error)
+	// UnmatchedFailures pages through failed jobs whose stored log no pattern applying to the
+	// job's repository matched, newest first: the failures nobody has explained yet, raw material
+	// for new patterns.
 	UnmatchedFailures(ctx context.Context, repoID int64, page Page) ([]Job, Cursor, error)
 	// BranchGrid is the main-branch health grid: the last commits of a branch (newest first) by
 	// job name, each cell the latest attempt's outcome.
@@ -29,8 +31,9 @@ type Insights interface {
 	// the commit's time < ToSHA's time (no upper bound while open). A FromSHA with no jobs takes
 	// the annotation's creation time; a commit with no jobs is covered only when it is FromSHA.
 	AnnotationsCovering(ctx context.Context, repoID int64, jobName, sha string) ([]Annotation, error)
-	// PatternStats is one row per active pattern for the patterns table, counting up to now.
-	PatternStats(ctx context.Context, now time.Time) ([]PatternStat, error)
+	// PatternStats is one row per active pattern for the patterns table, counting up to now the
+	// hits in the audience's repositories to which the pattern applies.
+	PatternStats(ctx context.Context, now time.Time, aud Audience) ([]PatternStat, error)
 }
 
 // Interval is the width of a frequency bucket.
@@ -50,6 +53,9 @@ type FrequencyFilter struct {
 	Tag        string    // patterns carrying this tag
 	From, To   time.Time // jobs completed in [From, To); both required
 	Interval   Interval  // Day when empty
+	// Audience: only hits in these repositories count (the zero value counts nothing), and only
+	// in repositories the pattern applies to.
+	Audience Audience
 }
 
 // FrequencyBucket is one point of a pattern's frequency chart.

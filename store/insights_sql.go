@@ -81,9 +81,11 @@ func (q *SQLInsights) PatternFrequency(ctx context.Context, f FrequencyFilter) (
 	default:
 		return nil, fmt.Errorf("pattern frequency: interval %q: want day or week", f.Interval)
 	}
+	aud, args := f.Audience.SQL("h.repo_id")
 	sql := `SELECT h.pattern_id, ` + bucket + ` AS b, count(*), sum(h.matches) FROM pattern_hits h
-		WHERE h.at >= ? AND h.at < ?`
-	args := []any{f.From.Unix(), f.To.Unix()}
+		JOIN patterns p ON p.id = h.pattern_id
+		WHERE ` + aud + ` AND ` + PatternAppliesSQL("p", "h.repo_id") + ` AND h.at >= ? AND h.at < ?`
+	args = append(args, f.From.Unix(), f.To.Unix())
 	if len(f.PatternIDs) > 0 {
 		sql += ` AND h.pattern_id IN (` + placeholders(len(f.PatternIDs)) + `)`
 		for _, id := range f.PatternIDs {
@@ -134,28 +136,40 @@ func placeholders(n int) string {
 }
 
 // PatternMatches implements Insights.
-func (q *SQLInsights) PatternMatches(ctx context.Context, patternID int64, page Page) ([]PatternMatch, Cursor, error) {
+func (q *SQLInsights) PatternMatches(ctx context.Context, patternID int64, aud Audience, page Page) ([]PatternMatch, Cursor, error) {
 	after, err := page.After.afterID()
 	if err != nil {
 		return nil, "", fmt.Errorf("matches of pattern %d: %w", patternID, err)
 	}
 	limit := page.limit()
-	args := []any{patternID}
+	// seen: a job the reader may see and the pattern applies to, for the page's matches (vj) and
+	// the jobs listed with them (j).
+	seen := func(j string) (string, []any) {
+		cond, args := aud.SQL(j + ".repo_id")
+		return cond + ` AND ` + PatternAppliesSQL("sp", j+".repo_id"), args
+	}
+	innerSeen, args := seen("vj")
+	args = append([]any{patternID}, args...)
 	before := ""
 	if after != 0 {
 		// A separate condition rather than "? = 0 OR id < ?", which would hide the range from
 		// the index.
-		before = ` AND id < ?`
+		before = ` AND mm.id < ?`
 		args = append(args, after)
 	}
+	outerSeen, outerArgs := seen("j")
+	args = append(args, outerArgs...)
 	// The page of matches is chosen first (index matches_pattern_id), then joined to its jobs, so
 	// a match shared by several jobs never straddles two pages.
 	sql := `SELECT m.id, m.log_id, m.pattern_id, p.name, p.tags, p.priority, m.line, m.start_col, m.end_col,
 			m.captures, m.line_text, m.truncated, m.created_at,
 			j.id, j.repo_id, r.full_name, j.name, j.sha, j.branch, j.conclusion, j.url, j.completed_at
-		FROM (SELECT * FROM matches WHERE pattern_id = ?` + before + ` ORDER BY id DESC LIMIT ` + strconv.Itoa(limit+1) + `) m
+		FROM (SELECT mm.* FROM matches mm JOIN patterns sp ON sp.id = mm.pattern_id WHERE mm.pattern_id = ?
+				AND EXISTS (SELECT 1 FROM jobs vj WHERE vj.log_id = mm.log_id AND ` + innerSeen + `)` + before + `
+				ORDER BY mm.id DESC LIMIT ` + strconv.Itoa(limit+1) + `) m
 		JOIN patterns p ON p.id = m.pattern_id
-		LEFT JOIN jobs j ON j.log_id = m.log_id
+		JOIN patterns sp ON sp.id = m.pattern_id
+		JOIN jobs j ON j.log_id = m.log_id AND ` + outerSeen + `
 		LEFT JOIN repositories r ON r.id = j.repo_id
 		ORDER BY m.id DESC, j.id DESC`
 	rows, err := q.Q.QueryInsights(ctx, sql, args...)
@@ -254,7 +268,8 @@ func (q *SQLInsights) UnmatchedFailures(ctx context.Context, repoID int64, page 
 		sql += ` AND j.id < ?`
 		args = append(args, after)
 	}
-	sql += ` AND NOT EXISTS (SELECT 1 FROM matches m WHERE m.log_id = j.log_id)
+	sql += ` AND NOT EXISTS (SELECT 1 FROM matches m JOIN patterns p ON p.id = m.pattern_id
+			WHERE m.log_id = j.log_id AND ` + PatternAppliesSQL("p", "j.repo_id") + `)
 		ORDER BY j.id DESC LIMIT ` + strconv.Itoa(limit+1)
 	rows, err := q.Q.QueryInsights(ctx, sql, args...)
 	if err != nil {

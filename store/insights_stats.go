@@ -10,12 +10,15 @@ import (
 // walk of pattern_hits_pattern_at on SQLite, a hash aggregate on Postgres) and the active
 // patterns' names are read apart and merged here: joining first made both planners group every
 // hit row by its pattern's name, two to three times slower.
-func (q *SQLInsights) PatternStats(ctx context.Context, now time.Time) ([]PatternStat, error) {
+func (q *SQLInsights) PatternStats(ctx context.Context, now time.Time, aud Audience) ([]PatternStat, error) {
 	d7, d30 := now.Add(-7*24*time.Hour).Unix(), now.Add(-30*24*time.Hour).Unix()
-	rows, err := q.Q.QueryInsights(ctx, `SELECT pattern_id,
-			sum(CASE WHEN at >= ? THEN matches ELSE 0 END), sum(CASE WHEN at >= ? THEN matches ELSE 0 END),
-			sum(matches), count(*), sum(CASE WHEN conclusion = 'success' THEN 1 ELSE 0 END), max(at)
-		FROM pattern_hits WHERE at < ? GROUP BY pattern_id`, d7, d30, now.Unix()+1)
+	cond, audArgs := aud.SQL("h.repo_id")
+	rows, err := q.Q.QueryInsights(ctx, `SELECT h.pattern_id,
+			sum(CASE WHEN h.at >= ? THEN h.matches ELSE 0 END), sum(CASE WHEN h.at >= ? THEN h.matches ELSE 0 END),
+			sum(h.matches), count(*), sum(CASE WHEN h.conclusion = 'success' THEN 1 ELSE 0 END), max(h.at)
+		FROM pattern_hits h JOIN patterns p ON p.id = h.pattern_id
+		WHERE h.at < ? AND `+cond+` AND `+PatternAppliesSQL("p", "h.repo_id")+` GROUP BY h.pattern_id`,
+		append([]any{d7, d30, now.Unix() + 1}, audArgs...)...)
 	if err != nil {
 		return nil, fmt.Errorf("pattern stats: %w", err)
 	}

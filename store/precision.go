@@ -8,8 +8,8 @@ import "context"
 // implementations provide it.
 type PrecisionQuerier interface {
 	// PatternPrecision returns one row per pattern with at least one hit, ascending by pattern
-	// id, counting jobs of repository repoID (0: every repository).
-	PatternPrecision(ctx context.Context, repoID int64) ([]PatternPrecision, error)
+	// id, counting jobs of the audience's repositories to which the pattern applies.
+	PatternPrecision(ctx context.Context, aud Audience) ([]PatternPrecision, error)
 }
 
 // PatternPrecision is one pattern's record. A hit is a job whose log the pattern matched. Jobs of

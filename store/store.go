@@ -12,6 +12,9 @@ import (
 // deployment and the scaled-out Postgres deployment behave identically (one conformance suite,
 // store/storetest, runs against both).
 type Store interface {
+	// BackfillState is what backfills keep between runs.
+	BackfillState
+
 	// UpsertInstallation records a GitHub App installation (or re-activates it).
 	UpsertInstallation(ctx context.Context, in Installation) error
 	// DeactivateInstallation marks an installation and its repositories inactive; nothing is
@@ -123,7 +126,7 @@ type Installation struct {
 type Repository struct {
 	ID             int64
 	InstallationID *int64
-	FullName       string // owner/name
+	FullName       string // owner/name (the owner is the tenant: see Owner)
 	Active         bool
 	// Private is GitHub's visibility of the repository: the UI shows a private repository's jobs,
 	// logs and matches only to users who can read it on GitHub. Rows stored before visibility
@@ -180,10 +183,15 @@ type Log struct {
 	Created bool
 }
 
-// Pattern is a pattern as stored: the pattern model plus its life cycle.
+// Pattern is a pattern as stored: the pattern model plus its owner and life cycle.
 type Pattern struct {
 	patterns.Pattern
-	// RepoID scopes the pattern to one repository; nil means global.
+	// Scope says whose the pattern is (see PatternScope); AddPatterns derives it when empty:
+	// repository when RepoID is set, account when Owner is, operator otherwise.
+	Scope PatternScope
+	// Owner is the GitHub account (lower-cased login) of an account or repository pattern.
+	Owner string
+	// RepoID is the repository of a repository pattern.
 	RepoID     *int64
 	Author     string
 	CreatedAt  time.Time
@@ -205,6 +213,9 @@ const (
 	PatternUnchanged PatternAction = "unchanged" // same expression, kind and metadata: id kept
 	PatternUpdated   PatternAction = "updated"   // same expression and kind, other metadata updated in place: id kept
 	PatternReplaced  PatternAction = "replaced"  // expression or kind changed: old retired, new id
+	// PatternKeptRetired: the operator retired this (source, name) outright; merging it again
+	// (a built-in pack sync, a re-import) does not bring it back. ID is the retired pattern's.
+	PatternKeptRetired PatternAction = "kept-retired"
 )
 
 // PatternChange reports one input pattern's fate in AddPatterns.
@@ -219,6 +230,8 @@ type PatternChange struct {
 type PatternFilter struct {
 	IncludeRetired bool
 	Source         string // exact source, "" for any
+	// ForRepo keeps the patterns that apply to this repository (store.PatternScope); 0: any.
+	ForRepo int64
 }
 
 // PendingScan is one log with the active patterns it has not been scanned with yet.
@@ -246,7 +259,10 @@ type Match struct {
 type MatchFilter struct {
 	PatternID int64
 	LogID     int64
-	Limit     int // 0: no limit
+	// ForRepo keeps only matches of patterns that apply to this repository (store.PatternScope):
+	// a log shared by several tenants carries matches of each tenant's patterns.
+	ForRepo int64
+	Limit   int // 0: no limit
 }
 
 // Annotation is a known-broken range: failures of jobs matching JobGlob on commits in

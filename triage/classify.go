@@ -67,7 +67,12 @@ func (r Report) Explained() int {
 //  6. no-log: the log is unavailable;
 //  7. new.
 //
-// Jobs matching a never-flaky glob skip rules 3 and 5 (a note says so). Rule 5 also never
+// Between rules 3 and 4, the failing tests the log names decide (classifyTests): every test
+// flaky or broken upstream gives the job that verdict (broken-upstream when any test is), and
+// one new test keeps rule 5 from calling the job flaky, because a failing test with no flaky
+// evidence is a real failure whatever infrastructure noise the log also shows.
+//
+// Jobs matching a never-flaky glob skip rules 3 and 5 and flaky tests (a note says so). Rule 5 also never
 // applies on a generic best match (patterns.IsGeneric: "exit code 1", a bare "error") or when the
 // pattern is demoted by its precision record (Input.Precision, Config.Demotion); the note says
 // which, and the job is new.
@@ -151,6 +156,9 @@ func passingAttempt(runs []Run) *Rerun {
 	return rr
 }
 
+// baseMismatchNote starts the note on a job that fails at the merge base with another match.
+const baseMismatchNote = "also fails at merge base"
+
 func classify(in Input, run Run, runs []Run) JobVerdict {
 	jv := JobVerdict{Run: run, Attempts: len(runs)}
 	ev := &jv.Evidence
@@ -172,6 +180,7 @@ func classify(in Input, run Run, runs []Run) JobVerdict {
 	}
 	neverGlob, never := anyGlob(in.Config.neverFlaky(), run.Name)
 	ev.Rerun = passingAttempt(runs)
+	ev.Tests = classifyTests(in, run, ev.Rerun)
 	if base, ok := in.Base[run.Key()]; ok {
 		b := base
 		ev.Base, ev.BaseKnown = &b, true
@@ -196,7 +205,7 @@ func classify(in Input, run Run, runs []Run) JobVerdict {
 			jv.Verdict = BrokenUpstream
 			return jv
 		default:
-			ev.Notes = append(ev.Notes, fmt.Sprintf("also fails at merge base %s, but not with the same match", short(ev.Base.SHA)))
+			ev.Notes = append(ev.Notes, fmt.Sprintf(baseMismatchNote+" %s, but not with the same match", short(ev.Base.SHA)))
 		}
 	}
 	// 3. flaky by rerun.
@@ -207,6 +216,26 @@ func classify(in Input, run Run, runs []Run) JobVerdict {
 		}
 		ev.Notes = append(ev.Notes, fmt.Sprintf("passed on attempt %d, but jobs matching %q are never flaky", ev.Rerun.Attempt, neverGlob))
 	}
+	// 3b. the failing tests.
+	newTest := ""
+	for _, t := range ev.Tests {
+		if t.Verdict == New {
+			newTest = t.Test.Name
+			break
+		}
+	}
+	switch testsVerdict(ev.Tests) {
+	case BrokenUpstream:
+		jv.Verdict, ev.ByTests = BrokenUpstream, true
+		ev.Notes = dropBaseMismatchNote(ev.Notes)
+		return jv
+	case Flaky:
+		if !never {
+			jv.Verdict, ev.ByTests = Flaky, true
+			return jv
+		}
+		ev.Notes = append(ev.Notes, fmt.Sprintf("every failing test is flaky, but jobs matching %q are never flaky", neverGlob))
+	}
 	// 4. known-problem, 5. flaky by pattern.
 	if ev.Pattern != nil {
 		if ev.Pattern.hasTag(patterns.TagKnownProblem) {
@@ -214,7 +243,9 @@ func classify(in Input, run Run, runs []Run) JobVerdict {
 			return jv
 		}
 		if ev.Pattern.hasTag(patterns.TagFlaky) {
-			if why, ok := flakyPatternVetoed(in, ev, never, neverGlob); ok {
+			if newTest != "" {
+				ev.Notes = append(ev.Notes, fmt.Sprintf("matched flaky pattern %q, but test %s failed with no flaky evidence", ev.Pattern.Name, newTest))
+			} else if why, ok := flakyPatternVetoed(in, ev, never, neverGlob); ok {
 				ev.Notes = append(ev.Notes, why)
 			} else {
 				jv.Verdict = Flaky
@@ -229,6 +260,18 @@ func classify(in Input, run Run, runs []Run) JobVerdict {
 	}
 	jv.Verdict = New
 	return jv
+}
+
+// dropBaseMismatchNote removes the note that the merge base failed differently: the failing
+// tests showed it is the same failure.
+func dropBaseMismatchNote(notes []string) []string {
+	out := notes[:0]
+	for _, n := range notes {
+		if !strings.HasPrefix(n, baseMismatchNote) {
+			out = append(out, n)
+		}
+	}
+	return out
 }
 
 // patternInfo returns the pattern of match m from the catalogue, or what the match itself records.

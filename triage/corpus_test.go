@@ -8,6 +8,7 @@ import (
 
 	"github.com/totto-ci/totto/internal/testcorpus"
 	"github.com/totto-ci/totto/patterns"
+	"github.com/totto-ci/totto/redact"
 )
 
 // corpusDir returns the shared corpus root, or skips the test.
@@ -77,7 +78,7 @@ func TestRenderRealPyTorchLogs(t *testing.T) {
 		t.Errorf("%d context blocks for %d jobs", got, want)
 	}
 	for _, w := range expected {
-		shown := clip(oneLine(RedactSecrets(w)), 80)
+		shown := clip(oneLine(redact.Default.Text(w)), 80)
 		shown = strings.TrimSuffix(shown, "…")
 		if !strings.Contains(out.Summary, shown) {
 			t.Errorf("expected line %q not quoted in the summary", shown)

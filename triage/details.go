@@ -19,6 +19,7 @@ func detailsBlock(j JobVerdict, opts RenderOptions) string {
 	if len(j.Evidence.Notes) > 0 {
 		b.WriteString("\n")
 	}
+	b.WriteString(testsList(j, opts))
 	if sg, ok := opts.Suggestions[j.Run.Key()]; ok && j.Verdict == New {
 		b.WriteString(suggestionText(sg, opts))
 	}
@@ -61,9 +62,18 @@ func evidenceText(j JobVerdict) string {
 		}
 		s += "."
 	case BrokenUpstream:
-		s = "Fails the same way at the merge base " + shaLink(ev.Base.SHA, ev.Base.URL) + "."
+		switch {
+		case ev.ByTests && ev.Base != nil:
+			s = "Every failing test is flaky or also fails in this job at the merge base " + shaLink(ev.Base.SHA, ev.Base.URL) + "."
+		case ev.ByTests:
+			s = "Every failing test is flaky or also fails in this job at the merge base."
+		default:
+			s = "Fails the same way at the merge base " + shaLink(ev.Base.SHA, ev.Base.URL) + "."
+		}
 	case Flaky:
-		if ev.Rerun != nil {
+		if ev.ByTests {
+			s = "Every failing test is flaky: see each test's evidence below."
+		} else if ev.Rerun != nil {
 			s = "Passed on " + link("attempt "+strconv.Itoa(ev.Rerun.Attempt), ev.Rerun.URL) + " of the same commit."
 		} else {
 			s = "Matched " + patternText(ev) + ", a flaky failure."

@@ -1,6 +1,25 @@
 package triage
 
-import "strings"
+import (
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/totto-ci/totto/patterns"
+)
+
+// CheckJobGlob says why a job glob someone wrote (an annotation, a command's JOB) may not be
+// stored: invalid UTF-8, control characters, or bidirectional controls, which would make the glob
+// display as another name than the one it matches. nil when it is fine.
+func CheckJobGlob(glob string) error {
+	if !utf8.ValidString(glob) {
+		return fmt.Errorf("job glob %+q is not valid UTF-8", glob)
+	}
+	if r, ok := patterns.HiddenRune(glob); ok {
+		return fmt.Errorf("job glob %+q holds the invisible or text-reordering character %U", glob, r)
+	}
+	return nil
+}
 
 // MatchJobGlob reports whether a job name matches a job-name glob, case-insensitively. It is the
 // one glob rule for job names wherever a user writes them (annotations, never-flaky and ignored

@@ -109,6 +109,8 @@ type Run struct {
 	Log        LogState
 	// Matches are every pattern match in the attempt's log (only meaningful for a failed attempt).
 	Matches []patterns.Match
+	// Tests are the failing tests the attempt's log names (empty when none were found).
+	Tests []FailingTest
 	// Cause is the likely-cause excerpt, shown when no pattern explains the failure.
 	Cause Excerpt
 	// Context holds lines around the matches (the store keeps a few with each match); the lines
@@ -196,6 +198,9 @@ type Config struct {
 	// Demotion are the thresholds past which a flaky pattern's precision record demotes it
 	// (see Input.Precision); zero fields take DefaultDemotion's.
 	Demotion Demotion
+	// FlakyTestCommits is how many commits must show a test failing then passing on the same
+	// commit for its history to call it flaky (0: DefaultFlakyTestCommits).
+	FlakyTestCommits int
 }
 
 // DefaultNeverFlaky are the never-flaky globs when a repository configures none: linters,
@@ -228,6 +233,11 @@ type Input struct {
 	// pattern whose record Config.Demotion calls too broad no longer makes jobs flaky. A missing
 	// pattern has no record yet and is trusted.
 	Precision map[int64]Precision
+	// TestHistory is each failing test's record over the flaky window; a missing test has none.
+	TestHistory map[TestID]TestRecord
+	// BaseTests are the failing tests of each job at the merge base; a missing key means the
+	// base's tests are not known (no failed run there, or its log named none).
+	BaseTests map[JobKey][]TestID
 }
 
 func anyGlob(globs []string, name string) (string, bool) {

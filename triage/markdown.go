@@ -64,6 +64,11 @@ func codeSpan(s string) string {
 	return fence + " " + s + " " + fence
 }
 
+// InertCode renders text from outside (a comment's arguments, a job name) as an inline code span
+// on one line that nothing inside can close: GitHub shows it verbatim, with no mention, issue
+// reference, link or markup. Every fragment a reply echoes goes through it, as check runs quote.
+func InertCode(s string) string { return codeSpan(s) }
+
 // longestRun returns the length of the longest run of c in s.
 func longestRun(s string, c byte) int {
 	best, cur := 0, 0

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/totto-ci/totto/patterns"
+	"github.com/totto-ci/totto/redact"
 )
 
 // MaxOutputBytes is GitHub's limit on a check run's output.summary and output.text (65,535
@@ -18,7 +19,8 @@ type RenderOptions struct {
 	// DetailsURL is totto's page for the commit; linked from the summary and from the "… and N
 	// more" line when the table is cut.
 	DetailsURL string
-	// Redact is applied to every quoted log text before it is escaped; nil means RedactSecrets.
+	// Redact is applied to every quoted log text before it is escaped; nil means
+	// redact.Default.Text (the App passes its configured redactor's).
 	// Pass func(s string) string { return s } to quote logs verbatim.
 	Redact func(string) string
 	// MaxBytes caps summary and text; 0 means MaxOutputBytes.
@@ -30,6 +32,8 @@ type RenderOptions struct {
 	// counts the job itself; SuggestionWindow says over which period ("this week").
 	Suggestions      map[JobKey]Suggestion
 	SuggestionWindow string
+	// TestWindow names the period of each failing test's history line ("14 days").
+	TestWindow string
 }
 
 // Output is a check run's output and conclusion, ready for the GitHub API.
@@ -57,7 +61,7 @@ const (
 // DetailsURL.
 func Render(r Report, opts RenderOptions) Output {
 	if opts.Redact == nil {
-		opts.Redact = RedactSecrets
+		opts.Redact = redact.Default.Text
 	}
 	if opts.MaxBytes <= 0 || opts.MaxBytes > MaxOutputBytes {
 		opts.MaxBytes = MaxOutputBytes

@@ -5,6 +5,7 @@ import (
 	"sort"
 
 	"github.com/totto-ci/totto/patterns"
+	"github.com/totto-ci/totto/redact"
 )
 
 // Defaults of SuggestOptions.
@@ -83,7 +84,7 @@ func Suggest(fails []UnexplainedFailure, opts SuggestOptions) []Suggestion {
 		if !ok || opts.Reject != nil && opts.Reject(p) {
 			continue
 		}
-		out = append(out, Suggestion{Shape: shape, Pattern: p, Example: RedactSecrets(c.example), Jobs: len(c.jobs)})
+		out = append(out, Suggestion{Shape: shape, Pattern: p, Example: redact.Default.Text(c.example), Jobs: len(c.jobs)})
 	}
 	sort.Slice(out, func(i, j int) bool {
 		if out[i].Jobs != out[j].Jobs {
@@ -103,7 +104,7 @@ func SuggestPattern(line string, minLiteral int) (patterns.Pattern, bool) {
 		minLiteral = DefaultSuggestMinLiteral
 	}
 	shape := MaskLine(line)
-	if shape == "" || patterns.IsGeneric(line, 0, 0) || RedactSecrets(line) != line {
+	if shape == "" || patterns.IsGeneric(line, 0, 0) || redact.Default.Text(line) != line {
 		return patterns.Pattern{}, false
 	}
 	p := patterns.Pattern{Source: "suggested"}

@@ -97,6 +97,10 @@ type Evidence struct {
 	// Generic is set when the best match is a generic line (patterns.IsGeneric) and so was not
 	// allowed to call the job flaky.
 	Generic bool
+	// Tests are the failing tests of the attempt with their own verdicts; ByTests is set when
+	// they decided the job's verdict (every test flaky or broken upstream).
+	Tests   []TestVerdict
+	ByTests bool
 	// LogReason says why the log is unavailable.
 	LogReason string
 	// Notes explain rules that were considered and did not apply, e.g. a never-flaky job that

@@ -80,12 +80,17 @@ func (v *viewer) allow(w http.ResponseWriter, r *http.Request, repo repoInfo) bo
 	if v.canRead(repo) {
 		return true
 	}
+	v.refuse(w, r)
+	return false
+}
+
+// refuse answers a page the viewer may not see: sign in first when signed out, else 404.
+func (v *viewer) refuse(w http.ResponseWriter, r *http.Request) {
 	if v.sess.Login == "" && v.s.deps.OAuth.ClientID != "" {
 		http.Redirect(w, r, "/login?return="+url.QueryEscape(safeReturn(r.URL.RequestURI())), http.StatusFound)
-		return false
+		return
 	}
 	http.Error(w, "not found", http.StatusNotFound)
-	return false
 }
 
 // allowAPI is allow for the JSON API: no redirect, a JSON 404.
@@ -95,28 +100,6 @@ func (v *viewer) allowAPI(w http.ResponseWriter, repo repoInfo) bool {
 	}
 	writeJSON(w, http.StatusNotFound, map[string]string{"error": "not found"})
 	return false
-}
-
-// filterMatches keeps the jobs of each match the viewer may read and drops matches left with
-// none, so a global pattern's page quotes only logs of readable repositories.
-func (v *viewer) filterMatches(idx map[int64]repoInfo, ms []store.PatternMatch) []store.PatternMatch {
-	if v.seesAll() {
-		return ms
-	}
-	out := ms[:0:0]
-	for _, m := range ms {
-		var jobs []store.MatchJob
-		for _, j := range m.Jobs {
-			if v.canReadID(idx, j.RepoID) {
-				jobs = append(jobs, j)
-			}
-		}
-		if len(jobs) > 0 {
-			m.Jobs = jobs
-			out = append(out, m)
-		}
-	}
-	return out
 }
 
 func infoOf(r store.Repository) repoInfo {
@@ -134,7 +117,7 @@ func (s *server) canReadRepo(ctx context.Context, sess *session, repo string) (b
 	var out struct {
 		FullName string `json:"full_name"`
 	}
-	err := s.githubGET(ctx, sess.Token, "/repos/"+repo, &out)
+	err := s.githubGET(ctx, sess.Token(), "/repos/"+repo, &out)
 	var st *apiStatusError
 	switch {
 	case err == nil:

@@ -11,7 +11,6 @@ import (
 
 	"github.com/totto-ci/totto/patterns"
 	"github.com/totto-ci/totto/store"
-	"github.com/totto-ci/totto/triage"
 )
 
 // The JSON API serves the same data as the pages to scripts, behind the same session (or open in
@@ -107,21 +106,20 @@ func (s *server) apiPatternMatches(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v := s.viewer(r)
-	if p.RepoID != nil && !v.canReadID(idx, *p.RepoID) {
+	if !v.canSeePattern(p, idx) {
 		writeJSON(w, http.StatusNotFound, map[string]string{"error": "no pattern " + r.PathValue("id")})
 		return
 	}
 	limit, _ := strconv.Atoi(r.URL.Query().Get("limit"))
-	ms, next, err := s.st.PatternMatches(r.Context(), id, store.Page{Limit: limit, After: store.Cursor(r.URL.Query().Get("after"))})
+	ms, next, err := s.st.PatternMatches(r.Context(), id, v.audience(idx), store.Page{Limit: limit, After: store.Cursor(r.URL.Query().Get("after"))})
 	if err != nil {
 		writeJSON(w, http.StatusBadRequest, map[string]string{"error": err.Error()})
 		return
 	}
-	ms = v.filterMatches(idx, ms)
 	out := make([]apiMatch, 0, len(ms))
 	for _, m := range ms {
 		mm := m.Match.Match
-		mm = redactMatch(mm)
+		mm = s.redactMatch(mm)
 		out = append(out, apiMatch{ID: m.ID, LogID: m.LogID, Match: mm, Jobs: m.Jobs})
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"matches": out, "next": next})
@@ -163,7 +161,7 @@ func (s *server) apiJob(w http.ResponseWriter, r *http.Request) {
 				best := v.Evidence.Best
 				if best != nil {
 					// The best match quotes a log line: redact it like every other quoted line.
-					b := redactMatch(*best)
+					b := s.redactMatch(*best)
 					best = &b
 				}
 				out["verdict"] = map[string]any{"verdict": v.Verdict, "best": best, "notes": v.Evidence.Notes}
@@ -171,7 +169,7 @@ func (s *server) apiJob(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if j.LogID != nil {
-		ms, err := s.st.Matches(r.Context(), store.MatchFilter{LogID: *j.LogID})
+		ms, err := s.st.Matches(r.Context(), store.MatchFilter{LogID: *j.LogID, ForRepo: j.RepoID})
 		if err != nil {
 			writeJSON(w, http.StatusInternalServerError, map[string]string{"error": err.Error()})
 			return
@@ -179,7 +177,7 @@ func (s *server) apiJob(w http.ResponseWriter, r *http.Request) {
 		list := make([]patterns.Match, 0, len(ms))
 		for _, m := range ms {
 			mm := m.Match
-			mm = redactMatch(mm)
+			mm = s.redactMatch(mm)
 			list = append(list, mm)
 		}
 		out["matches"] = list
@@ -189,12 +187,12 @@ func (s *server) apiJob(w http.ResponseWriter, r *http.Request) {
 
 // redactMatch hides secrets in what a match quotes from the log (its line and its captures) before
 // the API serves it; the stored match keeps the text as scanned.
-func redactMatch(m patterns.Match) patterns.Match {
-	m.Text = triage.RedactSecrets(m.Text)
+func (s *server) redactMatch(m patterns.Match) patterns.Match {
+	m.Text = s.redactor.Text(m.Text)
 	if len(m.Captures) > 0 {
 		cs := make([]string, len(m.Captures))
 		for i, c := range m.Captures {
-			cs[i] = triage.RedactSecrets(c)
+			cs[i] = s.redactor.Text(c)
 		}
 		m.Captures = cs
 	}

@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"github.com/totto-ci/totto/access"
 	"net/http"
 	"strings"
 	"time"
@@ -186,7 +187,11 @@ func (s *server) openAnnotation(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "a job glob and a from-commit are required", http.StatusBadRequest)
 		return
 	}
-	actor, ok := s.editor(w, r, name)
+	if err := triage.CheckJobGlob(glob); err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	actor, ok := s.authorize(w, r, access.ChangeAnnotation, access.Target{Owner: repo.Owner(), Repo: name, Private: repo.Private})
 	if !ok {
 		return
 	}
@@ -210,7 +215,11 @@ func (s *server) closeAnnotation(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "a job glob and a fixing commit are required", http.StatusBadRequest)
 		return
 	}
-	actor, ok := s.editor(w, r, name)
+	if err := triage.CheckJobGlob(glob); err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	actor, ok := s.authorize(w, r, access.ChangeAnnotation, access.Target{Owner: repo.Owner(), Repo: name, Private: repo.Private})
 	if !ok {
 		return
 	}

@@ -84,7 +84,7 @@ func (s *server) jobPage(w http.ResponseWriter, r *http.Request) {
 		d.Log = &l
 		d.Pages = max(1, (l.Lines+linesPerPage-1)/linesPerPage)
 		d.Page = min(d.Page, d.Pages)
-		ms, err := s.st.Matches(ctx, store.MatchFilter{LogID: l.ID})
+		ms, err := s.st.Matches(ctx, store.MatchFilter{LogID: l.ID, ForRepo: j.RepoID})
 		if err != nil {
 			s.fail(w, r, err)
 			return
@@ -101,7 +101,7 @@ func (s *server) jobPage(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			d.LogError = err.Error()
 		}
-		d.Lines = showLines(ls, byLine)
+		d.Lines = s.showLines(ls, byLine)
 	}
 	s.render(w, r, http.StatusOK, "job", j.Name, d)
 }

@@ -7,7 +7,6 @@ import (
 
 	"github.com/totto-ci/totto/logs"
 	"github.com/totto-ci/totto/patterns"
-	"github.com/totto-ci/totto/triage"
 )
 
 // logLine is one line as the UI shows it: redacted, with the matched span split out so the
@@ -19,8 +18,6 @@ type logLine struct {
 	Matched     bool
 	Overwritten bool
 }
-
-func redactLine(s string) string { return triage.RedactSecrets(s) }
 
 // readLines streams a stored log through the normaliser and keeps lines [from, to] only, so a
 // 100 MB log costs one bounded window of memory; reading stops right after `to`.
@@ -49,19 +46,25 @@ func (s *server) readLines(ctx context.Context, key string, from, to int) ([]log
 	return out, nil
 }
 
-// showLines turns normalised lines into display lines, highlighting the first match on a line.
-// A line whose redaction changed it is highlighted whole, since byte offsets no longer apply.
-func showLines(ls []logs.Line, byLine map[int]patterns.Match) []logLine {
+// showLines turns normalised lines into display lines, redacted as one block (a private key
+// spanning lines is hidden whole), highlighting the first match on a line.
+func (s *server) showLines(ls []logs.Line, byLine map[int]patterns.Match) []logLine {
+	texts := make([]string, len(ls))
+	for i, l := range ls {
+		texts[i] = string(l.Text)
+	}
+	red := s.redactor.Lines(texts)
 	out := make([]logLine, 0, len(ls))
-	for _, l := range ls {
+	for i, l := range ls {
 		m, ok := byLine[l.Num]
-		out = append(out, showLine(l.Num, string(l.Text), m, ok, l.Overwritten))
+		out = append(out, showLine(l.Num, texts[i], red[i], m, ok, l.Overwritten))
 	}
 	return out
 }
 
-func showLine(num int, text string, m patterns.Match, matched, overwritten bool) logLine {
-	red := triage.RedactSecrets(text)
+// showLine is one display line of text, whose redaction is red. A line whose redaction changed
+// it is highlighted whole, since byte offsets no longer apply.
+func showLine(num int, text, red string, m patterns.Match, matched, overwritten bool) logLine {
 	ll := logLine{Num: num, Pre: red, Matched: matched, Overwritten: overwritten}
 	if !matched {
 		return ll
@@ -110,7 +113,7 @@ func (s *server) matchContext(ctx context.Context, key string, ms []patterns.Mat
 			window = []logs.Line{{Num: m.Line, Text: []byte(m.Text)}}
 		}
 		only := map[int]patterns.Match{m.Line: byLine[m.Line]}
-		b.Lines = showLines(window, only)
+		b.Lines = s.showLines(window, only)
 		out[m.Line] = b
 	}
 	return out

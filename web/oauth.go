@@ -7,110 +7,9 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"strings"
 	"sync"
 	"time"
-
-	"github.com/rs/zerolog"
 )
-
-// login starts GitHub's OAuth web flow. The state ties the callback to this browser.
-func (s *server) login(w http.ResponseWriter, r *http.Request) {
-	if s.deps.OAuth.ClientID == "" {
-		http.Error(w, "sign-in is not configured (DevInsecure mode): anyone can edit", http.StatusNotFound)
-		return
-	}
-	sess := sessionOf(r.Context())
-	state := randomToken()
-	pending := *sess
-	pending.State, pending.Return = state, safeReturn(r.URL.Query().Get("return"))
-	if err := s.sessions.save(r.Context(), &pending); err != nil {
-		sessionFailed(w, r, err)
-		return
-	}
-	q := url.Values{"client_id": {s.deps.OAuth.ClientID}, "state": {state},
-		"redirect_uri": {strings.TrimRight(s.deps.PublicURL, "/") + "/oauth/callback"}}
-	http.Redirect(w, r, s.deps.OAuth.WebURL+"/login/oauth/authorize?"+q.Encode(), http.StatusFound)
-}
-
-// oauthCallback exchanges the code for a user token, then replaces the session with a new one
-// (a new id: no session fixation) carrying the user.
-func (s *server) oauthCallback(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	sess := sessionOf(ctx)
-	q := r.URL.Query()
-	if sess.State == "" || q.Get("state") != sess.State {
-		http.Error(w, "sign-in state does not match this browser; start again from /login", http.StatusBadRequest)
-		return
-	}
-	token, err := s.exchangeCode(ctx, q.Get("code"))
-	if err != nil {
-		zerolog.Ctx(ctx).Warn().Err(err).Msg("oauth code exchange failed")
-		http.Error(w, "GitHub sign-in failed: "+err.Error(), http.StatusBadGateway)
-		return
-	}
-	var user struct {
-		Login string `json:"login"`
-	}
-	if err := s.githubGET(ctx, token, "/user", &user); err != nil || user.Login == "" {
-		zerolog.Ctx(ctx).Warn().Err(err).Msg("oauth user lookup failed")
-		http.Error(w, "GitHub sign-in failed: could not read the signed-in user", http.StatusBadGateway)
-		return
-	}
-	ret := sess.Return
-	if err := s.sessions.drop(ctx, sess.ID); err != nil {
-		sessionFailed(w, r, err)
-		return
-	}
-	fresh := s.sessions.create()
-	fresh.Login, fresh.Token = user.Login, token
-	if err := s.sessions.save(ctx, fresh); err != nil {
-		sessionFailed(w, r, err)
-		return
-	}
-	s.setCookie(w, fresh)
-	http.Redirect(w, r, safeReturn(ret), http.StatusFound)
-}
-
-func (s *server) logout(w http.ResponseWriter, r *http.Request) {
-	sess := sessionOf(r.Context())
-	if err := s.sessions.drop(r.Context(), sess.ID); err != nil {
-		sessionFailed(w, r, err)
-		return
-	}
-	s.setCookie(w, s.sessions.create())
-	http.Redirect(w, r, "/", http.StatusSeeOther)
-}
-
-func (s *server) exchangeCode(ctx context.Context, code string) (string, error) {
-	if code == "" {
-		return "", fmt.Errorf("no code in the callback")
-	}
-	form := url.Values{"client_id": {s.deps.OAuth.ClientID}, "client_secret": {s.deps.OAuth.ClientSecret}, "code": {code}}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, s.deps.OAuth.WebURL+"/login/oauth/access_token", strings.NewReader(form.Encode()))
-	if err != nil {
-		return "", fmt.Errorf("token request: %w", err)
-	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("Accept", "application/json")
-	resp, err := s.deps.HTTPClient.Do(req)
-	if err != nil {
-		return "", fmt.Errorf("token request: %w", err)
-	}
-	defer resp.Body.Close()
-	var out struct {
-		AccessToken string `json:"access_token"`
-		Error       string `json:"error"`
-		Description string `json:"error_description"`
-	}
-	if err := json.NewDecoder(io.LimitReader(resp.Body, 1<<16)).Decode(&out); err != nil {
-		return "", fmt.Errorf("token response (HTTP %d): %w", resp.StatusCode, err)
-	}
-	if out.AccessToken == "" {
-		return "", fmt.Errorf("token refused: %s %s", out.Error, out.Description)
-	}
-	return out.AccessToken, nil
-}
 
 // githubGET reads one REST API resource as the signed-in user.
 func (s *server) githubGET(ctx context.Context, token, path string, into any) error {
@@ -196,47 +95,10 @@ func (s *server) canWrite(ctx context.Context, sess *session, repo string) (bool
 		Permission string `json:"permission"`
 		RoleName   string `json:"role_name"`
 	}
-	if err := s.githubGET(ctx, sess.Token, "/repos/"+repo+"/collaborators/"+url.PathEscape(sess.Login)+"/permission", &out); err != nil {
+	if err := s.githubGET(ctx, sess.Token(), "/repos/"+repo+"/collaborators/"+url.PathEscape(sess.Login)+"/permission", &out); err != nil {
 		return false, fmt.Errorf("permission of %s on %s: %w", sess.Login, repo, err)
 	}
 	write := out.Permission == "admin" || out.Permission == "write" || out.RoleName == "maintain"
 	s.perms.put(key, write)
 	return write, nil
-}
-
-// editor decides who is making a change to repo ("" for a global pattern: write access to any
-// installed repository suffices) and whether they may. It writes the refusal itself.
-func (s *server) editor(w http.ResponseWriter, r *http.Request, repo string) (string, bool) {
-	sess := sessionOf(r.Context())
-	if s.deps.DevInsecure && sess.Login == "" {
-		return "anonymous (dev-insecure)", true
-	}
-	if sess.Login == "" {
-		http.Error(w, "sign in with GitHub to change patterns or annotations", http.StatusUnauthorized)
-		return "", false
-	}
-	repos := []string{repo}
-	if repo == "" {
-		all, err := s.repoSummaries(r.Context())
-		if err != nil {
-			s.fail(w, r, err)
-			return "", false
-		}
-		repos = repos[:0]
-		for _, x := range all {
-			repos = append(repos, x.FullName)
-		}
-	}
-	for _, name := range repos {
-		ok, err := s.canWrite(r.Context(), sess, name)
-		if err != nil {
-			zerolog.Ctx(r.Context()).Warn().Err(err).Msg("permission check failed")
-			continue
-		}
-		if ok {
-			return sess.Login, true
-		}
-	}
-	http.Error(w, fmt.Sprintf("%s has no write permission on %s", sess.Login, cmpStr(repo, "any installed repository")), http.StatusForbidden)
-	return "", false
 }

@@ -100,7 +100,10 @@ func TestTryAndSave(t *testing.T) {
 			t.Fatalf("trying saved something: %d patterns", n)
 		}
 
+		// A pattern belongs to a repository or an account: never to everyone.
 		r = c.post("/patterns", url.Values{"csrf": {tok}, "name": {"undefined symbol"}, "expr": {`undefined: \w+`}, "kind": {"regex"}, "tags": {"known-problem"}})
+		mustContain(t, r, 422, "scope: choose a repository")
+		r = c.post("/patterns", url.Values{"csrf": {tok}, "name": {"undefined symbol"}, "expr": {`undefined: \w+`}, "kind": {"regex"}, "tags": {"known-problem"}, "repo": {"acme/widgets"}})
 		if r.status != 303 {
 			t.Fatalf("save: status %d: %s", r.status, r.body)
 		}
@@ -113,13 +116,16 @@ func TestTryAndSave(t *testing.T) {
 			t.Fatal(err)
 		}
 		saved := ps[len(ps)-1]
-		if saved.Source != "ui" || saved.Author != "anonymous (dev-insecure)" {
+		if saved.Source != "ui:acme/widgets" || saved.Scope != store.ScopeRepository || saved.Author != "anonymous (dev-insecure)" {
 			t.Errorf("saved pattern source %q author %q", saved.Source, saved.Author)
 		}
 
 		// Edit = new pattern + retire the old one.
 		r = c.post("/patterns", url.Values{"csrf": {tok}, "name": {"undefined Foo"}, "expr": {`undefined: Foo`}, "kind": {"literal"},
-			"replaces": {fmt.Sprint(saved.ID)}})
+			"replaces": {fmt.Sprint(saved.ID)}, "account": {"acme"}})
+		mustContain(t, r, 422, "an edit keeps the scope")
+		r = c.post("/patterns", url.Values{"csrf": {tok}, "name": {"undefined Foo"}, "expr": {`undefined: Foo`}, "kind": {"literal"},
+			"replaces": {fmt.Sprint(saved.ID)}, "repo": {"acme/widgets"}})
 		if r.status != 303 {
 			t.Fatalf("edit: status %d: %s", r.status, r.body)
 		}
@@ -129,15 +135,23 @@ func TestTryAndSave(t *testing.T) {
 		}
 		mustContain(t, c.get(fmt.Sprintf("/patterns/%d", saved.ID)), 200, "retired")
 
+		edited, err := st.Patterns(t.Context(), store.PatternFilter{Source: "ui:acme/widgets"})
+		if err != nil || len(edited) != 1 {
+			t.Fatalf("edited pattern: %v %v", edited, err)
+		}
 		// Retire needs the CSRF token.
-		if r := c.post(fmt.Sprintf("/patterns/%d/retire", w.timeout), url.Values{}); r.status != 403 {
+		if r := c.post(fmt.Sprintf("/patterns/%d/retire", edited[0].ID), url.Values{}); r.status != 403 {
 			t.Errorf("retire without CSRF token: status %d, want 403", r.status)
 		}
-		if r := c.post(fmt.Sprintf("/patterns/%d/retire", w.timeout), url.Values{"csrf": {tok}}); r.status != 303 {
+		if r := c.post(fmt.Sprintf("/patterns/%d/retire", edited[0].ID), url.Values{"csrf": {tok}}); r.status != 303 {
 			t.Errorf("retire: status %d", r.status)
 		}
-		if p, _ := st.Pattern(t.Context(), w.timeout); p.Active() {
-			t.Errorf("pattern %d not retired", w.timeout)
+		if p, _ := st.Pattern(t.Context(), edited[0].ID); p.Active() {
+			t.Errorf("pattern %d not retired", edited[0].ID)
+		}
+		// Operator patterns are the operator's, even in DevInsecure mode.
+		if r := c.post(fmt.Sprintf("/patterns/%d/retire", w.timeout), url.Values{"csrf": {tok}}); r.status != 403 {
+			t.Errorf("retire an operator pattern: status %d, want 403", r.status)
 		}
 	})
 }

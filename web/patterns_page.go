@@ -29,8 +29,9 @@ type patternsData struct {
 	Repos          []string
 }
 
-// patternsPage lists active patterns with their recent frequency, filtered by repository (global
-// patterns apply everywhere), tag and job name (by the pattern's job globs).
+// patternsPage lists the active patterns the viewer may see with their recent frequency over the
+// repositories the viewer can read, filtered by repository (the patterns that apply to it, with
+// counts in it alone), tag and job name (by the pattern's job globs).
 func (s *server) patternsPage(w http.ResponseWriter, r *http.Request) {
 	d, err := s.patternRows(r)
 	if err != nil {
@@ -48,23 +49,33 @@ func (s *server) patternRows(r *http.Request) (patternsData, error) {
 	if err != nil {
 		return d, err
 	}
-	// Patterns scoped to a private repository the viewer cannot read are left out, as is the
-	// repository from the filter's choices.
+	// Patterns of tenants the viewer cannot see are left out, as are unreadable repositories
+	// from the filter's choices; every count is over readable repositories only.
 	v := s.viewer(r)
-	names := map[int64]string{}
-	for id, info := range idx {
-		if v.canRead(info) {
-			names[id] = info.FullName
+	aud := v.audience(idx)
+	for _, id := range aud.Repos {
+		d.Repos = append(d.Repos, idx[id].FullName)
+	}
+	if aud.All {
+		for _, info := range idx {
 			d.Repos = append(d.Repos, info.FullName)
 		}
 	}
 	slices.Sort(d.Repos)
-	ps, err := s.st.Patterns(ctx, store.PatternFilter{})
+	filter := store.PatternFilter{}
+	if d.Repo != "" {
+		info, ok := repoByName(idx, d.Repo)
+		if !ok || !v.canRead(info) {
+			return d, nil // an unknown or unreadable repository has no patterns to show
+		}
+		filter.ForRepo, aud = info.ID, store.Audience{Repos: []int64{info.ID}}
+	}
+	ps, err := s.st.Patterns(ctx, filter)
 	if err != nil {
 		return d, err
 	}
 	now := s.deps.Now().UTC()
-	stats, err := s.st.PatternStats(ctx, now)
+	stats, err := s.st.PatternStats(ctx, now, aud)
 	if err != nil {
 		return d, err
 	}
@@ -73,7 +84,7 @@ func (s *server) patternRows(r *http.Request) (patternsData, error) {
 		byID[st.PatternID] = st
 	}
 	from := weekStart(now).AddDate(0, 0, -7*(sparkWeeks-1))
-	buckets, err := s.st.PatternFrequency(ctx, store.FrequencyFilter{From: from, To: now.Add(time.Second), Interval: store.Week})
+	buckets, err := s.st.PatternFrequency(ctx, store.FrequencyFilter{From: from, To: now.Add(time.Second), Interval: store.Week, Audience: aud})
 	if err != nil {
 		return d, err
 	}
@@ -89,15 +100,7 @@ func (s *server) patternRows(r *http.Request) (patternsData, error) {
 		weekly[b.PatternID][i] += b.Matches
 	}
 	for _, p := range ps {
-		scope := "global"
-		if p.RepoID != nil {
-			n, ok := names[*p.RepoID]
-			if !ok {
-				continue
-			}
-			scope = n
-		}
-		if d.Repo != "" && p.RepoID != nil && scope != d.Repo {
+		if !v.canSeePattern(p, idx) {
 			continue
 		}
 		if d.Tag != "" && !p.HasTag(d.Tag) {
@@ -111,10 +114,20 @@ func (s *server) patternRows(r *http.Request) (patternsData, error) {
 		if wk == nil {
 			wk = make([]int64, sparkWeeks)
 		}
-		d.Rows = append(d.Rows, patternRow{Pattern: p, Scope: scope, Stat: st, Weekly: wk,
+		d.Rows = append(d.Rows, patternRow{Pattern: p, Scope: scopeLabel(p, idx), Stat: st, Weekly: wk,
 			TooBroad: p.HasTag(patterns.TagFlaky) && st.SuccessJobs > 0})
 	}
 	return d, nil
+}
+
+// repoByName finds a repository of the index by full name.
+func repoByName(idx map[int64]repoInfo, name string) (repoInfo, bool) {
+	for _, info := range idx {
+		if info.FullName == name {
+			return info, true
+		}
+	}
+	return repoInfo{}, false
 }
 
 // globsAdmit applies a pattern's job scope: empty admits every job.
@@ -145,13 +158,16 @@ type matchView struct {
 type patternData struct {
 	Pattern store.Pattern
 	Scope   string
+	Repo    string // the repository of a repository pattern, for the edit link
 	Weekly  []point
 	Matches []matchView
 	Next    store.Cursor
 	Audit   []store.AuditEvent
 	Saved   string
-	// Unscanned counts stored logs the rescan job has yet to scan for some active pattern.
-	Unscanned int64
+	// Rescanning: the rescan job has stored logs left to scan for some active pattern;
+	// RescanPercent is the share of stored logs already scanned for every one.
+	Rescanning    bool
+	RescanPercent int
 }
 
 // patternPage shows one pattern: its weekly frequency, a page of matches with context read from
@@ -171,34 +187,37 @@ func (s *server) patternPage(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	d := patternData{Pattern: p, Scope: "global", Saved: r.URL.Query().Get("saved")}
-	if p.Active() {
-		stats, err := s.st.Stats(ctx)
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		d.Unscanned = stats.UnscannedLogs
-	}
 	idx, err := s.repoIndex(ctx)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	v := s.viewer(r)
+	if !v.canSeePattern(p, idx) {
+		v.refuse(w, r)
+		return
+	}
+	d := patternData{Pattern: p, Scope: scopeLabel(p, idx), Saved: r.URL.Query().Get("saved")}
 	if p.RepoID != nil {
-		info, ok := idx[*p.RepoID]
-		if !ok {
-			info = unknownRepo(*p.RepoID)
-		}
-		if !v.allow(w, r, info) {
+		d.Repo = idx[*p.RepoID].FullName
+	}
+	if p.Active() {
+		// The rescan's progress as a share of every stored log: the deployment-wide counts
+		// themselves are not the viewer's to see.
+		stats, err := s.st.Stats(ctx)
+		if err != nil {
+			s.fail(w, r, err)
 			return
 		}
-		d.Scope = info.FullName
+		if stats.UnscannedLogs > 0 && stats.Logs > 0 {
+			d.RescanPercent = int(100 * (stats.Logs - stats.UnscannedLogs) / stats.Logs)
+			d.Rescanning = true
+		}
 	}
+	aud := v.audience(idx)
 	now := s.deps.Now().UTC()
 	from := weekStart(now).AddDate(0, 0, -7*25)
-	buckets, err := s.st.PatternFrequency(ctx, store.FrequencyFilter{PatternIDs: []int64{id}, From: from, To: now.Add(time.Second), Interval: store.Week})
+	buckets, err := s.st.PatternFrequency(ctx, store.FrequencyFilter{PatternIDs: []int64{id}, From: from, To: now.Add(time.Second), Interval: store.Week, Audience: aud})
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -210,14 +229,14 @@ func (s *server) patternPage(w http.ResponseWriter, r *http.Request) {
 	for wk := from; !wk.After(now); wk = wk.AddDate(0, 0, 7) {
 		d.Weekly = append(d.Weekly, point{Label: wk.Format("2006-01-02"), Value: float64(byWeek[wk])})
 	}
-	ms, next, err := s.st.PatternMatches(ctx, id, store.Page{Limit: 20, After: store.Cursor(r.URL.Query().Get("after"))})
+	ms, next, err := s.st.PatternMatches(ctx, id, aud, store.Page{Limit: 20, After: store.Cursor(r.URL.Query().Get("after"))})
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	d.Next = next
-	// A global pattern matches in every repository: only matches in readable ones are quoted.
-	d.Matches = s.withContext(r, v.filterMatches(idx, ms))
+	// Only matches in readable repositories the pattern applies to were listed.
+	d.Matches = s.withContext(r, ms)
 	if d.Audit, err = s.st.AuditTrail(ctx, "pattern:"+strconv.FormatInt(id, 10), 20); err != nil {
 		s.fail(w, r, err)
 		return
@@ -243,7 +262,7 @@ func (s *server) withContext(r *http.Request, ms []store.PatternMatch) []matchVi
 	for _, m := range ms {
 		b, ok := blocks[m.LogID][m.Line]
 		if !ok {
-			b = contextBlock{Line: m.Line, Lines: []logLine{showLine(m.Line, m.Text, m.Match.Match, true, false)}}
+			b = contextBlock{Line: m.Line, Lines: []logLine{showLine(m.Line, m.Text, s.redactor.Text(m.Text), m.Match.Match, true, false)}}
 		}
 		out = append(out, matchView{PatternMatch: m, Context: b})
 	}
@@ -263,12 +282,17 @@ func (s *server) retirePattern(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "no pattern "+r.PathValue("id"), http.StatusNotFound)
 		return
 	}
-	repo, err := s.scopeName(r, p.RepoID)
+	idx, err := s.repoIndex(ctx)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	actor, ok := s.editor(w, r, repo)
+	if !s.viewer(r).canSeePattern(p, idx) {
+		http.Error(w, "no pattern "+r.PathValue("id"), http.StatusNotFound)
+		return
+	}
+	a, t := patternAccess(p, idx)
+	actor, ok := s.authorize(w, r, a, t)
 	if !ok {
 		return
 	}
@@ -277,15 +301,4 @@ func (s *server) retirePattern(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.Redirect(w, r, "/patterns/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
-}
-
-func (s *server) scopeName(r *http.Request, repoID *int64) (string, error) {
-	if repoID == nil {
-		return "", nil
-	}
-	names, err := s.repoNames(r.Context())
-	if err != nil {
-		return "", err
-	}
-	return names[*repoID], nil
 }

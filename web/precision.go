@@ -8,14 +8,15 @@ import (
 	"github.com/totto-ci/totto/triage"
 )
 
-// patternPrecision is every pattern's record from rerun evidence, so the commit page demotes the
-// same too-broad flaky patterns the check run does; a store without the query yields none.
-func patternPrecision(ctx context.Context, st any) (map[int64]triage.Precision, error) {
+// patternPrecision is every pattern's record from rerun evidence in the repository owner's
+// repositories, so the commit page demotes the same too-broad flaky patterns the check run does;
+// a store without the query yields none.
+func patternPrecision(ctx context.Context, st any, repo store.Repository) (map[int64]triage.Precision, error) {
 	pq, ok := st.(store.PrecisionQuerier)
 	if !ok {
 		return nil, nil
 	}
-	rows, err := pq.PatternPrecision(ctx, 0)
+	rows, err := pq.PatternPrecision(ctx, store.OwnerAudience(repo.Owner()))
 	if err != nil {
 		return nil, fmt.Errorf("pattern precision: %w", err)
 	}

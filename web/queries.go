@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"github.com/totto-ci/totto/store"
 )
 
 // The few reads below are shaped by single screens (the repositories table, the try page's sample
@@ -24,11 +26,14 @@ type repoSummary struct {
 func (s *server) repoSummaries(ctx context.Context) ([]repoSummary, error) {
 	now := s.deps.Now().UTC()
 	d7, d30 := now.Add(-7*24*time.Hour), now.Add(-30*24*time.Hour)
+	// A job is explained by a match of a pattern that applies to its repository only.
+	matched := `EXISTS (SELECT 1 FROM matches m JOIN patterns p ON p.id = m.pattern_id WHERE m.log_id = j.log_id AND ` +
+		store.PatternAppliesSQL("p", "j.repo_id") + `)`
 	rows, err := s.st.QueryInsights(ctx, `SELECT r.id, r.full_name, CASE WHEN r.active THEN 1 ELSE 0 END, CASE WHEN r.private THEN 1 ELSE 0 END,
 			coalesce(sum(CASE WHEN j.completed_at >= ? THEN 1 ELSE 0 END), 0),
-			coalesce(sum(CASE WHEN j.completed_at >= ? AND j.log_id IS NOT NULL AND EXISTS (SELECT 1 FROM matches m WHERE m.log_id = j.log_id) THEN 1 ELSE 0 END), 0),
+			coalesce(sum(CASE WHEN j.completed_at >= ? AND j.log_id IS NOT NULL AND `+matched+` THEN 1 ELSE 0 END), 0),
 			count(j.id),
-			coalesce(sum(CASE WHEN j.log_id IS NOT NULL AND EXISTS (SELECT 1 FROM matches m WHERE m.log_id = j.log_id) THEN 1 ELSE 0 END), 0)
+			coalesce(sum(CASE WHEN j.log_id IS NOT NULL AND `+matched+` THEN 1 ELSE 0 END), 0)
 		FROM repositories r LEFT JOIN jobs j ON j.repo_id = r.id AND j.conclusion = 'failure' AND j.completed_at >= ?
 		GROUP BY r.id, r.full_name, r.active, r.private ORDER BY r.full_name`, d7, d7, d30)
 	if err != nil {

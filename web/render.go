@@ -35,15 +35,22 @@ var funcs = template.FuncMap{
 	"pct":     func(n, d int64) string { return pct(n, d) },
 	"bars":    barsSVG,
 	"spark":   sparkSVG,
-	"redact":  redactLine,
 	"add":     func(a, b int) int { return a + b },
 	"hasTag":  hasTag,
 	"jobLink": jobLink,
 	"deref":   derefStr,
 }
 
-func loadPages() (*pages, error) {
-	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html")
+// loadPages parses the templates with the shared funcs plus the server's own (its redactor).
+func loadPages(own template.FuncMap) (*pages, error) {
+	all := template.FuncMap{}
+	for k, f := range funcs {
+		all[k] = f
+	}
+	for k, f := range own {
+		all[k] = f
+	}
+	layout, err := template.New("layout.html").Funcs(all).ParseFS(templateFS, "templates/layout.html")
 	if err != nil {
 		return nil, fmt.Errorf("web: parse layout: %w", err)
 	}
@@ -102,7 +109,8 @@ func (s *server) render(w http.ResponseWriter, r *http.Request, status int, page
 // fail logs an internal error and answers 500 without leaking details beyond the message.
 func (s *server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	zerolog.Ctx(r.Context()).Error().Err(err).Str("path", r.URL.Path).Msg("web request failed")
-	http.Error(w, "internal error: "+err.Error(), http.StatusInternalServerError)
+	// The error names tables, files and hosts: it is for the operator's log, not the visitor.
+	http.Error(w, "internal error; the server's log has the details", http.StatusInternalServerError)
 }
 
 func fmtTime(t time.Time) string {

@@ -5,8 +5,10 @@ import (
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"mime"
 	"net/http"
 	"net/url"
 	"strings"
@@ -26,17 +28,19 @@ const (
 )
 
 // session is one browser's state: who is signed in (if anyone), the GitHub token acting for
-// them, the CSRF token every form carries, and a pending OAuth state. A browser that never signs
-// in has no stored row: its id alone is its session, and its CSRF token is derived from the id.
+// them and the CSRF token every form carries. A browser that is not signed in has no stored row
+// (a sign-in in flight lives in its own sealed cookie): its id alone is its session, and its CSRF
+// token is derived from the id.
 type session struct {
 	ID      string
 	CSRF    string
 	Login   string
-	Token   string
-	State   string // OAuth state while a sign-in is in flight
-	Return  string // where to go after signing in
+	User    userToken
 	Expires time.Time
 }
+
+// Token is the GitHub user token acting for the signed-in user.
+func (s *session) Token() string { return s.User.Access }
 
 // sessions keeps sign-ins in a store.SessionStore (the database, so every replica sees them and
 // they survive restarts), sealing the user's token with the session key on the way in.
@@ -81,20 +85,39 @@ func (ss *sessions) get(ctx context.Context, id string) (*session, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read session: %w", err)
 	}
-	token, err := ss.crypto.open(id, row.SealedToken)
+	raw, err := ss.crypto.open(id, row.SealedToken)
 	if err != nil {
 		zerolog.Ctx(ctx).Warn().Err(err).Str("login", row.Login).
 			Msg("stored session does not open with this process's session key (is server.session_key the same on every replica?); treating it as signed out")
 		return ss.anonymous(id), nil
 	}
-	return &session{ID: id, CSRF: ss.crypto.csrfToken(id), Login: row.Login, Token: token,
-		State: row.State, Return: row.Return, Expires: row.Expires}, nil
+	return &session{ID: id, CSRF: ss.crypto.csrfToken(id), Login: row.Login, User: decodeUserToken(raw),
+		Expires: row.Expires}, nil
+}
+
+// decodeUserToken reads a sealed user token: JSON, or a bare access token as sessions made before
+// token renewal stored it.
+func decodeUserToken(raw string) userToken {
+	var ut userToken
+	if strings.HasPrefix(raw, "{") && json.Unmarshal([]byte(raw), &ut) == nil {
+		return ut
+	}
+	return userToken{Access: raw}
+}
+
+// encodeUserToken is decodeUserToken's inverse; no token encodes to "".
+func encodeUserToken(ut userToken) string {
+	if ut.Access == "" {
+		return ""
+	}
+	b, _ := json.Marshal(ut) // a struct of strings and times always marshals
+	return string(b)
 }
 
 // save stores the session (sealing its token), then removes a few expired ones.
 func (ss *sessions) save(ctx context.Context, s *session) error {
-	err := ss.st.PutSession(ctx, store.Session{ID: s.ID, Login: s.Login, SealedToken: ss.crypto.seal(s.ID, s.Token),
-		State: s.State, Return: s.Return, Expires: s.Expires})
+	err := ss.st.PutSession(ctx, store.Session{ID: s.ID, Login: s.Login, SealedToken: ss.crypto.seal(s.ID, encodeUserToken(s.User)),
+		Expires: s.Expires})
 	if err != nil {
 		return fmt.Errorf("save session: %w", err)
 	}
@@ -123,8 +146,14 @@ func sessionFailed(w http.ResponseWriter, r *http.Request, err error) {
 	http.Error(w, "sessions are unavailable, try again shortly", http.StatusServiceUnavailable)
 }
 
+// maxFormBytes bounds a form post's body: the largest form (a pattern with its description) is
+// about 21 KB.
+const maxFormBytes = 64 << 10
+
 // withSession attaches the browser's session (issuing a new id when it has none, or one this
-// server did not make) and rejects cross-site form posts whose CSRF token does not match.
+// server did not make; renewing an expired GitHub token) and rejects cross-site form posts whose
+// CSRF token does not match. Posts must be URL-encoded forms of at most maxFormBytes: no UI form
+// uploads files, and a multipart body would be spooled to disk by the form parser.
 func (s *server) withSession(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var sess *session
@@ -133,21 +162,52 @@ func (s *server) withSession(next http.Handler) http.Handler {
 				sessionFailed(w, r, err)
 				return
 			}
+			if sess.Login != "" {
+				if sess, err = s.freshen(r.Context(), sess); err != nil {
+					sessionFailed(w, r, err)
+					return
+				}
+			}
 		}
 		if sess == nil {
 			sess = s.sessions.create()
 			s.setCookie(w, sess)
 		}
-		if r.Method == http.MethodPost && !validCSRF(sess, r) {
-			http.Error(w, "invalid or missing CSRF token: reload the page and try again", http.StatusForbidden)
-			return
+		if r.Method == http.MethodPost {
+			if !readForm(w, r) {
+				return
+			}
+			if !validCSRF(sess, r) {
+				http.Error(w, "invalid or missing CSRF token: reload the page and try again", http.StatusForbidden)
+				return
+			}
 		}
 		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), sessionKey, sess)))
 	})
 }
 
+// readForm parses a post's URL-encoded form within maxFormBytes, or answers 415 or 413.
+func readForm(w http.ResponseWriter, r *http.Request) bool {
+	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if ct != "application/x-www-form-urlencoded" && !(ct == "" && r.ContentLength == 0) {
+		http.Error(w, "forms must be sent as application/x-www-form-urlencoded", http.StatusUnsupportedMediaType)
+		return false
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+	if err := r.ParseForm(); err != nil {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			http.Error(w, fmt.Sprintf("form larger than %d KB", maxFormBytes>>10), http.StatusRequestEntityTooLarge)
+			return false
+		}
+		http.Error(w, "cannot read the form: "+err.Error(), http.StatusBadRequest)
+		return false
+	}
+	return true
+}
+
 func validCSRF(sess *session, r *http.Request) bool {
-	got := r.PostFormValue("csrf")
+	got := r.PostForm.Get("csrf")
 	if got == "" {
 		got = r.Header.Get("X-CSRF-Token")
 	}

@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/totto-ci/totto/access"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -21,6 +23,7 @@ type tryForm struct {
 	Name, Kind, Expr    string
 	Tags, Jobs, Steps   string
 	Description, Repo   string
+	Account             string
 	Priority, LastLines int
 	Replaces            int64
 	Logs                int
@@ -34,7 +37,7 @@ func formOf(r *http.Request) tryForm {
 		return strings.TrimSpace(r.URL.Query().Get(k))
 	}
 	f := tryForm{Name: get("name"), Kind: get("kind"), Expr: get("expr"), Tags: get("tags"), Jobs: get("jobs"),
-		Steps: get("steps"), Description: get("description"), Repo: get("repo")}
+		Steps: get("steps"), Description: get("description"), Repo: get("repo"), Account: get("account")}
 	if r.Method == http.MethodPost {
 		f.Expr = r.PostFormValue("expr") // leading/trailing spaces can matter in a literal
 	} else {
@@ -53,7 +56,7 @@ func formOf(r *http.Request) tryForm {
 func (f tryForm) pattern() patterns.Pattern {
 	return patterns.Pattern{Name: f.Name, Kind: patterns.Kind(f.Kind), Expr: f.Expr, Tags: trimList(f.Tags),
 		Jobs: trimList(f.Jobs), Steps: trimList(f.Steps), Description: f.Description, Priority: f.Priority,
-		LastLines: f.LastLines, Source: "ui"}
+		LastLines: f.LastLines}
 }
 
 type trySample struct {
@@ -71,6 +74,8 @@ type tryResult struct {
 	Elapsed                 time.Duration
 	Samples                 []trySample
 	Unreadable              int
+	// Stopped says why the trial ended before scanning every log ("" when it did not).
+	Stopped string
 }
 
 type tryData struct {
@@ -81,14 +86,31 @@ type tryData struct {
 }
 
 // tryPage runs a pattern over recent stored logs (failed and successful) without saving anything,
-// so its reach and its hits on green jobs are seen before it affects any check run.
+// so its reach and its hits on green jobs are seen before it affects any check run. Where sign-in
+// is configured only signed-in users may try; every trial is bounded (see try_limits.go).
 func (s *server) tryPage(w http.ResponseWriter, r *http.Request) {
 	f := formOf(r)
 	d := tryData{Form: f}
 	status := http.StatusOK
 	v := s.viewer(r)
+	if v.sess.Login == "" && s.deps.OAuth.ClientID != "" {
+		if r.Method == http.MethodGet {
+			http.Redirect(w, r, "/login?return="+url.QueryEscape(safeReturn(r.URL.RequestURI())), http.StatusFound)
+			return
+		}
+		http.Error(w, "sign in with GitHub to try patterns", http.StatusUnauthorized)
+		return
+	}
 	if f.Repo != "" {
-		if repo, err := s.st.Repository(r.Context(), f.Repo); err == nil && !v.allow(w, r, infoOf(repo)) {
+		repo, err := s.st.Repository(r.Context(), f.Repo)
+		switch {
+		case errors.Is(err, store.ErrNotFound):
+			http.Error(w, "unknown repository "+strconv.Quote(clipForm(f.Repo)), http.StatusNotFound)
+			return
+		case err != nil:
+			s.fail(w, r, err)
+			return
+		case !v.allow(w, r, infoOf(repo)):
 			return
 		}
 	}
@@ -99,7 +121,17 @@ func (s *server) tryPage(w http.ResponseWriter, r *http.Request) {
 		}
 		d.Errors, d.Warnings = problems(p)
 		if len(d.Errors) == 0 {
+			done, err := s.trials.enter(cmpStr(v.sess.Login, "anonymous"))
+			if err != nil {
+				w.Header().Set("Retry-After", "10")
+				http.Error(w, err.Error(), http.StatusTooManyRequests)
+				return
+			}
 			res, err := s.try(r.Context(), v, p, f)
+			done()
+			if r.Context().Err() != nil {
+				return // the visitor left: nobody to answer
+			}
 			if err != nil {
 				s.fail(w, r, err)
 				return
@@ -110,6 +142,14 @@ func (s *server) tryPage(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	s.render(w, r, status, "try", "Try a pattern", d)
+}
+
+// clipForm bounds a form value quoted back in a message.
+func clipForm(s string) string {
+	if len(s) > 100 {
+		return s[:100] + "…"
+	}
+	return s
 }
 
 func problems(p patterns.Pattern) (errs, warns []string) {
@@ -126,7 +166,8 @@ func problems(p patterns.Pattern) (errs, warns []string) {
 const trySamples = 10
 
 // try scans the recent logs of repositories the viewer may read: neither the counts nor the
-// sample lines say anything of the others.
+// sample lines say anything of the others. It stops when the trial's time budget runs out (the
+// result says how far it got) or the visitor disconnects.
 func (s *server) try(ctx context.Context, v *viewer, p patterns.Pattern, f tryForm) (tryResult, error) {
 	start := time.Now()
 	p.ID = 1
@@ -154,13 +195,21 @@ func (s *server) try(ctx context.Context, v *viewer, p patterns.Pattern, f tryFo
 	if err != nil {
 		return tryResult{}, err
 	}
+	scanCtx, cancel := context.WithTimeout(ctx, s.deps.TryBudget)
+	defer cancel()
 	res := tryResult{Ran: true}
+	account := strings.ToLower(f.Account)
 	for _, l := range sample {
-		if !v.canReadID(idx, l.RepoID) {
+		if !v.canReadID(idx, l.RepoID) || (account != "" && store.OwnerOf(idx[l.RepoID].FullName) != account) {
 			continue
 		}
-		if err := ctx.Err(); err != nil {
-			return res, fmt.Errorf("try pattern: %w", err)
+		if scanCtx.Err() != nil {
+			break
+		}
+		var hits []patterns.Match
+		err := s.scanLog(scanCtx, m, l, &hits)
+		if scanCtx.Err() != nil {
+			break // the log was cut short: it is not counted
 		}
 		res.Logs++
 		green := l.Conclusion == "success"
@@ -169,8 +218,7 @@ func (s *server) try(ctx context.Context, v *viewer, p patterns.Pattern, f tryFo
 		} else {
 			res.FailedLogs++
 		}
-		var hits []patterns.Match
-		if err := s.scanLog(ctx, m, l, &hits); err != nil {
+		if err != nil {
 			zerolog.Ctx(ctx).Warn().Err(err).Int64("log", l.LogID).Msg("try: log unreadable")
 			res.Unreadable++
 			continue
@@ -189,6 +237,12 @@ func (s *server) try(ctx context.Context, v *viewer, p patterns.Pattern, f tryFo
 			res.Samples = append(res.Samples, trySample{JobID: l.JobID, JobName: l.JobName, Conclusion: l.Conclusion, Context: blocks[hits[0].Line]})
 		}
 	}
+	if err := ctx.Err(); err != nil {
+		return res, fmt.Errorf("try pattern: %w", err)
+	}
+	if scanCtx.Err() != nil {
+		res.Stopped = fmt.Sprintf("stopped after the trial's time budget of %s", s.deps.TryBudget)
+	}
 	res.Elapsed = time.Since(start).Round(time.Millisecond)
 	return res, nil
 }
@@ -199,7 +253,7 @@ func (s *server) scanLog(ctx context.Context, m *patterns.Matcher, l sampleLog, 
 		return fmt.Errorf("open log %d: %w", l.LogID, err)
 	}
 	defer rc.Close()
-	_, err = m.Scan(logs.NewReader(rc), patterns.ScanOptions{Job: l.JobName, MaxMatchesPerPattern: 50}, func(x patterns.Match) error {
+	_, err = m.Scan(logs.NewReader(ctxReader{ctx: ctx, r: rc}), patterns.ScanOptions{Job: l.JobName, MaxMatchesPerPattern: 50}, func(x patterns.Match) error {
 		*into = append(*into, x)
 		return nil
 	})
@@ -209,46 +263,57 @@ func (s *server) scanLog(ctx context.Context, m *patterns.Matcher, l sampleLog, 
 	return nil
 }
 
-// savePattern stores a tried pattern (source "ui", author the signed-in user), retires the one
-// it replaces, and queues the durable rescan of stored history for it (one job at a time for the
+// savePattern stores a tried pattern in the scope the form names (a repository, or an account:
+// never operator-wide), authored by the signed-in user, retires the one it replaces (of the same
+// scope only), and queues the durable rescan of stored history for it (one job at a time for the
 // whole deployment, stopped and resumed with the App); the pattern page shows how far it got.
 func (s *server) savePattern(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	f := formOf(r)
 	p := f.pattern()
+	refuse := func(errs, warns []string) {
+		s.render(w, r, http.StatusUnprocessableEntity, "try", "Try a pattern", tryData{Form: f, Errors: errs, Warnings: warns})
+	}
 	errs, warns := problems(p)
 	if len(errs) > 0 {
-		s.render(w, r, http.StatusUnprocessableEntity, "try", "Try a pattern", tryData{Form: f, Errors: errs, Warnings: warns})
+		refuse(errs, warns)
 		return
 	}
-	var repoID *int64
-	if f.Repo != "" {
-		repo, err := s.st.Repository(ctx, f.Repo)
-		if errors.Is(err, store.ErrNotFound) {
-			s.render(w, r, http.StatusUnprocessableEntity, "try", "Try a pattern", tryData{Form: f, Errors: []string{"scope: unknown repository " + strconv.Quote(f.Repo)}})
-			return
-		} else if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		repoID = &repo.ID
+	sp, a, t, problem, err := s.formScope(ctx, s.viewer(r), f, p)
+	if err != nil {
+		s.fail(w, r, err)
+		return
 	}
-	actor, ok := s.editor(w, r, f.Repo)
+	if problem != "" {
+		refuse([]string{problem}, nil)
+		return
+	}
+	actor, ok := s.authorize(w, r, a, t)
 	if !ok {
 		return
 	}
-	changes, err := s.st.AddPatterns(ctx, []store.Pattern{{Pattern: p, RepoID: repoID, Author: actor}}, actor)
+	sp.Author = actor
+	var replaced *store.Pattern
+	if f.Replaces != 0 {
+		old, err := s.st.Pattern(ctx, f.Replaces)
+		if err == nil && old.Active() {
+			if !store.SameScope(&old, &sp) {
+				refuse([]string{fmt.Sprintf("scope: pattern %d belongs to %s; an edit keeps the scope of the pattern it replaces", old.ID, old.Scope)}, nil)
+				return
+			}
+			replaced = &old
+		}
+	}
+	changes, err := s.st.AddPatterns(ctx, []store.Pattern{sp}, actor)
 	if err != nil {
 		s.fail(w, r, fmt.Errorf("save pattern %q: %w", p.Name, err))
 		return
 	}
 	id := changes[0].ID
-	if f.Replaces != 0 && f.Replaces != id {
-		if old, err := s.st.Pattern(ctx, f.Replaces); err == nil && old.Active() {
-			if err := s.st.RetirePattern(ctx, f.Replaces, actor); err != nil {
-				s.fail(w, r, err)
-				return
-			}
+	if replaced != nil && replaced.ID != id {
+		if err := s.st.RetirePattern(ctx, replaced.ID, actor); err != nil && !errors.Is(err, store.ErrNotFound) {
+			s.fail(w, r, err)
+			return
 		}
 	}
 	if err := s.deps.Rescans.QueueRescan(ctx); err != nil {
@@ -256,4 +321,45 @@ func (s *server) savePattern(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.Redirect(w, r, "/patterns/"+strconv.FormatInt(id, 10)+"?saved="+string(changes[0].Action), http.StatusSeeOther)
+}
+
+// formScope turns the form's scope into the stored pattern, the action saving it is and what
+// that action is about. problem names what is wrong with the form (answered 422).
+func (s *server) formScope(ctx context.Context, v *viewer, f tryForm, p patterns.Pattern) (sp store.Pattern, a access.Action, t access.Target, problem string, err error) {
+	sp = store.Pattern{Pattern: p}
+	switch {
+	case f.Repo != "" && f.Account != "":
+		return sp, a, t, "scope: give a repository or an account, not both", nil
+	case f.Repo != "":
+		repo, err := s.st.Repository(ctx, f.Repo)
+		if errors.Is(err, store.ErrNotFound) || (err == nil && !v.canRead(infoOf(repo))) {
+			// A private repository the user cannot read is as unknown as a missing one.
+			return sp, a, t, "scope: unknown repository " + strconv.Quote(f.Repo), nil
+		} else if err != nil {
+			return sp, a, t, "", err
+		}
+		sp.Scope, sp.RepoID, sp.Owner, sp.Source = store.ScopeRepository, &repo.ID, repo.Owner(), "ui:"+repo.FullName
+		return sp, access.ChangeRepositoryPattern, access.Target{Owner: repo.Owner(), Repo: repo.FullName, Private: repo.Private}, "", nil
+	case f.Account != "":
+		if !validLogin(f.Account) {
+			return sp, a, t, "scope: " + strconv.Quote(f.Account) + " is not a GitHub account name", nil
+		}
+		owner := strings.ToLower(f.Account)
+		sp.Scope, sp.Owner, sp.Source = store.ScopeAccount, owner, "ui:"+owner
+		return sp, access.ChangeAccountPattern, access.Target{Owner: owner}, "", nil
+	}
+	return sp, a, t, "scope: choose a repository (owner/name) or an account (owner) the pattern belongs to; built-in and operator patterns are changed with the totto CLI", nil
+}
+
+// validLogin accepts GitHub account names: letters, digits and inner hyphens, at most 39.
+func validLogin(s string) bool {
+	if s == "" || len(s) > 39 || s[0] == '-' || s[len(s)-1] == '-' {
+		return false
+	}
+	for _, c := range s {
+		if !(c == '-' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z') {
+			return false
+		}
+	}
+	return true
 }

@@ -23,7 +23,7 @@ func TestCSRFRefusesForgedPosts(t *testing.T) {
 	victim := newClient(t, h)
 	signIn(t, victim, "/")
 	other := newClient(t, h)
-	otherTok := other.csrf("/try")
+	otherTok := other.csrf("/repos/acme/widgets/health")
 	retire := fmt.Sprintf("/patterns/%d/retire", w.timeout)
 
 	for _, c := range []struct {
@@ -115,9 +115,7 @@ func TestLoginOpenRedirect(t *testing.T) {
 	}
 	// "next" is not a parameter of /login: it is ignored, whatever it holds.
 	c := newClient(t, h)
-	r := c.get("/login?next=" + url.QueryEscape("//evil.example"))
-	auth, _ := url.Parse(r.header.Get("Location"))
-	r = c.get("/oauth/callback?code=good-code&state=" + url.QueryEscape(auth.Query().Get("state")))
+	r := c.get(authorize(t, c.get("/login?next="+url.QueryEscape("//evil.example"))))
 	if loc := r.header.Get("Location"); loc != "/" {
 		t.Errorf("/login?next=//evil.example redirected to %q after sign-in, want /", loc)
 	}

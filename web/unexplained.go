@@ -7,8 +7,7 @@ import (
 	"slices"
 	"time"
 
-	"github.com/totto-ci/totto/logs"
-	"github.com/totto-ci/totto/logs/cause"
+	"github.com/totto-ci/totto/likelycause"
 	"github.com/totto-ci/totto/store"
 	"github.com/totto-ci/totto/triage"
 )
@@ -75,11 +74,11 @@ func (s *server) unexplainedPage(w http.ResponseWriter, r *http.Request) {
 	for _, j := range jobs {
 		line, num := s.causeLine(ctx, j)
 		// Shapes are shown on the page, so they are made from the redacted line.
-		shape := triage.MaskLine(triage.RedactSecrets(line))
+		shape := triage.MaskLine(s.redactor.Text(line))
 		g, ok := groups[shape]
 		if !ok {
-			g = &unexplainedGroup{Shape: shape, Example: triage.RedactSecrets(line), ExampleLine: num}
-			q := tryQuery(line, shape)
+			g = &unexplainedGroup{Shape: shape, Example: s.redactor.Text(line), ExampleLine: num}
+			q := s.tryQuery(line, shape)
 			if d.Repo != "" {
 				q.Set("repo", d.Repo)
 			}
@@ -121,22 +120,12 @@ func (s *server) causeLine(ctx context.Context, j store.Job) (string, int) {
 	if j.LogID == nil {
 		return "(no log)", 0
 	}
-	l, err := s.st.Log(ctx, *j.LogID)
-	if err != nil {
-		return "(log metadata unavailable)", 0
-	}
-	rc, err := s.deps.Blobs.Open(ctx, l.StorageKey)
+	ex, err := likelycause.ForJob(ctx, s.st, s.deps.Blobs, j)
 	if err != nil {
 		return "(log unreadable)", 0
 	}
-	defer rc.Close()
-	f := cause.NewFinder(cause.Options{})
-	lr := logs.NewReader(rc)
-	for lr.Next() {
-		f.Add(lr.Line())
-	}
 	// The same line the check run quotes for this job.
-	if t, n, ok := triage.CauseLine(triage.Excerpt(f.Excerpt())); ok {
+	if t, n, ok := triage.CauseLine(triage.Excerpt(ex)); ok {
 		return t, n
 	}
 	return "(empty log)", 0
@@ -145,10 +134,10 @@ func (s *server) causeLine(ctx context.Context, j store.Job) (string, int) {
 // tryQuery pre-fills the pattern trial for a group: the suggestion engine's pattern for the line
 // (triage.SuggestPattern: a literal when the shape has a long constant part, else a regex of the
 // shape), or, for a line it refuses (generic, or holding a secret), the longest constant run.
-func tryQuery(line, shape string) url.Values {
+func (s *server) tryQuery(line, shape string) url.Values {
 	if p, ok := triage.SuggestPattern(line, 0); ok {
 		return url.Values{"kind": {string(p.Kind)}, "expr": {p.Expr}, "name": {shorten(p.Name, 60)}}
 	}
-	lit := triage.LiteralHint(triage.RedactSecrets(line), shape)
+	lit := triage.LiteralHint(s.redactor.Text(line), shape)
 	return url.Values{"kind": {"literal"}, "expr": {lit}, "name": {shorten(lit, 60)}}
 }

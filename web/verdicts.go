@@ -34,7 +34,7 @@ func (s *server) commitReport(ctx context.Context, repo store.Repository, sha st
 			case j.LogID == nil:
 				run.Log = triage.LogState{Unavailable: true, Reason: "log not fetched yet"}
 			default:
-				if run.Matches, err = s.logMatches(ctx, *j.LogID, in.Patterns); err != nil {
+				if run.Matches, err = s.logMatches(ctx, repo.ID, *j.LogID, in.Patterns); err != nil {
 					return triage.Report{}, nil, err
 				}
 			}
@@ -59,15 +59,15 @@ func (s *server) commitReport(ctx context.Context, repo store.Repository, sha st
 			in.Annotations = append(in.Annotations, ta)
 		}
 	}
-	if in.Precision, err = patternPrecision(ctx, s.st); err != nil {
+	if in.Precision, err = patternPrecision(ctx, s.st, repo); err != nil {
 		return triage.Report{}, nil, err
 	}
 	return triage.Triage(in), jobs, nil
 }
 
 // logMatches loads a log's matches in log order and the current metadata of their patterns.
-func (s *server) logMatches(ctx context.Context, logID int64, infos map[int64]triage.PatternInfo) ([]patterns.Match, error) {
-	ms, err := s.st.Matches(ctx, store.MatchFilter{LogID: logID})
+func (s *server) logMatches(ctx context.Context, repoID, logID int64, infos map[int64]triage.PatternInfo) ([]patterns.Match, error) {
+	ms, err := s.st.Matches(ctx, store.MatchFilter{LogID: logID, ForRepo: repoID})
 	if err != nil {
 		return nil, fmt.Errorf("matches of log %d: %w", logID, err)
 	}

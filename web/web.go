@@ -7,11 +7,16 @@ package web
 import (
 	"context"
 	"fmt"
+	"html/template"
 	"net/http"
 	"net/url"
+	"runtime"
 	"strings"
 	"time"
 
+	"golang.org/x/sync/singleflight"
+
+	"github.com/totto-ci/totto/redact"
 	"github.com/totto-ci/totto/store"
 	"github.com/totto-ci/totto/store/blob"
 )
@@ -37,10 +42,19 @@ type Deps struct {
 	Now func() time.Time
 	// TryLogs is how many recent stored logs /try scans (default 200).
 	TryLogs int
+	// TryBudget bounds the time one trial scans for (default 10 s); TryPerUser is how many
+	// trials one user may run at once (default 1) and TryTotal how many run at once in all
+	// (default: the number of CPUs).
+	TryBudget  time.Duration
+	TryPerUser int
+	TryTotal   int
 	// SessionKey (32 bytes, see ParseSessionKey) seals the GitHub tokens of stored sessions and
 	// signs CSRF tokens. Every replica must share it for a sign-in to work on all of them and
 	// across restarts; nil: a key made for this process alone.
 	SessionKey []byte
+	// Redactor hides secrets in every log line the UI and the API show (nil: the built-in
+	// rules); the App passes the one its check runs use, with the operator's rules.
+	Redactor *redact.Redactor
 	// Rescans queues the durable rescan of stored logs after a pattern is saved (the App passes
 	// scan.Jobs); required.
 	Rescans RescanQueue
@@ -69,6 +83,7 @@ type querier interface {
 	store.Insights
 	store.InsightsQuerier
 	CommitJobs(ctx context.Context, repoID int64, sha string) ([]store.Job, error)
+	store.JobHistory // the likely cause judged against the job's passing history, as the check run does
 }
 
 type server struct {
@@ -78,6 +93,10 @@ type server struct {
 	sessions *sessions
 	perms    *permCache
 	secure   bool
+	trials   *trialGate
+	redactor *redact.Redactor
+	// refreshing renews each session's GitHub token once at a time.
+	refreshing singleflight.Group
 }
 
 // New returns the UI and API handler, to be mounted at "/" of the public server. It fails when
@@ -99,6 +118,15 @@ func New(deps Deps) (http.Handler, error) {
 	if deps.TryLogs <= 0 {
 		deps.TryLogs = 200
 	}
+	if deps.TryBudget <= 0 {
+		deps.TryBudget = 10 * time.Second
+	}
+	if deps.TryPerUser <= 0 {
+		deps.TryPerUser = 1
+	}
+	if deps.TryTotal <= 0 {
+		deps.TryTotal = runtime.NumCPU()
+	}
 	if deps.Rescans == nil {
 		return nil, fmt.Errorf("web: no rescan queue for saved patterns")
 	}
@@ -107,7 +135,10 @@ func New(deps Deps) (http.Handler, error) {
 	if deps.OAuth.ClientID == "" && !deps.DevInsecure {
 		return nil, fmt.Errorf("web: no OAuth client id configured; set one or run in DevInsecure mode")
 	}
-	pg, err := loadPages()
+	if deps.Redactor == nil {
+		deps.Redactor = redact.Default
+	}
+	pg, err := loadPages(template.FuncMap{"redact": deps.Redactor.Text})
 	if err != nil {
 		return nil, err
 	}
@@ -121,7 +152,8 @@ func New(deps Deps) (http.Handler, error) {
 	if ss, ok := deps.Store.(store.SessionStore); ok {
 		kept = ss
 	}
-	s := &server{deps: deps, st: st, pages: pg, sessions: newSessions(kept, crypto, deps.Now), perms: newPermCache(deps.Now)}
+	s := &server{deps: deps, st: st, pages: pg, sessions: newSessions(kept, crypto, deps.Now), perms: newPermCache(deps.Now),
+		trials: newTrialGate(deps.TryPerUser, deps.TryTotal), redactor: deps.Redactor}
 	if u, err := url.Parse(deps.PublicURL); err == nil && u.Scheme == "https" {
 		s.secure = true
 	}

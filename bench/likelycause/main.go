@@ -1,11 +1,16 @@
 // Command likelycause writes likely-cause predictions for the dev corpora in the format of the
 // corpus excerpt scorer (tools/score_excerpts.py), so the excerpt's quality is measured on real
 // logs with human labels rather than judged by eye. bench/likelycause.sh runs it and the scorer.
+//
+// With -grid it writes one prediction per log for each weight setting of a grid (the "config"
+// field numbers them, -grid-out lists them), so that bench/likelycause_cv.py can choose weights on
+// some repositories and score the others (leave-repositories-out cross-validation). With -history
+// a CiDiff case's passing twin is the job's history, as the store's fingerprint of the last green
+// run would be.
 package main
 
 import (
 	"bufio"
-	"compress/gzip"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -13,7 +18,9 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
+	"sync"
 
 	"github.com/totto-ci/totto/logs"
 	"github.com/totto-ci/totto/logs/cause"
@@ -25,6 +32,9 @@ func main() {
 	out := flag.String("out", "-", "predictions file (JSONL); - for stdout")
 	budget := flag.Int("budget", 10, "most non-blank lines per excerpt")
 	format := flag.String("format", "plain", "reader format: plain (canonical text; the Finder strips CI markers itself) or auto (the reader strips them, as `totto scan` does)")
+	history := flag.Bool("history", false, "give a CiDiff case's passing twin to the Finder as the job's history")
+	grid := flag.Bool("grid", false, "predict with every weight setting of the grid (field \"config\")")
+	gridOut := flag.String("grid-out", "", "with -grid, write the grid's weight settings (JSON) here")
 	flag.Parse()
 	formats := map[string]logs.Format{"plain": logs.FormatPlain, "auto": logs.FormatAuto}
 	f, ok := formats[*format]
@@ -32,22 +42,97 @@ func main() {
 		fmt.Fprintf(os.Stderr, "likelycause: unknown -format %q (want plain or auto)\n", *format)
 		os.Exit(2)
 	}
-	if err := run(*corpus, *split, *out, *budget, f); err != nil {
+	params := []cause.Params{cause.DefaultParams()}
+	if *grid {
+		params = paramGrid()
+		if *gridOut != "" {
+			if err := writeJSON(*gridOut, params); err != nil {
+				fmt.Fprintln(os.Stderr, "likelycause:", err)
+				os.Exit(1)
+			}
+		}
+	}
+	cfg := config{budget: *budget, format: f, history: *history, params: params, tagged: *grid}
+	if err := run(*corpus, *split, *out, cfg); err != nil {
 		fmt.Fprintln(os.Stderr, "likelycause:", err)
 		os.Exit(1)
 	}
 }
 
-// item is one log to predict: its scorer id and the file holding it.
-type item struct{ id, path string }
+// config says how to predict.
+type config struct {
+	budget  int
+	format  logs.Format
+	history bool
+	params  []cause.Params
+	tagged  bool // write the index of the weight setting with each prediction
+}
 
-func run(corpus, split, out string, budget int, format logs.Format) error {
+// paramGrid is the weight settings the cross-validation chooses among: the knobs that place the
+// excerpt relative to the failing step, around their defaults (the defaults are setting 0).
+func paramGrid() []cause.Params {
+	out := []cause.Params{cause.DefaultParams()}
+	for _, after := range []float64{1.5, 3, 6} {
+		for _, same := range []float64{0, 1.5} {
+			for _, ratio := range []float64{0.5, 0.6, 0.7} {
+				for _, scale := range []float64{0.25, 0.5, 1} {
+					p := cause.DefaultParams()
+					p.AfterEndPenalty, p.SameStepBonus, p.SecondRatio, p.RecencyScale = after, same, ratio, scale
+					if p != out[0] {
+						out = append(out, p)
+					}
+				}
+			}
+		}
+	}
+	return out
+}
+
+func writeJSON(path string, v any) error {
+	b, err := json.MarshalIndent(v, "", " ")
+	if err != nil {
+		return fmt.Errorf("encode %s: %w", path, err)
+	}
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
+}
+
+// item is one log to predict: its scorer id, the file holding it and, for a CiDiff case, its
+// passing twin.
+type item struct{ id, path, twin string }
+
+// loaded is an item with its log (and its twin's fingerprint) in memory, so that every weight
+// setting reads the same bytes once.
+type loaded struct {
+	id      string
+	data    []byte
+	history *cause.Fingerprint
+}
+
+func run(corpus, split, out string, cfg config) error {
 	items, err := listItems(corpus, split)
 	if err != nil {
 		return err
 	}
 	if len(items) == 0 {
 		return fmt.Errorf("no logs for split %q under %s", split, corpus)
+	}
+	logsIn := make([]loaded, len(items))
+	for i, it := range items {
+		data, err := readLog(it.path)
+		if err != nil {
+			return err
+		}
+		logsIn[i] = loaded{id: it.id, data: data}
+		if cfg.history && it.twin != "" {
+			twin, err := readLog(it.twin)
+			if err != nil {
+				return err
+			}
+			logsIn[i].history = fingerprintOf(twin)
+		}
 	}
 	var w io.Writer = os.Stdout
 	if out != "-" {
@@ -60,19 +145,44 @@ func run(corpus, split, out string, budget int, format logs.Format) error {
 	}
 	bw := bufio.NewWriter(w)
 	enc := json.NewEncoder(bw)
-	for _, it := range items {
-		ex, err := excerptOf(it.path, budget, format)
-		if err != nil {
-			return err
-		}
-		if err := enc.Encode(prediction(it.id, ex)); err != nil {
-			return fmt.Errorf("write prediction for %s: %w", it.id, err)
+	for k, p := range cfg.params {
+		exs := predictAll(logsIn, cfg, p)
+		for i, ex := range exs {
+			pr := prediction(logsIn[i].id, ex)
+			if cfg.tagged {
+				pr["config"] = k
+			}
+			if err := enc.Encode(pr); err != nil {
+				return fmt.Errorf("write prediction for %s: %w", logsIn[i].id, err)
+			}
 		}
 	}
 	if err := bw.Flush(); err != nil {
 		return fmt.Errorf("write predictions: %w", err)
 	}
 	return nil
+}
+
+// predictAll finds the excerpt of every log with weights p, on every core.
+func predictAll(in []loaded, cfg config, p cause.Params) []cause.Excerpt {
+	out := make([]cause.Excerpt, len(in))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				out[i] = excerptOf(in[i], cfg, p)
+			}
+		}()
+	}
+	for i := range in {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	return out
 }
 
 // prediction is one line of the scorer's input.
@@ -84,34 +194,40 @@ func prediction(id string, ex cause.Excerpt) map[string]any {
 	return p
 }
 
-func excerptOf(path string, budget int, format logs.Format) (cause.Excerpt, error) {
-	fh, err := os.Open(path)
+func readLog(path string) ([]byte, error) {
+	rc, err := logs.Open(path)
 	if err != nil {
-		return cause.Excerpt{}, fmt.Errorf("open log: %w", err)
+		return nil, fmt.Errorf("open log %s: %w", path, err)
 	}
-	defer fh.Close()
-	var r io.Reader = fh
-	if strings.HasSuffix(path, ".gz") {
-		gz, err := gzip.NewReader(fh)
-		if err != nil {
-			return cause.Excerpt{}, fmt.Errorf("gunzip %s: %w", path, err)
-		}
-		defer gz.Close()
-		r = gz
+	defer rc.Close()
+	b, err := io.ReadAll(rc)
+	if err != nil {
+		return nil, fmt.Errorf("read log %s: %w", path, err)
 	}
+	return b, nil
+}
+
+func fingerprintOf(data []byte) *cause.Fingerprint {
+	b := cause.NewFingerprintBuilder()
+	lr := logs.NewReaderOptions(strings.NewReader(string(data)), logs.Options{Format: logs.FormatPlain})
+	for lr.Next() {
+		b.Add(lr.Line())
+	}
+	return b.Fingerprint()
+}
+
+func excerptOf(l loaded, cfg config, p cause.Params) cause.Excerpt {
 	// FormatPlain keeps timestamp-only and marker-only lines non-blank, as the scorer counts them
 	// against the budget; the Finder strips CI markers itself for scoring and display.
-	lr := logs.NewReaderOptions(r, logs.Options{Format: format})
+	lr := logs.NewReaderOptions(strings.NewReader(string(l.data)), logs.Options{Format: cfg.format})
 	// Only canonical text tells truly blank lines apart; with markers stripped by the reader,
 	// every line counts against the budget (the default, as in `totto scan`).
-	f := cause.NewFinder(cause.Options{Budget: budget, FreeBlank: format == logs.FormatPlain})
+	f := cause.NewFinder(cause.Options{Budget: cfg.budget, FreeBlank: cfg.format == logs.FormatPlain, Params: &p, History: l.history})
 	for lr.Next() {
 		f.Add(lr.Line())
 	}
-	if err := lr.Err(); err != nil {
-		return cause.Excerpt{}, fmt.Errorf("read %s: %w", path, err)
-	}
-	return f.Excerpt(), nil
+	// The reader over bytes in memory cannot fail.
+	return f.Excerpt()
 }
 
 // listItems finds the split's logs the way the scorer does.
@@ -129,7 +245,7 @@ func listItems(corpus, split string) ([]item, error) {
 				fh.Close()
 				return nil, fmt.Errorf("labels-%s.jsonl: %w", split, err)
 			}
-			items = append(items, item{rec.Log, filepath.Join(lc, rec.Log+".gz")})
+			items = append(items, item{id: rec.Log, path: filepath.Join(lc, rec.Log+".gz")})
 		}
 		fh.Close()
 		if err := sc.Err(); err != nil {
@@ -138,9 +254,9 @@ func listItems(corpus, split string) ([]item, error) {
 	} else if !errors.Is(err, os.ErrNotExist) {
 		return nil, fmt.Errorf("labels: %w", err)
 	}
-	for _, ds := range []struct{ name, prefix, file string }{
-		{"cidiff", "cidiff:", "fail.log.gz"},
-		{"pytorch", "pytorch:", ""},
+	for _, ds := range []struct{ name, prefix, file, twin string }{
+		{"cidiff", "cidiff:", "fail.log.gz", "pass.log.gz"},
+		{"pytorch", "pytorch:", "", ""},
 	} {
 		dir := filepath.Join(corpus, ds.name+"-"+split)
 		b, err := os.ReadFile(filepath.Join(dir, "cases.txt"))
@@ -150,11 +266,14 @@ func listItems(corpus, split string) ([]item, error) {
 			return nil, fmt.Errorf("%s cases: %w", ds.name, err)
 		}
 		for _, c := range strings.Fields(string(b)) {
-			p := filepath.Join(dir, c, ds.file)
+			it := item{id: ds.prefix + c, path: filepath.Join(dir, c, ds.file)}
 			if ds.file == "" {
-				p = filepath.Join(dir, "clean", c+".log")
+				it.path = filepath.Join(dir, "clean", c+".log")
 			}
-			items = append(items, item{ds.prefix + c, p})
+			if ds.twin != "" {
+				it.twin = filepath.Join(dir, c, ds.twin)
+			}
+			items = append(items, it)
 		}
 	}
 	return items, nil

@@ -7,11 +7,14 @@ import (
 	"fmt"
 	"net/http"
 	"os"
+	"os/signal"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/google/go-github/v89/github"
+	"golang.org/x/term"
 
 	"github.com/totto-ci/totto/backfill"
 	"github.com/totto-ci/totto/ci"
@@ -30,15 +33,21 @@ const backfillHelp = `usage: totto backfill OWNER/REPO [--branch main] [--since 
 
 Lists a branch's past CI jobs, stores them, downloads failed jobs' logs (and a sample of successful
 jobs' logs, to measure pattern hits on successful jobs), then scans what is new. GitHub Actions
-needs GITHUB_TOKEN (--github-api-url for GitHub Enterprise); CircleCI uses CIRCLECI_TOKEN when set
-(public projects need none). --provider auto reads GitHub Actions when GITHUB_TOKEN is set and
-CircleCI when CIRCLECI_TOKEN is set.
+needs GITHUB_TOKEN (--github-api-url for GitHub Enterprise, default github.api_url); CircleCI uses
+CIRCLECI_TOKEN, else circleci.token, when set (public projects need none). --provider auto reads
+GitHub Actions when GITHUB_TOKEN is set and CircleCI when a CircleCI token is. Logs may come from
+the providers' hosts, logs.hosts and --log-hosts.
 
-Running it again does no work twice: a job whose log is stored is not downloaded again, so an
-interrupted backfill (Ctrl-C: in-flight downloads finish, then it stops) resumes where it stopped.
-Rate limits are obeyed (every request waits out Retry-After and the rate-limit reset); timeouts and
-5xx are retried with backoff; expired or deleted logs are recorded as unavailable with the reason.
-A log longer than --max-log-bytes keeps its tail (where the failure is) and is marked truncated.
+Running it again does no work twice: runs completely processed before are not listed again and a
+job whose log is stored is not downloaded again, so an interrupted backfill (Ctrl-C: in-flight
+downloads finish, then it stops; a second Ctrl-C stops them at once) resumes where it stopped.
+Runs are listed by creation-time ranges, so GitHub's 1,000-run cap per listing is passed; runs,
+jobs and logs are fetched --concurrency at a time, downloads starting while listing goes on.
+Rate limits are obeyed (every worker pauses until Retry-After or the rate-limit reset, once for
+answers that arrive together); timeouts, 5xx and downloads cut short are retried with backoff;
+expired or deleted logs are recorded as unavailable with the reason. A log longer than
+--max-log-bytes keeps its tail (where the failure is; only the tail is written to disk) and is
+marked truncated. Files left by a killed backfill are removed at the start.
 A repository first seen here is private (the web UI shows its jobs only to users who can read it
 on GitHub) unless --public is given; one already known keeps the visibility its webhooks reported.
 
@@ -55,11 +64,11 @@ func runBackfill(ctx context.Context, env *cliEnv, args []string) error {
 	limit := fs.Int("limit", 0, "only the newest N workflow runs / CircleCI builds per provider (0: no limit)")
 	provider := fs.String("provider", "auto", "actions, circleci or auto")
 	failedOnly := fs.Bool("failed-only", false, "store failed jobs only")
-	sample := fs.Int("sample-success", 20, "also download this many successful jobs' logs (ignored with --failed-only)")
-	concurrency := fs.Int("concurrency", 4, "parallel log downloads")
+	sample := fs.Int("sample-success", 2, "also download the logs of the newest N successful jobs of every job name (ignored with --failed-only)")
+	concurrency := fs.Int("concurrency", 4, "parallel requests (run and job listings and log downloads)")
 	maxLog := fs.Int64("max-log-bytes", 64<<20, "keep the last this many bytes of a longer log (0: all)")
 	cacheDir := fs.String("cache-dir", "", "keep raw downloads in this directory, so they are never downloaded twice")
-	cacheMax := fs.Int64("cache-max-bytes", 2<<30, "evict least recently used cached logs beyond this size (0: no cap)")
+	cacheMax := fs.Int64("cache-max-bytes", 2<<30, "cap of the cache; beyond it, logs already stored are evicted first, least recently used first (0: no cap)")
 	ghURL := fs.String("github-api-url", "", "GitHub Enterprise API URL, e.g. https://ghe.example.com/api/v3/")
 	circleURL := fs.String("circleci-api-url", "https://circleci.com/api/v1.1", "CircleCI API v1.1 root (CircleCI Server differs)")
 	vcs := fs.String("circleci-vcs", "github", "CircleCI project VCS: github or bitbucket")
@@ -72,6 +81,17 @@ func runBackfill(ctx context.Context, env *cliEnv, args []string) error {
 	}
 	if len(rest) != 1 {
 		return withCode(exitUsage, fmt.Errorf("want exactly one OWNER/REPO argument, got %d", len(rest)))
+	}
+	cfg, err := sf.load(env)
+	if err != nil {
+		return err
+	}
+	// The API roots and log hosts default to the App's own settings, so one config file serves both.
+	if !sf.explicit("github-api-url") {
+		*ghURL = cfg.GitHub.APIURL
+	}
+	if !sf.explicit("circleci-api-url") && cfg.CircleCI.APIURL != "" {
+		*circleURL = cfg.CircleCI.APIURL
 	}
 	repo := rest[0]
 	if strings.Count(repo, "/") != 1 || strings.HasPrefix(repo, "/") || strings.HasSuffix(repo, "/") {
@@ -90,13 +110,16 @@ func runBackfill(ctx context.Context, env *cliEnv, args []string) error {
 	if *concurrency < 1 || *concurrency > 32 {
 		return withCode(exitUsage, fmt.Errorf("--concurrency %d: want 1 to 32", *concurrency))
 	}
-	hosts := append(ci.HostList{}, ci.DefaultLogHosts...)
+	hosts := append(append(ci.HostList{}, ci.DefaultLogHosts...), cfg.Logs.Hosts...)
 	for h := range strings.SplitSeq(*logHosts, ",") {
 		if h = strings.TrimSpace(h); h != "" {
 			hosts = append(hosts, h)
 		}
 	}
 	ghToken, circleToken := env.getenv("GITHUB_TOKEN"), env.getenv("CIRCLECI_TOKEN")
+	if circleToken == "" {
+		circleToken = cfg.CircleCI.Token
+	}
 	useActions, useCircle := false, false
 	switch *provider {
 	case "actions":
@@ -142,18 +165,32 @@ func runBackfill(ctx context.Context, env *cliEnv, args []string) error {
 	defer blobs.Close()
 	opts.Store, opts.Blobs = st, blobs
 
-	printer := &backfill.Printer{W: env.stderr, Terminal: isTerminal(env.stderr)}
+	printer := &backfill.Printer{W: env.stderr, Terminal: isTerminal(env.stderr), Width: terminalWidth(env.stderr)}
 	opts.Progress = printer.Update
+	abort, stopAbort := abortOnSecondInterrupt(ctx)
+	defer stopAbort()
+	opts.Abort = abort
 	res, err := backfill.Run(ctx, opts)
 	printer.Done(res.Progress)
+	if res.Leftovers > 0 {
+		fmt.Fprintf(env.stderr, "removed %d files (%.1f MB) left by a killed backfill\n", res.Leftovers, float64(res.LeftoverBytes)/1e6)
+	}
+	for _, c := range res.Capped {
+		fmt.Fprintf(env.stderr, "warning: runs created %s; the others were not backfilled\n", c)
+	}
 	switch {
 	case errors.Is(err, context.Canceled):
 		return withCode(exitInterrupted, fmt.Errorf("interrupted after %d logs; run the same command again to resume", res.Fetched()))
 	case err != nil:
 		return withCode(exitError, err)
 	}
-	fmt.Fprintf(env.stdout, "%s: %d jobs, %d logs downloaded (%.1f MB), %d from the cache, %d already stored, %d unavailable, %d failed; %d logs scanned\n",
-		repo, res.Listed, res.Downloaded, float64(res.Bytes)/1e6, res.FromCache, res.AlreadyStored, res.Unavailable, res.Failed, res.Scanned)
+	var paused time.Duration
+	for _, w := range res.RateLimitWaits {
+		paused += w
+	}
+	fmt.Fprintf(env.stdout, "%s: %d runs, %d jobs, %d logs downloaded (%.1f MB), %d from the cache, %d already stored, %d unavailable, %d failed; %d logs scanned; %d retries, %d rate-limit pauses (%s)\n",
+		repo, res.Runs, res.Listed, res.Downloaded, float64(res.Bytes)/1e6, res.FromCache, res.AlreadyStored, res.Unavailable, res.Failed, res.Scanned,
+		res.Retries, len(res.RateLimitWaits), paused.Round(time.Second))
 	if len(res.Failures) > 0 {
 		for _, f := range res.Failures {
 			fmt.Fprintf(env.stderr, "  %s: %v\n", f.Job, f.Err)
@@ -176,6 +213,44 @@ func parseSince(v string, now time.Time) (time.Time, error) {
 		}
 	}
 	return time.Time{}, fmt.Errorf("--since %q: want a duration such as 30d, 2w or 12h, or a date such as 2026-11-01", v)
+}
+
+// abortOnSecondInterrupt returns a context that ends at the second interrupt: the first (which
+// ends ctx) lets downloads in flight finish, the second stops them.
+func abortOnSecondInterrupt(ctx context.Context) (context.Context, func()) {
+	abort, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	done := make(chan struct{})
+	go func() {
+		for n := 1; ; n++ {
+			select {
+			case <-sigs:
+				if n >= 2 {
+					cancel()
+					return
+				}
+			case <-done:
+				return
+			}
+		}
+	}()
+	return abort, func() { close(done); signal.Stop(sigs); cancel() }
+}
+
+// terminalWidth returns w's width in columns when it is a terminal.
+func terminalWidth(w any) func() int {
+	return func() int {
+		f, ok := w.(*os.File)
+		if !ok {
+			return 0
+		}
+		cols, _, err := term.GetSize(int(f.Fd()))
+		if err != nil {
+			return 0
+		}
+		return cols
+	}
 }
 
 // isTerminal reports whether progress can be redrawn in place on w.

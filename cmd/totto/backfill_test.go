@@ -39,15 +39,16 @@ func TestBackfillCommand(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s%s", code, out, errOut)
 	}
-	want := "octo/widgets: 6 jobs, 3 logs downloaded"
+	want := "octo/widgets: 3 runs, 6 jobs, 3 logs downloaded"
 	if !strings.HasPrefix(out, want) || !strings.Contains(out, "1 unavailable, 0 failed") {
 		t.Fatalf("stdout %q, want it to start with %q and count the expired log", out, want)
 	}
-	if !strings.Contains(errOut, "jobs 6 listed") {
+	if !strings.Contains(errOut, "jobs 6") || !strings.Contains(errOut, "runs 3") {
 		t.Fatalf("no progress line on stderr: %q", errOut)
 	}
 	code, out, _ = runWithEnv(t, vars, args...)
-	if code != 0 || !strings.Contains(out, "0 logs downloaded") || !strings.Contains(out, "3 already stored") {
+	// The second run lists nothing the first completely processed.
+	if code != 0 || !strings.Contains(out, ": 0 runs, 0 jobs, 0 logs downloaded") {
 		t.Fatalf("second run: exit %d, %q", code, out)
 	}
 }

@@ -1,41 +1,88 @@
 package main
 
 import (
+	"flag"
 	"fmt"
-	"os"
 
 	"github.com/totto-ci/totto/app"
 )
 
-// The store commands read config.yml too (DESIGN.md: --database, then TOTTO_DATABASE_URL, then
-// database.url in config.yml): the file named by TOTTO_CONFIG, else ./config.yml when present.
-func init() {
-	configDatabaseURL = func(env *cliEnv) string { return cliConfig(env).Database.URL }
-	configLogStore = func(env *cliEnv) string { return cliConfig(env).Logs.Storage }
+// configFlags are the configuration flags every command that reads configuration shares: --config
+// and, for those that open the store, --database and --logs (addStoreLocation). Every command
+// resolves them the same way (app.Resolve: flags > TOTTO_* environment > config file >
+// defaults), so serve, ingest, rescan and the rest agree on the database and the log store.
+type configFlags struct {
+	config   string
+	database string
+	logs     string
+	fs       *flag.FlagSet
+
+	loaded   bool
+	cfg      app.Config
+	file     string
+	warnings []string
+	err      error
 }
 
-// cliConfigPath is the configuration file the store commands read, or "" when there is none.
-func cliConfigPath(env *cliEnv) string {
-	if p := env.getenv("TOTTO_CONFIG"); p != "" {
-		return p
-	}
-	if _, err := os.Stat("config.yml"); err == nil {
-		return "config.yml"
-	}
-	return ""
+const configFlagsHelp = `
+Configuration: --config FILE, else $TOTTO_CONFIG, else ./config.yml when present; every key can
+be overridden by its TOTTO_* variable (database.url: TOTTO_DATABASE_URL) and the flags override
+both. The store is --database, else database.url (default sqlite:totto.db): sqlite:PATH or
+postgres://USER@HOST:PORT/DB?sslmode=…. Log contents go to --logs, else logs.storage, else a
+totto-logs directory next to the SQLite file (or in the working directory for Postgres): a
+directory, file:///DIR, mem:// or s3://BUCKET?region=….
+`
+
+func addConfigFlags(fs *flag.FlagSet) *configFlags {
+	f := &configFlags{fs: fs}
+	fs.StringVar(&f.config, "config", "", "configuration `FILE` (default $"+app.ConfigEnvVar+", else ./"+app.DefaultConfigFile+" when present)")
+	return f
 }
 
-// cliConfig loads the configuration file; with none, nothing is configured (the commands' own
-// defaults apply); a broken file is reported, not silently ignored.
-func cliConfig(env *cliEnv) app.Config {
-	path := cliConfigPath(env)
-	if path == "" {
-		return app.Config{}
+// addStoreLocation adds --database and --logs, for commands that open the store.
+func (f *configFlags) addStoreLocation() *configFlags {
+	f.fs.StringVar(&f.database, "database", "", "database `URL`: sqlite:PATH or postgres://… (overrides database.url)")
+	f.fs.StringVar(&f.logs, "logs", "", "log store: directory or URL (overrides logs.storage; default totto-logs next to the database)")
+	return f
+}
+
+// explicit reports whether the named flag was given on the command line.
+func (f *configFlags) explicit(name string) bool {
+	set := false
+	f.fs.Visit(func(fl *flag.Flag) { set = set || fl.Name == name })
+	return set
+}
+
+// resolve returns the configuration with the flags applied, computed once per command run.
+func (f *configFlags) resolve(env *cliEnv) (app.Config, []string, error) {
+	if !f.loaded {
+		f.loaded = true
+		var environ []string
+		if env.environ != nil {
+			environ = env.environ()
+		}
+		f.cfg, f.file, f.warnings, f.err = app.Resolve(app.ConfigSource{Path: f.config, Getenv: env.getenv, Environ: environ})
+		if f.err != nil {
+			f.err = withCode(exitUsage, f.err)
+		}
+		if f.database != "" {
+			f.cfg.Database.URL = f.database
+		}
+		if f.logs != "" {
+			f.cfg.Logs.Storage = f.logs
+		}
 	}
-	cfg, err := app.LoadConfig(path, false, func(string) string { return "" })
-	if err != nil {
-		fmt.Fprintf(env.stderr, "totto: %v (ignoring it)\n", err)
-		return app.Config{}
+	return f.cfg, f.warnings, f.err
+}
+
+// load is resolve for the CLI commands: warnings go to standard error.
+func (f *configFlags) load(env *cliEnv) (app.Config, error) {
+	printed := f.loaded
+	cfg, warnings, err := f.resolve(env)
+	if !printed {
+		for _, w := range warnings {
+			fmt.Fprintf(env.stderr, "totto: warning: %s\n", w)
+		}
 	}
-	return cfg
+	return cfg, err
 }

@@ -24,8 +24,8 @@ func init() {
 const ingestHelp = `usage: totto ingest --repo OWNER/NAME --sha SHA --job NAME [--conclusion failure|success]
        [--branch B] [--provider P] [--id ID] [--attempt N] [--url URL] [--public] LOG
 
-Stores one CI job and its log (a file, or - for standard input), so CIs without a totto provider
-work too, then scans the log with every active pattern and prints its matches. Storing the same job
+Stores one CI job and its log (a file, or - for standard input; gzip is detected by its magic bytes
+and binary input is refused), so CIs without a totto provider work too, then scans the log with every active pattern and prints its matches. Storing the same job
 again (same provider, id and attempt) updates it; the same log content is stored once. The job id
 defaults to a hash of repo, sha and job name. A repository first seen here is private (the web UI
 shows its jobs only to users who can read it on GitHub) unless --public is given.
@@ -73,6 +73,10 @@ func runIngest(ctx context.Context, env *cliEnv, args []string) error {
 		defer f.Close()
 		src = f
 	}
+	text, err := ingest.TextLog(src)
+	if err != nil {
+		return withCode(exitError, fmt.Errorf("log %s: %w", rest[0], err))
+	}
 	st, blobs, err := sf.open(ctx, env, true)
 	if err != nil {
 		return err
@@ -80,7 +84,7 @@ func runIngest(ctx context.Context, env *cliEnv, args []string) error {
 	defer st.Close()
 	defer blobs.Close()
 
-	l, err := ingest.StoreLog(ctx, st, blobs, src, *maxBytes)
+	l, err := ingest.StoreLog(ctx, st, blobs, text, *maxBytes)
 	if err != nil {
 		return err
 	}
@@ -107,13 +111,18 @@ func runIngest(ctx context.Context, env *cliEnv, args []string) error {
 	if len(res.Failures) > 0 {
 		return withCode(exitFindings, fmt.Errorf("log %d stored but not scanned: %w", l.ID, res.Failures[0].Err))
 	}
-	ms, err := st.Matches(ctx, store.MatchFilter{LogID: l.ID})
+	ms, err := st.Matches(ctx, store.MatchFilter{LogID: l.ID, ForRepo: r.ID})
 	if err != nil {
 		return err
 	}
+	cfg, err := sf.load(env) // resolved once by open above
+	if err != nil {
+		return err
+	}
+	red := cliRedactor(env, cfg)
 	for i := len(ms) - 1; i >= 0; i-- { // oldest (scan order) first
 		m := ms[i]
-		fmt.Fprintf(env.stdout, "  line %d: %s: %s\n", m.Line, m.Pattern, m.Text)
+		fmt.Fprintf(env.stdout, "  line %d: %s: %s\n", m.Line, m.Pattern, red.Text(m.Text))
 	}
 	return nil
 }

@@ -34,6 +34,9 @@ type cliEnv struct {
 	stdout io.Writer
 	stderr io.Writer
 	getenv func(string) string
+	// environ lists the environment (KEY=VALUE), for warnings about unknown TOTTO_* variables;
+	// nil skips them.
+	environ func() []string
 }
 
 var commands = map[string]*command{}
@@ -54,7 +57,7 @@ func withCode(code int, err error) error { return &codeError{code: code, err: er
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	env := &cliEnv{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv}
+	env := &cliEnv{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv, environ: os.Environ}
 	code := runCLI(ctx, env, os.Args[1:])
 	stop()
 	os.Exit(code)

@@ -46,7 +46,11 @@ func runMigrate(ctx context.Context, env *cliEnv, args []string) error {
 	if *to < 0 {
 		return withCode(exitUsage, fmt.Errorf("--to %d: want a positive version", *to))
 	}
-	st, err := store.OpenWith(ctx, sf.databaseURL(env), store.OpenOptions{NoMigrate: *status, MigrateTo: *to})
+	cfg, err := sf.load(env)
+	if err != nil {
+		return err
+	}
+	st, err := store.OpenWith(ctx, cfg.Database.URL, store.OpenOptions{NoMigrate: *status, MigrateTo: *to})
 	if err != nil {
 		return err
 	}

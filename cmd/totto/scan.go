@@ -14,6 +14,7 @@ import (
 	"github.com/totto-ci/totto/logs/cause"
 	"github.com/totto-ci/totto/patterns"
 	"github.com/totto-ci/totto/patterns/builtin"
+	"github.com/totto-ci/totto/testlog"
 )
 
 func init() {
@@ -26,9 +27,14 @@ Scans each LOG (a path, a .gz file, or - for standard input; gzip is detected by
 with the built-in packs and the given pattern files, and prints every match, the best match (the
 pattern that explains the failure) and the likely-cause excerpt.
 
+--passing-log LOG judges the likely cause against a passing log of the same job: lines it also
+printed are not candidates, new ones are strong ones (what the App does with the job's last green
+run).
+
 --format json prints one JSON object per log, one per line:
   {"path","lines","matches":[{"pattern","tags","line","start","end","text",...}],"best":<match>|null,
-   "likely_cause":{"start_line","end_line","lines":[...],"ranges":[[a,b],...]}}
+   "likely_cause":{"start_line","end_line","lines":[...],"ranges":[[a,b],...]},
+   "failed_tests":[{"runner","name","file","line","text"}]}
 Line numbers are 1-based lines of the normalised log. --likely-cause=false leaves likely_cause out
 (matches only: the fastest bulk scan).
 
@@ -48,11 +54,13 @@ func runScan(ctx context.Context, env *cliEnv, args []string) error {
 	fs.SetOutput(env.stderr)
 	var files patternFiles
 	fs.Var(&files, "patterns", "pattern `FILE` (YAML); repeatable")
-	useBuiltin := fs.Bool("builtin", true, "include the built-in pattern packs")
+	cf := addConfigFlags(fs)
+	useBuiltin := fs.Bool("builtin", true, "include the built-in pattern packs (default scan.builtin)")
 	format := fs.String("format", "text", "output `format`: text, json or markdown")
 	job := fs.String("job", "", "job `NAME`, for patterns scoped to some jobs")
 	keepGoing := fs.Bool("keep-going", false, "scan with the valid patterns even when a pattern file has errors")
 	withCause := fs.Bool("likely-cause", true, "compute each log's likely-cause excerpt (false: matches only, for bulk scans)")
+	passing := fs.String("passing-log", "", "a passing `LOG` of the same job: the likely cause is judged against it, as the App judges against the job's last green run")
 	fs.Usage = func() { fmt.Fprint(env.stderr, scanHelp); fs.PrintDefaults() }
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -68,6 +76,13 @@ func runScan(ctx context.Context, env *cliEnv, args []string) error {
 		return withCode(exitUsage, errors.New("no log given"))
 	}
 
+	cfg, err := cf.load(env)
+	if err != nil {
+		return err
+	}
+	if !cf.explicit("builtin") {
+		*useBuiltin = cfg.Scan.Builtin
+	}
 	set, err := loadScanPatterns(env, files, *useBuiltin, *keepGoing)
 	if err != nil {
 		return err
@@ -76,13 +91,18 @@ func runScan(ctx context.Context, env *cliEnv, args []string) error {
 	if err != nil {
 		return withCode(exitUsage, fmt.Errorf("compiling patterns: %w", err))
 	}
+	red := cliRedactor(env, cfg)
+	hist, err := passingHistory(*passing)
+	if err != nil {
+		return withCode(exitError, err)
+	}
 	out := newScanPrinter(env.stdout, *format)
 	unexplained, failed := 0, 0
 	for _, path := range fs.Args() {
 		if err := ctx.Err(); err != nil {
 			return withCode(exitError, fmt.Errorf("interrupted: %w", err))
 		}
-		res, err := scanOne(env, m, path, *job, *withCause)
+		res, err := scanOne(env, m, path, *job, *withCause, hist)
 		if err != nil {
 			fmt.Fprintf(env.stderr, "totto scan: %v\n", err)
 			failed++
@@ -91,6 +111,7 @@ func runScan(ctx context.Context, env *cliEnv, args []string) error {
 		if res.Best == nil {
 			unexplained++
 		}
+		redactResult(red, res)
 		if err := out.print(res); err != nil {
 			return withCode(exitError, fmt.Errorf("writing output: %w", err))
 		}
@@ -145,6 +166,10 @@ type scanResult struct {
 	Best        *patterns.Match  `json:"best"`
 	LikelyCause *likelyCauseJSON `json:"likely_cause,omitempty"`
 	Dropped     int              `json:"dropped_matches,omitempty"`
+	// FailedTests are the failing tests the log names; empty when no supported runner's
+	// output is found or the runner's own count disagrees (then TestMismatches says so).
+	FailedTests    []testlog.Test     `json:"failed_tests"`
+	TestMismatches []testlog.Mismatch `json:"failed_tests_mismatches,omitempty"`
 }
 
 type likelyCauseJSON struct {
@@ -156,7 +181,7 @@ type likelyCauseJSON struct {
 	CauseLine int `json:"cause_line,omitempty"`
 }
 
-func scanOne(env *cliEnv, m *patterns.Matcher, path, job string, withCause bool) (*scanResult, error) {
+func scanOne(env *cliEnv, m *patterns.Matcher, path, job string, withCause bool, hist *cause.Fingerprint) (*scanResult, error) {
 	var src io.Reader
 	if path == "-" {
 		src = env.stdin
@@ -174,9 +199,11 @@ func scanOne(env *cliEnv, m *patterns.Matcher, path, job string, withCause bool)
 	}
 	opts := patterns.ScanOptions{Job: job}
 	var finder *cause.Finder
+	tests := testlog.New()
+	opts.OnLine = tests.Add
 	if withCause {
-		finder = cause.NewFinder(cause.Options{})
-		opts.OnLine = finder.Add
+		finder = cause.NewFinder(cause.Options{History: hist})
+		opts.OnLine = func(l logs.Line) { finder.Add(l); tests.Add(l) }
 	}
 	res := &scanResult{Path: path, Matches: []patterns.Match{}}
 	stats, err := m.Scan(logs.NewReader(plain), opts, func(mt patterns.Match) error {
@@ -189,6 +216,8 @@ func scanOne(env *cliEnv, m *patterns.Matcher, path, job string, withCause bool)
 	res.Lines = stats.Lines
 	res.Dropped = stats.Dropped
 	res.Best = patterns.Best(res.Matches)
+	tr := tests.Result()
+	res.FailedTests, res.TestMismatches = tr.Tests, tr.Mismatches
 	if res.Lines > 0 && finder != nil {
 		ex := finder.Excerpt()
 		res.LikelyCause = &likelyCauseJSON{StartLine: ex.StartLine(), EndLine: ex.EndLine(), Ranges: ex.Ranges, Lines: ex.Lines, CauseLine: ex.Cause}

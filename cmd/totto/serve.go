@@ -16,32 +16,30 @@ func init() {
 	register(&command{name: "serve", summary: "run the GitHub App: webhooks, workers, health and metrics", run: runServe})
 }
 
-const serveHelp = `usage: totto serve [--config FILE] [--listen ADDR] [--database URL] [--dev-insecure] [--demo]
+const serveHelp = `usage: totto serve [--config FILE] [--listen ADDR] [--database URL] [--logs DIR|URL] [--dev-insecure] [--demo]
 
 Runs the GitHub App: receives webhooks on /api/github/hook, works the durable queue (log
-downloads, scans, check runs), and serves /healthz and /metrics. Configuration comes from FILE
-(optional when it is the default and absent) and TOTTO_* environment variables; the flags
-override both. Logs are JSON lines on standard error at TOTTO_LOG_LEVEL (default info). Stops
-gracefully on SIGTERM or Ctrl-C.
+downloads, scans, check runs), and serves /healthz, /readyz and /metrics. Logs are JSON lines on
+standard error at TOTTO_LOG_LEVEL (default info). Stops gracefully on SIGTERM or Ctrl-C.
 
 Refuses to start without a webhook secret (github.webhook_secret, TOTTO_GITHUB_WEBHOOK_SECRET)
 unless --dev-insecure, which accepts unsigned webhooks and must never face the internet.
 
 --demo stores a small sample history of example/widgets (flaky infrastructure failures the
 built-in packs recognise, and real failures they must not excuse) before serving, so the web UI has
-something to show on a fresh machine; it implies --dev-insecure.
-
+something to show on a fresh machine; it implies --dev-insecure, and it listens on 127.0.0.1 only
+unless --listen says otherwise.
+` + configFlagsHelp + `
 flags:
 `
 
 func runServe(ctx context.Context, env *cliEnv, args []string) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(env.stderr)
-	configPath := fs.String("config", "config.yml", "configuration `FILE`")
+	cf := addConfigFlags(fs).addStoreLocation()
 	listen := fs.String("listen", "", "listen `ADDR` (overrides server.listen)")
-	database := fs.String("database", "", "database `URL`: sqlite:PATH or postgres://… (overrides database.url)")
 	devInsecure := fs.Bool("dev-insecure", false, "run without a webhook secret, accepting unsigned webhooks (development only)")
-	demo := fs.Bool("demo", false, "store a small sample history (example/widgets) and serve it; implies --dev-insecure")
+	demo := fs.Bool("demo", false, "store a small sample history (example/widgets) and serve it on 127.0.0.1; implies --dev-insecure")
 	fs.Usage = func() { fmt.Fprint(env.stderr, serveHelp); fs.PrintDefaults() }
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -52,17 +50,20 @@ func runServe(ctx context.Context, env *cliEnv, args []string) error {
 	if fs.NArg() > 0 {
 		return withCode(exitUsage, fmt.Errorf("unexpected arguments %q", fs.Args()))
 	}
-	explicit := false
-	fs.Visit(func(f *flag.Flag) { explicit = explicit || f.Name == "config" })
-	cfg, err := app.LoadConfig(*configPath, !explicit, env.getenv)
+	cfg, warnings, err := cf.resolve(env)
 	if err != nil {
-		return withCode(exitUsage, err)
+		return err
 	}
-	if *listen != "" {
+	switch {
+	case *listen != "":
 		cfg.Server.Listen = *listen
-	}
-	if *database != "" {
-		cfg.Database.URL = *database
+	case *demo:
+		// The demo lets anyone edit: never on every interface unless asked for.
+		_, port, err := net.SplitHostPort(cfg.Server.Listen)
+		if err != nil {
+			return withCode(exitUsage, fmt.Errorf("server.listen %q: %w", cfg.Server.Listen, err))
+		}
+		cfg.Server.Listen = net.JoinHostPort("127.0.0.1", port)
 	}
 
 	level := zerolog.InfoLevel
@@ -73,6 +74,9 @@ func runServe(ctx context.Context, env *cliEnv, args []string) error {
 	}
 	logger := zerolog.New(env.stderr).Level(level).With().Timestamp().Str("service", "totto").Logger()
 	ctx = logger.WithContext(ctx)
+	for _, w := range warnings {
+		logger.Warn().Msg(w)
+	}
 	a, err := app.New(ctx, cfg, app.Options{DevInsecure: *devInsecure || *demo})
 	if err != nil {
 		return err

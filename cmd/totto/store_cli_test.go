@@ -34,7 +34,7 @@ func (e storeEnv) run(t *testing.T, stdin string, args ...string) (code int, std
 		switch k {
 		case "TOTTO_DATABASE_URL":
 			return e.dbURL
-		case "TOTTO_LOG_STORE":
+		case "TOTTO_LOGS_STORAGE":
 			return e.logs
 		}
 		return ""

@@ -78,8 +78,26 @@ func (s *Server) AddBuild(tb testing.TB, vcs, owner, repo string, num int, build
 			}
 		}
 	}
+	// The real API names the project the build belongs to (the corpus anonymised the names).
+	b["username"], b["reponame"] = owner, repo
 	out, _ := json.Marshal(b)
 	s.builds[strings.Join([]string{vcs, owner, repo, fmt.Sprint(num)}, "/")] = out
+}
+
+// AtRevision returns buildJSON as a build of commit sha (its vcs_revision), so one real build
+// response can stand for a build of the commit a test's status names.
+func AtRevision(tb testing.TB, buildJSON []byte, sha string) []byte {
+	tb.Helper()
+	var b map[string]any
+	if err := json.Unmarshal(buildJSON, &b); err != nil {
+		tb.Fatalf("fake CircleCI: build JSON: %v", err)
+	}
+	b["vcs_revision"] = sha
+	out, err := json.Marshal(b)
+	if err != nil {
+		tb.Fatalf("fake CircleCI: build JSON: %v", err)
+	}
+	return out
 }
 
 // Answer makes every request to path answer status (e.g. 502, 429) until cleared with 0.

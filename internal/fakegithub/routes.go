@@ -19,6 +19,9 @@ func (s *Server) routes() {
 }
 
 func (s *Server) createToken(w http.ResponseWriter, r *http.Request) {
+	if !s.checkAppJWT(w, r) {
+		return
+	}
 	s.mu.Lock()
 	s.tokenCalls++
 	n := s.tokenCalls
@@ -101,8 +104,17 @@ func (s *Server) getJobLogBlob(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "BlobNotFound", http.StatusNotFound)
 		return
 	}
-	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-	w.Write(j.Log)
+	if j.StallLog != nil {
+		w.Header().Set("Content-Length", strconv.Itoa(len(j.Log)))
+		w.Write(j.Log[:len(j.Log)/2])
+		w.(http.Flusher).Flush()
+		select {
+		case <-j.StallLog:
+		case <-r.Context().Done():
+		}
+		return
+	}
+	s.writeLog(w, j.Log)
 }
 
 type checkRunRequest struct {
@@ -126,7 +138,7 @@ func (s *Server) checkRunJSON(c *CheckRun) map[string]any {
 		"started_at": c.CreatedAt.UTC().Format(time.RFC3339), "completed_at": nil, "name": c.Name,
 		"output": map[string]any{"title": c.Output.Title, "summary": c.Output.Summary, "text": c.Output.Text,
 			"annotations_count": 0, "annotations_url": fmt.Sprintf("%s/check-runs/%d/annotations", repoURL, c.ID)},
-		"check_suite": map[string]any{"id": 1}, "app": nil, "pull_requests": []any{},
+		"check_suite": map[string]any{"id": 1}, "app": appJSON(c.AppID), "pull_requests": []any{},
 	}
 }
 
@@ -145,7 +157,7 @@ func (s *Server) createCheckRun(w http.ResponseWriter, r *http.Request) {
 	}
 	c := &CheckRun{Owner: r.PathValue("owner"), Repo: r.PathValue("repo"), Name: req.Name, HeadSHA: req.HeadSHA,
 		Status: req.Status, Conclusion: req.Conclusion, DetailsURL: req.DetailsURL, ExternalID: req.ExternalID,
-		Writes: 1, CreatedAt: time.Now()}
+		Writes: 1, CreatedAt: time.Now(), AppID: s.AppID}
 	if c.Status == "" {
 		c.Status = "queued"
 	}
@@ -176,6 +188,12 @@ func (s *Server) updateCheckRun(w http.ResponseWriter, r *http.Request) {
 		if c.ID != id || c.Owner != r.PathValue("owner") || c.Repo != r.PathValue("repo") {
 			continue
 		}
+		if c.AppID != s.AppID {
+			// GitHub lets only the App that created a check run update it.
+			writeJSON(w, http.StatusForbidden, map[string]string{"message": "Resource not accessible by integration",
+				"documentation_url": "https://docs.github.com/rest/checks/runs#update-a-check-run"})
+			return
+		}
 		c.Writes++
 		if req.Name != "" {
 			c.Name = req.Name
@@ -200,11 +218,13 @@ func (s *Server) updateCheckRun(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) listCheckRuns(w http.ResponseWriter, r *http.Request) {
 	name := r.URL.Query().Get("check_name")
+	appID, _ := strconv.ParseInt(r.URL.Query().Get("app_id"), 10, 64)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	runs := []map[string]any{}
 	for _, c := range s.checkRuns {
-		if c.Owner == r.PathValue("owner") && c.Repo == r.PathValue("repo") && c.HeadSHA == r.PathValue("ref") && (name == "" || c.Name == name) {
+		if c.Owner == r.PathValue("owner") && c.Repo == r.PathValue("repo") && c.HeadSHA == r.PathValue("ref") && (name == "" || c.Name == name) &&
+			(appID == 0 || c.AppID == appID) {
 			runs = append(runs, s.checkRunJSON(c))
 		}
 	}

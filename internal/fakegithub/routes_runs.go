@@ -113,13 +113,32 @@ func (s *Server) listRuns(w http.ResponseWriter, r *http.Request) {
 		}
 		return int(b.ID - a.ID)
 	})
+	total := len(runs)
+	if filtered(q) {
+		// "This endpoint will return up to 1,000 results for each search when using the
+		// following parameters: actor, branch, check_suite_id, created, event, head_sha,
+		// status." total_count still counts every match.
+		runs = runs[:min(len(runs), runCap)]
+	}
 	_, lo, hi := paginate(w, r, len(runs))
 	out := []map[string]any{}
 	for _, run := range runs[lo:hi] {
 		out = append(out, s.runJSON(run))
 	}
 	s.mu.Unlock()
-	writeJSON(w, http.StatusOK, map[string]any{"total_count": len(runs), "workflow_runs": out})
+	writeJSON(w, http.StatusOK, map[string]any{"total_count": total, "workflow_runs": out})
+}
+
+// runCap is the most runs a filtered listing returns, however many match.
+const runCap = 1000
+
+func filtered(q url.Values) bool {
+	for _, p := range []string{"actor", "branch", "check_suite_id", "created", "event", "head_sha", "status"} {
+		if q.Get(p) != "" {
+			return true
+		}
+	}
+	return false
 }
 
 // listRunJobs answers a run's jobs: the latest attempt's (filter=latest, the default), every
@@ -193,7 +212,9 @@ func paginate(w http.ResponseWriter, r *http.Request, n int) (page, lo, hi int) 
 	return page, lo, hi
 }
 
-// createdFilter parses GitHub's date qualifier for created: ">=D", ">D", "<=D", "<D", "A..B" or D.
+// createdFilter parses GitHub's date qualifier for created: ">=D", ">D", "<=D", "<D", "A..B"
+// (inclusive; "*" for an open end) or D, where a date D stands for its whole day and a date-time
+// for its second.
 func createdFilter(v string) (func(time.Time) bool, error) {
 	if v == "" {
 		return func(time.Time) bool { return true }, nil
@@ -206,13 +227,29 @@ func createdFilter(v string) (func(time.Time) bool, error) {
 		}
 		return time.Time{}, fmt.Errorf("created %q: not a date", v)
 	}
+	// end is the instant after the last one a bound names: the next day for a date, the next
+	// second for a date-time.
+	end := func(s string, t time.Time) time.Time {
+		if strings.Contains(s, "T") {
+			return t.Add(time.Second)
+		}
+		return t.Add(24 * time.Hour)
+	}
 	if a, b, ok := strings.Cut(v, ".."); ok {
-		from, err1 := parse(a)
-		to, err2 := parse(b)
+		from, to := time.Time{}, time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)
+		var err1, err2 error
+		if a != "*" {
+			from, err1 = parse(a)
+		}
+		if b != "*" {
+			var t time.Time
+			t, err2 = parse(b)
+			to = end(b, t)
+		}
 		if err1 != nil || err2 != nil {
 			return nil, fmt.Errorf("created %q: not a date range", v)
 		}
-		return func(t time.Time) bool { return !t.Before(from) && t.Before(to.Add(24*time.Hour)) }, nil
+		return func(t time.Time) bool { return !t.Before(from) && t.Before(to) }, nil
 	}
 	for _, op := range []string{">=", "<=", ">", "<"} {
 		if rest, ok := strings.CutPrefix(v, op); ok {

@@ -8,11 +8,13 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/google/go-github/v89/github"
 
@@ -38,6 +40,9 @@ type fault struct {
 // Server is the fake. Its zero value is not usable; call New.
 type Server struct {
 	URL string
+	// AppID is the App the fake's tokens act as (default 1): the creator of the check runs made
+	// through the API, and the only App allowed to update them.
+	AppID int64
 
 	tb  testing.TB
 	srv *httptest.Server
@@ -48,6 +53,10 @@ type Server struct {
 	violations []string
 	requests   []Request
 	faults     []*fault
+	traffic    Traffic
+	rnd        *rand.Rand
+	primary    *primaryLimit
+	clock      func() time.Time
 	state
 }
 
@@ -60,7 +69,7 @@ func New(tb testing.TB) *Server {
 	if err != nil {
 		tb.Fatalf("fake GitHub: %v", err)
 	}
-	s := &Server{tb: tb, val: v, mux: http.NewServeMux()}
+	s := &Server{tb: tb, val: v, mux: http.NewServeMux(), AppID: 1}
 	s.state.init()
 	s.routes()
 	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
@@ -146,10 +155,14 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	s.requests = append(s.requests, Request{Method: r.Method, Path: r.URL.Path, RawQuery: r.URL.RawQuery, Body: body, Authorization: r.Header.Get("Authorization")})
 	s.mu.Unlock()
 
+	s.delay()
 	if strings.HasPrefix(r.URL.Path, "/_blobs/") {
 		// Log blobs live on another host in reality; GitHub's token must never be sent there.
 		if a := r.Header.Get("Authorization"); a != "" {
 			s.violate("%s %s: Authorization header sent to the log storage host", r.Method, r.URL.Path)
+		}
+		if s.serverError(w, func(t Traffic) float64 { return t.ServerErrors }) {
+			return
 		}
 		s.mux.ServeHTTP(w, r)
 		return
@@ -169,9 +182,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		io.WriteString(w, f.body)
 		return
 	}
-	w.Header().Set("X-RateLimit-Limit", "5000")
-	w.Header().Set("X-RateLimit-Remaining", "4999")
-	w.Header().Set("X-RateLimit-Resource", "core")
+	if !s.spend(w) || s.serverError(w, func(t Traffic) float64 { return t.ServerErrors }) {
+		return
+	}
 	s.mux.ServeHTTP(w, r)
 }
 

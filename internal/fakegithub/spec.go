@@ -60,6 +60,7 @@ func parseSpec(path string) (*validator, error) {
 	if err != nil {
 		return nil, fmt.Errorf("parsing GitHub OpenAPI description: %w", err)
 	}
+	searchDates(doc)
 	// Route on paths only: requests reach the fake on loopback, not api.github.com.
 	doc.Servers = openapi3.Servers{{URL: "https://api.github.com"}}
 	r, err := gorillamux.NewRouter(doc)
@@ -67,6 +68,40 @@ func parseSpec(path string) (*validator, error) {
 		return nil, fmt.Errorf("building router: %w", err)
 	}
 	return &validator{router: r}, nil
+}
+
+// searchDate is GitHub's search syntax for a date qualifier: a date or date-time, optionally after
+// >, >=, < or <=, or a range A..B whose ends may be "*".
+const searchDate = `^((>=|<=|>|<)?D|(D|\*)\.\.(D|\*))$`
+
+const searchDateTerm = `[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2})?(Z|[+-][0-9]{2}:[0-9]{2})?)?`
+
+// searchDates lets query parameters typed date-time whose description points to the search
+// syntax for dates (workflow runs' created) take that syntax, as GitHub does: the description
+// documents ranges the schema's format alone would reject.
+func searchDates(doc *openapi3.T) {
+	re := strings.ReplaceAll(searchDate, "D", searchDateTerm)
+	fix := func(p *openapi3.ParameterRef) {
+		if p == nil || p.Value == nil || p.Value.In != "query" || p.Value.Schema == nil || p.Value.Schema.Value == nil {
+			return
+		}
+		sch := p.Value.Schema.Value
+		if sch.Format == "date-time" && strings.Contains(p.Value.Description, "query-for-dates") {
+			cp := *sch
+			cp.Format, cp.Pattern = "", re
+			p.Value.Schema = &openapi3.SchemaRef{Value: &cp}
+		}
+	}
+	for _, pp := range doc.Components.Parameters {
+		fix(pp)
+	}
+	for _, item := range doc.Paths.Map() {
+		for _, op := range item.Operations() {
+			for _, p := range op.Parameters {
+				fix(p)
+			}
+		}
+	}
 }
 
 // validate returns "" when the request conforms, else a description of the violation.

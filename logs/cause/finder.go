@@ -24,6 +24,11 @@ type Options struct {
 	// MaxLineBytes caps the bytes kept of each remembered line (default 2048); longer lines are
 	// scored in full but shown cut.
 	MaxLineBytes int
+	// Params are the weights (nil: DefaultParams).
+	Params *Params
+	// History is the fingerprint of the job's last passing log, when the store holds one: lines
+	// without a counterpart in it are strong candidates (nil: the log is judged alone).
+	History *Fingerprint
 }
 
 func (o Options) withDefaults() Options {
@@ -39,21 +44,22 @@ func (o Options) withDefaults() Options {
 	if o.MaxLineBytes <= 0 {
 		o.MaxLineBytes = 2048
 	}
+	if o.Params == nil {
+		p := DefaultParams()
+		o.Params = &p
+	}
 	return o
 }
 
 const (
 	// minCandidateScore is the weight from which a line is worth remembering as a candidate.
 	minCandidateScore = 2
-	// markedFloor and markedBonus lift lines the CI itself flagged as errors.
+	// markedFloor is the least score of a line the CI itself flagged as an error.
 	markedFloor = 5
-	markedBonus = 3
-	// seriesGap and seriesPenalty demote the later members of a series of similar failures.
-	seriesGap     = 300
-	seriesPenalty = 2
-	// strongScore and firstBonus lift the first strong failure line of each step.
+	// seriesGap is how close the next failure of one kind must be to count as a series.
+	seriesGap = 300
+	// strongScore is the score from which a line is a strong failure line.
 	strongScore = 6
-	firstBonus  = 2
 	// longLine and longLineCap limit the weight of very long lines.
 	longLine    = 600
 	longLineCap = 3
@@ -107,6 +113,8 @@ type Finder struct {
 
 	// score scores a cleaned line: scoreRule, or scoreRuleReference when checking it.
 	score func(text []byte) (float64, kind, int)
+
+	hbuf []byte // masking buffer for history look-ups
 }
 
 // NewFinder returns a Finder for one log.
@@ -141,21 +149,24 @@ func (f *Finder) Add(l logs.Line) {
 	if len(text) > longLine && e.score > longLineCap {
 		e.score = longLineCap // a list of test names or a command line, not a message
 	}
+	if f.opts.History != nil && e.kind != kindNoise && e.kind != kindStepEnd {
+		e.score = f.againstHistory(text, e.score)
+	}
 	if e.marked && e.kind != kindNoise && e.kind != kindStepEnd {
-		e.score = max(e.score, markedFloor) + markedBonus
+		e.score = max(e.score, markedFloor) + f.opts.Params.MarkedBonus
 	}
 	// A failure detail that repeats the previous candidate's kind shortly after it is one more
 	// of a series (the second failed test, the next compile error): the first usually says most.
 	if e.rule >= 0 && e.score >= minCandidateScore {
 		if last, ok := f.lastOfRule[e.rule]; ok && e.num-last <= seriesGap {
-			e.score -= seriesPenalty
+			e.score -= f.opts.Params.SeriesPenalty
 		}
 		f.lastOfRule[e.rule] = e.num
 	}
 	// The first strong failure line of a step usually starts the cascade that follows it.
 	if e.score >= strongScore && f.firstStrong != e.step+1 {
 		f.firstStrong = e.step + 1
-		e.score += firstBonus
+		e.score += f.opts.Params.FirstBonus
 	}
 	if m.stepStart && m.headerGroup {
 		f.inHeader = true
@@ -194,6 +205,22 @@ func (f *Finder) Add(l logs.Line) {
 		f.addCandidate(f.newCandidate(e, f.opts.Context))
 	}
 	f.push(e, keep, stored)
+}
+
+// againstHistory adjusts the score of a cleaned line by whether the job's last passing log
+// printed it too.
+func (f *Finder) againstHistory(text []byte, score float64) float64 {
+	var h uint64
+	var ok bool
+	f.hbuf, h, ok = lineHash(f.hbuf, text)
+	switch {
+	case !ok:
+		return score
+	case f.opts.History.has(h):
+		return min(score, f.opts.Params.SeenCap)
+	default:
+		return score + f.opts.Params.NovelBonus
+	}
 }
 
 func (f *Finder) newCandidate(e entry, after int) *candidate {

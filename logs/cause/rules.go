@@ -65,11 +65,20 @@ func suffixed(ru rule, suffix string) rule {
 // almost every ecosystem; 4–7 a strong hint; 1–3 a weak hint; negative boilerplate.
 var rules = []rule{
 	// Boilerplate first: these lines mention errors but never explain them.
+	// Specific failure statements that may quote boilerplate ("exit status 1" in a Go test's
+	// message, "npm ERR!" before a resolution error): they go before the boilerplate rules.
+	r("go-test-assert", words("_test.go:"), `^\s+[\w.-]+_test\.go:\d+: \S`, 10, kindPoint),
+	r("pkg-resolve", words("ERESOLVE", "E404", "ETARGET", "No matching version", "No matching distribution", "Could not resolve dependencies", "Could not find a version that satisfies", "Unable to locate package", "Couldn't find any versions", "ResolutionImpossible", "Could not find artifact", "Could not transfer artifact", "Failed to collect dependencies", "No match for argument", "Unable to find a match", "nothing provides", "unable to resolve dependency tree"),
+		`(ERESOLVE|\bE404\b|ETARGET|No matching version found for|No matching distribution found|Could not resolve dependencies|Could not find a version that satisfies|Unable to locate package|Couldn't find any versions for|ResolutionImpossible|Could not find artifact|Could not transfer artifact|Failed to collect dependencies|No match for argument|Unable to find a match|nothing provides|unable to resolve dependency tree)`, 9, kindPoint),
 	r("travis-exited", words("exited with"), `^(The command ".*)?" exited with [1-9]\d*\.?$`, -1, kindStepEnd),
 	r("travis-done", words("Your build exited"), `Done\. Your build exited with`, -4, kindNoise),
 	r("gha-exit-code", words("Process completed with exit code"), `Process completed with exit code [1-9]`, -2, kindStepEnd),
 	r("job-failed", words("Job failed"), `^ERROR: Job failed`, -3, kindStepEnd),
 	r("exited-with", words("xited with", "xit status", "xit code", "non-zero exit"), `([Ee]xited with( code)?:? \d+|[Ee]xit (status|code):? \d+|returned non-zero exit status|[Pp]rocess exited with code)`, -2, kindNoise),
+	// Wrappers' closing summaries (package builders, build drivers, linker drivers): a consequence
+	// of a failure stated earlier.
+	r("wrapper", words("xit status", "build stopped", "ELIFECYCLE", "recipe for target", "Errors while running CTest", "non-zero status", "non-zero code"), `([Bb]ad exit status|ninja: build stopped|ELIFECYCLE|recipe for target .* failed|Errors while running CTest|exited with non-zero status|returned a non-zero code|ld returned \d+ exit status)`, -1, kindNoise),
+	r("jest-console", words("● Console"), `^\s*● Console\s*$`, -2, kindNoise),
 	r("skipped", words("skip", "SKIP", "Skip", "XFAIL", "xfail", "TODO", "pending", "ignored"), `(\b([Ss]kipped|SKIPPED|xfailed|XFAIL|pending|ignored)\b|^SKIP\b|^\s*TODO passed)`, -2, kindNoise),
 	r("xtrace-exit", words("exit"), `^\++ exit [1-9]\d*\s*$`, 3, kindStepEnd),
 	r("source-line", words("raise ", "throw "), `^\s+(raise|throw) \S`, 0.5, kindNoise),
@@ -97,12 +106,31 @@ var rules = []rule{
 	r("javac-maven", words("[ERROR]"), `^\[ERROR\] .*\.(java|kt|scala|groovy):\[?\d+`, 10, kindPoint),
 	r("sbt-error", words("[error]"), `^\[error\] \S+\.\w+:\d+:`, 10, kindPoint),
 	r("javac", words("error:"), `\.(java|kt|scala):\d+: error:`, 10, kindPoint),
+	r("linker", words("undefined reference", "multiple definition", "Undefined symbols", "symbol(s) not found", "unresolved external symbol", "cannot find -l"), `(undefined reference to|multiple definition of|Undefined symbols for architecture|symbol\(s\) not found|unresolved external symbol|cannot find -l\S)`, 10, kindPoint),
+	r("sanitizer", words("Sanitizer", "runtime error: "), `(==\d+==\s*ERROR: \w*Sanitizer|WARNING: \w*Sanitizer: |\.\w+:\d+:\d+: runtime error: )`, 10, kindHeader),
+	r("kernel", words("Kernel panic", "BUG: ", "Oops", "KASAN", "UBSAN", "KCSAN", "KMSAN", "KFENCE", "general protection fault", "Unable to handle kernel", "WARNING: CPU:", "blocked for more than"), `(Kernel panic - not syncing|\bBUG: |\bOops: |\bOops\[|\b(KASAN|UBSAN|KCSAN|KMSAN|KFENCE): |general protection fault|Unable to handle kernel|WARNING: CPU: \d+ PID: \d+|INFO: task \S+ blocked for more than)`, 10, kindHeader),
+	r("call-trace", words("Call Trace:", "Call trace:"), `^\s*(\[[\s\d.]+\]\s*)?Call [Tt]race:`, 4, kindTail),
+	r("flake8", words(".py:"), `^\S+\.py:\d+:\d+: [EFWCN]\d{3} `, 9, kindPoint),
+	r("eslint", words("  error  "), `^\s+\d+:\d+\s+error\s+\S`, 9, kindPoint),
+	r("js-lint", words(".js:", ".ts:", ".jsx:", ".tsx:", ".mjs:", ".cjs:", ".vue:"), `^\s+\S+\.(js|jsx|ts|tsx|mjs|cjs|vue):\d+:\d+: \S`, 9, kindPoint),
+	r("rubocop", words(".rb:"), `^\S+\.rb:\d+:\d+: [CWEF]: `, 8, kindPoint),
+	r("shellcheck", words("SC"), `\^-+ SC\d{4}( \((error|warning|info|style)\))?: `, 8, kindPoint),
+	r("shellcheck-in", words(" line "), `^In \S+ line \d+:$`, 5, kindHeader),
 	r("go-build", words(".go:"), `^\S+\.go:\d+:\d+: `, 9, kindPoint),
 	r("go-vet", words("undefined:", "declared and not used", "imported and not used"), `(undefined: |declared and not used|imported and not used)`, 7, kindPoint),
 
 	// Test runners: the failure detail.
 	r("pytest-failed", words("FAILED", "ERROR"), `^(FAILED|ERROR) \S+(::|\.py)`, 6, kindSummary),
 	r("rspec-summary", words("rspec "), `^rspec \./\S+:\d+`, 6, kindSummary),
+	r("mozilla", words("TEST-UNEXPECTED-", "PROCESS-CRASH"), `(TEST-UNEXPECTED-(FAIL|ERROR|TIMEOUT|CRASH|PASS|NOTRUN)|PROCESS-CRASH) \|`, 10, kindPoint),
+	r("rspec-failure", words("Failure/Error:"), `^\s*Failure/Error: `, 9, kindPoint),
+	r("unittest-header", words("FAIL: ", "ERROR: "), `^(FAIL|ERROR): \w+ \([\w.]+\)`, 8, kindHeader),
+	r("phpunit-there-was", words("There was ", "There were "), `^There (was|were) \d+ (failures?|errors?):`, 6, kindHeader),
+	r("dotnet-failed", words("Failed "), `^\s*Failed \S+ \[(\d+ m?s|< 1 ms)\]`, 9, kindHeader),
+	r("ctest-test", words("***"), `Test +#\d+: \S+ .*\*\*\*(Failed|Exception|Timeout)`, 8, kindPoint),
+	r("ctest-failed", words("The following tests FAILED"), `The following tests FAILED:`, 4, kindHeader),
+	r("nextest", words("FAIL [", "SIGSEGV [", "SIGABRT [", "SIGKILL [", "TIMEOUT [", "ABORT ["), `^\s*(FAIL|SIGSEGV|SIGABRT|SIGKILL|TIMEOUT|ABORT) \[\s*[\d.]+s\] `, 9, kindHeader),
+	r("cargo-stdout", words("---- "), `^---- \S+ stdout ----$`, 6, kindHeader),
 	r("go-test-fail", words("--- FAIL"), `^\s*--- FAIL: `, 9, kindHeader),
 	r("go-panic", words("panic:"), `^\s*panic: `, 9, kindPoint),
 	r("rust-panic", words("panicked at"), `panicked at`, 10, kindPoint),
@@ -145,6 +173,7 @@ var rules = []rule{
 	r("task-failed", words("FAILED"), `(^> Task \S+ FAILED|^FAILED: |^FAILED\s*$)`, 6, kindPoint),
 	r("failures-heading", words("Failures:", "failures:", "FAILURES", "Failed tests", "Errors:"), `^\s*(Failures:|failures:|=+ FAILURES =+|FAILURES!|Failed tests:|Tests in error:|Errors:)\s*$`, 4, kindHeader),
 	r("tap-summary", words("Wstat:"), `\(Wstat: \d+ Tests: \d+ Failed: [1-9]`, 5, kindSummary),
+	r("unittest-totals", words("FAILED ("), `^FAILED \((failures|errors)=\d+`, 4, kindSummary),
 	r("rust-test-result", words("test result: FAILED"), `test result: FAILED`, 4, kindSummary),
 	r("npm-err", words("npm ERR!"), `npm ERR! `, 2, kindPoint),
 	r("status-at-end", words("ERROR", "FAILED", "FAIL", "FAILURE"), `\S.*\b(ERROR|FAILED|FAIL|FAILURE)!?\s*$`, 6, kindHeader),

@@ -2,21 +2,16 @@ package cause
 
 import "math"
 
-// Tuning of the final choice (see docs/benchmarks.md, "Likely cause", for how they were chosen).
-const (
-	afterEndPenalty = 6   // a line after the failing step ended (teardown, cache upload, post steps)
-	sameStepBonus   = 1.5 // a line in the step that failed
-	secondBudget    = 3   // lines given to a second block when one is worth showing
-	secondRatio     = 0.7 // the second block's candidate must score this share of the best
-)
+// secondBudget is the lines given to a second block when one is worth showing.
+const secondBudget = 3
 
 // recency is the bonus of a line d lines before the end of the failing step: the cause of a
 // failure is nearly always shortly before the CI noticed it.
-func recency(d int) float64 {
+func recency(d int, scale float64) float64 {
 	if d < 0 {
 		d = 0
 	}
-	x := float64(d)
+	x := float64(d) / scale
 	return 4*math.Exp(-x/40) + 2*math.Exp(-x/400) + 1*math.Exp(-x/4000)
 }
 
@@ -36,12 +31,12 @@ func (f *Finder) failEnd() (int, int) {
 func (f *Finder) finalScore(c *candidate, end, endStep int) float64 {
 	s := c.score
 	if c.num > end {
-		s -= afterEndPenalty
+		s -= f.opts.Params.AfterEndPenalty
 	} else {
-		s += recency(end - c.num)
+		s += recency(end-c.num, f.opts.Params.RecencyScale)
 	}
 	if c.step == endStep {
-		s += sameStepBonus
+		s += f.opts.Params.SameStepBonus
 	}
 	return s
 }
@@ -71,7 +66,7 @@ func (f *Finder) Excerpt() Excerpt {
 	if budget > 2*secondBudget {
 		bestScore := final(best)
 		for _, c := range ranked[1:] {
-			if final(c) < secondRatio*bestScore {
+			if final(c) < f.opts.Params.SecondRatio*bestScore {
 				break
 			}
 			if abs(c.num-best.num) > f.opts.Context {
@@ -90,9 +85,27 @@ func (f *Finder) Excerpt() Excerpt {
 		ex = build([]block{{best.ctx, a, b}, {second.ctx, c, d}})
 	}
 	if ex.contains(best.num) {
-		ex.Cause = best.num
+		ex.Cause = causeLine(best, ex)
 	}
 	return ex
+}
+
+// causeLine is the line of the excerpt a person should read first. It is the best candidate,
+// except that a header (a failed test's name, "--- FAIL: TestX", a jest "●" title) hands over to
+// the first strong failure statement of its detail (the assertion message) shown after it.
+func causeLine(best *candidate, ex Excerpt) int {
+	if best.kind != kindHeader {
+		return best.num
+	}
+	for _, e := range best.ctx[best.self+1:] {
+		if !ex.contains(e.num) {
+			break
+		}
+		if e.rule >= 0 && rules[e.rule].weight >= strongScore && (e.kind == kindPoint || e.kind == kindTail) {
+			return e.num
+		}
+	}
+	return best.num
 }
 
 // contains reports whether line n lies inside the excerpt's ranges.

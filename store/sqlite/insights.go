@@ -26,8 +26,8 @@ func (s *Store) PatternFrequency(ctx context.Context, f store.FrequencyFilter) (
 }
 
 // PatternMatches implements store.Insights.
-func (s *Store) PatternMatches(ctx context.Context, patternID int64, page store.Page) ([]store.PatternMatch, store.Cursor, error) {
-	return s.insights().PatternMatches(ctx, patternID, page)
+func (s *Store) PatternMatches(ctx context.Context, patternID int64, aud store.Audience, page store.Page) ([]store.PatternMatch, store.Cursor, error) {
+	return s.insights().PatternMatches(ctx, patternID, aud, page)
 }
 
 // UnmatchedFailures implements store.Insights.
@@ -46,6 +46,6 @@ func (s *Store) AnnotationsCovering(ctx context.Context, repoID int64, jobName, 
 }
 
 // PatternStats implements store.Insights.
-func (s *Store) PatternStats(ctx context.Context, now time.Time) ([]store.PatternStat, error) {
-	return s.insights().PatternStats(ctx, now)
+func (s *Store) PatternStats(ctx context.Context, now time.Time, aud store.Audience) ([]store.PatternStat, error) {
+	return s.insights().PatternStats(ctx, now, aud)
 }

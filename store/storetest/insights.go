@@ -165,7 +165,7 @@ func testPatternFrequency(t *testing.T, s insightsStore, w world) {
 	b := func(p store.Pattern, day time.Duration, jobs, matches int64) store.FrequencyBucket {
 		return store.FrequencyBucket{PatternID: p.ID, Start: t0.Add(day), Jobs: jobs, Matches: matches}
 	}
-	all := store.FrequencyFilter{From: t0, To: t0.Add(14 * d)}
+	all := store.FrequencyFilter{Audience: store.Everyone, From: t0, To: t0.Add(14 * d)}
 	tests := []struct {
 		name string
 		f    func(f store.FrequencyFilter) store.FrequencyFilter
@@ -192,10 +192,10 @@ func testPatternFrequency(t *testing.T, s insightsStore, w world) {
 			t.Errorf("%s:\n got %+v\nwant %+v", tt.name, got, tt.want)
 		}
 	}
-	if _, err := s.PatternFrequency(ctx(t), store.FrequencyFilter{}); err == nil {
+	if _, err := s.PatternFrequency(ctx(t), store.FrequencyFilter{Audience: store.Everyone}); err == nil {
 		t.Error("PatternFrequency without a time range: want an error")
 	}
-	if _, err := s.PatternFrequency(ctx(t), store.FrequencyFilter{From: t0, To: t0.Add(d), Interval: "month"}); err == nil {
+	if _, err := s.PatternFrequency(ctx(t), store.FrequencyFilter{Audience: store.Everyone, From: t0, To: t0.Add(d), Interval: "month"}); err == nil {
 		t.Error("PatternFrequency by month: want an error")
 	}
 }
@@ -221,7 +221,7 @@ func testPatternMatches(t *testing.T, s insightsStore, w world) {
 	var pages []int
 	page := store.Page{Limit: 2}
 	for range 5 {
-		ms, next := must2(s.PatternMatches(ctx(t), w.oom.ID, page))
+		ms, next := must2(s.PatternMatches(ctx(t), w.oom.ID, store.Everyone, page))
 		pages = append(pages, len(ms))
 		for _, pm := range ms {
 			if pm.PatternID != w.oom.ID || pm.Pattern != "oom" || pm.Text != fmt.Sprintf("oom at line %d", pm.Line) {
@@ -248,10 +248,10 @@ func testPatternMatches(t *testing.T, s insightsStore, w world) {
 	if !slices.Equal(pages, []int{2, 2, 1}) {
 		t.Errorf("page sizes %v, want [2 2 1]", pages)
 	}
-	if ms, next := must2(s.PatternMatches(ctx(t), w.unused.ID, store.Page{})); len(ms) != 0 || next != "" {
+	if ms, next := must2(s.PatternMatches(ctx(t), w.unused.ID, store.Everyone, store.Page{})); len(ms) != 0 || next != "" {
 		t.Errorf("matches of an unmatched pattern: %d, cursor %q", len(ms), next)
 	}
-	if _, _, err := s.PatternMatches(ctx(t), w.oom.ID, store.Page{After: "not-a-cursor"}); err == nil {
+	if _, _, err := s.PatternMatches(ctx(t), w.oom.ID, store.Everyone, store.Page{After: "not-a-cursor"}); err == nil {
 		t.Error("a forged cursor: want an error")
 	}
 }
@@ -375,12 +375,12 @@ func testPatternStats(t *testing.T, s insightsStore, w world) {
 		{PatternID: w.timeout.ID, Name: "timeout", Matches7d: 3, Matches30d: 4, Matches: 4, Jobs: 2, LastSeen: last(8 * 24 * time.Hour)},
 		{PatternID: w.unused.ID, Name: "unused"},
 	}
-	got := must(s.PatternStats(ctx(t), t0.Add(9*24*time.Hour)))
+	got := must(s.PatternStats(ctx(t), t0.Add(9*24*time.Hour), store.Everyone))
 	if fmt.Sprint(derefStats(got)) != fmt.Sprint(derefStats(want)) {
 		t.Errorf("pattern stats:\n got %v\nwant %v", derefStats(got), derefStats(want))
 	}
 	// Later, everything has aged out of the 7-day window and most of the 30-day one.
-	got = must(s.PatternStats(ctx(t), t0.Add(33*24*time.Hour)))
+	got = must(s.PatternStats(ctx(t), t0.Add(33*24*time.Hour), store.Everyone))
 	if len(got) != 3 || got[0].Matches7d != 0 || got[0].Matches30d != 1 || got[0].Matches != 7 || got[1].Matches30d != 3 {
 		t.Errorf("pattern stats 33 days on: %v", derefStats(got))
 	}

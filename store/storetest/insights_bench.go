@@ -29,7 +29,7 @@ func insightsCases(p GenProbes) []insightsCase {
 	from180, _ := last(180)
 	matches := func(id int64, after store.Cursor) func(context.Context, store.Insights) (int, error) {
 		return func(ctx context.Context, s store.Insights) (int, error) {
-			ms, _, err := s.PatternMatches(ctx, id, store.Page{Limit: 50, After: after})
+			ms, _, err := s.PatternMatches(ctx, id, store.Everyone, store.Page{Limit: 50, After: after})
 			return len(ms), err
 		}
 	}
@@ -40,10 +40,10 @@ func insightsCases(p GenProbes) []insightsCase {
 		}
 	}
 	return []insightsCase{
-		{"FrequencyDay/top-pattern-30d", freq(store.FrequencyFilter{PatternIDs: []int64{p.TopPatternID}, From: from30, To: to})},
-		{"FrequencyDay/all-patterns-30d", freq(store.FrequencyFilter{From: from30, To: to})},
-		{"FrequencyDay/repo-job-90d", freq(store.FrequencyFilter{RepoID: p.RepoID, JobName: p.JobName, From: from90, To: to})},
-		{"FrequencyWeek/tag-180d", freq(store.FrequencyFilter{Tag: p.Tag, From: from180, To: to, Interval: store.Week})},
+		{"FrequencyDay/top-pattern-30d", freq(store.FrequencyFilter{Audience: store.Everyone, PatternIDs: []int64{p.TopPatternID}, From: from30, To: to})},
+		{"FrequencyDay/all-patterns-30d", freq(store.FrequencyFilter{Audience: store.Everyone, From: from30, To: to})},
+		{"FrequencyDay/repo-job-90d", freq(store.FrequencyFilter{Audience: store.Everyone, RepoID: p.RepoID, JobName: p.JobName, From: from90, To: to})},
+		{"FrequencyWeek/tag-180d", freq(store.FrequencyFilter{Audience: store.Everyone, Tag: p.Tag, From: from180, To: to, Interval: store.Week})},
 		{"PatternMatches/top-first-page", matches(p.TopPatternID, "")},
 		{"PatternMatches/top-deep-page", matches(p.TopPatternID, "500000")},
 		{"PatternMatches/tail-first-page", matches(p.TailPatternID, "")},
@@ -58,7 +58,7 @@ func insightsCases(p GenProbes) []insightsCase {
 			return len(as), err
 		}},
 		{"PatternStats", func(ctx context.Context, s store.Insights) (int, error) {
-			st, err := s.PatternStats(ctx, GenEnd)
+			st, err := s.PatternStats(ctx, GenEnd, store.Everyone)
 			return len(st), err
 		}},
 	}

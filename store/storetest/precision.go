@@ -103,7 +103,11 @@ func testPatternPrecision(t *testing.T, s precisionStore) {
 		{b.ID, []store.PatternPrecision{{PatternID: flaky, Hits: 1, ConfirmedFlaky: 1}}},
 	}
 	for _, tc := range tests {
-		got := must(s.PatternPrecision(c, tc.repo))
+		aud := store.Audience{Repos: []int64{tc.repo}}
+		if tc.repo == 0 {
+			aud = store.Everyone
+		}
+		got := must(s.PatternPrecision(c, aud))
 		if !reflect.DeepEqual(got, tc.want) {
 			t.Errorf("PatternPrecision(repo %d) =\n%+v\nwant\n%+v", tc.repo, got, tc.want)
 		}

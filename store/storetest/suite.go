@@ -41,6 +41,11 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"BranchCommits", testBranchCommits},
 		{"InstalledRepositories", testInstalledRepositories},
 		{"RepositoryVisibility", testRepositoryVisibility},
+		{"PatternTenancy", testPatternTenancy},
+		{"PatternScopeRules", testPatternScopeRules},
+		{"OperatorRetirementSticks", testOperatorRetirementSticks},
+		{"BackfillMark", testBackfillMark},
+		{"SuccessSample", testSuccessSample},
 	}
 	for _, tc := range tests {
 		subtest(t, tc.name, func(t *testing.T) {

@@ -136,7 +136,8 @@ func (w *world) addJobs(rw http.ResponseWriter, r *http.Request) {
 			for _, u := range w.failedOutput {
 				outputs[u] = w.circleOutput
 			}
-			w.circle.AddBuild(w.tb, "github", owner, name, j.BuildNum, w.circleBuild, outputs)
+			// Each status names its own commit: the build is of that commit, as CircleCI would say.
+			w.circle.AddBuild(w.tb, "github", owner, name, j.BuildNum, fakecircleci.AtRevision(w.tb, w.circleBuild, j.SHA), outputs)
 			continue
 		}
 		log := append(append([]byte{}, w.log...), fmt.Sprintf("\njob %d of %s finished with %s\n", j.ID, j.SHA, j.Conclusion)...)

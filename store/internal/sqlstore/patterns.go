@@ -13,18 +13,18 @@ import (
 )
 
 const patternCols = `id, name, kind, expression, description, tags, jobs, steps, priority, last_lines, source,
-	repo_id, author, created_at, updated_at, retired_at, retired_by, replaced_by`
+	repo_id, author, created_at, updated_at, retired_at, retired_by, replaced_by, scope, owner`
 
 func scanPattern(r Row) (store.Pattern, error) {
 	var p store.Pattern
-	var kind, tags, jobs, steps string
+	var kind, tags, jobs, steps, scope string
 	err := r.Scan(&p.ID, &p.Name, &kind, &p.Expr, &p.Description, &tags, &jobs, &steps, &p.Priority,
 		&p.LastLines, &p.Source, &p.RepoID, &p.Author, &p.CreatedAt, &p.UpdatedAt, &p.RetiredAt,
-		&p.RetiredBy, &p.ReplacedBy)
+		&p.RetiredBy, &p.ReplacedBy, &scope, &p.Owner)
 	if err != nil {
 		return p, err
 	}
-	p.Kind = patterns.Kind(kind)
+	p.Kind, p.Scope = patterns.Kind(kind), store.PatternScope(scope)
 	for _, f := range []struct {
 		col string
 		raw string
@@ -58,7 +58,10 @@ func sameMetadata(a, b *store.Pattern) bool {
 	return a.Description == b.Description && a.Priority == b.Priority && slices.Equal(a.Tags, b.Tags) && a.Author == b.Author
 }
 
-// AddPatterns implements store.Store. A pattern is identified by (source, name). A pattern whose
+// AddPatterns implements store.Store. A pattern is identified by (source, name), and a source
+// belongs to one tenant: merging a pattern whose scope differs from the active one of the same
+// (source, name) is refused, so no caller can replace another tenant's pattern. A (source, name)
+// the operator retired outright stays retired (PatternKeptRetired). A pattern whose
 // matching behaviour is unchanged keeps its id (metadata such as tags, description and priority
 // is updated in place); one whose expression, kind, job or step scope, last-lines window or
 // repository scope changed is retired and replaced by a new pattern with a new id, so stored
@@ -68,6 +71,9 @@ func (s *Store) AddPatterns(ctx context.Context, ps []store.Pattern, actor strin
 		p := &ps[i]
 		if p.Name == "" || p.Expr == "" || (p.Kind != patterns.Regex && p.Kind != patterns.Literal) {
 			return nil, fmt.Errorf("add pattern #%d %q: name, expression and kind regex|literal are required", i+1, p.Name)
+		}
+		if err := p.NormaliseScope(); err != nil {
+			return nil, fmt.Errorf("add pattern #%d: %w", i+1, err)
 		}
 	}
 	var out []store.PatternChange
@@ -95,10 +101,29 @@ func (s *Store) AddPatterns(ctx context.Context, ps []store.Pattern, actor strin
 
 func (s *Store) addPattern(ctx context.Context, tx q, p *store.Pattern, actor string) (store.PatternChange, error) {
 	c := store.PatternChange{Name: p.Name}
+	if p.Scope == store.ScopeRepository {
+		if err := tx.row(ctx, `SELECT owner FROM repositories WHERE id = ?`, *p.RepoID).Scan(&p.Owner); err != nil {
+			return c, s.notFound(err, fmt.Sprintf("add pattern %q: repository %d", p.Name, *p.RepoID))
+		}
+	}
 	old, err := scanPattern(tx.row(ctx, `SELECT `+patternCols+` FROM patterns
 		WHERE source = ? AND name = ? AND retired_at IS NULL`, p.Source, p.Name))
+	if err == nil && !store.SameScope(&old, p) {
+		return c, fmt.Errorf("add pattern %q from %q: pattern %d of that name belongs to another scope (%s %s)",
+			p.Name, p.Source, old.ID, old.Scope, old.Owner)
+	}
 	switch {
 	case s.isNoRows(err):
+		var kept int64
+		err := tx.row(ctx, `SELECT id FROM patterns WHERE source = ? AND name = ? AND replaced_by IS NULL
+			AND retired_by LIKE '`+store.OperatorActorPrefix+`%' AND id = (SELECT MAX(id) FROM patterns WHERE source = ? AND name = ?)`,
+			p.Source, p.Name, p.Source, p.Name).Scan(&kept)
+		if err == nil {
+			c.Action, c.ID = store.PatternKeptRetired, kept
+			return c, nil
+		} else if !s.isNoRows(err) {
+			return c, fmt.Errorf("add pattern %q from %q: retired by the operator?: %w", p.Name, p.Source, err)
+		}
 		id, err := s.insertPattern(ctx, tx, p, actor)
 		if err != nil {
 			return c, err
@@ -155,10 +180,10 @@ func (s *Store) insertPattern(ctx context.Context, tx q, p *store.Pattern, actor
 	t := now()
 	var id int64
 	err := tx.row(ctx, `INSERT INTO patterns (name, kind, expression, description, tags, jobs, steps, priority,
-			last_lines, source, repo_id, author, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			last_lines, source, repo_id, author, created_at, updated_at, scope, owner)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		p.Name, string(p.Kind), p.Expr, p.Description, jsonList(p.Tags), jsonList(p.Jobs), jsonList(p.Steps),
-		p.Priority, p.LastLines, p.Source, p.RepoID, author, t, t).Scan(&id)
+		p.Priority, p.LastLines, p.Source, p.RepoID, author, t, t, string(p.Scope), p.Owner).Scan(&id)
 	if err != nil {
 		return 0, fmt.Errorf("insert pattern %q from %q: %w", p.Name, p.Source, err)
 	}
@@ -217,6 +242,10 @@ func (s *Store) Patterns(ctx context.Context, f store.PatternFilter) ([]store.Pa
 	if f.Source != "" {
 		sql += ` AND source = ?`
 		args = append(args, f.Source)
+	}
+	if f.ForRepo != 0 {
+		sql += ` AND ` + store.PatternAppliesSQL("patterns", "?")
+		args = append(args, f.ForRepo, f.ForRepo)
 	}
 	rows, err := s.read().query(ctx, sql+` ORDER BY id`, args...)
 	if err != nil {

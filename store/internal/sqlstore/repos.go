@@ -72,13 +72,13 @@ func (s *Store) UpsertRepository(ctx context.Context, r store.Repository) (store
 	var out store.Repository
 	err := s.inTx(ctx, func(tx q) error {
 		var err error
-		out, err = scanRepo(tx.row(ctx, `INSERT INTO repositories (installation_id, full_name, active, private, created_at)
-			VALUES (?, ?, ?, ?, ?)
+		out, err = scanRepo(tx.row(ctx, `INSERT INTO repositories (installation_id, full_name, active, private, created_at, owner)
+			VALUES (?, ?, ?, ?, ?, ?)
 			ON CONFLICT (full_name) DO UPDATE SET
 				installation_id = COALESCE(excluded.installation_id, repositories.installation_id),
 				active = excluded.active,
 				private = excluded.private
-			RETURNING `+repoCols, r.InstallationID, r.FullName, r.Active, r.Private, now()))
+			RETURNING `+repoCols, r.InstallationID, r.FullName, r.Active, r.Private, now(), r.Owner()))
 		if err != nil {
 			return fmt.Errorf("upsert repository %s: %w", r.FullName, err)
 		}

@@ -13,9 +13,10 @@ import (
 )
 
 // applicable is the condition "pattern p applies to log l": active, newer than the log's
-// watermark, and global or scoped to a repository one of the log's jobs belongs to.
-const applicable = `p.retired_at IS NULL AND p.id > l.scanned_through
-	AND (p.repo_id IS NULL OR EXISTS (SELECT 1 FROM jobs rj WHERE rj.log_id = l.id AND rj.repo_id = p.repo_id))`
+// watermark, and an operator pattern or one whose tenant owns a job of the log (the tenancy
+// rule, store.PatternAppliesSQL).
+var applicable = `p.retired_at IS NULL AND p.id > l.scanned_through AND p.scope <> 'legacy'
+	AND (p.scope = 'operator' OR EXISTS (SELECT 1 FROM jobs rj WHERE rj.log_id = l.id AND ` + store.PatternAppliesSQL("p", "rj.repo_id") + `))`
 
 // maxActive is the newest active pattern id: the watermark a fully scanned log has.
 const maxActive = `(SELECT COALESCE(MAX(id), 0) FROM patterns WHERE retired_at IS NULL)`
@@ -152,6 +153,10 @@ func (s *Store) Matches(ctx context.Context, f store.MatchFilter) ([]store.Match
 	if f.LogID != 0 {
 		sql += ` AND m.log_id = ?`
 		args = append(args, f.LogID)
+	}
+	if f.ForRepo != 0 {
+		sql += ` AND ` + store.PatternAppliesSQL("p", "?")
+		args = append(args, f.ForRepo, f.ForRepo)
 	}
 	sql += ` ORDER BY m.created_at DESC, m.id DESC`
 	if f.Limit > 0 {

@@ -1,0 +1,86 @@
+package ci
+
+import (
+	"errors"
+	"testing"
+)
+
+func TestCircleSiteParse(t *testing.T) {
+	cloud := CircleSite{}
+	server := CircleSite{ServerAPI: "https://circle.corp.example:8443/api/v1.1"}
+	cases := []struct {
+		site CircleSite
+		in   string
+		want CircleTarget
+		bad  bool
+	}{
+		{site: cloud, in: "https://circleci.com/gh/faustbrian/probot-test/16?utm_campaign=vcs-integration-link&utm_medium=referral", want: CircleTarget{"github", "faustbrian", "probot-test", 16}},
+		{site: cloud, in: "https://app.circleci.com/pipelines/github/octo/widgets/812/workflows/2a91e516-9bf8-49aa-a650-c401781d15f8/jobs/4301", want: CircleTarget{"github", "octo", "widgets", 4301}},
+		{site: cloud, in: "https://circleci.com/bb/team/repo/3", want: CircleTarget{"bitbucket", "team", "repo", 3}},
+		{site: cloud, in: "https://circleci.com/gh/octo/widgets/16/", want: CircleTarget{"github", "octo", "widgets", 16}},
+		{site: server, in: "https://circle.corp.example:8443/gh/octo/widgets/7", want: CircleTarget{"github", "octo", "widgets", 7}},
+		{site: server, in: "https://circleci.com/gh/octo/widgets/7", want: CircleTarget{"github", "octo", "widgets", 7}},
+		{site: cloud, in: "https://circleci.com/gh/octo/widgets", bad: true},
+		{site: cloud, in: "https://circleci.com/gh/octo/widgets/abc", bad: true},
+		{site: cloud, in: "https://circleci.com/gh/octo/widgets/0", bad: true},
+		{site: cloud, in: "https://circleci.com/gh/octo/widgets/+16", bad: true},
+		{site: cloud, in: "https://circleci.com/gh/octo/widgets/99999999999", bad: true},
+		{site: cloud, in: "https://example.com/whatever", bad: true},
+		{site: cloud, in: "::", bad: true},
+		// Path tricks that could make the API URL name another project.
+		{site: cloud, in: "https://circleci.com/gh/octo/../victim/secret/16", bad: true},
+		{site: cloud, in: "https://circleci.com/gh/octo/widgets/..%2F..%2Fvictim%2Fsecret%2F16", bad: true},
+		{site: cloud, in: "https://circleci.com/gh/octo/%2e%2e/16", bad: true},
+		{site: cloud, in: "https://circleci.com/gh/octo//widgets/16", bad: true},
+		{site: cloud, in: "https://circleci.com/gh/oc%74o/widgets/16", bad: true},
+		{site: cloud, in: `https://circleci.com/gh/octo\widgets/x/16`, bad: true},
+		{site: cloud, in: "https://circleci.com/gh/octo/wid;gets/16", bad: true},
+		{site: cloud, in: "https://circleci.com/gh/octo/wid gets/16", bad: true},
+		{site: cloud, in: "https://user:pw@circleci.com/gh/octo/widgets/16", bad: true},
+		{site: cloud, in: "https://circleci.com.evil.example/gh/octo/widgets/16", bad: true},
+		{site: cloud, in: "https://circleci.com:8443/gh/octo/widgets/16", bad: true},
+		{site: cloud, in: "ftp://circleci.com/gh/octo/widgets/16", bad: true},
+		{site: cloud, in: "https://circle.corp.example:8443/gh/octo/widgets/7", bad: true},
+		{site: server, in: "https://circle.corp.example/gh/octo/widgets/7", bad: true},
+	}
+	for _, c := range cases {
+		got, err := c.site.Parse(c.in)
+		if c.bad {
+			if err == nil {
+				t.Errorf("%s: want an error, got %+v", c.in, got)
+			}
+			continue
+		}
+		if err != nil || got != c.want {
+			t.Errorf("%s: got %+v, %v; want %+v", c.in, got, err, c.want)
+		}
+	}
+}
+
+func TestCircleSiteForRepo(t *testing.T) {
+	var site CircleSite
+	if _, err := site.ForRepo("https://circleci.com/gh/Octo/Widgets/16", "octo/widgets"); err != nil {
+		t.Errorf("same project, other case: %v", err)
+	}
+	for _, target := range []string{
+		"https://circleci.com/gh/victim/secret/16",
+		"https://circleci.com/gh/octo/widgets-private/16",
+		"https://circleci.com/bb/octo/widgets/16",
+	} {
+		if _, err := site.ForRepo(target, "octo/widgets"); !errors.Is(err, ErrForeignTarget) {
+			t.Errorf("%s: err %v, want ErrForeignTarget", target, err)
+		}
+	}
+}
+
+func TestCircleBuildCheck(t *testing.T) {
+	b := CircleBuild{BuildNum: 16, Username: "octo", Reponame: "widgets", VCSRevision: "abc123"}
+	if err := b.CheckBuild("Octo/widgets", "ABC123"); err != nil {
+		t.Errorf("matching build: %v", err)
+	}
+	for _, c := range []struct{ repo, sha string }{{"octo/widgets", "def456"}, {"victim/secret", "abc123"}, {"octo/widgets", ""}} {
+		if err := b.CheckBuild(c.repo, c.sha); !errors.Is(err, ErrForeignTarget) {
+			t.Errorf("%+v: err %v, want ErrForeignTarget", c, err)
+		}
+	}
+}

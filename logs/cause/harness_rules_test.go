@@ -1,0 +1,98 @@
+package cause
+
+import "testing"
+
+// TestScoreTextHarnesses checks each harness, toolchain, kernel, package-manager and linter rule
+// on a real line: from the corpus where it holds one (file named), else from public CI logs and
+// bug reports of the tool concerned.
+func TestScoreTextHarnesses(t *testing.T) {
+	tests := []struct {
+		name, line, wantRule string
+		minScore             float64
+		wantKind             kind
+	}{
+		// cidiff-dev Quick_Checks/run131: a Go test's message quoting "exit status".
+		{"go test message", "    providers_tamper_test.go:76: unexpected init error: exit status 1", "go-test-assert", 10, kindPoint},
+		{"go test message 2", "    backend_apply_test.go:566: expected no unused answers, got: map[approve:no]", "go-test-assert", 10, kindPoint},
+		// treeherder/mochitest-fail, xpcshell-crash (the reader leaves Mozilla's own prefix).
+		{"mozilla unexpected", "[task 2025-02-13T11:00:27.837Z] 11:00:27     INFO - TEST-UNEXPECTED-FAIL | devtools/client/webconsole/test/browser/browser_console_enable_network_monitoring.js | A promise chain failed to handle a rejection", "mozilla", 10, kindPoint},
+		{"mozilla crash", "[task 2025-02-13T21:36:55.363Z] 21:36:55  WARNING -  PROCESS-CRASH | application crashed [@ libsystem_kernel.dylib + 0x0000000000000dfa] | dom/base/test/unit_ipc/test_bug553888_wrap.js", "mozilla", 10, kindPoint},
+		// treeherder/asan_too_large.
+		{"asan", "PID 16211 | ==16211==ERROR: AddressSanitizer: heap-use-after-free on address 0x512000dacef0 at pc 0x7f5f778257ff bp 0x7fff65bbc1b0 sp 0x7fff65bbc1a8", "sanitizer", 10, kindHeader},
+		{"ubsan runtime", "src/hash.c:112:17: runtime error: left shift of 1 by 31 places cannot be represented in type 'int'", "sanitizer", 10, kindHeader},
+		{"tsan", "WARNING: ThreadSanitizer: data race (pid=9337)", "sanitizer", 10, kindHeader},
+		// Linker errors (GNU ld, as in kernel and Open MPI build reports).
+		{"undefined reference", "vfio_pci_zdev.c:(.text+0x242): undefined reference to `kvm_s390_pci_register_kvm'", "linker", 10, kindPoint},
+		{"ld undefined", "/usr/src/linux/kernel/crash_dump_dm_crypt.c:250:(.text+0x228028): undefined reference to `config_item_init_type_name'", "linker", 10, kindPoint},
+		{"multiple definition", "/usr/bin/ld: b.o:(.bss+0x0): multiple definition of `counter'; a.o:(.bss+0x0): first defined here", "linker", 10, kindPoint},
+		{"macos undefined", "Undefined symbols for architecture arm64:", "linker", 10, kindPoint},
+		// Kernels (syzbot, LAVA and LTP reports).
+		{"kernel panic", "[    8.384415] Kernel panic - not syncing: Fatal exception in interrupt", "kernel", 10, kindHeader},
+		{"kasan", "[  805.338188] BUG: KASAN: use-after-free in zap_page_range+0x7c/0x270", "kernel", 10, kindHeader},
+		{"kernel null", "[   12.004211] BUG: unable to handle kernel NULL pointer dereference at 0000000000000008", "kernel", 10, kindHeader},
+		{"kernel warning", "[   40.112341] WARNING: CPU: 1 PID: 281 at drivers/gpu/drm/drm_atomic.c:1630 drm_atomic_check_only+0x5c1/0x8b0", "kernel", 10, kindHeader},
+		{"oops", "[  212.331090] Oops: 0000 [#1] PREEMPT SMP NOPTI", "kernel", 10, kindHeader},
+		{"call trace", "[  805.345102] Call Trace:", "call-trace", 4, kindTail},
+		{"debug is not BUG", "DEBUG: Rule 'rules_cuda' indicated that a canonical reproducible form can be obtained", "", 0, kindPoint},
+		// Test harnesses.
+		{"rspec failure", "     Failure/Error: expect(user.valid?).to be true", "rspec-failure", 9, kindPoint},
+		{"unittest header", "FAIL: test_parse_empty (tests.test_parser.ParserTest)", "unittest-header", 8, kindHeader},
+		{"unittest totals", "FAILED (failures=2, errors=1)", "unittest-totals", 4, kindSummary},
+		// logchunks-dev composer@composer.
+		{"phpunit there was", "There was 1 failure:", "phpunit-there-was", 6, kindHeader},
+		{"dotnet failed", "  Failed Calculator.Tests.AddTests.AddsNegatives [12 ms]", "dotnet-failed", 9, kindHeader},
+		{"ctest test", "3/12 Test  #3: parser_tests .....................***Failed    0.05 sec", "ctest-test", 8, kindPoint},
+		{"ctest list", "The following tests FAILED:", "ctest-failed", 4, kindHeader},
+		{"nextest", "        FAIL [   0.004s] mycrate::tests::parses_empty", "nextest", 9, kindHeader},
+		{"cargo stdout", "---- tests::parses_empty stdout ----", "cargo-stdout", 6, kindHeader},
+		{"jest console is noise", "  ● Console", "jest-console", -10, kindNoise},
+		// Package managers.
+		{"npm eresolve", "npm ERR! ERESOLVE unable to resolve dependency tree", "pkg-resolve", 9, kindPoint},
+		{"npm e404", "npm ERR! code E404", "pkg-resolve", 9, kindPoint},
+		{"pip", "ERROR: Could not find a version that satisfies the requirement torch==9.9 (from versions: none)", "pkg-resolve", 9, kindPoint},
+		{"pip no dist", "ERROR: No matching distribution found for torch==9.9", "pkg-resolve", 9, kindPoint},
+		{"apt", "E: Unable to locate package python3-venv", "pkg-resolve", 9, kindPoint},
+		{"dnf", "No match for argument: python3-foo", "pkg-resolve", 9, kindPoint},
+		{"maven resolution", "[ERROR] Failed to execute goal on project app: Could not resolve dependencies for project com.acme:app:jar:1.0: Could not find artifact com.acme:lib:jar:2.0 in central", "pkg-resolve", 9, kindPoint},
+		// Linters.
+		{"flake8", "./src/app/views.py:12:1: F401 'os' imported but unused", "flake8", 9, kindPoint},
+		{"eslint", "  12:5  error  'foo' is not defined  no-undef", "eslint", 9, kindPoint},
+		{"standard", "  /home/circleci/repo/lib/bot.js:14:3: Expected '===' and instead saw '=='.", "js-lint", 9, kindPoint},
+		{"rubocop", "app/models/user.rb:3:81: C: Layout/LineLength: Line is too long. [95/80]", "rubocop", 8, kindPoint},
+		{"shellcheck", "  ^-- SC2086 (info): Double quote to prevent globbing and word splitting.", "shellcheck", 8, kindPoint},
+		{"shellcheck file", "In scripts/build.sh line 12:", "shellcheck-in", 5, kindHeader},
+		{"golangci-lint", "pkg/api/server.go:88:2: ineffectual assignment to err (ineffassign)", "go-build", 9, kindPoint},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			score, k, rule := scoreText([]byte(tt.line))
+			if rule != tt.wantRule {
+				t.Errorf("rule = %q, want %q", rule, tt.wantRule)
+			}
+			if score < tt.minScore {
+				t.Errorf("score = %v, want >= %v", score, tt.minScore)
+			}
+			if k != tt.wantKind {
+				t.Errorf("kind = %v, want %v", k, tt.wantKind)
+			}
+		})
+	}
+}
+
+// A wrapper's closing summary is a consequence: it scores below any line that states a cause.
+func TestScoreTextWrappers(t *testing.T) {
+	for _, line := range []string{
+		"error: Bad exit status from /var/tmp/rpm-tmp.1Xz9Qa (%build)",
+		"ninja: build stopped: subcommand failed.",
+		"npm ERR! code ELIFECYCLE",
+		"collect2: error: ld returned 1 exit status",
+		"Errors while running CTest",
+		"Command exited with non-zero status 2",
+		"The command '/bin/sh -c make' returned a non-zero code: 2",
+		"make: *** [Makefile:12: all] Error 1",
+	} {
+		if score, _, rule := scoreText([]byte(line)); score >= minCandidateScore {
+			t.Errorf("%q scores %v (rule %q), want below %v", line, score, rule, float64(minCandidateScore))
+		}
+	}
+}

@@ -1,0 +1,53 @@
+package sqlite_test
+
+import (
+	"database/sql"
+	"path/filepath"
+	"testing"
+
+	"github.com/pressly/goose/v3"
+
+	"github.com/totto-ci/totto/store"
+	"github.com/totto-ci/totto/store/sqlite"
+	"github.com/totto-ci/totto/store/storetest"
+)
+
+// beforeTenancy is the last schema version without pattern scopes.
+const beforeTenancy = 180
+
+func sqliteTenancyMigration(t *testing.T) storetest.TenancyMigration {
+	path := filepath.Join(t.TempDir(), "totto.db")
+	return storetest.TenancyMigration{
+		Before: func(t *testing.T, stmts []string) {
+			db, err := sql.Open("sqlite", "file:"+path+"?_pragma=foreign_keys(1)&_time_format=sqlite")
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer db.Close()
+			p, err := goose.NewProvider(goose.DialectSQLite3, db, sqlite.Migrations, goose.WithDisableGlobalRegistry(true))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := p.UpTo(t.Context(), beforeTenancy); err != nil {
+				t.Fatalf("migrate to %d: %v", beforeTenancy, err)
+			}
+			for _, q := range stmts {
+				if _, err := db.ExecContext(t.Context(), q); err != nil {
+					t.Fatalf("%s: %v", q, err)
+				}
+			}
+		},
+		Open: func(t *testing.T) store.Store {
+			s, err := sqlite.Open(t.Context(), "sqlite:"+path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { s.Close() })
+			return s
+		},
+	}
+}
+
+func TestTenancyMigration(t *testing.T) {
+	storetest.RunTenancyMigration(t, sqliteTenancyMigration(t), sqliteTenancyMigration(t))
+}
