@@ -270,6 +270,7 @@ func TestTenancyAttacks(t *testing.T) {
 		if r.status != 303 {
 			t.Fatalf("save broad flaky: %d %s", r.status, r.body)
 		}
+		w.waitRescan(t) // the save queued the rescan of stored logs
 		octo, otok := w.user(t, "octo")
 		job := octo.get(fmt.Sprintf("/api/v1/jobs/%d", w.vaultJob.ID))
 		mustContain(t, job, 200, `"verdict": "known-problem"`)
@@ -309,6 +310,7 @@ func TestTenancyAttacks(t *testing.T) {
 		if r.status != 303 {
 			t.Fatalf("account pattern by acme's owner: %d %s", r.status, r.body)
 		}
+		w.waitRescan(t)
 		if p := mustPatterns(t, st, "ui:acme"); len(p) != 1 || p[0].Scope != store.ScopeAccount || p[0].Owner != "acme" || p[0].Author != "octo" {
 			t.Errorf("acme's account pattern stored as %+v", p)
 		}
