@@ -69,8 +69,11 @@ func (w *rescanWorker) Work(ctx context.Context, job *river.Job[RescanArgs]) err
 		res, err := Rescan(slice, w.st, w.blobs, RescanOptions{Workers: w.workers, Matchers: w.matchers})
 		log.Info().Int("logs", res.Done).Int64("matches", res.Matches).Int("failed", res.Failed).Dur("took", res.Elapsed).Msg("rescan of stored logs")
 		if err != nil {
-			if ctx.Err() == nil && slice.Err() != nil {
-				return river.JobSnooze(100 * time.Millisecond) // the slice is over; the next one continues
+			// The slice is over (or the App is stopping): what was scanned is recorded, the next
+			// slice continues. A slice that scanned nothing is an error, so a log too slow for
+			// any slice ends in River's retries and their limit rather than snoozing for ever.
+			if slice.Err() != nil && res.Done > 0 {
+				return river.JobSnooze(100 * time.Millisecond)
 			}
 			return err
 		}
