@@ -20,6 +20,7 @@ import (
 	"github.com/totto-ci/totto/pipeline"
 	"github.com/totto-ci/totto/queue"
 	"github.com/totto-ci/totto/redact"
+	"github.com/totto-ci/totto/scan"
 	"github.com/totto-ci/totto/store"
 	"github.com/totto-ci/totto/store/blob"
 	"github.com/totto-ci/totto/web"
@@ -68,6 +69,8 @@ type App struct {
 	// auth checks GitHub accepts the App's credentials, for /readyz and at start (nil: no App
 	// configured).
 	auth *authCheck
+	// rescans queues the durable rescan of stored logs (pattern saves, start-up).
+	rescans *scan.Jobs
 }
 
 // New builds the whole App from configuration in one place: store, log store, queue, GitHub
@@ -110,7 +113,7 @@ func New(ctx context.Context, cfg Config, opts Options) (*App, error) {
 	if qopts.Workers == 0 {
 		qopts.Workers = cfg.Workers.Count
 	}
-	if a.Queue, err = queue.Open(ctx, cfg.Database.URL, qopts); err != nil {
+	if a.Queue, err = queue.Open(ctx, a.Store.Conn(), qopts); err != nil {
 		a.Close()
 		return nil, fmt.Errorf("open queue: %w", err)
 	}
@@ -123,13 +126,12 @@ func New(ctx context.Context, cfg Config, opts Options) (*App, error) {
 		a.auth = &authCheck{cfg: cfg, gh: a.GitHub}
 	}
 	if err := pipeline.Register(a.Queue, pipeline.Deps{
-		Store:        a.Store,
-		Blobs:        a.Blobs,
-		GitHub:       a.GitHub,
-		AppID:        cfg.GitHub.AppID,
-		NoBuiltin:    !cfg.Scan.Builtin,
-		Metrics:      a.Metrics,
-		ParseComment: handlers.PipelineCommands,
+		Store:     a.Store,
+		Blobs:     a.Blobs,
+		GitHub:    a.GitHub,
+		AppID:     cfg.GitHub.AppID,
+		NoBuiltin: !cfg.Scan.Builtin,
+		Metrics:   a.Metrics,
 		CircleCI: pipeline.CircleCIConfig{BaseURL: cfg.CircleCI.APIURL, Token: cfg.CircleCI.Token,
 			API: &http.Client{Timeout: 30 * time.Second, Transport: retryTransient(http.DefaultTransport)}},
 		PublicURL:   cfg.Server.PublicURL,
@@ -140,6 +142,11 @@ func New(ctx context.Context, cfg Config, opts Options) (*App, error) {
 	}); err != nil {
 		a.Close()
 		return nil, fmt.Errorf("register pipeline workers: %w", err)
+	}
+
+	if a.rescans, err = scan.Register(a.Queue, a.Store, a.Blobs); err != nil {
+		a.Close()
+		return nil, fmt.Errorf("register the rescan worker: %w", err)
 	}
 
 	a.schedule = a.newSchedule(cfg)
@@ -154,10 +161,6 @@ func New(ctx context.Context, cfg Config, opts Options) (*App, error) {
 
 	intake := &handlers.Intake{Store: a.Store, Queue: a.Queue, AppID: cfg.GitHub.AppID,
 		CircleCI: ci.CircleSite{ServerAPI: cfg.CircleCI.APIURL}}
-	if rec, ok := a.Store.(store.DeliveryTxRecorder); ok {
-		// The store and the queue were opened on the same database URL, so on SQLite one file.
-		intake.SharedTx = rec
-	}
 	dispatcher := githubapp.NewEventDispatcher(eventHandlers(intake), cfg.GitHub.WebhookSecret,
 		githubapp.WithErrorCallback(webhookErrorCallback(a.Metrics)),
 		githubapp.WithResponseCallback(webhookResponseCallback(a.Metrics)),
@@ -196,6 +199,7 @@ func New(ctx context.Context, cfg Config, opts Options) (*App, error) {
 				WebURL: cfg.GitHub.WebURL, APIURL: strings.TrimSuffix(cfg.GitHub.APIURL, "/")},
 			DevInsecure: cfg.GitHub.OAuthClientID == "",
 			SessionKey:  sessionKey,
+			Rescans:     a.rescans,
 			Redactor:    redactor,
 		})
 		if err != nil {

@@ -14,6 +14,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/totto-ci/totto/internal/fakegithub"
+	"github.com/totto-ci/totto/internal/testdb"
 	"github.com/totto-ci/totto/store"
 )
 
@@ -57,7 +58,7 @@ func TestScheduledBackfillRound(t *testing.T) {
 	}
 
 	cfg := DefaultConfig()
-	cfg.Database.URL = "sqlite:" + filepath.Join(t.TempDir(), "totto.db")
+	cfg.Database.URL = testdb.SQLiteURL(t)
 	cfg.Logs.Storage = t.TempDir()
 	cfg.Logs.Hosts = []string{strings.TrimPrefix(gh.URL, "http://")} // the fake's log redirects
 	cfg.GitHub.AppID = testAppID

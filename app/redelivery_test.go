@@ -9,23 +9,41 @@ import (
 	"time"
 
 	"github.com/totto-ci/totto/internal/sqlitedb"
+	"github.com/totto-ci/totto/internal/testdb"
 )
+
+// breakQueue makes every enqueue fail (the job table is renamed away) until restore is called,
+// while the delivery table stays writable: the store and the queue share the database, so only
+// the transaction binding them keeps a delivery from being remembered without its job.
+func breakQueue(t *testing.T, a *App) (restore func()) {
+	t.Helper()
+	exec := func(q string) {
+		t.Helper()
+		var err error
+		if c := a.Store.Conn(); c.SQL != nil {
+			_, err = c.SQL.ExecContext(context.Background(), q)
+		} else {
+			_, err = c.Pgx.Exec(context.Background(), q)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	exec(`ALTER TABLE river_job RENAME TO river_job_away`)
+	return func() { exec(`ALTER TABLE river_job_away RENAME TO river_job`) }
+}
 
 // A job event whose enqueue fails is answered 500 and not remembered, so GitHub's redelivery of
 // the same delivery id is processed instead of being ignored as already seen (found by the
 // reliability suite's pg_terminate_backend run, where such jobs were lost).
 func TestJobEventRedeliveredAfterEnqueueFailure(t *testing.T) {
-	db := "sqlite:" + filepath.Join(t.TempDir(), "totto.db")
+	db := testdb.SQLiteURL(t)
 	body := corpusDelivery(t, "real", "gitauto", "check_run", "completed.json")
 
-	broken := newTestApp(t, db, false)
-	if err := broken.Queue.Stop(context.Background()); err != nil { // closes the queue's database
-		t.Fatal(err)
-	}
-	broken.Queue = nil // stopped: Close must not stop it again
-	wantCode(t, post(t, broken, "check_run", "d-1", body, true), http.StatusInternalServerError)
-
 	a := newTestApp(t, db, false)
+	restore := breakQueue(t, a)
+	wantCode(t, post(t, a, "check_run", "d-1", body, true), http.StatusInternalServerError)
+	restore()
 	wantCode(t, post(t, a, "check_run", "d-1", body, true), http.StatusOK)
 	if got := processJobs(t, a); len(got) != 1 || got[0].JobID != 31710113401 {
 		t.Fatalf("after the redelivery the queue holds %+v, want the one process_job", got)
@@ -43,14 +61,10 @@ func TestCommandRedeliveredAfterEnqueueFailure(t *testing.T) {
 			m["comment"].(map[string]any)["body"] = "/totto known-broken lint flaky runner"
 		})
 
-		broken := newTestApp(t, db, false)
-		if err := broken.Queue.Stop(context.Background()); err != nil {
-			t.Fatal(err)
-		}
-		broken.Queue = nil
-		wantCode(t, post(t, broken, "issue_comment", "c-1", body, true), http.StatusInternalServerError)
-
 		a := newTestApp(t, db, false)
+		restore := breakQueue(t, a)
+		wantCode(t, post(t, a, "issue_comment", "c-1", body, true), http.StatusInternalServerError)
+		restore()
 		wantCode(t, post(t, a, "issue_comment", "c-1", body, true), http.StatusOK)
 		if got := commandJobs(t, a); len(got) != 1 || got[0].CommentID != 1057427273 {
 			t.Fatalf("after the redelivery the queue holds %+v, want the one command", got)
@@ -87,6 +101,7 @@ func TestWebhookAnsweredWithinDeadlineWhenDatabaseIsStuck(t *testing.T) {
 	if err := tx.Rollback(); err != nil {
 		t.Fatal(err)
 	}
+	webhookDeadline = saved // the redelivery meets no stuck writer; under -race it may take longer
 	// Nothing half-done: the redelivery is new and queues the job once.
 	wantCode(t, post(t, a, "check_run", "d-stuck", body, true), http.StatusOK)
 	if got := processJobs(t, a); len(got) != 1 {

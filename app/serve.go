@@ -26,6 +26,11 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 		a.Close()
 		return err
 	}
+	// Logs left unscanned (a rescan cut short by a crash, patterns added by another process)
+	// are picked up at start; a no-op when nothing is pending.
+	if err := a.rescans.QueueRescan(logger.WithContext(ctx)); err != nil {
+		logger.Error().Err(err).Msg("queue the rescan of stored logs")
+	}
 	stopCounting := a.countQueueJobs()
 	stopBackfill := a.startBackfill(logger.WithContext(ctx))
 	srv := &http.Server{

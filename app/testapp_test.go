@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -16,6 +15,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/totto-ci/totto/internal/testcorpus"
+	"github.com/totto-ci/totto/internal/testdb"
 	"github.com/totto-ci/totto/pipeline"
 	"github.com/totto-ci/totto/store/storetest"
 )
@@ -32,7 +32,7 @@ type backend struct {
 }
 
 var backends = []backend{
-	{"sqlite", func(t testing.TB) string { return "sqlite:" + filepath.Join(t.TempDir(), "totto.db") }},
+	{"sqlite", func(t testing.TB) string { return testdb.SQLiteURL(t) }},
 	{"postgres", func(t testing.TB) string { return storetest.PostgresURL(t) }},
 }
 

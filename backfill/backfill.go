@@ -18,6 +18,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/totto-ci/totto/ci"
+	"github.com/totto-ci/totto/scan"
 	"github.com/totto-ci/totto/store"
 	"github.com/totto-ci/totto/store/blob"
 )
@@ -235,8 +236,8 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 		return res, err
 	}
 	b.update(func(p *Progress) { p.Scanning = true })
-	_, err = store.Rescan(ctx, opts.Store, opts.Blobs, store.RescanOptions{Workers: opts.ScanWorkers,
-		Progress: func(rp store.RescanProgress) { b.update(func(p *Progress) { p.Scanned = rp.Done }) }})
+	_, err = scan.Rescan(ctx, opts.Store, opts.Blobs, scan.RescanOptions{Workers: opts.ScanWorkers,
+		Progress: func(rp scan.RescanProgress) { b.update(func(p *Progress) { p.Scanned = rp.Done }) }})
 	b.update(func(p *Progress) { p.Scanning = false })
 	stopTicker()
 	res = b.result(res)

@@ -4,6 +4,8 @@ import (
 	"strings"
 
 	"github.com/google/go-github/v89/github"
+
+	"github.com/totto-ci/totto/command"
 )
 
 // wantsCommand reports whether a comment may hold a /totto command worth a durable job: it must
@@ -14,5 +16,5 @@ import (
 func wantsCommand(action string, author *github.User, body string) bool {
 	return action == "created" &&
 		author.GetType() != "Bot" &&
-		strings.Contains(strings.ToLower(body), commandPrefix)
+		strings.Contains(strings.ToLower(body), command.Prefix)
 }

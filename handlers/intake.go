@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"time"
@@ -26,10 +25,6 @@ type Intake struct {
 	Queue *queue.Queue
 	// AppID is this GitHub App's id; check runs created by it are ignored.
 	AppID int64
-	// SharedTx, when set, records queued events' deliveries (job events, commands) in their
-	// enqueue's transaction (SQLite: the store and the queue share one file). The App sets it
-	// when the store can; an in-memory queue, not the store's database, declines it.
-	SharedTx store.DeliveryTxRecorder
 	// CircleCI says which status target hosts are CircleCI's (circleci.com and a configured
 	// CircleCI Server).
 	CircleCI ci.CircleSite
@@ -70,36 +65,36 @@ func logEnqueued(ctx context.Context, args river.JobArgs, res queue.Enqueued) {
 	ev.Str("job_kind", args.Kind()).Int64("queue_job_id", res.JobID).Bool("duplicate", res.Duplicate).Msg("enqueued")
 }
 
-// enqueueRecorded queues an event's work, then records its delivery. Recording first and then
-// failing to enqueue (a database connection cut, Postgres restarting) would make GitHub's
-// redelivery of that id be ignored and the work lost: the reliability suite lost a slash command
-// that way. In this order a redelivery enqueues again, which is harmless: job work is unique per
-// job while unfinished and idempotent once done; a command is unique per comment even once it
-// ran (opts.UniqueAfterFinish), and its effects and reply are idempotent (the reply marker)
-// after River has forgotten it.
-//
-// With SharedTx (SQLite) both happen in one transaction, so either both are stored or neither.
+// enqueueRecorded records an event's delivery and queues its work in one store transaction, so
+// both are stored or neither is: a failure (a connection cut, Postgres restarting) leaves nothing,
+// and GitHub's redelivery of the same id does the work. A redelivery after success finds the
+// delivery recorded and queues nothing. Without a delivery id there is nothing to record.
 func (in *Intake) enqueueRecorded(ctx context.Context, deliveryID, event string, args river.JobArgs, opts queue.EnqueueOpts) error {
-	if in.SharedTx != nil && deliveryID != "" {
-		res, err := in.Queue.EnqueueWith(ctx, args, opts, func(ctx context.Context, tx *sql.Tx) error {
-			_, err := in.SharedTx.RecordDeliveryTx(ctx, tx, store.Delivery{ID: deliveryID, Event: event, ReceivedAt: time.Now().UTC()})
-			if err != nil {
-				return fmt.Errorf("record %s delivery %s: %w", event, deliveryID, err)
-			}
-			return nil
-		})
-		if !errors.Is(err, queue.ErrNoSharedTx) {
-			if err == nil {
-				logEnqueued(ctx, args, res)
-			}
-			return err
-		}
+	if deliveryID == "" {
+		return in.enqueue(ctx, args, opts)
 	}
-	if err := in.enqueue(ctx, args, opts); err != nil {
+	var res queue.Enqueued
+	isNew := false
+	err := in.Store.InTx(ctx, func(tx store.Tx) error {
+		var err error
+		if isNew, err = tx.RecordDelivery(ctx, store.Delivery{ID: deliveryID, Event: event, ReceivedAt: time.Now().UTC()}); err != nil {
+			return fmt.Errorf("record %s delivery %s: %w", event, deliveryID, err)
+		}
+		if !isNew {
+			return nil
+		}
+		res, err = in.Queue.EnqueueTx(ctx, tx, args, opts)
+		return err
+	})
+	if err != nil {
 		return err
 	}
-	_, err := in.firstDelivery(ctx, deliveryID, event)
-	return err
+	if isNew {
+		logEnqueued(ctx, args, res)
+	} else {
+		zerolog.Ctx(ctx).Debug().Str("delivery", deliveryID).Msg("redelivery: already queued")
+	}
+	return nil
 }
 
 // badPayload wraps a decoding error so the dispatcher answers 400.

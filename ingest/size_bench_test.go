@@ -15,6 +15,7 @@ import (
 
 	"github.com/totto-ci/totto/ingest"
 	"github.com/totto-ci/totto/internal/testcorpus"
+	"github.com/totto-ci/totto/scan"
 	"github.com/totto-ci/totto/store"
 	"github.com/totto-ci/totto/store/blob"
 	_ "github.com/totto-ci/totto/store/postgres"
@@ -98,7 +99,7 @@ func fill(b *testing.B, url, logDir string, logs [][]byte) (raw, dbBytes, logByt
 			b.Fatal(err)
 		}
 	}
-	if _, err := store.Rescan(ctx, st, blobs, store.RescanOptions{}); err != nil {
+	if _, err := scan.Rescan(ctx, st, blobs, scan.RescanOptions{}); err != nil {
 		b.Fatal(err)
 	}
 	st.Close()

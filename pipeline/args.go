@@ -52,30 +52,3 @@ type CommandArgs struct {
 
 // Kind names the job for the queue.
 func (CommandArgs) Kind() string { return "slash_command" }
-
-// Command is one /totto command parsed from a comment. The parser lives with the webhook handlers
-// (package handlers), which import this package, so the App hands it to the pipeline as
-// Deps.ParseComment instead of the pipeline importing it.
-type Command struct {
-	Kind CommandKind
-	// Job is the job-name glob of known-broken and fixed.
-	Job string
-	// Reason is the free text after the job of known-broken.
-	Reason string
-	// Message says what was wrong with an invalid command.
-	Message string
-	// Help is the list of commands, for help and invalid commands.
-	Help string
-}
-
-// CommandKind names a command as the user writes it.
-type CommandKind string
-
-// The commands the pipeline carries out; anything else is answered as invalid.
-const (
-	CommandKnownBroken CommandKind = "known-broken"
-	CommandFixed       CommandKind = "fixed"
-	CommandRescan      CommandKind = "rescan"
-	CommandHelp        CommandKind = "help"
-	CommandInvalid     CommandKind = "invalid"
-)

@@ -12,6 +12,7 @@ import (
 	"github.com/riverqueue/river"
 	"github.com/rs/zerolog"
 
+	"github.com/totto-ci/totto/command"
 	"github.com/totto-ci/totto/store"
 	"github.com/totto-ci/totto/triage"
 )
@@ -52,7 +53,7 @@ type commandSite struct {
 // command carries out a comment's commands; queued is when the command job was created, the lower
 // bound of where its reply can be in the thread.
 func (p *pipeline) command(ctx context.Context, a CommandArgs, queued time.Time) error {
-	cmds := p.ParseComment(a.Body)
+	cmds := command.Parse(a.Body)
 	if len(cmds) == 0 {
 		return nil
 	}
@@ -89,10 +90,10 @@ func (p *pipeline) command(ctx context.Context, a CommandArgs, queued time.Time)
 	retriage := false
 	for _, c := range cmds {
 		switch c.Kind {
-		case CommandHelp:
+		case command.Help:
 			replies = append(replies, c.Help)
 			continue
-		case CommandInvalid:
+		case command.Invalid:
 			ok = false
 			replies = append(replies, c.Message+"\n\n"+c.Help)
 			continue
@@ -104,7 +105,7 @@ func (p *pipeline) command(ctx context.Context, a CommandArgs, queued time.Time)
 		}
 		if !allowed {
 			ok = false
-			replies = append(replies, fmt.Sprintf("Sorry @%s, %s needs %s; nothing was changed.", a.Author, triage.InertCode("/totto "+string(c.Kind)), access.Rules[action]))
+			replies = append(replies, fmt.Sprintf("Sorry @%s, %s needs %s; nothing was changed.", a.Author, triage.InertCode("/totto "+c.Kind.String()), access.Rules[action]))
 			continue
 		}
 		msg, changed, err := p.apply(ctx, repo, s.sha, a.Author, c)
@@ -127,9 +128,9 @@ func (p *pipeline) command(ctx context.Context, a CommandArgs, queued time.Time)
 
 // apply carries out one permitted command; it is idempotent, so a retried job does not open a
 // second annotation.
-func (p *pipeline) apply(ctx context.Context, repo store.Repository, sha, actor string, c Command) (string, bool, error) {
+func (p *pipeline) apply(ctx context.Context, repo store.Repository, sha, actor string, c command.Command) (string, bool, error) {
 	switch c.Kind {
-	case CommandKnownBroken:
+	case command.KnownBroken:
 		open, err := p.Store.Annotations(ctx, repo.ID, true)
 		if err != nil {
 			return "", false, fmt.Errorf("annotations of %s: %w", repo.FullName, err)
@@ -143,7 +144,7 @@ func (p *pipeline) apply(ctx context.Context, repo store.Repository, sha, actor 
 			return "", false, fmt.Errorf("opening known-broken annotation %q: %w", c.Job, err)
 		}
 		return fmt.Sprintf("Marked %s known-broken from %s on; its failures no longer count against pull requests until %s.", triage.InertCode(c.Job), short(sha), triage.InertCode("/totto fixed "+quoteJob(c.Job))), true, nil
-	case CommandFixed:
+	case command.Fixed:
 		n, err := p.Store.CloseAnnotation(ctx, repo.ID, c.Job, sha, actor)
 		if err != nil {
 			return "", false, fmt.Errorf("closing known-broken annotation %q: %w", c.Job, err)
@@ -161,10 +162,10 @@ func (p *pipeline) apply(ctx context.Context, repo store.Repository, sha, actor 
 			return fmt.Sprintf("%s was not marked known-broken; nothing to fix.", triage.InertCode(c.Job)), false, nil
 		}
 		return fmt.Sprintf("Marked %s fixed at %s.", triage.InertCode(c.Job), short(sha)), true, nil
-	case CommandRescan:
+	case command.Rescan:
 		return fmt.Sprintf("Classifying the failures of %s again.", short(sha)), false, nil
 	}
-	return fmt.Sprintf("totto does not know the command %s.", triage.InertCode(string(c.Kind))), false, nil
+	return fmt.Sprintf("totto does not know the command %s.", triage.InertCode(c.Kind.String())), false, nil
 }
 
 // retriageAfter queues the triage of the command's commit and, when annotations changed, of the
@@ -200,9 +201,9 @@ func (p *pipeline) retriageAfter(ctx context.Context, installationID int64, repo
 }
 
 // commandAction is the permission-table action a command takes.
-func commandAction(k CommandKind) access.Action {
+func commandAction(k command.Kind) access.Action {
 	switch k {
-	case CommandKnownBroken, CommandFixed:
+	case command.KnownBroken, command.Fixed:
 		return access.ChangeAnnotation
 	}
 	return access.RunCommand

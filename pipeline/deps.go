@@ -14,6 +14,7 @@ import (
 	"github.com/totto-ci/totto/metrics"
 	"github.com/totto-ci/totto/queue"
 	"github.com/totto-ci/totto/redact"
+	"github.com/totto-ci/totto/scan"
 	"github.com/totto-ci/totto/store"
 	"github.com/totto-ci/totto/store/blob"
 )
@@ -52,9 +53,6 @@ type Deps struct {
 	// AppID is totto's GitHub App id: only check runs this App created are adopted (another
 	// App's check run named "totto" cannot be updated by totto).
 	AppID int64
-	// ParseComment finds the /totto commands in a comment body (the App passes
-	// handlers.PipelineCommands).
-	ParseComment func(body string) []Command
 	// NoBuiltin (scan.builtin: false) turns the built-in packs off for every repository whose
 	// .github/totto.yml does not say `builtin: true`.
 	NoBuiltin bool
@@ -103,7 +101,7 @@ type pipeline struct {
 	defaultBranches map[string]cachedBranch
 	// matchers keeps the compiled pattern sets between jobs (compiling them cost more than
 	// scanning a typical log).
-	matchers *store.MatcherCache
+	matchers *scan.MatcherCache
 }
 
 // Register adds the pipeline's workers (process job, triage commit, slash command) to q. Call it
@@ -139,9 +137,6 @@ func newPipeline(q *queue.Queue, d Deps) (*pipeline, error) {
 	if d.GitHub == nil {
 		missing = append(missing, "GitHub")
 	}
-	if d.ParseComment == nil {
-		missing = append(missing, "ParseComment")
-	}
 	if q == nil {
 		missing = append(missing, "queue")
 	}
@@ -171,5 +166,5 @@ func newPipeline(q *queue.Queue, d Deps) (*pipeline, error) {
 	}
 	d.PublicURL = strings.TrimRight(d.PublicURL, "/")
 	return &pipeline{Deps: d, q: q, logs: ci.LogHTTPClient(d.LogHosts, d.LogTimeout),
-		goodConfig: map[string]RepoConfig{}, defaultBranches: map[string]cachedBranch{}, matchers: store.NewMatcherCache()}, nil
+		goodConfig: map[string]RepoConfig{}, defaultBranches: map[string]cachedBranch{}, matchers: scan.NewMatcherCache()}, nil
 }

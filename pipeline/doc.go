@@ -8,7 +8,7 @@
 // ProcessJobArgs records one CI job (GitHub Actions through the installation client, CircleCI
 // through API v1.1, any other commit status as a failure whose log cannot be read). A failed job's
 // log is downloaded into a spool, stored content-addressed in the blob store and scanned through
-// store.Rescan, so matches and the log's scan watermark are recorded together. A successful job is
+// scan.Rescan, so matches and the log's scan watermark are recorded together. A successful job is
 // recorded without its log: it is rerun evidence. Then TriageCommitArgs is queued, unique per
 // (repo, SHA) and delayed by Deps.TriageDelay, so a burst of job events becomes one update. A triage
 // already running when an event arrives cannot see it, so a small retriage job queues the triage

@@ -24,10 +24,10 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/totto-ci/totto/ci"
-	"github.com/totto-ci/totto/handlers"
 	"github.com/totto-ci/totto/internal/fakecircleci"
 	"github.com/totto-ci/totto/internal/fakegithub"
 	"github.com/totto-ci/totto/internal/testcorpus"
+	"github.com/totto-ci/totto/internal/testdb"
 	"github.com/totto-ci/totto/pipeline"
 	"github.com/totto-ci/totto/queue"
 	"github.com/totto-ci/totto/store"
@@ -73,7 +73,7 @@ type backend struct {
 }
 
 var backends = []backend{
-	{"sqlite", func(t *testing.T) string { return "sqlite:" + filepath.Join(t.TempDir(), "totto.db") }},
+	{"sqlite", func(t *testing.T) string { return testdb.SQLiteURL(t) }},
 	{"postgres", func(t *testing.T) string { return storetest.PostgresURL(t) }},
 }
 
@@ -132,13 +132,12 @@ func newEnv(t *testing.T, b backend) *env {
 	creator := githubapp.NewClientCreator(e.gh.URL+"/api/v3/", e.gh.URL+"/api/graphql", 1, appKey(t))
 	e.deps = pipeline.Deps{
 		Store: st, Blobs: blobs,
-		GitHub:       &fakeCreator{ClientCreator: creator, gh: e.gh, clients: map[int64]*github.Client{}},
-		AppID:        e.gh.AppID,
-		ParseComment: handlers.PipelineCommands,
-		CircleCI:     pipeline.CircleCIConfig{BaseURL: e.circle.APIBase()},
-		PublicURL:    "https://totto.example.com",
-		LogHosts:     ci.HostList{hostOf(e.gh.URL), hostOf(e.circle.URL)},
-		LogTimeout:   10 * time.Second,
+		GitHub:     &fakeCreator{ClientCreator: creator, gh: e.gh, clients: map[int64]*github.Client{}},
+		AppID:      e.gh.AppID,
+		CircleCI:   pipeline.CircleCIConfig{BaseURL: e.circle.APIBase()},
+		PublicURL:  "https://totto.example.com",
+		LogHosts:   ci.HostList{hostOf(e.gh.URL), hostOf(e.circle.URL)},
+		LogTimeout: 10 * time.Second,
 	}
 	e.countQuery = counter(t, e.dbURL)
 	return e
@@ -199,7 +198,7 @@ func (fastRetry) NextRetry(job *rivertype.JobRow) time.Time {
 func (e *env) openQueue(register func(*queue.Queue) error) {
 	e.t.Helper()
 	ctx := testContext(e.t)
-	q, err := queue.Open(ctx, e.dbURL, queue.Options{PollInterval: 20 * time.Millisecond, RetryPolicy: fastRetry{}, MaxAttempts: 25})
+	q, err := queue.Open(ctx, e.st.Conn(), queue.Options{PollInterval: 20 * time.Millisecond, RetryPolicy: fastRetry{}, MaxAttempts: 25})
 	if err != nil {
 		e.t.Fatalf("queue.Open: %v", err)
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/totto-ci/totto/patterns"
 	"github.com/totto-ci/totto/patterns/builtin"
+	"github.com/totto-ci/totto/scan"
 	"github.com/totto-ci/totto/store"
 )
 
@@ -82,7 +83,7 @@ func (p *pipeline) scanJobLog(ctx context.Context, j store.Job) error {
 		return err
 	}
 	start := time.Now()
-	res, err := store.Rescan(ctx, p.Store, p.Blobs, store.RescanOptions{LogID: *j.LogID, Workers: 1, Matchers: p.matchers})
+	res, err := scan.Rescan(ctx, p.Store, p.Blobs, scan.RescanOptions{LogID: *j.LogID, Workers: 1, Matchers: p.matchers})
 	p.countScan(res.Bytes, time.Since(start))
 	if err != nil {
 		return fmt.Errorf("scanning log %d of job %q: %w", *j.LogID, j.Name, err)

@@ -2,36 +2,47 @@ package queue
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
-	"os"
 	"path/filepath"
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/rivertype"
+
+	"github.com/totto-ci/totto/store"
+	_ "github.com/totto-ci/totto/store/postgres" // postgres:// test databases
+	_ "github.com/totto-ci/totto/store/sqlite"   // sqlite: test databases
+	"github.com/totto-ci/totto/store/storetest"
 )
 
 // testDB is one database a test runs its Queues against.
 type testDB struct {
-	url    string
-	schema string
+	url string
 }
 
-// open opens a Queue on db with short polling and retries, stopping it when the test ends.
+// open opens a Queue on db with short polling and retries, on a store of its own (as a process
+// would), stopping both when the test ends.
 func (db testDB) open(t *testing.T, opts Options) *Queue {
 	t.Helper()
-	opts.Schema = db.schema
+	q, _ := db.openWithStore(t, opts)
+	return q
+}
+
+func (db testDB) openWithStore(t *testing.T, opts Options) (*Queue, store.Store) {
+	t.Helper()
 	if opts.PollInterval == 0 {
 		opts.PollInterval = 20 * time.Millisecond
 	}
 	if opts.RetryPolicy == nil {
 		opts.RetryPolicy = &shortRetry{}
 	}
-	q, err := Open(context.Background(), db.url, opts)
+	st, err := store.Open(context.Background(), db.url)
 	if err != nil {
+		t.Fatalf("open store %s: %v", db.url, err)
+	}
+	q, err := Open(context.Background(), st.Conn(), opts)
+	if err != nil {
+		st.Close()
 		t.Fatalf("Open(%s): %v", db.url, err)
 	}
 	t.Cleanup(func() {
@@ -40,8 +51,11 @@ func (db testDB) open(t *testing.T, opts Options) *Queue {
 		if err := q.Stop(ctx); err != nil {
 			t.Errorf("Stop: %v", err)
 		}
+		if err := st.Close(); err != nil {
+			t.Errorf("close store: %v", err)
+		}
 	})
-	return q
+	return q, st
 }
 
 // sqliteDB is a fresh SQLite file in the test's temporary directory.
@@ -52,29 +66,7 @@ func sqliteDB(t *testing.T) testDB {
 // postgresDB is a fresh schema on the Postgres named by TOTTO_TEST_POSTGRES, dropped after the test.
 func postgresDB(t *testing.T) testDB {
 	t.Helper()
-	url := os.Getenv("TOTTO_TEST_POSTGRES")
-	if url == "" {
-		if os.Getenv("TOTTO_REQUIRE_POSTGRES") == "1" {
-			t.Fatal("TOTTO_REQUIRE_POSTGRES=1 but TOTTO_TEST_POSTGRES is not set")
-		}
-		t.Skip("TOTTO_TEST_POSTGRES is not set (e.g. postgres://postgres@127.0.0.1:5432/test?sslmode=disable); skipping Postgres queue test")
-	}
-	var b [6]byte
-	_, _ = rand.Read(b[:])
-	schema := "queue_test_" + hex.EncodeToString(b[:])
-	t.Cleanup(func() {
-		ctx := context.Background()
-		conn, err := pgx.Connect(ctx, url)
-		if err != nil {
-			t.Errorf("drop schema %s: %v", schema, err)
-			return
-		}
-		defer func() { _ = conn.Close(ctx) }()
-		if _, err := conn.Exec(ctx, "DROP SCHEMA IF EXISTS "+pgx.Identifier{schema}.Sanitize()+" CASCADE"); err != nil {
-			t.Errorf("drop schema %s: %v", schema, err)
-		}
-	})
-	return testDB{url: url, schema: schema}
+	return testDB{url: storetest.PostgresURL(t)}
 }
 
 // eachBackend runs a test on SQLite and on Postgres.

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/rivertype"
@@ -75,14 +74,10 @@ func sqlCounter(db *sql.DB) func(context.Context) (map[string]int64, error) {
 	}
 }
 
-// pgCounter counts jobs by state on Postgres, in schema when one is set.
-func pgCounter(pool *pgxpool.Pool, schema string) func(context.Context) (map[string]int64, error) {
-	table := "river_job"
-	if schema != "" {
-		table = pgx.Identifier{schema, "river_job"}.Sanitize()
-	}
+// pgCounter counts jobs by state on Postgres (the queue's tables are on the store's search path).
+func pgCounter(pool *pgxpool.Pool) func(context.Context) (map[string]int64, error) {
 	return func(ctx context.Context) (map[string]int64, error) {
-		rows, err := pool.Query(ctx, `SELECT state::text, count(*) FROM `+table+` WHERE state::text IN `+unfinishedStates+` GROUP BY state`)
+		rows, err := pool.Query(ctx, `SELECT state::text, count(*) FROM river_job WHERE state::text IN `+unfinishedStates+` GROUP BY state`)
 		if err != nil {
 			return nil, err
 		}

@@ -8,13 +8,14 @@
 // deliveries cannot race past each other), scheduled jobs for debouncing, retries with a pluggable
 // backoff and a maximum attempt count, panic recovery, leader-elected maintenance (rescuing jobs from a
 // crashed process, pruning finished jobs), LISTEN/NOTIFY for low latency, and several processes sharing
-// one queue via FOR UPDATE SKIP LOCKED. Its schema lives next to ours and is migrated by rivermigrate
-// at Open.
+// one queue via FOR UPDATE SKIP LOCKED. Its tables live in the store's database, on the store's own
+// connection pool, so a job can be enqueued in a store transaction (EnqueueTx); they are migrated by
+// rivermigrate at Open and by `totto migrate` (Migrate).
 //
 // What it costs on SQLite: River's SQLite driver is young (its own documentation calls it early
 // testing with little real-world use); it has no LISTEN/NOTIFY, so workers poll (Options.PollInterval);
-// it completes and inserts jobs one row at a time; and SQLite allows one writer at a time, so this
-// package gives River a pool of a single connection in WAL mode with a busy timeout. Writes by the
-// queue and by the store therefore take turns on the database file. That is fine for one App process
+// it completes and inserts jobs one row at a time; and SQLite allows one writer at a time, so writes
+// by the queue and by the store take turns on the database file (one in-process writer slot,
+// internal/sqlitedb). That is fine for one App process
 // with a modest event rate; several processes, or heavy traffic, should use Postgres.
 package queue

@@ -8,6 +8,8 @@ import (
 
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/rivertype"
+
+	"github.com/totto-ci/totto/store"
 )
 
 // EnqueueOpts says how one job is queued; the zero value queues it to run now with the Queue's
@@ -76,4 +78,25 @@ func insertOpts(opts EnqueueOpts) *river.InsertOpts {
 		}
 	}
 	return io
+}
+
+// EnqueueTx stores a job in a store transaction: it commits or rolls back with the transaction's
+// other writes (the delivery that asked for it). The Queue must be open on the same store.
+func (q *Queue) EnqueueTx(ctx context.Context, tx store.Tx, args river.JobArgs, opts EnqueueOpts) (Enqueued, error) {
+	var (
+		res *rivertype.JobInsertResult
+		err error
+	)
+	switch d := tx.Driver(); {
+	case d.Pgx != nil && q.pgx != nil:
+		res, err = q.pgx.InsertTx(ctx, d.Pgx, args, insertOpts(opts))
+	case d.SQL != nil && q.sql != nil:
+		res, err = q.sql.InsertTx(ctx, d.SQL, args, insertOpts(opts))
+	default:
+		return Enqueued{}, fmt.Errorf("enqueue %s job: the transaction is not on the queue's database", args.Kind())
+	}
+	if err != nil {
+		return Enqueued{}, fmt.Errorf("enqueue %s job: %w", args.Kind(), err)
+	}
+	return Enqueued{JobID: res.Job.ID, Duplicate: res.UniqueSkippedAsDuplicate}, nil
 }

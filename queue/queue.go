@@ -8,18 +8,20 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+	"github.com/riverqueue/river/riverdriver/riversqlite"
 	"github.com/riverqueue/river/rivertype"
 	"github.com/rs/zerolog"
+
+	"github.com/totto-ci/totto/store"
 )
 
 // Options tunes a Queue; the zero value is a sensible production setting.
 type Options struct {
 	// Workers is how many jobs this process runs at once (default 4).
 	Workers int
-	// Schema puts River's tables in this Postgres schema (created if missing); empty uses the
-	// connection's search path. Tests use it to isolate each test. Ignored on SQLite.
-	Schema string
 	// MaxAttempts is how many times a job is tried before it is discarded (default 10); EnqueueOpts
 	// can override it per job.
 	MaxAttempts int
@@ -47,42 +49,44 @@ type client interface {
 }
 
 // Queue is the App's durable job queue: register workers, Start, Enqueue from handlers, Stop on
-// shutdown. Jobs live in the database, so they survive restarts and are shared by every process that
-// opens the same database.
+// shutdown. Jobs live in the store's database, so they survive restarts, are shared by every
+// process that opens the same database, and can be enqueued in a store transaction (EnqueueTx).
 type Queue struct {
 	client  client
 	workers *river.Workers
-	closeDB func()
-	backend backend
-	// sqliteDB is the queue's SQLite file (not in memory), whose transactions other writes can
-	// join (EnqueueWith); nil elsewhere.
-	sqliteDB *sql.DB
+	// Exactly one is set: the typed client for the store's driver, for EnqueueTx.
+	pgx *river.Client[pgx.Tx]
+	sql *river.Client[*sql.Tx]
 	// countStates counts unfinished jobs by state (Backlog).
 	countStates func(context.Context) (map[string]int64, error)
 }
 
-// Open connects to dbURL (`sqlite:PATH` or `postgres://…`, as for the store), applies River's
-// migrations and returns a Queue that can enqueue at once and works jobs after Start.
-func Open(ctx context.Context, dbURL string, opts Options) (*Queue, error) {
-	b, target, err := parseURL(dbURL)
-	if err != nil {
-		return nil, err
-	}
+// Open builds the queue on the store's connection pool (store.Store.Conn): River's tables live in
+// the store's database, migrated here (Migrate), and a job can be enqueued in a store transaction.
+// The store owns the pool: close it after Stop.
+func Open(ctx context.Context, conn store.Conn, opts Options) (*Queue, error) {
 	workers := river.NewWorkers()
 	cfg := riverConfig(ctx, opts, workers)
-	var q *Queue
-	switch b {
-	case backendPostgres:
-		q, err = openPostgres(ctx, target, opts.Schema, cfg)
-	case backendSQLite:
-		cfg.Schema = ""
-		q, err = openSQLite(ctx, target, cfg)
-	}
-	if err != nil {
+	if err := Migrate(ctx, conn, nil); err != nil {
 		return nil, err
 	}
-	q.workers = workers
-	q.backend = b
+	q := &Queue{workers: workers}
+	switch {
+	case conn.Pgx != nil:
+		c, err := river.NewClient(riverpgxv5.New(conn.Pgx), cfg)
+		if err != nil {
+			return nil, fmt.Errorf("queue client: %w", err)
+		}
+		q.client, q.pgx, q.countStates = c, c, pgCounter(conn.Pgx)
+	case conn.SQL != nil:
+		c, err := river.NewClient(riversqlite.New(conn.SQL), cfg)
+		if err != nil {
+			return nil, fmt.Errorf("queue client: %w", err)
+		}
+		q.client, q.sql, q.countStates = c, c, sqlCounter(conn.SQL)
+	default:
+		return nil, errNoPool
+	}
 	return q, nil
 }
 
@@ -118,7 +122,6 @@ func riverConfig(ctx context.Context, opts Options, workers *river.Workers) *riv
 		// A job left running by a process that died (kill -9, OOM, lost node) is rescued once it
 		// cannot still be running: its timeout has cancelled it. River's default waits an hour.
 		RescueStuckJobsAfter: timeout + time.Minute,
-		Schema:               opts.Schema,
 		Logger:               slog.New(zerolog.NewSlogHandler(logger)),
 	}
 }
@@ -142,10 +145,9 @@ func (q *Queue) Start(ctx context.Context) error {
 }
 
 // Stop stops fetching jobs and waits for running ones to finish; if ctx ends first, running jobs are
-// cancelled (they will be retried after River's rescue delay). It then closes the database pool.
-// Stop is also the way to release a Queue that was never started.
+// cancelled (they will be retried after River's rescue delay). Stop is also the way to release a
+// Queue that was never started. The pool stays open: it is the store's.
 func (q *Queue) Stop(ctx context.Context) error {
-	defer q.closeDB()
 	err := q.client.Stop(ctx)
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		// A fresh context: the caller's is already done, and the hard stop must still wait for

@@ -12,8 +12,17 @@ import (
 // directory, so `totto ingest` works with no setup.
 const DefaultURL = "sqlite:totto.db"
 
-// Opener opens a store from a URL of its scheme, applying migrations.
-type Opener func(ctx context.Context, url string) (Store, error)
+// Opener opens a store from a URL of its scheme, migrating it as o says.
+type Opener func(ctx context.Context, url string, o OpenOptions) (Store, error)
+
+// OpenOptions say what opening does to the schema; the zero value applies every migration.
+type OpenOptions struct {
+	// NoMigrate opens without touching the schema (`totto migrate --status`).
+	NoMigrate bool
+	// MigrateTo applies migrations up to this version only (`totto migrate --to`); 0 applies
+	// all. A database already past it is refused: migrations only go forward.
+	MigrateTo int64
+}
 
 var (
 	backendsMu sync.RWMutex
@@ -34,6 +43,11 @@ func RegisterBackend(open Opener, schemes ...string) {
 // Open opens the store a URL names: "sqlite:PATH" (also "sqlite://PATH", "sqlite::memory:"),
 // "postgres://…" or "postgresql://…". Migrations are applied before it returns.
 func Open(ctx context.Context, url string) (Store, error) {
+	return OpenWith(ctx, url, OpenOptions{})
+}
+
+// OpenWith is Open with a choice of what happens to the schema.
+func OpenWith(ctx context.Context, url string, o OpenOptions) (Store, error) {
 	if url == "" {
 		url = DefaultURL
 	}
@@ -52,7 +66,7 @@ func Open(ctx context.Context, url string) (Store, error) {
 		sort.Strings(known)
 		return nil, fmt.Errorf("open store %q: unknown scheme %q (known: %s)", Redact(url), scheme, strings.Join(known, ", "))
 	}
-	return open(ctx, url)
+	return open(ctx, url, o)
 }
 
 // Redact hides the password of a database URL, so errors and logs can show which database

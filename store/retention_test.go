@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/totto-ci/totto/ingest"
+	"github.com/totto-ci/totto/patterns"
+	"github.com/totto-ci/totto/scan"
 	"github.com/totto-ci/totto/store"
 	"github.com/totto-ci/totto/store/blob"
 )
@@ -29,7 +31,7 @@ func newRetentionWorld(t *testing.T, st store.Store) *retentionWorld {
 		t.Fatal(err)
 	}
 	w := &retentionWorld{st: st, blobs: blobs, jobs: map[string]store.Job{}}
-	if _, err := st.AddPatterns(ctx, []store.Pattern{lit("boom", "BOOM")}, "test"); err != nil {
+	if _, err := st.AddPatterns(ctx, []store.Pattern{store.Pattern{Pattern: patterns.Pattern{Name: "boom", Kind: patterns.Literal, Expr: "BOOM", Source: "test"}}}, "test"); err != nil {
 		t.Fatal(err)
 	}
 	repo, err := store.RecordRepository(ctx, st, "o/r", true)
@@ -60,7 +62,7 @@ func newRetentionWorld(t *testing.T, st store.Store) *retentionWorld {
 		}
 		w.jobs[j.name] = job
 	}
-	if _, err := store.Rescan(ctx, st, blobs, store.RescanOptions{Workers: 1}); err != nil {
+	if _, err := scan.Rescan(ctx, st, blobs, scan.RescanOptions{Workers: 1}); err != nil {
 		t.Fatal(err)
 	}
 	for _, l := range []store.Log{w.a, w.b, w.c} {

@@ -105,6 +105,11 @@ type Store interface {
 	// RecordDelivery remembers a webhook delivery id; it returns true the first time and false
 	// for a redelivery, so handlers de-duplicate.
 	RecordDelivery(ctx context.Context, d Delivery) (bool, error)
+	// InTx runs fn in one write transaction: committed when fn returns nil, rolled back
+	// otherwise (fn's error is returned).
+	InTx(ctx context.Context, fn func(Tx) error) error
+	// Conn is the connection pool, for the job queue that shares the database.
+	Conn() Conn
 
 	// AuditTrail lists who changed which pattern or annotation, newest first.
 	AuditTrail(ctx context.Context, subject string, limit int) ([]AuditEvent, error)

@@ -94,6 +94,8 @@ func TestBrowserTrySaveAndFollowMatch(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS("#repo"), "acme/widgets"),
 		chromedp.Click(chromedp.CSS("#save-button")),
 		chromedp.WaitVisible(chromedp.CSS("#saved")))
+	w.waitRescan(t) // the save queued the rescan job; its matches show once it is done
+	do("reload after the rescan", chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS("#saved")))
 	matchesText := text("#matches")
 
 	do("open a match's job", chromedp.Click(chromedp.CSS("#matches a.job-link")),

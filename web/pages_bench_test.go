@@ -35,7 +35,8 @@ func BenchmarkPages(b *testing.B) {
 		b.Fatal(err)
 	}
 	probes := storetest.Generate(cfg).Probes
-	h, err := New(Deps{Store: st, Blobs: blobs, DevInsecure: true, Now: func() time.Time { return storetest.GenEnd }})
+	w := &world{st: st, blobs: blobs}
+	h, err := New(Deps{Store: st, Blobs: blobs, DevInsecure: true, Now: func() time.Time { return storetest.GenEnd }, Rescans: w.rescanQueue(b)})
 	if err != nil {
 		b.Fatal(err)
 	}

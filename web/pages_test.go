@@ -108,8 +108,9 @@ func TestTryAndSave(t *testing.T) {
 			t.Fatalf("save: status %d: %s", r.status, r.body)
 		}
 		loc := r.header.Get("Location")
+		w.waitRescan(t)
 		r = c.get(loc)
-		mustContain(t, r, 200, "Pattern saved", fmt.Sprintf("/jobs/%d?page=1#L2", w.lint1.ID), fmt.Sprintf("/jobs/%d?page=1#L2", w.lint2.ID))
+		mustContain(t, r, 200, "Pattern saved", `id="rescan">Rescan done`, fmt.Sprintf("/jobs/%d?page=1#L2", w.lint1.ID), fmt.Sprintf("/jobs/%d?page=1#L2", w.lint2.ID))
 		ps, err := st.Patterns(t.Context(), store.PatternFilter{})
 		if err != nil {
 			t.Fatal(err)

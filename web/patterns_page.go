@@ -164,6 +164,10 @@ type patternData struct {
 	Next    store.Cursor
 	Audit   []store.AuditEvent
 	Saved   string
+	// Rescanning: the rescan job has stored logs left to scan for some active pattern;
+	// RescanPercent is the share of stored logs already scanned for every one.
+	Rescanning    bool
+	RescanPercent int
 }
 
 // patternPage shows one pattern: its weekly frequency, a page of matches with context read from
@@ -196,6 +200,19 @@ func (s *server) patternPage(w http.ResponseWriter, r *http.Request) {
 	d := patternData{Pattern: p, Scope: scopeLabel(p, idx), Saved: r.URL.Query().Get("saved")}
 	if p.RepoID != nil {
 		d.Repo = idx[*p.RepoID].FullName
+	}
+	if p.Active() {
+		// The rescan's progress as a share of every stored log: the deployment-wide counts
+		// themselves are not the viewer's to see.
+		stats, err := s.st.Stats(ctx)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		if stats.UnscannedLogs > 0 && stats.Logs > 0 {
+			d.RescanPercent = int(100 * (stats.Logs - stats.UnscannedLogs) / stats.Logs)
+			d.Rescanning = true
+		}
 	}
 	aud := v.audience(idx)
 	now := s.deps.Now().UTC()

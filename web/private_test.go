@@ -10,6 +10,7 @@ import (
 
 	"github.com/totto-ci/totto/ingest"
 	"github.com/totto-ci/totto/patterns"
+	"github.com/totto-ci/totto/scan"
 	"github.com/totto-ci/totto/store"
 )
 
@@ -66,7 +67,7 @@ func seedPrivate(t *testing.T, st store.Store) *privateWorld {
 		t.Fatalf("scoped pattern: %v", err)
 	}
 	w.scoped = changes[0].ID
-	if _, err := store.Rescan(ctx, st, w.blobs, store.RescanOptions{Workers: 1}); err != nil {
+	if _, err := scan.Rescan(ctx, st, w.blobs, scan.RescanOptions{Workers: 1}); err != nil {
 		t.Fatalf("rescan: %v", err)
 	}
 	return w

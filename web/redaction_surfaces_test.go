@@ -11,6 +11,7 @@ import (
 	"github.com/totto-ci/totto/ingest"
 	"github.com/totto-ci/totto/patterns"
 	"github.com/totto-ci/totto/redact"
+	"github.com/totto-ci/totto/scan"
 	"github.com/totto-ci/totto/store"
 )
 
@@ -76,7 +77,7 @@ func TestRedactionSameOnEverySurface(t *testing.T) {
 			t.Fatal(err)
 		}
 		pid := changes[0].ID
-		if _, err := store.Rescan(ctx, st, w.blobs, store.RescanOptions{Workers: 1}); err != nil {
+		if _, err := scan.Rescan(ctx, st, w.blobs, scan.RescanOptions{Workers: 1}); err != nil {
 			t.Fatal(err)
 		}
 		red, err := redact.New([]redact.Rule{{Name: "vault", Regex: `corp-secret-\d+`}})

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"net/http"
@@ -12,8 +13,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/riverqueue/river"
+
 	"github.com/totto-ci/totto/ingest"
 	"github.com/totto-ci/totto/patterns"
+	"github.com/totto-ci/totto/queue"
+	"github.com/totto-ci/totto/scan"
 	"github.com/totto-ci/totto/store"
 	"github.com/totto-ci/totto/store/blob"
 	_ "github.com/totto-ci/totto/store/postgres"
@@ -38,6 +43,59 @@ type world struct {
 	lint2    store.Job
 	timeout  int64 // pattern id, tagged flaky
 	scripted int64 // pattern whose name is HTML
+	rescans  *rescans
+}
+
+// rescans is the UI's rescan queue in tests: the App's job queue on the world's store with the
+// scan worker registered and running.
+type rescans struct {
+	*scan.Jobs
+	completed <-chan *river.Event
+}
+
+// rescanQueue starts the world's job queue (once).
+func (w *world) rescanQueue(t testing.TB) *rescans {
+	t.Helper()
+	if w.rescans != nil {
+		return w.rescans
+	}
+	q, err := queue.Open(t.Context(), w.st.Conn(), queue.Options{PollInterval: 20 * time.Millisecond})
+	if err != nil {
+		t.Fatalf("queue: %v", err)
+	}
+	jobs, err := scan.Register(q, w.st, w.blobs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ch, unsubscribe := q.Subscribe(river.EventKindJobCompleted)
+	if err := q.Start(context.WithoutCancel(t.Context())); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		unsubscribe()
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if err := q.Stop(ctx); err != nil {
+			t.Errorf("stop queue: %v", err)
+		}
+	})
+	w.rescans = &rescans{Jobs: jobs, completed: ch}
+	return w.rescans
+}
+
+// waitRescan waits for the rescan job a save queued to complete.
+func (w *world) waitRescan(t testing.TB) {
+	t.Helper()
+	for {
+		select {
+		case ev := <-w.rescans.completed:
+			if ev.Job.Kind == (scan.RescanArgs{}).Kind() {
+				return
+			}
+		case <-time.After(30 * time.Second):
+			t.Fatal("no rescan job completed within 30 s")
+		}
+	}
 }
 
 const timeoutLine = 1203
@@ -126,7 +184,7 @@ func seed(t *testing.T, st store.Store) *world {
 		t.Fatalf("patterns: %v", err)
 	}
 	w.timeout, w.scripted = changes[0].ID, changes[1].ID
-	if _, err := store.Rescan(ctx, st, blobs, store.RescanOptions{Workers: 1}); err != nil {
+	if _, err := scan.Rescan(ctx, st, blobs, scan.RescanOptions{Workers: 1}); err != nil {
 		t.Fatalf("rescan: %v", err)
 	}
 	return w
@@ -135,7 +193,8 @@ func seed(t *testing.T, st store.Store) *world {
 // handler builds the UI over a world in DevInsecure mode unless deps say otherwise.
 func (w *world) handler(t *testing.T, mod func(*Deps)) http.Handler {
 	t.Helper()
-	d := Deps{Store: w.st, Blobs: w.blobs, DevInsecure: true, PublicURL: "http://totto.test", Now: func() time.Time { return testNow }}
+	d := Deps{Store: w.st, Blobs: w.blobs, DevInsecure: true, PublicURL: "http://totto.test", Now: func() time.Time { return testNow },
+		Rescans: w.rescanQueue(t)}
 	if mod != nil {
 		mod(&d)
 	}

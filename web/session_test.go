@@ -274,7 +274,7 @@ func TestParseSessionKey(t *testing.T) {
 		}
 	}
 	w := seed(t, openSQLite(t))
-	_, err := New(Deps{Store: w.st, Blobs: w.blobs, DevInsecure: true, SessionKey: raw[:16]})
+	_, err := New(Deps{Store: w.st, Blobs: w.blobs, DevInsecure: true, SessionKey: raw[:16], Rescans: w.rescanQueue(t)})
 	if err == nil || !strings.Contains(err.Error(), "session key is 16 bytes") {
 		t.Errorf("New with a 16-byte session key: %v, want an error naming its size", err)
 	}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/totto-ci/totto/ingest"
 	"github.com/totto-ci/totto/patterns"
+	"github.com/totto-ci/totto/scan"
 	"github.com/totto-ci/totto/store"
 )
 
@@ -170,7 +171,7 @@ func seedTenants(t *testing.T, st store.Store) *tenancyWorld {
 		t.Fatal(err)
 	}
 	w.opVault, w.acmeOwn = ch[0].ID, ch[1].ID
-	if _, err := store.Rescan(ctx, st, w.blobs, store.RescanOptions{Workers: 1}); err != nil {
+	if _, err := scan.Rescan(ctx, st, w.blobs, scan.RescanOptions{Workers: 1}); err != nil {
 		t.Fatal(err)
 	}
 	w.gh = newTenantGitHub(t)
@@ -269,6 +270,7 @@ func TestTenancyAttacks(t *testing.T) {
 		if r.status != 303 {
 			t.Fatalf("save broad flaky: %d %s", r.status, r.body)
 		}
+		w.waitRescan(t) // the save queued the rescan of stored logs
 		octo, otok := w.user(t, "octo")
 		job := octo.get(fmt.Sprintf("/api/v1/jobs/%d", w.vaultJob.ID))
 		mustContain(t, job, 200, `"verdict": "known-problem"`)
@@ -308,6 +310,7 @@ func TestTenancyAttacks(t *testing.T) {
 		if r.status != 303 {
 			t.Fatalf("account pattern by acme's owner: %d %s", r.status, r.body)
 		}
+		w.waitRescan(t)
 		if p := mustPatterns(t, st, "ui:acme"); len(p) != 1 || p[0].Scope != store.ScopeAccount || p[0].Owner != "acme" || p[0].Author != "octo" {
 			t.Errorf("acme's account pattern stored as %+v", p)
 		}

@@ -266,8 +266,8 @@ func (s *server) scanLog(ctx context.Context, m *patterns.Matcher, l store.Sampl
 
 // savePattern stores a tried pattern in the scope the form names (a repository, or an account:
 // never operator-wide), authored by the signed-in user, retires the one it replaces (of the same
-// scope only), and rescans stored history for it: synchronously on small stores so the pattern
-// page shows its matches at once, in the background on large ones.
+// scope only), and queues the durable rescan of stored history for it (one job at a time for the
+// whole deployment, stopped and resumed with the App); the pattern page shows how far it got.
 func (s *server) savePattern(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	f := formOf(r)
@@ -317,7 +317,10 @@ func (s *server) savePattern(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	s.rescan(ctx)
+	if err := s.deps.Rescans.QueueRescan(ctx); err != nil {
+		s.fail(w, r, fmt.Errorf("pattern %q saved, but %w; saving it again queues the rescan", p.Name, err))
+		return
+	}
 	http.Redirect(w, r, "/patterns/"+strconv.FormatInt(id, 10)+"?saved="+string(changes[0].Action), http.StatusSeeOther)
 }
 
@@ -360,28 +363,4 @@ func validLogin(s string) bool {
 		}
 	}
 	return true
-}
-
-// rescan scans stored logs for patterns they have not been scanned with (just the new one, after
-// a save): the watermark makes it incremental.
-func (s *server) rescan(ctx context.Context) {
-	log := zerolog.Ctx(ctx)
-	st, err := s.st.Stats(ctx)
-	if err != nil {
-		log.Error().Err(err).Msg("rescan after save: stats")
-		return
-	}
-	run := func(ctx context.Context) {
-		res, err := store.Rescan(ctx, s.deps.Store, s.deps.Blobs, store.RescanOptions{})
-		if err != nil {
-			zerolog.Ctx(ctx).Error().Err(err).Msg("rescan after save failed")
-			return
-		}
-		zerolog.Ctx(ctx).Info().Int("logs", res.Done).Int64("matches", res.Matches).Int("failed", res.Failed).Msg("rescan after save")
-	}
-	if st.Logs <= s.deps.SyncRescanLogs {
-		run(ctx)
-		return
-	}
-	go run(context.WithoutCancel(ctx))
 }

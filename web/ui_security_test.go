@@ -10,6 +10,7 @@ import (
 
 	"github.com/totto-ci/totto/ingest"
 	"github.com/totto-ci/totto/patterns"
+	"github.com/totto-ci/totto/scan"
 	"github.com/totto-ci/totto/store"
 )
 
@@ -161,7 +162,7 @@ func TestHostileTextInertAndRedactedInUIAndAPI(t *testing.T) {
 		Name: "leaky capture", Kind: patterns.Regex, Expr: `(AWS_SECRET_ACCESS_KEY=\S+)`, Source: "test"}}}, "seed"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := store.Rescan(ctx, st, w.blobs, store.RescanOptions{Workers: 1}); err != nil {
+	if _, err := scan.Rescan(ctx, st, w.blobs, scan.RescanOptions{Workers: 1}); err != nil {
 		t.Fatal(err)
 	}
 	c := newClient(t, w.handler(t, nil))

@@ -55,9 +55,14 @@ type Deps struct {
 	// Redactor hides secrets in every log line the UI and the API show (nil: the built-in
 	// rules); the App passes the one its check runs use, with the operator's rules.
 	Redactor *redact.Redactor
-	// SyncRescanLogs: saving a pattern rescans synchronously when at most this many logs are
-	// stored (default 5000); larger histories are rescanned in the background.
-	SyncRescanLogs int64
+	// Rescans queues the durable rescan of stored logs after a pattern is saved (the App passes
+	// scan.Jobs); required.
+	Rescans RescanQueue
+}
+
+// RescanQueue queues the rescan of stored logs for patterns they have not been scanned with.
+type RescanQueue interface {
+	QueueRescan(ctx context.Context) error
 }
 
 // OAuthConfig is the GitHub App's OAuth client (the App's client id and secret).
@@ -138,8 +143,8 @@ func New(deps Deps) (http.Handler, error) {
 	if deps.TryTotal <= 0 {
 		deps.TryTotal = runtime.NumCPU()
 	}
-	if deps.SyncRescanLogs <= 0 {
-		deps.SyncRescanLogs = 5000
+	if deps.Rescans == nil {
+		return nil, fmt.Errorf("web: no rescan queue for saved patterns")
 	}
 	deps.OAuth.WebURL = strings.TrimRight(cmpStr(deps.OAuth.WebURL, "https://github.com"), "/")
 	deps.OAuth.APIURL = strings.TrimRight(cmpStr(deps.OAuth.APIURL, "https://api.github.com"), "/")

@@ -15,7 +15,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 FULL=${FULL:-0}
 SEED=${SEED:-20261126}
-PG_POOL=${PG_POOL-12}
+PG_POOL=${PG_POOL-24}
 PG=${TOTTO_RELIABILITY_POSTGRES:-postgres://postgres@127.0.0.1:5432/test?sslmode=disable}
 export TOTTO_CORPUS=${TOTTO_CORPUS:-$(cd "$ROOT/.." && pwd)/shared/corpus}
 WORK=$(mktemp -d /tmp/totto-reliability.XXXXXX)
@@ -105,7 +105,8 @@ start_totto() {
 }
 
 # fresh_schema NAME: a new Postgres schema; prints its URL.
-# PG_POOL sets pgx's pool_max_conns of the App's store and queue pools (default: pgx's, 4 on 2 cores).
+# PG_POOL sets pgx's pool_max_conns of the App's one pool, shared by the store and the queue (24: the
+# 2 × 12 of the runs recorded before they shared it; empty: the store's default, 32).
 fresh_schema() {
 	local url
 	url=$("$LOADGEN" pg create "$PG" "$1")

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/totto-ci/totto/ingest"
+	"github.com/totto-ci/totto/scan"
 	"github.com/totto-ci/totto/store"
 	"github.com/totto-ci/totto/store/blob"
 )
@@ -85,7 +86,7 @@ func seedDemo(ctx context.Context, st store.Store, blobs blob.Store) error {
 			return fmt.Errorf("demo job %s: %w", dj.name, err)
 		}
 	}
-	res, err := store.Rescan(ctx, st, blobs, store.RescanOptions{Workers: 1})
+	res, err := scan.Rescan(ctx, st, blobs, scan.RescanOptions{Workers: 1})
 	if err != nil {
 		return fmt.Errorf("scanning the demo logs: %w", err)
 	}

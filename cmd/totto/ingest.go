@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/totto-ci/totto/ingest"
+	"github.com/totto-ci/totto/scan"
 	"github.com/totto-ci/totto/store"
 )
 
@@ -102,7 +103,7 @@ func runIngest(ctx context.Context, env *cliEnv, args []string) error {
 	if err != nil {
 		return err
 	}
-	res, err := store.Rescan(ctx, st, blobs, store.RescanOptions{LogID: l.ID, Workers: 1})
+	res, err := scan.Rescan(ctx, st, blobs, scan.RescanOptions{LogID: l.ID, Workers: 1})
 	if err != nil {
 		return err
 	}

@@ -11,7 +11,7 @@ import (
 
 	"github.com/mattn/go-isatty"
 
-	"github.com/totto-ci/totto/store"
+	"github.com/totto-ci/totto/scan"
 )
 
 func init() {
@@ -51,7 +51,7 @@ func runRescan(ctx context.Context, env *cliEnv, args []string) error {
 	defer st.Close()
 	defer blobs.Close()
 	pr := newProgressPrinter(env.stdout, *every)
-	res, err := store.Rescan(ctx, st, blobs, store.RescanOptions{Workers: *workers, Progress: pr.update})
+	res, err := scan.Rescan(ctx, st, blobs, scan.RescanOptions{Workers: *workers, Progress: pr.update})
 	pr.finish(res)
 	for _, f := range res.Failures {
 		fmt.Fprintf(env.stderr, "totto rescan: log %d (%s) not scanned: %v\n", f.LogID, f.Key, f.Err)
@@ -82,7 +82,7 @@ func newProgressPrinter(w io.Writer, every int) *progressPrinter {
 	return &progressPrinter{w: w, terminal: ok && isatty.IsTerminal(f.Fd()), every: every, lastAt: time.Now()}
 }
 
-func (p *progressPrinter) update(s store.RescanProgress) {
+func (p *progressPrinter) update(s scan.RescanProgress) {
 	now := time.Now()
 	if p.terminal {
 		if now.Sub(p.lastAt) < 100*time.Millisecond {
@@ -103,7 +103,7 @@ func (p *progressPrinter) update(s store.RescanProgress) {
 	fmt.Fprintf(p.w, "rescan: %s\n", progressLine(s))
 }
 
-func progressLine(s store.RescanProgress) string {
+func progressLine(s scan.RescanProgress) string {
 	secs := s.Elapsed.Seconds()
 	rate := 0.0
 	if secs > 0 {
@@ -119,7 +119,7 @@ func progressLine(s store.RescanProgress) string {
 	return fmt.Sprintf("%d/%d logs done, %.1f MB/s, %d matches, ETA %s", s.Done, s.Total, rate, s.Matches, eta)
 }
 
-func (p *progressPrinter) finish(r store.RescanResult) {
+func (p *progressPrinter) finish(r scan.RescanResult) {
 	if p.terminal {
 		fmt.Fprint(p.w, "\r\x1b[K")
 	}

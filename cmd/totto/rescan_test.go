@@ -6,17 +6,17 @@ import (
 	"testing"
 	"time"
 
-	"github.com/totto-ci/totto/store"
+	"github.com/totto-ci/totto/scan"
 )
 
 func TestProgressLine(t *testing.T) {
 	tests := []struct {
-		p    store.RescanProgress
+		p    scan.RescanProgress
 		want string
 	}{
-		{store.RescanProgress{Done: 0, Total: 10}, "0/10 logs done, 0.0 MB/s, 0 matches, ETA ?"},
-		{store.RescanProgress{Done: 5, Total: 10, Bytes: 10e6, Matches: 3, Elapsed: 2 * time.Second}, "5/10 logs done, 5.0 MB/s, 3 matches, ETA 2s"},
-		{store.RescanProgress{Done: 10, Total: 10, Bytes: 1e6, Elapsed: time.Second}, "10/10 logs done, 1.0 MB/s, 0 matches, ETA 0s"},
+		{scan.RescanProgress{Done: 0, Total: 10}, "0/10 logs done, 0.0 MB/s, 0 matches, ETA ?"},
+		{scan.RescanProgress{Done: 5, Total: 10, Bytes: 10e6, Matches: 3, Elapsed: 2 * time.Second}, "5/10 logs done, 5.0 MB/s, 3 matches, ETA 2s"},
+		{scan.RescanProgress{Done: 10, Total: 10, Bytes: 1e6, Elapsed: time.Second}, "10/10 logs done, 1.0 MB/s, 0 matches, ETA 0s"},
 	}
 	for _, tc := range tests {
 		if got := progressLine(tc.p); got != tc.want {
@@ -30,9 +30,9 @@ func TestProgressPlain(t *testing.T) {
 	var buf bytes.Buffer
 	p := newProgressPrinter(&buf, 2)
 	for i := 1; i <= 5; i++ {
-		p.update(store.RescanProgress{Done: i, Total: 5})
+		p.update(scan.RescanProgress{Done: i, Total: 5})
 	}
-	p.finish(store.RescanResult{RescanProgress: store.RescanProgress{Done: 5}})
+	p.finish(scan.RescanResult{RescanProgress: scan.RescanProgress{Done: 5}})
 	out := buf.String()
 	if strings.Contains(out, "\r") {
 		t.Fatalf("plain output has carriage returns: %q", out)

@@ -52,6 +52,9 @@ func parseSpec(path string) (*validator, error) {
 	if err != nil {
 		return nil, fmt.Errorf("reading %s: %w", path, err)
 	}
+	if data, err = requestsOnly(data); err != nil {
+		return nil, fmt.Errorf("trimming GitHub OpenAPI description: %w", err)
+	}
 	loader := openapi3.NewLoader()
 	doc, err := loader.LoadFromData(data)
 	if err != nil {

@@ -133,3 +133,8 @@ func Urgent(ctx context.Context) context.Context { return context.WithValue(ctx,
 
 // isUrgent reports whether ctx was marked by Urgent.
 func isUrgent(ctx context.Context) bool { v, _ := ctx.Value(urgentKey{}).(bool); return v }
+
+// MigrateLockPath is the file whose LockFile lock every migrator of the database at dbPath takes
+// (the store's schema and the job queue's tables), so processes opening one fresh file at once
+// take turns.
+func MigrateLockPath(dbPath string) string { return dbPath + ".migrate-lock" }

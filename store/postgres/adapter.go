@@ -8,6 +8,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/totto-ci/totto/store"
 	"github.com/totto-ci/totto/store/internal/sqlstore"
 )
 
@@ -74,3 +75,5 @@ func (advisoryLocker) SessionUnlock(ctx context.Context, conn *sql.Conn) error {
 	}
 	return nil
 }
+
+func (t txn) Driver() store.DriverTx { return store.DriverTx{Pgx: t.tx} }

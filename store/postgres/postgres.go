@@ -30,7 +30,9 @@ var migrationFiles embed.FS
 var Migrations, _ = fs.Sub(migrationFiles, "migrations")
 
 func init() {
-	open := func(ctx context.Context, u string) (store.Store, error) { return Open(ctx, u) }
+	open := func(ctx context.Context, u string, o store.OpenOptions) (store.Store, error) {
+		return OpenWith(ctx, u, o)
+	}
 	store.RegisterBackend(open, "postgres", "postgresql")
 }
 
@@ -42,13 +44,19 @@ type Store struct {
 	goose *goose.Provider
 }
 
-// DefaultMaxConns is the connection pool size when the URL does not set pool_max_conns.
-const DefaultMaxConns = 16
+// DefaultMaxConns is the connection pool size when the URL does not set pool_max_conns. The job
+// queue shares the pool (its listener holds one connection, its workers use the store).
+const DefaultMaxConns = 32
 
 // Open connects to the database a postgres:// URL names (libpq parameters such as sslmode and
 // search_path go in the query string) and applies migrations under an advisory lock, so several
 // replicas starting together migrate once.
 func Open(ctx context.Context, u string) (*Store, error) {
+	return OpenWith(ctx, u, store.OpenOptions{})
+}
+
+// OpenWith is Open migrating as o says.
+func OpenWith(ctx context.Context, u string, o store.OpenOptions) (*Store, error) {
 	cfg, err := pgxpool.ParseConfig(u)
 	if err != nil {
 		return nil, fmt.Errorf("postgres url %s: %w", store.Redact(u), err)
@@ -77,7 +85,7 @@ func Open(ctx context.Context, u string) (*Store, error) {
 		Store: &sqlstore.Store{DB: poolDB{pool}, Dialect: Dialect},
 		pool:  pool, sqldb: sqldb, goose: gp,
 	}
-	if err := migrate.Up(ctx, gp); err != nil {
+	if err := migrate.Apply(ctx, gp, o); err != nil {
 		s.Close()
 		return nil, fmt.Errorf("postgres %s: %w", store.Redact(u), err)
 	}
@@ -89,8 +97,8 @@ func (s *Store) MigrationStatus(ctx context.Context) (store.MigrationStatus, err
 	return migrate.Status(ctx, s.goose)
 }
 
-// Pool exposes the connection pool, for the job queue that shares the database.
-func (s *Store) Pool() *pgxpool.Pool { return s.pool }
+// Conn implements store.Store.
+func (s *Store) Conn() store.Conn { return store.Conn{Pgx: s.pool} }
 
 // Close implements store.Store.
 func (s *Store) Close() error {

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 
+	"github.com/totto-ci/totto/store"
 	"github.com/totto-ci/totto/store/internal/sqlstore"
 )
 
@@ -77,3 +78,5 @@ func (t *txn) QueryRow(ctx context.Context, q string, args ...any) sqlstore.Row 
 func (t *txn) Commit(context.Context) error { return t.tx.Commit() }
 
 func (t *txn) Rollback(context.Context) error { return t.tx.Rollback() }
+
+func (t *txn) Driver() store.DriverTx { return store.DriverTx{SQL: t.tx} }

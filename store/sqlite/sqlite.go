@@ -31,7 +31,9 @@ var migrationFiles embed.FS
 var Migrations, _ = fs.Sub(migrationFiles, "migrations")
 
 func init() {
-	store.RegisterBackend(func(ctx context.Context, u string) (store.Store, error) { return Open(ctx, u) }, "sqlite")
+	store.RegisterBackend(func(ctx context.Context, u string, o store.OpenOptions) (store.Store, error) {
+		return OpenWith(ctx, u, o)
+	}, "sqlite")
 }
 
 // Store is the SQLite store.
@@ -62,6 +64,11 @@ func Path(u string) (string, error) {
 
 // Open opens (creating if needed) the database a "sqlite:PATH" URL names and migrates it.
 func Open(ctx context.Context, u string) (*Store, error) {
+	return OpenWith(ctx, u, store.OpenOptions{})
+}
+
+// OpenWith is Open migrating as o says.
+func OpenWith(ctx context.Context, u string, o store.OpenOptions) (*Store, error) {
 	path, err := Path(u)
 	if err != nil {
 		return nil, err
@@ -94,7 +101,7 @@ func Open(ctx context.Context, u string) (*Store, error) {
 		return nil, err
 	}
 	s := &Store{db: db, goose: gp}
-	if err := s.migrate(ctx, path, memory); err != nil {
+	if err := s.migrate(ctx, path, memory, o); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("sqlite %s: %w", path, err)
 	}
@@ -105,9 +112,9 @@ func Open(ctx context.Context, u string) (*Store, error) {
 // migrate makes the first connection and applies migrations under a file lock next to the
 // database, so several processes opening one fresh file at once race neither on CREATE TABLE nor
 // on the switch to WAL (which SQLite may refuse with SQLITE_BUSY without waiting).
-func (s *Store) migrate(ctx context.Context, path string, memory bool) error {
+func (s *Store) migrate(ctx context.Context, path string, memory bool, o store.OpenOptions) error {
 	if !memory {
-		unlock, err := lockFile(path + ".migrate-lock")
+		unlock, err := sqlitedb.LockFile(sqlitedb.MigrateLockPath(path))
 		if err != nil {
 			return err
 		}
@@ -116,13 +123,16 @@ func (s *Store) migrate(ctx context.Context, path string, memory bool) error {
 	if err := s.db.PingContext(ctx); err != nil {
 		return fmt.Errorf("open: %w", err)
 	}
-	return migrate.Up(ctx, s.goose)
+	return migrate.Apply(ctx, s.goose, o)
 }
 
 // MigrationStatus implements store.Store.
 func (s *Store) MigrationStatus(ctx context.Context) (store.MigrationStatus, error) {
 	return migrate.Status(ctx, s.goose)
 }
+
+// Conn implements store.Store.
+func (s *Store) Conn() store.Conn { return store.Conn{SQL: s.db} }
 
 // Close implements store.Store.
 func (s *Store) Close() error { return s.db.Close() }

@@ -36,6 +36,30 @@ func Up(ctx context.Context, p *goose.Provider) error {
 	return nil
 }
 
+// Apply migrates as o says: nothing, up to a version, or every pending migration.
+func Apply(ctx context.Context, p *goose.Provider, o store.OpenOptions) error {
+	switch {
+	case o.NoMigrate:
+		return nil
+	case o.MigrateTo > 0:
+		st, err := Status(ctx, p)
+		if err != nil {
+			return err
+		}
+		if o.MigrateTo > st.Latest {
+			return fmt.Errorf("migrate to version %d: the newest this totto knows is %d", o.MigrateTo, st.Latest)
+		}
+		if st.Current > o.MigrateTo {
+			return fmt.Errorf("migrate to version %d: the database is already at %d, and migrations only go forward (restore a backup taken before the upgrade to go back)", o.MigrateTo, st.Current)
+		}
+		if _, err := p.UpTo(ctx, o.MigrateTo); err != nil {
+			return fmt.Errorf("apply migrations up to %d: %w", o.MigrateTo, err)
+		}
+		return nil
+	}
+	return Up(ctx, p)
+}
+
 // Status reports the applied and the newest embedded version.
 func Status(ctx context.Context, p *goose.Provider) (store.MigrationStatus, error) {
 	cur, err := p.GetDBVersion(ctx)

@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/totto-ci/totto/store"
 )
 
 // Rows is the part of a result set the queries need; pgx.Rows satisfies it directly.
@@ -35,6 +37,8 @@ type Tx interface {
 	Querier
 	Commit(ctx context.Context) error
 	Rollback(ctx context.Context) error
+	// Driver is the driver's transaction, for the job queue to insert into (store.Tx).
+	Driver() store.DriverTx
 }
 
 // DB is a connection pool. Every write goes through Begin, so a backend that must serialise
@@ -124,11 +128,15 @@ func (s *Store) screenRead() q { return q{d: &s.Dialect, qq: s.DB, prefix: s.Dia
 
 // inTx runs fn in one write transaction: committed when fn returns nil, rolled back otherwise.
 func (s *Store) inTx(ctx context.Context, fn func(tx q) error) error {
+	return s.inDriverTx(ctx, func(tx Tx) error { return fn(q{d: &s.Dialect, qq: tx}) })
+}
+
+func (s *Store) inDriverTx(ctx context.Context, fn func(tx Tx) error) error {
 	tx, err := s.DB.Begin(ctx)
 	if err != nil {
 		return fmt.Errorf("%s: begin transaction: %w", s.Dialect.Name, err)
 	}
-	if err := fn(q{d: &s.Dialect, qq: tx}); err != nil {
+	if err := fn(tx); err != nil {
 		_ = tx.Rollback(ctx)
 		return err
 	}

@@ -119,12 +119,10 @@ func (s *Store) PutCheckRun(ctx context.Context, c store.CheckRun) error {
 func (s *Store) RecordDelivery(ctx context.Context, d store.Delivery) (bool, error) {
 	// One statement, committed on its own: an explicit transaction would add BEGIN and COMMIT
 	// round trips to every webhook acknowledgement.
-	return s.RecordDeliveryWith(ctx, d, s.read().exec)
+	return recordDelivery(ctx, s.read(), d)
 }
 
-// RecordDeliveryWith records d through exec (a statement runner in the dialect's placeholders),
-// for a backend that writes it inside another transaction (SQLite, in the job queue's).
-func (s *Store) RecordDeliveryWith(ctx context.Context, d store.Delivery, exec func(ctx context.Context, sql string, args ...any) (int64, error)) (bool, error) {
+func recordDelivery(ctx context.Context, x q, d store.Delivery) (bool, error) {
 	if d.ID == "" {
 		return false, fmt.Errorf("record delivery of event %q: empty delivery id", d.Event)
 	}
@@ -132,7 +130,7 @@ func (s *Store) RecordDeliveryWith(ctx context.Context, d store.Delivery, exec f
 	if d.ReceivedAt.IsZero() {
 		at = now()
 	}
-	n, err := exec(ctx, `INSERT INTO deliveries (id, event, received_at) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING`,
+	n, err := x.exec(ctx, `INSERT INTO deliveries (id, event, received_at) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING`,
 		d.ID, d.Event, at)
 	if err != nil {
 		return false, fmt.Errorf("record delivery %s: %w", d.ID, err)

@@ -1,6 +1,6 @@
 //go:build unix
 
-package sqlite
+package sqlitedb
 
 import (
 	"fmt"
@@ -9,9 +9,9 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// lockFile takes an exclusive advisory lock on path (created if absent), blocking until it is
+// LockFile takes an exclusive advisory lock on path (created if absent), blocking until it is
 // free; the kernel releases it if the process dies, so a crashed migration never wedges others.
-func lockFile(path string) (unlock func(), err error) {
+func LockFile(path string) (unlock func(), err error) {
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
 	if err != nil {
 		return nil, fmt.Errorf("open migration lock %s: %w", path, err)

@@ -1,4 +1,4 @@
-package store_test
+package scan_test
 
 import (
 	"context"
@@ -13,6 +13,7 @@ import (
 
 	"github.com/totto-ci/totto/ingest"
 	"github.com/totto-ci/totto/patterns"
+	"github.com/totto-ci/totto/scan"
 	"github.com/totto-ci/totto/store"
 	"github.com/totto-ci/totto/store/blob"
 	"github.com/totto-ci/totto/store/postgres"
@@ -107,7 +108,7 @@ func TestRescanIncremental(t *testing.T) {
 			t.Fatalf("line counts %d, %d; want 3, 2", l1.Lines, l2.Lines)
 		}
 		ids := addPatterns(t, st, lit("apt", "Hash Sum mismatch"), lit("oom", "OOM Killed"))
-		res, err := store.Rescan(ctx, st, blobs, store.RescanOptions{Workers: 2})
+		res, err := scan.Rescan(ctx, st, blobs, scan.RescanOptions{Workers: 2})
 		if err != nil || res.Done != 2 || res.Matches != 3 || len(res.Failures) != 0 || res.Total != 2 {
 			t.Fatalf("rescan: %+v, %v", res, err)
 		}
@@ -121,13 +122,13 @@ func TestRescanIncremental(t *testing.T) {
 			t.Fatalf("matches:\n%v\nwant\n%v", got, want)
 		}
 		// Nothing new: nothing scanned.
-		res, err = store.Rescan(ctx, st, blobs, store.RescanOptions{})
+		res, err = scan.Rescan(ctx, st, blobs, scan.RescanOptions{})
 		if err != nil || res.Done != 0 {
 			t.Fatalf("second rescan: %+v, %v", res, err)
 		}
 		// A new pattern: only it is scanned, over every log.
 		newID := addPatterns(t, st, lit("done", "done"))[0]
-		res, err = store.Rescan(ctx, st, blobs, store.RescanOptions{})
+		res, err = scan.Rescan(ctx, st, blobs, scan.RescanOptions{})
 		if err != nil || res.Done != 2 || res.Matches != 1 {
 			t.Fatalf("rescan after a new pattern: %+v, %v", res, err)
 		}
@@ -160,11 +161,11 @@ func TestRescanCorruptLog(t *testing.T) {
 			t.Fatal(err)
 		}
 		addPatterns(t, st, lit("err", "error here"))
-		res, err := store.Rescan(ctx, st, blobs, store.RescanOptions{Workers: 1})
+		res, err := scan.Rescan(ctx, st, blobs, scan.RescanOptions{Workers: 1})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if res.Done != 4 || res.Failed != 1 || len(res.Failures) != 1 || res.Failures[0].LogID != bad.ID || !store.IsCorrupt(res.Failures[0].Err) {
+		if res.Done != 4 || res.Failed != 1 || len(res.Failures) != 1 || res.Failures[0].LogID != bad.ID || !scan.IsCorrupt(res.Failures[0].Err) {
 			t.Fatalf("rescan with a corrupt log: %+v", res)
 		}
 		if s, _ := st.Stats(ctx); s.Matches != 4 || s.UnscannedPairs != 1 {
@@ -183,7 +184,7 @@ func TestIngestBinaryLog(t *testing.T) {
 		content := "\x00\x01\x02ELF\xff\xfe\n\xc3\x28 error: bad \x00 byte\x80\n"
 		l := ingestJob(t, st, blobs, "1", "j", content)
 		addPatterns(t, st, lit("err", "error: bad"))
-		if _, err := store.Rescan(ctx, st, blobs, store.RescanOptions{}); err != nil {
+		if _, err := scan.Rescan(ctx, st, blobs, scan.RescanOptions{}); err != nil {
 			t.Fatal(err)
 		}
 		ms, err := st.Matches(ctx, store.MatchFilter{LogID: l.ID})
@@ -249,7 +250,7 @@ func TestRescanStopsOnDatabaseError(t *testing.T) {
 	}
 	addPatterns(t, st, lit("x", "log"))
 	ctx, cancel := context.WithCancel(t.Context())
-	res, err := store.Rescan(ctx, st, blobs, store.RescanOptions{Workers: 1, Progress: func(store.RescanProgress) { cancel() }})
+	res, err := scan.Rescan(ctx, st, blobs, scan.RescanOptions{Workers: 1, Progress: func(scan.RescanProgress) { cancel() }})
 	if !errors.Is(err, context.Canceled) || res.Done != 1 {
 		t.Fatalf("cancelled rescan: %+v, %v", res, err)
 	}
@@ -275,14 +276,14 @@ func TestRescanDatabaseRestart(t *testing.T) {
 		return st, blobs, url
 	}
 	ref, refBlobs, _ := seed(t)
-	if _, err := store.Rescan(t.Context(), ref, refBlobs, store.RescanOptions{}); err != nil {
+	if _, err := scan.Rescan(t.Context(), ref, refBlobs, scan.RescanOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	want := contentKeys(t, ref)
 
 	st, blobs, url := seed(t)
 	terminated := 0
-	_, err := store.Rescan(t.Context(), st, blobs, store.RescanOptions{Workers: 1, Progress: func(p store.RescanProgress) {
+	_, err := scan.Rescan(t.Context(), st, blobs, scan.RescanOptions{Workers: 1, Progress: func(p scan.RescanProgress) {
 		if p.Done == 20 {
 			terminated = storetest.TerminateBackends(t, url)
 		}
@@ -291,7 +292,7 @@ func TestRescanDatabaseRestart(t *testing.T) {
 		t.Fatal("no connection was terminated")
 	}
 	t.Logf("terminated %d connections; rescan returned %v", terminated, err)
-	if _, err := store.Rescan(t.Context(), st, blobs, store.RescanOptions{}); err != nil {
+	if _, err := scan.Rescan(t.Context(), st, blobs, scan.RescanOptions{}); err != nil {
 		t.Fatalf("rerun after the restart: %v", err)
 	}
 	if got := contentKeys(t, st); !slices.Equal(got, want) {
@@ -327,10 +328,10 @@ func TestRescanOneLogReusesMatchersAndCountsNothing(t *testing.T) {
 		}
 		addPatterns(t, st, lit("oom", "OOM Killed"))
 		cs := &countingStore{Store: st}
-		cache := store.NewMatcherCache()
+		cache := scan.NewMatcherCache()
 		for i, content := range []string{"OOM Killed\n", "fine\nOOM Killed\n", "fine\n"} {
 			l := ingestJob(t, st, blobs, fmt.Sprint(i), "build", content)
-			res, err := store.Rescan(ctx, cs, blobs, store.RescanOptions{LogID: l.ID, Workers: 1, Matchers: cache})
+			res, err := scan.Rescan(ctx, cs, blobs, scan.RescanOptions{LogID: l.ID, Workers: 1, Matchers: cache})
 			if err != nil || res.Done != 1 || res.Total != 1 {
 				t.Fatalf("log %d: %+v, %v", i, res, err)
 			}
@@ -344,7 +345,7 @@ func TestRescanOneLogReusesMatchersAndCountsNothing(t *testing.T) {
 		// A new pattern is a new set: loaded, compiled, and it matches.
 		newID := addPatterns(t, st, lit("fine", "fine"))[0]
 		l := ingestJob(t, st, blobs, "3", "build", "fine\n")
-		if _, err := store.Rescan(ctx, cs, blobs, store.RescanOptions{LogID: l.ID, Workers: 1, Matchers: cache}); err != nil {
+		if _, err := scan.Rescan(ctx, cs, blobs, scan.RescanOptions{LogID: l.ID, Workers: 1, Matchers: cache}); err != nil {
 			t.Fatal(err)
 		}
 		if n := cs.loads.Load(); n != 2 {

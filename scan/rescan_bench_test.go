@@ -1,4 +1,4 @@
-package store_test
+package scan_test
 
 import (
 	"context"
@@ -13,6 +13,7 @@ import (
 	_ "modernc.org/sqlite"
 
 	"github.com/totto-ci/totto/ingest"
+	"github.com/totto-ci/totto/scan"
 	"github.com/totto-ci/totto/store"
 	"github.com/totto-ci/totto/store/blob"
 	"github.com/totto-ci/totto/store/postgres"
@@ -81,7 +82,7 @@ func benchNothingNew(b *testing.B, st store.Store) {
 	cs := &countingStore{Store: st}
 	b.ResetTimer()
 	for b.Loop() {
-		res, err := store.Rescan(b.Context(), cs, blobs, store.RescanOptions{})
+		res, err := scan.Rescan(b.Context(), cs, blobs, scan.RescanOptions{})
 		if err != nil || res.Done != 0 {
 			b.Fatalf("rescan: %+v, %v", res, err)
 		}
@@ -186,7 +187,7 @@ func BenchmarkRescanNewPattern(b *testing.B) {
 			b.Fatal(err)
 		}
 		b.StartTimer()
-		res, err := store.Rescan(b.Context(), st, blobs, store.RescanOptions{})
+		res, err := scan.Rescan(b.Context(), st, blobs, scan.RescanOptions{})
 		if err != nil || res.Done != 200 {
 			b.Fatalf("rescan: %+v, %v", res, err)
 		}

@@ -1,4 +1,4 @@
-package handlers
+package command
 
 import (
 	"fmt"
@@ -9,7 +9,7 @@ import (
 	"github.com/totto-ci/totto/triage"
 )
 
-// Bounds on what ParseComment looks at, so a huge or hostile comment costs a bounded amount of work.
+// Bounds on what Parse looks at, so a huge or hostile comment costs a bounded amount of work.
 const (
 	// MaxCommentBytes is how much of a comment body is read (GitHub allows 65,536 characters, at
 	// most 4 bytes each).
@@ -23,10 +23,10 @@ const (
 	MaxReasonBytes = 1024
 )
 
-// commandPrefix starts every command line.
-const commandPrefix = "/totto"
+// Prefix starts every command line.
+const Prefix = "/totto"
 
-// ParseComment finds the /totto commands in a pull-request or commit comment body.
+// Parse finds the /totto commands in a pull-request or commit comment body.
 //
 // A command is a line whose first non-blank text (at most three spaces of indentation) is
 // "/totto". Lines in fenced code blocks (``` or ~~~), indented code (four spaces or a tab),
@@ -35,7 +35,7 @@ const commandPrefix = "/totto"
 // several jobs at once, one per line. Only the first MaxCommentLines lines and MaxCommentBytes
 // bytes are read (a line cut by the byte limit is dropped, not parsed half). A comment without
 // commands returns nil.
-func ParseComment(body string) []Command {
+func Parse(body string) []Command {
 	truncated := false
 	if len(body) > MaxCommentBytes {
 		body = body[:MaxCommentBytes]
@@ -73,7 +73,7 @@ func ParseComment(body string) []Command {
 			default:
 				if c, n, ok := opensFence(text); ok {
 					fenceChar, fenceLen = c, n
-				} else if cmd := ParseLine(text); cmd.Kind != CommandNone {
+				} else if cmd := ParseLine(text); cmd.Kind != None {
 					cmd.Line = lineNo
 					cmds = append(cmds, cmd)
 				}
@@ -133,14 +133,14 @@ func closesFence(line string, c byte, n int) bool {
 	return k >= n && strings.TrimSpace(text[k:]) == ""
 }
 
-// ParseLine parses one line of a comment with any indentation removed. It returns CommandNone when
-// the line is not a /totto command, so ParseComment and tests share one definition of a command.
+// ParseLine parses one line of a comment with any indentation removed. It returns None when
+// the line is not a /totto command, so Parse and tests share one definition of a command.
 func ParseLine(line string) Command {
 	line = strings.TrimSpace(line)
-	if len(line) < len(commandPrefix) || !strings.EqualFold(line[:len(commandPrefix)], commandPrefix) {
+	if len(line) < len(Prefix) || !strings.EqualFold(line[:len(Prefix)], Prefix) {
 		return Command{}
 	}
-	args := line[len(commandPrefix):]
+	args := line[len(Prefix):]
 	if args != "" {
 		r, _ := utf8.DecodeRuneInString(args)
 		if !unicode.IsSpace(r) {
@@ -155,12 +155,12 @@ func ParseLine(line string) Command {
 		if args != "" {
 			return invalid("help takes no arguments")
 		}
-		return Command{Kind: CommandHelp, Help: HelpText}
+		return Command{Kind: Help, Help: HelpText}
 	case "rescan":
 		if args != "" {
 			return invalid("rescan takes no arguments, got " + triage.InertCode(clipText(args, 40)))
 		}
-		return Command{Kind: CommandRescan}
+		return Command{Kind: Rescan}
 	case "known-broken":
 		job, reason, err := jobArg(args)
 		if err != nil {
@@ -170,7 +170,7 @@ func ParseLine(line string) Command {
 		if len(reason) > MaxReasonBytes {
 			return invalid(fmt.Sprintf("known-broken: the reason is %d bytes long; at most %d are kept", len(reason), MaxReasonBytes))
 		}
-		return Command{Kind: CommandKnownBroken, Job: job, Reason: reason}
+		return Command{Kind: KnownBroken, Job: job, Reason: reason}
 	case "fixed":
 		job, extra, err := jobArg(args)
 		if err != nil {
@@ -179,14 +179,14 @@ func ParseLine(line string) Command {
 		if strings.TrimSpace(extra) != "" {
 			return invalid("fixed takes one JOB, got more after " + triage.InertCode(job) + "; quote a job name with spaces")
 		}
-		return Command{Kind: CommandFixed, Job: job}
+		return Command{Kind: Fixed, Job: job}
 	default:
 		return invalid("unknown command " + triage.InertCode(clipText(sub, 40)))
 	}
 }
 
 func invalid(msg string) Command {
-	return Command{Kind: CommandInvalid, Message: msg, Help: HelpText}
+	return Command{Kind: Invalid, Message: msg, Help: HelpText}
 }
 
 // cutWord splits off the first whitespace-separated word.

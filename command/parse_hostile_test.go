@@ -1,4 +1,4 @@
-package handlers
+package command
 
 import (
 	"strings"
@@ -11,22 +11,22 @@ import (
 func TestParseCommentHugeComment(t *testing.T) {
 	filler := strings.Repeat("some ordinary comment text that goes on for a while\n", 100_000)
 	late := filler + "/totto rescan\n"
-	if cs := ParseComment(late); len(cs) != 0 {
+	if cs := Parse(late); len(cs) != 0 {
 		t.Fatalf("command on line 100001 was parsed: %+v", cs)
 	}
 	early := "/totto rescan\n" + filler
-	cs := ParseComment(early)
-	if len(cs) != 1 || cs[0].Kind != CommandRescan {
+	cs := Parse(early)
+	if len(cs) != 1 || cs[0].Kind != Rescan {
 		t.Fatalf("got %+v, want one rescan", cs)
 	}
 	small := "/totto rescan\n" + strings.Repeat("some ordinary comment text that goes on for a while\n", MaxCommentLines)
-	huge := testing.AllocsPerRun(3, func() { ParseComment(early) })
-	capped := testing.AllocsPerRun(3, func() { ParseComment(small) })
+	huge := testing.AllocsPerRun(3, func() { Parse(early) })
+	capped := testing.AllocsPerRun(3, func() { Parse(small) })
 	if huge > capped+16 {
 		t.Fatalf("a 100k-line comment costs %.0f allocations, a %d-line one %.0f: work grows past the cap", huge, MaxCommentLines, capped)
 	}
 	// One line of 10 MB (no newline) is cut by MaxCommentBytes and dropped, not parsed half.
-	if cs := ParseComment("/totto known-broken lint " + strings.Repeat("y", 10<<20)); len(cs) != 0 {
+	if cs := Parse("/totto known-broken lint " + strings.Repeat("y", 10<<20)); len(cs) != 0 {
 		t.Fatalf("10 MB line: got %d commands, want the cut line dropped", len(cs))
 	}
 }
@@ -41,10 +41,10 @@ func TestParseCommentInvalidUTF8(t *testing.T) {
 		"/totto \xff",
 		"\xff/totto rescan",
 	} {
-		for _, c := range ParseComment(body) {
+		for _, c := range Parse(body) {
 			for _, s := range []string{c.Job, c.Reason, c.Message} {
 				if !utf8.ValidString(s) {
-					t.Errorf("ParseComment(%q) = %+v: %q is not valid UTF-8", body, c, s)
+					t.Errorf("Parse(%q) = %+v: %q is not valid UTF-8", body, c, s)
 				}
 			}
 		}
@@ -57,7 +57,7 @@ func TestJobArgRejectsBidiControls(t *testing.T) {
 	for _, job := range []string{"lint\u202e", "\u2066test\u2069", "a\u200fb", "x\u061c"} {
 		for _, line := range []string{"/totto known-broken " + job, "/totto fixed \"" + job + "\""} {
 			c := ParseLine(line)
-			if c.Kind != CommandInvalid || !strings.Contains(c.Message, "bidirectional") {
+			if c.Kind != Invalid || !strings.Contains(c.Message, "bidirectional") {
 				t.Errorf("ParseLine(%+q) = %+v, want invalid naming bidirectional controls", line, c)
 			}
 		}

@@ -1,37 +1,37 @@
-package handlers
+package command
 
-// CommandKind says what a /totto slash command asks for.
-type CommandKind int
+// Kind says what a /totto slash command asks for.
+type Kind int
 
-// The slash commands. CommandNone is the zero value: the line was not a command.
+// The slash commands. None is the zero value: the line was not a command.
 const (
-	CommandNone CommandKind = iota
-	// CommandKnownBroken opens a known-broken annotation for a job glob from this commit on.
-	CommandKnownBroken
-	// CommandFixed closes the open known-broken annotation of a job glob at this commit.
-	CommandFixed
-	// CommandRescan re-classifies the commit's failures.
-	CommandRescan
-	// CommandHelp asks for the list of commands.
-	CommandHelp
-	// CommandInvalid is a /totto line that could not be understood; Message says why.
-	CommandInvalid
+	None Kind = iota
+	// KnownBroken opens a known-broken annotation for a job glob from this commit on.
+	KnownBroken
+	// Fixed closes the open known-broken annotation of a job glob at this commit.
+	Fixed
+	// Rescan re-classifies the commit's failures.
+	Rescan
+	// Help asks for the list of commands.
+	Help
+	// Invalid is a /totto line that could not be understood; Message says why.
+	Invalid
 )
 
 // String is the kind as written in logs and replies.
-func (k CommandKind) String() string {
+func (k Kind) String() string {
 	switch k {
-	case CommandNone:
+	case None:
 		return "none"
-	case CommandKnownBroken:
+	case KnownBroken:
 		return "known-broken"
-	case CommandFixed:
+	case Fixed:
 		return "fixed"
-	case CommandRescan:
+	case Rescan:
 		return "rescan"
-	case CommandHelp:
+	case Help:
 		return "help"
-	case CommandInvalid:
+	case Invalid:
 		return "invalid"
 	}
 	return "unknown"
@@ -40,7 +40,7 @@ func (k CommandKind) String() string {
 // Command is one /totto command found in a comment, ready for the handler to check permissions
 // and act on it.
 type Command struct {
-	Kind CommandKind
+	Kind Kind
 	// Job is the job-name glob of known-broken and fixed, unquoted.
 	Job string
 	// Reason is the free text after the job of known-broken, as written (it often links an issue).

@@ -1,4 +1,4 @@
-package handlers
+package command
 
 import (
 	"encoding/json"
@@ -21,21 +21,21 @@ func TestParseLine(t *testing.T) {
 		{"other bot", "/tottobot rescan", Command{}},
 		{"other bot with dash", "/totto-ci rescan", Command{}},
 		{"prefix inside text", "please /totto rescan", Command{}},
-		{"rescan", "/totto rescan", Command{Kind: CommandRescan}},
-		{"rescan case-insensitive", "/TOTTO Rescan", Command{Kind: CommandRescan}},
-		{"rescan trailing space", "/totto rescan   ", Command{Kind: CommandRescan}},
-		{"tab separator", "/totto\trescan", Command{Kind: CommandRescan}},
-		{"bare totto is help", "/totto", Command{Kind: CommandHelp, Help: HelpText}},
-		{"help", "/totto help", Command{Kind: CommandHelp, Help: HelpText}},
+		{"rescan", "/totto rescan", Command{Kind: Rescan}},
+		{"rescan case-insensitive", "/TOTTO Rescan", Command{Kind: Rescan}},
+		{"rescan trailing space", "/totto rescan   ", Command{Kind: Rescan}},
+		{"tab separator", "/totto\trescan", Command{Kind: Rescan}},
+		{"bare totto is help", "/totto", Command{Kind: Help, Help: HelpText}},
+		{"help", "/totto help", Command{Kind: Help, Help: HelpText}},
 		{"help with args", "/totto help me", invalid("help takes no arguments")},
 		{"rescan with args", "/totto rescan now", invalid("rescan takes no arguments, got ` now `")},
-		{"known-broken job only", "/totto known-broken lint", Command{Kind: CommandKnownBroken, Job: "lint"}},
-		{"known-broken with reason", "/totto known-broken lint broken by #123", Command{Kind: CommandKnownBroken, Job: "lint", Reason: "broken by #123"}},
-		{"known-broken glob", "/totto known-broken test-*  flaky infra ", Command{Kind: CommandKnownBroken, Job: "test-*", Reason: "flaky infra"}},
-		{"known-broken double-quoted", `/totto known-broken "build (ubuntu, 3.11)" see https://x.test/1`, Command{Kind: CommandKnownBroken, Job: "build (ubuntu, 3.11)", Reason: "see https://x.test/1"}},
-		{"known-broken single-quoted", `/totto known-broken 'build / test' r`, Command{Kind: CommandKnownBroken, Job: "build / test", Reason: "r"}},
-		{"known-broken backtick-quoted", "/totto known-broken `a b`", Command{Kind: CommandKnownBroken, Job: "a b"}},
-		{"known-broken escaped quote", `/totto known-broken "say \"hi\" \\ job"`, Command{Kind: CommandKnownBroken, Job: `say "hi" \ job`}},
+		{"known-broken job only", "/totto known-broken lint", Command{Kind: KnownBroken, Job: "lint"}},
+		{"known-broken with reason", "/totto known-broken lint broken by #123", Command{Kind: KnownBroken, Job: "lint", Reason: "broken by #123"}},
+		{"known-broken glob", "/totto known-broken test-*  flaky infra ", Command{Kind: KnownBroken, Job: "test-*", Reason: "flaky infra"}},
+		{"known-broken double-quoted", `/totto known-broken "build (ubuntu, 3.11)" see https://x.test/1`, Command{Kind: KnownBroken, Job: "build (ubuntu, 3.11)", Reason: "see https://x.test/1"}},
+		{"known-broken single-quoted", `/totto known-broken 'build / test' r`, Command{Kind: KnownBroken, Job: "build / test", Reason: "r"}},
+		{"known-broken backtick-quoted", "/totto known-broken `a b`", Command{Kind: KnownBroken, Job: "a b"}},
+		{"known-broken escaped quote", `/totto known-broken "say \"hi\" \\ job"`, Command{Kind: KnownBroken, Job: `say "hi" \ job`}},
 		{"known-broken missing job", "/totto known-broken", invalid("known-broken: missing JOB")},
 		{"known-broken empty quoted job", `/totto known-broken "  "`, invalid("known-broken: JOB is empty")},
 		{"known-broken unterminated quote", `/totto known-broken "build (ubuntu`, invalid("known-broken: JOB ` \"build (ubuntu ` has no closing ` \" `")},
@@ -43,8 +43,8 @@ func TestParseLine(t *testing.T) {
 		{"known-broken job too long", "/totto known-broken " + strings.Repeat("j", MaxJobBytes+1), invalid("known-broken: JOB is 257 bytes long; at most 256")},
 		{"known-broken reason too long", "/totto known-broken lint " + strings.Repeat("r", MaxReasonBytes+1), invalid("known-broken: the reason is 1025 bytes long; at most 1024 are kept")},
 		{"known-broken control char", "/totto known-broken \"a\x01b\"", invalid("known-broken: JOB ` a b ` contains control characters, bidirectional controls or invalid UTF-8")},
-		{"fixed", "/totto fixed lint", Command{Kind: CommandFixed, Job: "lint"}},
-		{"fixed quoted", `/totto fixed "build (ubuntu, 3.11)"`, Command{Kind: CommandFixed, Job: "build (ubuntu, 3.11)"}},
+		{"fixed", "/totto fixed lint", Command{Kind: Fixed, Job: "lint"}},
+		{"fixed quoted", `/totto fixed "build (ubuntu, 3.11)"`, Command{Kind: Fixed, Job: "build (ubuntu, 3.11)"}},
 		{"fixed missing job", "/totto fixed ", invalid("fixed: missing JOB")},
 		{"fixed unquoted spaces", "/totto fixed build ubuntu", invalid("fixed takes one JOB, got more after ` build `; quote a job name with spaces")},
 		{"unknown", "/totto deploy prod", invalid("unknown command ` deploy `")},
@@ -62,7 +62,7 @@ func TestParseLine(t *testing.T) {
 
 func TestParseComment(t *testing.T) {
 	type kj struct {
-		Kind CommandKind
+		Kind Kind
 		Job  string
 		Line int
 	}
@@ -73,43 +73,43 @@ func TestParseComment(t *testing.T) {
 	}{
 		{"empty", "", nil},
 		{"plain text", "LGTM, thanks!", nil},
-		{"one command", "/totto rescan", []kj{{CommandRescan, "", 1}}},
-		{"crlf", "hi\r\n/totto fixed lint\r\n", []kj{{CommandFixed, "lint", 2}}},
-		{"up to three spaces indent", "   /totto rescan", []kj{{CommandRescan, "", 1}}},
+		{"one command", "/totto rescan", []kj{{Rescan, "", 1}}},
+		{"crlf", "hi\r\n/totto fixed lint\r\n", []kj{{Fixed, "lint", 2}}},
+		{"up to three spaces indent", "   /totto rescan", []kj{{Rescan, "", 1}}},
 		{"four spaces is code", "    /totto rescan", nil},
 		{"tab is code", "\t/totto rescan", nil},
 		{"several commands in order", "/totto known-broken lint\ntext\n/totto known-broken docs x\n/totto rescan",
-			[]kj{{CommandKnownBroken, "lint", 1}, {CommandKnownBroken, "docs", 3}, {CommandRescan, "", 4}}},
-		{"backtick fence", "```\n/totto rescan\n```\n/totto fixed a", []kj{{CommandFixed, "a", 4}}},
+			[]kj{{KnownBroken, "lint", 1}, {KnownBroken, "docs", 3}, {Rescan, "", 4}}},
+		{"backtick fence", "```\n/totto rescan\n```\n/totto fixed a", []kj{{Fixed, "a", 4}}},
 		{"fence with info", "```sh\n/totto rescan\n```", nil},
 		{"tilde fence", "~~~\n/totto rescan\n~~~\n", nil},
-		{"tilde fence not closed by backticks", "~~~\n```\n/totto rescan\n~~~\n/totto help", []kj{{CommandHelp, "", 5}}},
-		{"longer fence needs longer close", "````\n```\n/totto rescan\n````\n/totto rescan", []kj{{CommandRescan, "", 5}}},
+		{"tilde fence not closed by backticks", "~~~\n```\n/totto rescan\n~~~\n/totto help", []kj{{Help, "", 5}}},
+		{"longer fence needs longer close", "````\n```\n/totto rescan\n````\n/totto rescan", []kj{{Rescan, "", 5}}},
 		{"unclosed fence swallows the rest", "```\n/totto rescan", nil},
-		{"indented fence", "  ```\n/totto rescan\n  ```\n/totto help", []kj{{CommandHelp, "", 4}}},
-		{"inline triple backticks are not a fence", "```x```\n/totto rescan", []kj{{CommandRescan, "", 2}}},
+		{"indented fence", "  ```\n/totto rescan\n  ```\n/totto help", []kj{{Help, "", 4}}},
+		{"inline triple backticks are not a fence", "```x```\n/totto rescan", []kj{{Rescan, "", 2}}},
 		{"quote", "> /totto rescan\n", nil},
 		{"nested quote", ">> /totto rescan", nil},
 		{"indented quote", "  > /totto fixed a", nil},
 		{"html comment one line", "<!-- /totto rescan -->", nil},
-		{"html comment block", "<!--\n/totto rescan\n-->\n/totto help", []kj{{CommandHelp, "", 4}}},
+		{"html comment block", "<!--\n/totto rescan\n-->\n/totto help", []kj{{Help, "", 4}}},
 		{"list item is not a command", "- /totto rescan", nil},
-		{"invalid is reported", "/totto nope", []kj{{CommandInvalid, "", 1}}},
+		{"invalid is reported", "/totto nope", []kj{{Invalid, "", 1}}},
 		{"at most MaxCommands", strings.Repeat("/totto rescan\n", MaxCommands+5), func() []kj {
 			var w []kj
 			for i := 1; i <= MaxCommands; i++ {
-				w = append(w, kj{CommandRescan, "", i})
+				w = append(w, kj{Rescan, "", i})
 			}
 			return w
 		}()},
 		{"beyond the line limit", strings.Repeat("x\n", MaxCommentLines) + "/totto rescan", nil},
-		{"at the line limit", strings.Repeat("x\n", MaxCommentLines-1) + "/totto rescan", []kj{{CommandRescan, "", MaxCommentLines}}},
+		{"at the line limit", strings.Repeat("x\n", MaxCommentLines-1) + "/totto rescan", []kj{{Rescan, "", MaxCommentLines}}},
 		{"line cut by the byte limit is dropped", strings.Repeat("x", MaxCommentBytes-len("/totto known-broken lin")) + "\n/totto known-broken linting", nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var got []kj
-			for _, c := range ParseComment(tt.body) {
+			for _, c := range Parse(tt.body) {
 				got = append(got, kj{c.Kind, c.Job, c.Line})
 			}
 			if len(got) != len(tt.want) {
@@ -125,12 +125,12 @@ func TestParseComment(t *testing.T) {
 }
 
 func TestParseCommentInvalidCarriesHelp(t *testing.T) {
-	cs := ParseComment("/totto known-broken")
+	cs := Parse("/totto known-broken")
 	if len(cs) != 1 {
 		t.Fatalf("got %d commands, want 1", len(cs))
 	}
 	c := cs[0]
-	if c.Kind != CommandInvalid || c.Message == "" || c.Help != HelpText {
+	if c.Kind != Invalid || c.Message == "" || c.Help != HelpText {
 		t.Errorf("got %+v, want an invalid command with a message and the help text", c)
 	}
 	if !strings.Contains(c.Help, "/totto known-broken JOB") {
@@ -139,8 +139,8 @@ func TestParseCommentInvalidCarriesHelp(t *testing.T) {
 }
 
 func TestCommandKindString(t *testing.T) {
-	want := map[CommandKind]string{CommandNone: "none", CommandKnownBroken: "known-broken", CommandFixed: "fixed",
-		CommandRescan: "rescan", CommandHelp: "help", CommandInvalid: "invalid", CommandKind(99): "unknown"}
+	want := map[Kind]string{None: "none", KnownBroken: "known-broken", Fixed: "fixed",
+		Rescan: "rescan", Help: "help", Invalid: "invalid", Kind(99): "unknown"}
 	for k, s := range want {
 		if k.String() != s {
 			t.Errorf("%d.String() = %q, want %q", k, k.String(), s)
@@ -164,7 +164,7 @@ func FuzzParseComment(f *testing.F) {
 		}
 	}
 	f.Fuzz(func(t *testing.T, body string) {
-		cs := ParseComment(body)
+		cs := Parse(body)
 		if len(cs) > MaxCommands {
 			t.Fatalf("%d commands, more than MaxCommands", len(cs))
 		}
@@ -175,18 +175,18 @@ func FuzzParseComment(f *testing.F) {
 			}
 			last = c.Line
 			switch c.Kind {
-			case CommandKnownBroken, CommandFixed:
+			case KnownBroken, Fixed:
 				if c.Job == "" || len(c.Job) > MaxJobBytes || strings.ContainsAny(c.Job, "\n\r") {
 					t.Fatalf("bad job %q in %+v", c.Job, c)
 				}
 				if len(c.Reason) > MaxReasonBytes {
 					t.Fatalf("reason of %d bytes", len(c.Reason))
 				}
-			case CommandInvalid:
+			case Invalid:
 				if c.Message == "" || c.Help == "" {
 					t.Fatalf("invalid command without message or help: %+v", c)
 				}
-			case CommandRescan, CommandHelp:
+			case Rescan, Help:
 			default:
 				t.Fatalf("unexpected kind %v", c.Kind)
 			}
@@ -199,6 +199,6 @@ func BenchmarkParseComment100kLines(b *testing.B) {
 	b.SetBytes(int64(len(body)))
 	b.ReportAllocs()
 	for b.Loop() {
-		ParseComment(body)
+		Parse(body)
 	}
 }

@@ -1,4 +1,4 @@
-package store
+package scan
 
 import (
 	"context"
@@ -15,8 +15,18 @@ import (
 
 	"github.com/totto-ci/totto/logs"
 	"github.com/totto-ci/totto/patterns"
+	"github.com/totto-ci/totto/store"
 	"github.com/totto-ci/totto/store/blob"
 )
+
+// Store is the part of the store a rescan uses.
+type Store interface {
+	// PendingScans and RecordScan are the incremental scan: what is left, and one log done.
+	PendingScans(ctx context.Context, afterLogID int64, limit int) ([]store.PendingScan, error)
+	RecordScan(ctx context.Context, p store.PendingScan, ms []patterns.Match) (bool, error)
+	Patterns(ctx context.Context, f store.PatternFilter) ([]store.Pattern, error)
+	Stats(ctx context.Context) (store.Stats, error)
+}
 
 // RescanOptions tune Rescan.
 type RescanOptions struct {
@@ -168,7 +178,7 @@ func (r *rescan) begin(ctx context.Context, complete bool, n int) error {
 }
 
 func (r *rescan) loadPatterns(ctx context.Context) error {
-	ps, err := r.st.Patterns(ctx, PatternFilter{})
+	ps, err := r.st.Patterns(ctx, store.PatternFilter{})
 	if err != nil {
 		return fmt.Errorf("rescan: %w", err)
 	}
@@ -188,10 +198,10 @@ func (r *rescan) result() RescanResult {
 }
 
 // run scans one batch with the worker pool; the first database error cancels the rest.
-func (r *rescan) run(ctx context.Context, batch []PendingScan) error {
+func (r *rescan) run(ctx context.Context, batch []store.PendingScan) error {
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
-	work := make(chan PendingScan)
+	work := make(chan store.PendingScan)
 	var wg sync.WaitGroup
 	for range min(r.opts.Workers, len(batch)) {
 		wg.Add(1)
@@ -221,7 +231,7 @@ feed:
 }
 
 // one scans one log; it returns an error only for database failures.
-func (r *rescan) one(ctx context.Context, p PendingScan) error {
+func (r *rescan) one(ctx context.Context, p store.PendingScan) error {
 	var ms []patterns.Match
 	if len(p.PatternIDs) > 0 {
 		m, err := r.matcher(ctx, p.PatternIDs)
@@ -258,7 +268,7 @@ func (r *rescan) one(ctx context.Context, p PendingScan) error {
 	return nil
 }
 
-func (r *rescan) scanLog(ctx context.Context, m *patterns.Matcher, p PendingScan) ([]patterns.Match, error) {
+func (r *rescan) scanLog(ctx context.Context, m *patterns.Matcher, p store.PendingScan) ([]patterns.Match, error) {
 	rc, err := r.blobs.Open(ctx, p.StorageKey)
 	if err != nil {
 		return nil, fmt.Errorf("log %d: %w", p.LogID, err)
@@ -300,7 +310,7 @@ func (r *rescan) matcher(ctx context.Context, ids []int64) (*patterns.Matcher, e
 				return nil, err
 			}
 			if p, ok = r.pats[id]; !ok {
-				return nil, fmt.Errorf("rescan: pattern %d: %w", id, ErrUnknownPattern)
+				return nil, fmt.Errorf("rescan: pattern %d: %w", id, store.ErrUnknownPattern)
 			}
 		}
 		ps = append(ps, p)

@@ -1,0 +1,90 @@
+package scan
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+	"time"
+
+	"github.com/riverqueue/river"
+	"github.com/rs/zerolog"
+
+	"github.com/totto-ci/totto/queue"
+	"github.com/totto-ci/totto/store/blob"
+)
+
+// RescanArgs is the durable job that scans stored logs for the patterns they have not been scanned
+// with (after a pattern is saved in the UI, and at every start of the App). It has no arguments:
+// one job at a time does all the pending work, whoever asked for it, on whichever replica.
+type RescanArgs struct{}
+
+// Kind names the job for the queue.
+func (RescanArgs) Kind() string { return "rescan_stored_logs" }
+
+// Jobs queues the rescan job; Register makes one.
+type Jobs struct{ q *queue.Queue }
+
+// Register adds the rescan worker to q (before q.Start) and returns what queues its job.
+func Register(q *queue.Queue, st Store, blobs blob.Store) (*Jobs, error) {
+	w := &rescanWorker{st: st, blobs: blobs, matchers: NewMatcherCache(), workers: max(1, runtime.NumCPU()/2)}
+	if err := queue.Register(q, w); err != nil {
+		return nil, err
+	}
+	return &Jobs{q: q}, nil
+}
+
+// QueueRescan queues the rescan job unless one is already waiting or running (that one picks the
+// new work up: each pass starts from the first pending log).
+func (j *Jobs) QueueRescan(ctx context.Context) error {
+	res, err := j.q.Enqueue(ctx, RescanArgs{}, queue.EnqueueOpts{Unique: true})
+	if err != nil {
+		return fmt.Errorf("queue the rescan of stored logs: %w", err)
+	}
+	zerolog.Ctx(ctx).Debug().Int64("queue_job_id", res.JobID).Bool("duplicate", res.Duplicate).Msg("rescan queued")
+	return nil
+}
+
+type rescanWorker struct {
+	river.WorkerDefaults[RescanArgs]
+	st       Store
+	blobs    blob.Store
+	matchers *MatcherCache
+	// workers scan logs in parallel: half the cores, so webhooks and pipeline jobs keep theirs.
+	workers int
+}
+
+// Work rescans in slices of half the job's timeout: when a slice ends with logs left, the job is
+// snoozed and continues (from the first pending log, so what was scanned stays scanned), rather
+// than being cancelled by its timeout and retried as a failure. Patterns saved while it runs are
+// picked up by another pass.
+func (w *rescanWorker) Work(ctx context.Context, job *river.Job[RescanArgs]) error {
+	slice := ctx
+	if deadline, ok := ctx.Deadline(); ok {
+		var cancel context.CancelFunc
+		slice, cancel = context.WithDeadline(ctx, time.Now().Add(time.Until(deadline)/2))
+		defer cancel()
+	}
+	log := zerolog.Ctx(ctx)
+	for {
+		res, err := Rescan(slice, w.st, w.blobs, RescanOptions{Workers: w.workers, Matchers: w.matchers})
+		log.Info().Int("logs", res.Done).Int64("matches", res.Matches).Int("failed", res.Failed).Dur("took", res.Elapsed).Msg("rescan of stored logs")
+		if err != nil {
+			// The slice is over (or the App is stopping): what was scanned is recorded, the next
+			// slice continues. A slice that scanned nothing is an error, so a log too slow for
+			// any slice ends in River's retries and their limit rather than snoozing for ever.
+			if slice.Err() != nil && res.Done > 0 {
+				return river.JobSnooze(100 * time.Millisecond)
+			}
+			return err
+		}
+		// Logs that failed stay pending; anything beyond them is new work (a pattern saved
+		// during the pass, below the cursor), worth another pass.
+		left, err := w.st.PendingScans(ctx, 0, len(res.Failures)+1)
+		if err != nil {
+			return fmt.Errorf("rescan: %w", err)
+		}
+		if len(left) <= len(res.Failures) {
+			return nil
+		}
+	}
+}
