@@ -245,6 +245,7 @@ func TestTenancyAttacks(t *testing.T) {
 			if r.status != 303 {
 				t.Fatalf("save %s: %d %s", f.Get("name"), r.status, r.body)
 			}
+			w.waitRescan(t) // the save queued the rescan of stored logs: count after it
 			page := mal.get(r.header.Get("Location"))
 			mustContain(t, page, 200, "No matches yet")
 			mustNotContain(t, page, "VAULT_TOKEN", "acme/vault")
