@@ -48,9 +48,6 @@ vet:
 lint:
 	$(GO) run $(STATICCHECK) ./...
 
-unit:
-	$(GO) test -race -count=1 ./...
-
 # A short run of every fuzz target (go test -fuzz takes one target per invocation).
 fuzz:
 	@./scripts/fuzz-all.sh $(FUZZTIME)
