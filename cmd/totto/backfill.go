@@ -218,9 +218,15 @@ func parseSince(v string, now time.Time) (time.Time, error) {
 // abortOnSecondInterrupt returns a context that ends at the second interrupt: the first (which
 // ends ctx) lets downloads in flight finish, the second stops them.
 func abortOnSecondInterrupt(ctx context.Context) (context.Context, func()) {
-	abort, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	sigs := make(chan os.Signal, 2)
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	abort, stop := abortOnSecond(ctx, sigs)
+	return abort, func() { signal.Stop(sigs); stop() }
+}
+
+// abortOnSecond is abortOnSecondInterrupt on a given signal channel.
+func abortOnSecond(ctx context.Context, sigs <-chan os.Signal) (context.Context, func()) {
+	abort, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	done := make(chan struct{})
 	go func() {
 		for n := 1; ; n++ {
@@ -235,7 +241,7 @@ func abortOnSecondInterrupt(ctx context.Context) (context.Context, func()) {
 			}
 		}
 	}()
-	return abort, func() { close(done); signal.Stop(sigs); cancel() }
+	return abort, func() { close(done); cancel() }
 }
 
 // terminalWidth returns w's width in columns when it is a terminal.
