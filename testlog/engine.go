@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/totto-ci/totto/logs"
 )
 
 // rule is one line shape. hint lists ("|"-separated) substrings one of which every matching line
@@ -573,8 +575,8 @@ func stripPrefix(b []byte) []byte {
 	if len(b) < 20 {
 		return b
 	}
-	if n := timestampLen(b); n > 0 {
-		return b[n:]
+	if s := logs.StripTimestamp(b); len(s) != len(b) {
+		return s
 	}
 	i := bytes.IndexByte(b, '\t')
 	if i < 0 {
@@ -585,41 +587,8 @@ func stripPrefix(b []byte) []byte {
 		return b
 	}
 	rest := b[i+1+j+1:]
-	if n := timestampLen(rest); n > 0 {
-		return rest[n:]
+	if s := logs.StripTimestamp(rest); len(s) != len(rest) {
+		return s
 	}
 	return b
-}
-
-// timestampLen is the length of a leading "2006-01-02T15:04:05(.000)Z" and one space, or 0.
-func timestampLen(b []byte) int {
-	const shape = "dddd-dd-ddTdd:dd:dd"
-	if len(b) < len(shape)+1 {
-		return 0
-	}
-	for i := 0; i < len(shape); i++ {
-		c := b[i]
-		if shape[i] == 'd' {
-			if c < '0' || c > '9' {
-				return 0
-			}
-		} else if c != shape[i] {
-			return 0
-		}
-	}
-	n := len(shape)
-	if b[n] == '.' {
-		n++
-		for n < len(b) && b[n] >= '0' && b[n] <= '9' {
-			n++
-		}
-	}
-	if n >= len(b) || b[n] != 'Z' {
-		return 0
-	}
-	n++
-	if n < len(b) && b[n] == ' ' {
-		n++
-	}
-	return n
 }

@@ -1,6 +1,10 @@
 package cause
 
-import "bytes"
+import (
+	"bytes"
+
+	"github.com/totto-ci/totto/logs"
+)
 
 // marks is what cleanLine learnt from CI markers in a line. The normalising reader usually strips
 // these already; cleaning again here keeps the Finder right on raw or partly normalised input
@@ -26,7 +30,7 @@ var (
 func cleanLine(text []byte) ([]byte, marks) {
 	var m marks
 	text = stripRunViewPrefix(text)
-	text = stripTimestamp(text)
+	text = logs.StripTimestamp(text)
 	if bytes.HasPrefix(text, ghaPrefix) {
 		end := bytes.IndexByte(text, ']')
 		if end > 0 {
@@ -112,49 +116,8 @@ func stripRunViewPrefix(text []byte) []byte {
 		return text
 	}
 	rest := text[i+1+j+1:]
-	if timestampLen(rest) > 0 {
+	if logs.TimestampLen(rest) > 0 {
 		return rest
 	}
 	return text
-}
-
-// stripTimestamp removes a leading RFC 3339 UTC timestamp ("2024-01-02T03:04:05.1234567Z ").
-func stripTimestamp(text []byte) []byte {
-	n := timestampLen(text)
-	if n == 0 {
-		return text
-	}
-	text = text[n:]
-	if len(text) > 0 && text[0] == ' ' {
-		text = text[1:]
-	}
-	return text
-}
-
-func timestampLen(b []byte) int {
-	const shape = "dddd-dd-ddTdd:dd:dd"
-	if len(b) < len(shape)+1 {
-		return 0
-	}
-	for i := 0; i < len(shape); i++ {
-		c := b[i]
-		if shape[i] == 'd' {
-			if c < '0' || c > '9' {
-				return 0
-			}
-		} else if c != shape[i] {
-			return 0
-		}
-	}
-	i := len(shape)
-	if b[i] == '.' {
-		i++
-		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
-			i++
-		}
-	}
-	if i < len(b) && b[i] == 'Z' {
-		return i + 1
-	}
-	return 0
 }
