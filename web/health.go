@@ -22,7 +22,7 @@ const healthWeeks = 12
 
 // healthChartCommits bounds the commits the weekly chart reads, so one request's work is bounded
 // on a busy branch; the chart says so when the bound cuts its oldest weeks.
-const healthChartCommits = 1500
+const healthChartCommits = 300
 
 // maxJobFilter bounds the job filter a request may carry.
 const maxJobFilter = 256
