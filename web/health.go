@@ -212,7 +212,7 @@ func (s *server) pathRepo(w http.ResponseWriter, r *http.Request) (store.Reposit
 	name := r.PathValue("owner") + "/" + r.PathValue("repo")
 	repo, err := s.st.Repository(r.Context(), name)
 	if errors.Is(err, store.ErrNotFound) {
-		http.Error(w, "unknown repository "+name, http.StatusNotFound)
+		s.notFound(w, r, "unknown repository "+name)
 		return repo, false
 	} else if err != nil {
 		s.fail(w, r, err)

@@ -203,6 +203,7 @@ func (s *server) routes() http.Handler {
 	mux.HandleFunc("GET /api/v1/patterns", s.apiPatterns)
 	mux.HandleFunc("GET /api/v1/patterns/{id}/matches", s.apiPatternMatches)
 	mux.HandleFunc("GET /api/v1/jobs/{id}", s.apiJob)
+	mux.HandleFunc("GET /", s.unknownPage)
 	return s.withSession(securityHeaders(mux))
 }
 

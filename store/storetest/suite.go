@@ -45,6 +45,8 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"PatternTenancy", testPatternTenancy},
 		{"PatternScopeRules", testPatternScopeRules},
 		{"OperatorRetirementSticks", testOperatorRetirementSticks},
+		{"MultiLinePatterns", testMultiLinePatterns},
+		{"RetireReason", testRetireReason},
 		{"Screens", testScreens},
 		{"BackfillMark", testBackfillMark},
 		{"SuccessSample", testSuccessSample},
