@@ -61,13 +61,13 @@ func TestHealthHUD(t *testing.T) {
 func TestHealthChartFollowsVerdicts(t *testing.T) {
 	w := seed(t, openSQLite(t))
 	c := newClient(t, w.handler(t, nil))
-	mustContain(t, c.get("/repos/acme/widgets/health"), 200, "2026-03-09: 100 % of commits", `aria-label="lint: new"`)
+	mustContain(t, c.get("/repos/acme/widgets/health"), 200, "2026-03-09: 100\u00a0% of commits", `aria-label="lint: new"`)
 	tok := c.csrf("/repos/acme/widgets/health")
 	if r := c.post("/repos/acme/widgets/annotations", url.Values{"csrf": {tok}, "job": {"lint"}, "from": {w.lint1.SHA}}); r.status != 303 {
 		t.Fatalf("open annotation: %d %s", r.status, r.body)
 	}
 	r := c.get("/repos/acme/widgets/health")
-	mustContain(t, r, 200, "2026-03-09: 0 % of commits", `aria-label="lint: known broken"`)
+	mustContain(t, r, 200, "2026-03-09: 0\u00a0% of commits", `aria-label="lint: known broken"`)
 	mustNotContain(t, r, `aria-label="lint: new"`)
 	mustContain(t, c.get("/repos/acme/widgets/health?"+url.Values{"sha": {w.lint2.SHA}, "job": {"lint"}}.Encode()), 200, "Mark fixed here", `name="to" value="`+w.lint2.SHA+`"`)
 }
