@@ -224,8 +224,8 @@ func helpText() string {
 
 ### Commands
 Comment on a pull request or commit:
-- ` + "`/totto known-broken JOB [reason…]`" + `: mark a job broken from this commit on (quote a JOB with spaces).
-- ` + "`/totto fixed JOB`" + `: end the known-broken range.
+- ` + "`/totto known-broken JOB [at COMMIT] [reason…]`" + `: mark a job broken from this commit (or COMMIT, a full or short SHA) on (quote a JOB with spaces).
+- ` + "`/totto fixed JOB [at COMMIT]`" + `: end the known-broken range here (or at COMMIT).
 - ` + "`/totto rescan`" + `: classify this commit's failures again.
 - ` + "`/totto help`" + `: list the commands.
 `
