@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"github.com/totto-ci/totto/access"
+	"github.com/totto-ci/totto/ident"
 	"net/http"
 	"strings"
 	"time"
@@ -201,13 +202,18 @@ func (s *server) closeAnnotation(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/repos/"+name+"/health", http.StatusSeeOther)
 }
 
-// pathRepo loads the repository named by the {owner}/{repo} path: 404 when unknown, 500 (logged)
-// when the store fails. Callers check read or write access themselves.
+// pathRepo loads the repository named by the {owner}/{repo} path: 404 when unknown (or not a
+// name GitHub allows), 500 (logged) when the store fails. Callers check read or write access
+// themselves.
 func (s *server) pathRepo(w http.ResponseWriter, r *http.Request) (store.Repository, bool) {
-	name := r.PathValue("owner") + "/" + r.PathValue("repo")
-	repo, err := s.st.Repository(r.Context(), name)
+	id := ident.Repo{Owner: r.PathValue("owner"), Name: r.PathValue("repo")}
+	if err := id.Validate(); err != nil {
+		http.Error(w, err.Error(), http.StatusNotFound)
+		return store.Repository{}, false
+	}
+	repo, err := s.st.Repository(r.Context(), id.String())
 	if errors.Is(err, store.ErrNotFound) {
-		http.Error(w, "unknown repository "+name, http.StatusNotFound)
+		http.Error(w, "unknown repository "+id.String(), http.StatusNotFound)
 		return repo, false
 	} else if err != nil {
 		s.fail(w, r, err)
