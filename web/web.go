@@ -100,6 +100,8 @@ type uiStore interface {
 	store.SessionStore
 	store.TestHistory
 	store.JobHistory // the likely cause judged against the job's passing history, as the check run does
+	store.CauseLineCache
+	store.FailureHistories
 }
 
 var _ uiStore = store.Store(nil)
@@ -187,6 +189,8 @@ func (s *server) routes() http.Handler {
 	mux.HandleFunc("GET /patterns/{id}", s.patternPage)
 	mux.HandleFunc("POST /patterns/{id}/retire", s.retirePattern)
 	mux.HandleFunc("GET /jobs/{id}", s.jobPage)
+	mux.HandleFunc("GET /jobs/{id}/pattern", s.patternFromLine)
+	mux.HandleFunc("GET /failures/{key}", s.failurePage)
 	mux.HandleFunc("GET /repos/{owner}/{repo}/commits/{sha}", s.commitPage)
 	mux.HandleFunc("GET /repos/{owner}/{repo}/health", s.healthPage)
 	mux.HandleFunc("GET /repos/{owner}/{repo}/tests", s.testsPage)
