@@ -40,6 +40,7 @@ var funcs = template.FuncMap{
 	"jobLink":  jobLink,
 	"testPage": testPageOf,
 	"deref":    derefStr,
+	"linkify":  linkify,
 }
 
 // loadPages parses the templates with the shared funcs plus the server's own (its redactor).
