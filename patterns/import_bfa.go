@@ -16,9 +16,9 @@ type bfaFile struct {
 }
 
 type bfaCause struct {
-	Name        string          `xml:"name"`
-	Description string          `xml:"description"`
-	Categories  []string        `xml:"categories>string"`
+	Name        string   `xml:"name"`
+	Description string   `xml:"description"`
+	Categories  []string `xml:"categories>string"`
 	Indications struct {
 		Items []bfaIndication `xml:",any"`
 	} `xml:"indications"`
