@@ -35,7 +35,7 @@ func TestPatternsDashboard(t *testing.T) {
 
 		r := c.get("/patterns")
 		mustContain(t, r, 200, `id="folded"`, "built-in patterns with no hits",
-			fmt.Sprintf(`<td class="num hide-narrow confirmed" title="failed hits whose job passed when rerun on the same commit">1</td>`),
+			`<td class="num hide-narrow confirmed" title="failed hits whose job passed when rerun on the same commit">1</td>`,
 			`<td class="num on-green">1 <span class="warning"`,
 			fmt.Sprintf(`⚠ same name as <a href="/patterns/%d">#%d</a>`, twin, twin),
 			`<a href="https://wiki.example/t?a=1&amp;b=" rel="nofollow noopener noreferrer">https://wiki.example/t?a=1&amp;b=</a>&#34;2&#34; and javascript:alert(1).`)
