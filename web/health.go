@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/totto-ci/totto/ident"
 	"github.com/totto-ci/totto/store"
 	"github.com/totto-ci/totto/triage"
 )
@@ -206,13 +207,18 @@ func pullRequestOf(message string) int {
 	return n
 }
 
-// pathRepo loads the repository named by the {owner}/{repo} path: 404 when unknown, 500 (logged)
-// when the store fails. Callers check read or write access themselves.
+// pathRepo loads the repository named by the {owner}/{repo} path: 404 when unknown (or not a
+// name GitHub allows), 500 (logged) when the store fails. Callers check read or write access
+// themselves.
 func (s *server) pathRepo(w http.ResponseWriter, r *http.Request) (store.Repository, bool) {
-	name := r.PathValue("owner") + "/" + r.PathValue("repo")
-	repo, err := s.st.Repository(r.Context(), name)
+	id := ident.Repo{Owner: r.PathValue("owner"), Name: r.PathValue("repo")}
+	if err := id.Validate(); err != nil {
+		s.notFound(w, r, err.Error())
+		return store.Repository{}, false
+	}
+	repo, err := s.st.Repository(r.Context(), id.String())
 	if errors.Is(err, store.ErrNotFound) {
-		s.notFound(w, r, "unknown repository "+name)
+		s.notFound(w, r, "unknown repository "+id.String())
 		return repo, false
 	} else if err != nil {
 		s.fail(w, r, err)
