@@ -26,6 +26,9 @@ type Matcher struct {
 	// outputs index lits.
 	ac   *acAutomaton
 	lits []requiredLit
+	// rawMarked lists the raw-marker patterns the prefilter can skip: on a marked line they see
+	// the marker too, which the scanned text does not hold, so they are tried on every marked line.
+	rawMarked []int
 }
 
 // compiled is one pattern ready to be tested against a line.
@@ -41,6 +44,8 @@ type compiled struct {
 	// markedOnly: the expression began with ErrorMarkerAnchor, so it applies only to lines the CI
 	// marked as errors (logs.Line.ErrorMarker), the rest anchored at the start of their text.
 	markedOnly bool
+	// rawMarker: the pattern sees a marked line as the raw log shows it (Pattern.RawMarker).
+	rawMarker bool
 }
 
 // ErrorMarkerAnchor starts a regular expression that applies only to lines GitHub Actions marked
@@ -65,6 +70,9 @@ func Compile(ps []Pattern) (*Matcher, error) {
 		if len(c.required) == 0 {
 			m.always = append(m.always, i)
 			continue
+		}
+		if c.rawMarker && !c.markedOnly {
+			m.rawMarked = append(m.rawMarked, i)
 		}
 		for _, l := range c.required {
 			id, ok := litIndex[l]
@@ -105,7 +113,7 @@ func (l *requiredLit) occursAt(block []byte, end int) bool {
 
 // compileOne validates and prepares one pattern; an unset Kind is taken as a regex.
 func compileOne(p *Pattern) (compiled, error) {
-	c := compiled{p: p}
+	c := compiled{p: p, rawMarker: p.RawMarker}
 	for _, g := range append(append([]string(nil), p.Jobs...), p.Steps...) {
 		if _, err := path.Match(g, ""); err != nil {
 			return c, fmt.Errorf("pattern %q: scope glob %q: %w", p.Name, g, err)
