@@ -288,6 +288,13 @@ func patternNode(p *Pattern) (*yaml.Node, error) {
 	if p.RawMarker {
 		add(fieldRawMarker, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!bool", Value: "true"})
 	}
+	if p.Then != nil {
+		t, err := thenNode(p.Then)
+		if err != nil {
+			return nil, fmt.Errorf("marshal pattern %q: %w", p.Name, err)
+		}
+		add(fieldThen, t)
+	}
 	return m, nil
 }
 
