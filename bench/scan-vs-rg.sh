@@ -63,11 +63,11 @@ done
 
 echo
 echo "== the totto CLI: totto scan --patterns P?.yml (built-ins off), JSON output, same files"
-printf "%-4s %22s %22s %15s %22s  %s\n" set "ripgrep MB/s wall/cpu" "scan MB/s wall/cpu" "ratio wall/cpu" "default scan, vs rg" "matching lines: rg / totto scan / differing"
+printf "%-4s %22s %22s %15s %30s  %s\n" set "ripgrep MB/s wall/cpu" "scan MB/s wall/cpu" "ratio wall/cpu" "default scan vs rg, wall/cpu" "matching lines: rg / totto scan / differing"
 for set in P1 P2 P3; do
 	re="$corpus/patterns/bench/$set.re"
 	"$tmp/scanbench" yaml "$corpus/patterns/bench/$set.jsonl" >"$tmp/$set.yml"
-	rg_w=999999 rg_c=999999 tt_w=999999 tt_c=999999 lc_w=999999
+	rg_w=999999 rg_c=999999 tt_w=999999 tt_c=999999 lc_w=999999 lc_c=999999
 	for _ in $(seq "$reps"); do
 		read -r w c < <(measure rg -j1 -c -f "$re" "${files[@]}")
 		((w < rg_w)) && rg_w=$w
@@ -75,8 +75,9 @@ for set in P1 P2 P3; do
 		read -r w c < <(measure "$tmp/totto" scan --builtin=false --likely-cause=false --format json --patterns "$tmp/$set.yml" "${files[@]}")
 		((w < tt_w)) && tt_w=$w
 		((c < tt_c)) && tt_c=$c
-		read -r w _ < <(measure "$tmp/totto" scan --builtin=false --format json --patterns "$tmp/$set.yml" "${files[@]}")
+		read -r w c < <(measure "$tmp/totto" scan --builtin=false --format json --patterns "$tmp/$set.yml" "${files[@]}")
 		((w < lc_w)) && lc_w=$w
+		((c < lc_c)) && lc_c=$c
 	done
 	"$tmp/totto" scan --builtin=false --likely-cause=false --format json --patterns "$tmp/$set.yml" "${files[@]}" >"$tmp/scan.$set.json" || true
 	python3 -c 'import json,sys
@@ -85,8 +86,8 @@ for l in open(sys.argv[1]):
     for n in sorted({m["line"] for m in d["matches"]}):
         print("%s:%d" % (d["path"], n))' "$tmp/scan.$set.json" | LC_ALL=C sort -u >"$tmp/ts.$set"
 	diff=$(LC_ALL=C comm -3 "$tmp/rg.$set" "$tmp/ts.$set" | wc -l)
-	printf "%-4s %22s %22s %15s %22s  %d / %d / %d\n" "$set" "$(mbps "$rg_w") / $(mbps "$rg_c")" "$(mbps "$tt_w") / $(mbps "$tt_c")" \
-		"$(ratio "$tt_w" "$rg_w") / $(ratio "$tt_c" "$rg_c")" "$(mbps "$lc_w") MB/s $(ratio "$lc_w" "$rg_w")" "$(wc -l <"$tmp/rg.$set")" "$(wc -l <"$tmp/ts.$set")" "$diff"
+	printf "%-4s %22s %22s %15s %30s  %d / %d / %d\n" "$set" "$(mbps "$rg_w") / $(mbps "$rg_c")" "$(mbps "$tt_w") / $(mbps "$tt_c")" \
+		"$(ratio "$tt_w" "$rg_w") / $(ratio "$tt_c" "$rg_c")" "$(mbps "$lc_w")/$(mbps "$lc_c") MB/s $(ratio "$lc_w" "$rg_w") / $(ratio "$lc_c" "$rg_c")" "$(wc -l <"$tmp/rg.$set")" "$(wc -l <"$tmp/ts.$set")" "$diff"
 done
 
 echo

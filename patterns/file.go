@@ -285,6 +285,9 @@ func patternNode(p *Pattern) (*yaml.Node, error) {
 	if p.LastLines != 0 {
 		add(fieldLastLines, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!int", Value: strconv.Itoa(p.LastLines)})
 	}
+	if p.RawMarker {
+		add(fieldRawMarker, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!bool", Value: "true"})
+	}
 	if p.Then != nil {
 		t, err := thenNode(p.Then)
 		if err != nil {

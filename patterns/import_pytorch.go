@@ -20,9 +20,9 @@ type pytorchRuleset struct {
 // n and the last 1, so "higher wins" keeps the upstream order. Upstream regexes are Rust syntax;
 // the common subset compiles unchanged with Go's RE2 and any that does not is skipped with a note.
 // Upstream takes each rule's last matching line, which totto's best-match choice decides, not the
-// pattern file. Rules anchored on GitHub's "##[error]" marker are kept as written: the matcher
-// reads that anchor as the line's error-marker attribute (ErrorMarkerAnchor), so they fire exactly
-// on the lines GitHub marked, as upstream.
+// pattern file. Upstream matches raw lines, where a line GitHub marked starts with "##[error]", so
+// every rule is imported with RawMarker: `^##\[error\]…` fires exactly on marked lines and
+// `^TypeError` never does, as upstream.
 func importPyTorch(path string) (ImportResult, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -44,6 +44,7 @@ func importPyTorch(path string) (ImportResult, error) {
 			Kind:        Regex,
 			Expr:        r.Pattern,
 			Priority:    n - i,
+			RawMarker:   true,
 			Description: fmt.Sprintf("PyTorch log classifier rule %d of %d.", i+1, n),
 		})
 	}

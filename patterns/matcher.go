@@ -26,6 +26,9 @@ type Matcher struct {
 	// outputs index lits.
 	ac   *acAutomaton
 	lits []requiredLit
+	// rawMarked lists the raw-marker patterns the prefilter can skip: on a marked line they see
+	// the marker too, which the scanned text does not hold, so they are tried on every marked line.
+	rawMarked []int
 }
 
 // compiled is one pattern ready to be tested against a line.
@@ -41,6 +44,8 @@ type compiled struct {
 	// markedOnly: the expression began with ErrorMarkerAnchor, so it applies only to lines the CI
 	// marked as errors (logs.Line.ErrorMarker), the rest anchored at the start of their text.
 	markedOnly bool
+	// rawMarker: the pattern sees a marked line as the raw log shows it (Pattern.RawMarker).
+	rawMarker bool
 	// then is 1 + the index of a multi-line pattern's second-expression entry (0: single-line);
 	// thenOf is 1 + the index of the pattern a second-expression entry belongs to.
 	then, thenOf int
@@ -85,7 +90,7 @@ func Compile(ps []Pattern) (*Matcher, error) {
 		if t.Within < 1 {
 			return nil, fmt.Errorf("pattern %q: then: within %d is not a positive number of lines", ps[i].Name, t.Within)
 		}
-		second := &Pattern{ID: ps[i].ID, Name: ps[i].Name, Kind: t.Kind, Expr: t.Expr, Steps: ps[i].Steps}
+		second := &Pattern{ID: ps[i].ID, Name: ps[i].Name, Kind: t.Kind, Expr: t.Expr, Steps: ps[i].Steps, RawMarker: ps[i].RawMarker}
 		c, err := compileOne(second)
 		if err != nil {
 			return nil, fmt.Errorf("then: %w", err)
@@ -100,6 +105,9 @@ func Compile(ps []Pattern) (*Matcher, error) {
 		if len(c.required) == 0 {
 			m.always = append(m.always, i)
 			continue
+		}
+		if c.rawMarker && !c.markedOnly {
+			m.rawMarked = append(m.rawMarked, i)
 		}
 		for _, l := range c.required {
 			id, ok := litIndex[l]
@@ -140,7 +148,7 @@ func (l *requiredLit) occursAt(block []byte, end int) bool {
 
 // compileOne validates and prepares one pattern; an unset Kind is taken as a regex.
 func compileOne(p *Pattern) (compiled, error) {
-	c := compiled{p: p}
+	c := compiled{p: p, rawMarker: p.RawMarker}
 	for _, g := range append(append([]string(nil), p.Jobs...), p.Steps...) {
 		if _, err := path.Match(g, ""); err != nil {
 			return c, fmt.Errorf("pattern %q: scope glob %q: %w", p.Name, g, err)

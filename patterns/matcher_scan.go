@@ -76,7 +76,8 @@ type scan struct {
 	waiting [][]Match           // per multi-line pattern: first lines awaiting the second expression
 	pruneAt int
 	stats   ScanStats
-	naive   bool // test every applicable pattern on every line (the reference semantics)
+	naive   bool   // test every applicable pattern on every line (the reference semantics)
+	raw     []byte // a marked line with its marker, for raw-marker patterns
 }
 
 // scanPool recycles scan buffers (the block above all), so scanning many small logs does not
@@ -97,7 +98,7 @@ func resize[T any](b []T, n int) []T {
 func (s *scan) release() {
 	clear(s.lines)
 	*s = scan{active: s.active, count: s.count, stamp: s.stamp, block: s.block[:0], lines: s.lines[:0],
-		hits: s.hits[:0], cands: s.cands[:0], scratch: s.scratch, waiting: s.waiting}
+		hits: s.hits[:0], cands: s.cands[:0], scratch: s.scratch, waiting: s.waiting, raw: s.raw[:0]}
 	clear(s.waiting)
 	scanPool.Put(s)
 }
@@ -127,6 +128,7 @@ func (m *Matcher) scan(r *logs.Reader, opts ScanOptions, emit func(Match) error,
 		hits:    s.hits[:0],
 		cands:   s.cands[:0],
 		scratch: s.scratch,
+		raw:     s.raw[:0],
 		waiting: resize(s.waiting, n),
 	}
 	if s.max <= 0 {
@@ -223,6 +225,9 @@ func (s *scan) flushPrefiltered() error {
 			}
 		}
 		slices.Sort(s.cands)
+		if len(s.m.rawMarked) > 0 {
+			s.addRawMarked()
+		}
 	}
 	always := s.m.always
 	if len(always) == 0 {
@@ -257,6 +262,27 @@ func (s *scan) flushPrefiltered() error {
 	return nil
 }
 
+// addRawMarked makes every raw-marker pattern a candidate on every marked line: what they require
+// may be in the marker, which the block does not hold. Marked lines are few (a job's error
+// annotations), so this costs next to nothing.
+func (s *scan) addRawMarked() {
+	n := len(s.cands)
+	for li := range s.lines {
+		if !s.lines[li].marked {
+			continue
+		}
+		for _, pi := range s.m.rawMarked {
+			if s.active[pi] {
+				s.cands = append(s.cands, uint64(li)<<32|uint64(pi))
+			}
+		}
+	}
+	if len(s.cands) > n {
+		slices.Sort(s.cands)
+		s.cands = slices.Compact(s.cands) // a pattern the prefilter also found there is tried once
+	}
+}
+
 // try applies pattern pi to block line li and records a match.
 func (s *scan) try(li, pi int) error {
 	if !s.active[pi] {
@@ -277,14 +303,24 @@ func (s *scan) try(li, pi int) error {
 		}
 		off = len(errorMarker)
 	}
-	start, end, caps, ok := c.matchLine(line[off:])
+	var start, end int
+	var caps []string
+	var ok bool
+	if c.rawMarker && !c.markedOnly && bl.marked {
+		// The line as the raw log shows it; a span inside the marker maps to the text's start.
+		s.raw = append(append(s.raw[:0], errorMarker...), line...)
+		start, end, caps, ok = c.matchLine(s.raw)
+		start, end = max(start-len(errorMarker), 0), max(end-len(errorMarker), 0)
+	} else {
+		start, end, caps, ok = c.matchLine(line[off:])
+		start, end = start+off, end+off
+	}
 	if !ok {
 		return nil
 	}
 	if c.thenOf > 0 {
 		return s.answer(c.thenOf-1, bl.num)
 	}
-	start, end = start+off, end+off
 	text, start, end := textAndSpan(line, start, end)
 	m := Match{
 		PatternID: c.p.ID, Pattern: c.p.Name, Tags: c.p.Tags, Priority: c.p.Priority,

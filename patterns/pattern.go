@@ -39,6 +39,11 @@ type Pattern struct {
 	Steps []string `json:"steps,omitempty" yaml:"steps,omitempty"`
 	// LastLines restricts matches to the last N lines of the log; 0 means the whole log.
 	LastLines int `json:"last_lines,omitempty" yaml:"last_lines,omitempty"`
+	// RawMarker matches the expression against lines as the raw GitHub Actions log shows them:
+	// the text of a line the CI marked as an error (logs.Line.ErrorMarker) starts with "##[error]".
+	// By default the expression sees the normalised text, marker removed. Catalogues written
+	// against raw logs (PyTorch's) set it, so `^TypeError` skips marked lines there too.
+	RawMarker bool `json:"raw_marker,omitempty" yaml:"raw_marker,omitempty"`
 	// Then, when set, makes this a multi-line pattern: a line matching the expression counts only
 	// if a later line within Then.Within lines matches Then's expression too.
 	Then *Then `json:"then,omitempty" yaml:"-"`

@@ -41,12 +41,13 @@ const (
 	fieldJobs        = "jobs"
 	fieldSteps       = "steps"
 	fieldLastLines   = "last_lines"
+	fieldRawMarker   = "raw_marker"
 	fieldThen        = "then"
 	fieldWithin      = "within"
 )
 
 var knownFields = []string{fieldName, fieldRegex, fieldLiteral, fieldTags, fieldDescription,
-	fieldPriority, fieldJobs, fieldSteps, fieldLastLines, fieldThen}
+	fieldPriority, fieldJobs, fieldSteps, fieldLastLines, fieldThen, fieldRawMarker}
 
 // fieldAliases maps names other tools use (or people guess) to ours, for "did you mean" hints.
 var fieldAliases = map[string]string{
@@ -274,6 +275,8 @@ func (d *decoder) pattern(i int, n *yaml.Node) (Pattern, bool) {
 			p.Priority = d.int(label, k, v)
 		case fieldLastLines:
 			p.LastLines = d.int(label, k, v)
+		case fieldRawMarker:
+			p.RawMarker = d.bool(label, k, v)
 		case fieldThen:
 			p.Then = d.then(label, k, v)
 		default:
@@ -333,6 +336,18 @@ func (d *decoder) list(label string, k, v *yaml.Node) []string {
 		out = append(out, e.Value)
 	}
 	return out
+}
+
+// bool reads a true/false field; `raw_marker: yes` is YAML 1.1 and read by yaml.v3 as a string,
+// so it is an error naming the value rather than a silent false.
+func (d *decoder) bool(label string, k, v *yaml.Node) bool {
+	v = resolveAlias(v)
+	var x bool
+	if v.Kind == yaml.ScalarNode && v.Tag == "!!bool" && v.Decode(&x) == nil {
+		return x
+	}
+	d.errorf(v.Line, label, "`%s` must be true or false, got %s", k.Value, nodeKind(v))
+	return false
 }
 
 // int reads an integer field; `priority: high` is an error naming the value.

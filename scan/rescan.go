@@ -46,8 +46,8 @@ type RescanOptions struct {
 }
 
 // MatcherCache holds compiled matchers by the set of pattern ids they match, for reuse across
-// rescans. An id names fixed matching behaviour: a change to a pattern's expression, kind, scope
-// or last_lines retires it and adds a new id (see AddPatterns). What a cached matcher may hold
+// rescans. An id names fixed matching behaviour: a change to a pattern's expression, kind, scope,
+// last_lines, then or raw_marker retires it and adds a new id (see AddPatterns). What a cached matcher may hold
 // stale (name, tags, priority) is not what RecordScan stores, which is the id, line and text.
 type MatcherCache struct {
 	mu sync.Mutex

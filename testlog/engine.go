@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/totto-ci/totto/internal/keywords"
 	"github.com/totto-ci/totto/logs"
 )
 
@@ -13,7 +14,7 @@ import (
 // contains, checked before the regular expression so that most lines cost a few byte searches.
 type rule struct {
 	hint    string
-	hintIDs []int // hint's parts in the shared hint table, set once
+	hintIDs keywords.Set // hint's parts in the shared hint table, set once
 	re      *regexp.Regexp
 	// inSection: only inside the runner's failure section (spec.sectionStart … sectionEnd).
 	inSection bool
@@ -27,43 +28,16 @@ type rule struct {
 type line struct {
 	num           int
 	text, trimmed []byte
-	prev          []byte // the previous non-blank line, trimmed
-	hint          []bool // per shared hint: present in text
-}
-
-func (l *line) has(id int) bool { return l.hint[id] }
-
-// findHints marks every shared hint the text contains: one pass over the text, checking a hint
-// only where its rarest byte occurs, so the cost barely grows with the number of hints.
-func findHints(text []byte, found []bool) {
-	for i, c := range text {
-		if !isAnchor[c] {
-			continue
-		}
-		for _, a := range hintAnchors[c] {
-			start := i - a.offset
-			if start >= 0 && !found[a.id] && bytes.HasPrefix(text[start:], hintTable[a.id]) {
-				found[a.id] = true
-			}
-		}
-	}
+	prev          []byte       // the previous non-blank line, trimmed
+	hint          keywords.Set // the shared hints present in text
 }
 
 func (r *rule) match(l *line, inSection bool) []string {
 	if r.inSection && !inSection {
 		return nil
 	}
-	if len(r.hintIDs) > 0 {
-		found := false
-		for _, id := range r.hintIDs {
-			if l.has(id) {
-				found = true
-				break
-			}
-		}
-		if !found {
-			return nil
-		}
+	if !r.hintIDs.Empty() && !l.hint.Intersects(r.hintIDs) {
+		return nil
 	}
 	if r.after != nil && !r.after.Match(l.prev) {
 		return nil
@@ -79,16 +53,22 @@ func (r *rule) match(l *line, inSection bool) []string {
 	return out
 }
 
-// hintTable holds every distinct hint of every runner; hintIndex finds one; hintAnchors lists,
-// per byte value, the hints anchored on it and where in the hint it is.
+// hintTable holds every distinct hint of every runner; hintIndex finds one; hintScanner finds
+// the hints a line holds in one pass (member i is hintTable[i]).
 var (
-	hintTable   [][]byte
+	hintTable   []string
 	hintIndex   = map[string]int{}
-	hintAnchors [256][]anchor
-	isAnchor    [256]bool
+	hintScanner *keywords.Scanner
 )
 
-type anchor struct{ id, offset int }
+// buildHintScanner compiles the hint table once every runner has filed its hints.
+func buildHintScanner() {
+	lits := make([][]string, len(hintTable))
+	for i, h := range hintTable {
+		lits[i] = []string{h}
+	}
+	hintScanner = keywords.New(lits)
+}
 
 func hintID(h string) int {
 	if id, ok := hintIndex[h]; ok {
@@ -96,36 +76,8 @@ func hintID(h string) int {
 	}
 	id := len(hintTable)
 	hintIndex[h] = id
-	hintTable = append(hintTable, []byte(h))
-	best := 0
-	for i := 1; i < len(h); i++ {
-		if commonness(h[i]) < commonness(h[best]) {
-			best = i
-		}
-	}
-	hintAnchors[h[best]] = append(hintAnchors[h[best]], anchor{id: id, offset: best})
-	isAnchor[h[best]] = true
+	hintTable = append(hintTable, h)
 	return id
-}
-
-// commonness ranks how often a byte appears in log text, roughly: a hint is anchored on its
-// least common byte.
-func commonness(c byte) int {
-	switch {
-	case c == ' ':
-		return 100
-	case strings.IndexByte("etaoinsrhl", c) >= 0:
-		return 80
-	case strings.IndexByte("./-_,:=", c) >= 0:
-		return 70
-	case c >= '0' && c <= '9':
-		return 60
-	case c >= 'a' && c <= 'z':
-		return 50
-	case c >= 'A' && c <= 'Z':
-		return 30
-	}
-	return 20
 }
 
 // spec describes one runner's output. Named groups: name, file and msg in fails; file in suite
@@ -164,8 +116,8 @@ type spec struct {
 	// key makes names printed in different shapes by one runner compare equal.
 	key func(name string) string
 
-	anyHint   []int // every hint of every rule (set by prepare)
-	everyLine bool  // a rule has no hint
+	anyHint   keywords.Set // every hint of every rule (set by prepare)
+	everyLine bool         // a rule has no hint
 }
 
 type session struct {
@@ -495,17 +447,17 @@ func leaves(tests []*Test) []*Test {
 // prepare files every rule's hint parts in the shared hint table once, and gathers the
 // runner's hints (all of them, or none when a rule has no hint and must see every line).
 func (s *spec) prepare() {
-	s.anyHint, s.everyLine = nil, false
+	s.anyHint, s.everyLine = keywords.Set{}, false
 	for _, r := range s.rules() {
-		r.hintIDs = nil
+		r.hintIDs = keywords.Set{}
 		if r.hint == "" {
 			s.everyLine = true
 			continue
 		}
 		for _, h := range strings.Split(r.hint, "|") {
 			id := hintID(h)
-			r.hintIDs = append(r.hintIDs, id)
-			s.anyHint = append(s.anyHint, id)
+			r.hintIDs.Add(id)
+			s.anyHint.Add(id)
 		}
 	}
 }
@@ -515,12 +467,7 @@ func (s *spec) mayMatch(l *line) bool {
 	if s.everyLine {
 		return true
 	}
-	for _, id := range s.anyHint {
-		if l.hint[id] {
-			return true
-		}
-	}
-	return false
+	return l.hint.Intersects(s.anyHint)
 }
 
 func (s *spec) rules() []*rule {

@@ -81,4 +81,5 @@ func init() {
 	for _, s := range specs {
 		s.prepare()
 	}
+	buildHintScanner()
 }

@@ -66,12 +66,11 @@ type Extractor struct {
 	runs []*runState
 	buf  []byte
 	prev []byte
-	hint []bool
 }
 
 // New returns an Extractor for every supported runner.
 func New() *Extractor {
-	e := &Extractor{hint: make([]bool, len(hintTable))}
+	e := &Extractor{}
 	for _, s := range specs {
 		e.runs = append(e.runs, newRunState(s))
 	}
@@ -83,9 +82,8 @@ func (e *Extractor) Add(l logs.Line) {
 	if l.Overwritten {
 		return
 	}
-	clear(e.hint)
-	ln := line{num: l.Num, text: stripPrefix(l.Text), prev: e.prev, hint: e.hint}
-	findHints(ln.text, ln.hint)
+	ln := line{num: l.Num, text: stripPrefix(l.Text), prev: e.prev}
+	ln.hint = hintScanner.Scan(ln.text)
 	ln.trimmed = bytes.TrimSpace(ln.text)
 	for _, r := range e.runs {
 		r.line(&ln)

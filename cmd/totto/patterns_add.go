@@ -18,8 +18,8 @@ const patternsAddHelp = `usage: totto patterns add [--source S] [--author A] [--
 
 Loads pattern files into the store. A pattern is identified by its name and source (default: the
 file path). Loading an unchanged pattern again keeps it (and its id); a changed description, tags
-or priority is updated in place; a changed expression, kind, job or step scope or last_lines window
-retires the old pattern and creates a new one, so stored matches stay truthful and the next
+or priority is updated in place; a changed expression, kind, job or step scope, last_lines window,
+then or raw_marker retires the old pattern and creates a new one, so stored matches stay truthful and the next
 'totto rescan' scans only what is new. Patterns are not retired when they disappear from a file.
 A file with errors loads nothing. Patterns are the operator's and apply to every repository,
 unless --owner makes them one account's (every repository of that organisation or user) or --repo

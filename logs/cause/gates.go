@@ -1,6 +1,10 @@
 package cause
 
-import "bytes"
+import (
+	"bytes"
+
+	"github.com/totto-ci/totto/internal/keywords"
+)
 
 // gates holds, for rules whose literals are common in ordinary output (": ", ")", "E "), a cheap
 // test of the line's shape that their regular expression implies: a line failing it cannot match,
@@ -73,8 +77,8 @@ var shapeGated = []string{
 }
 
 var (
-	shaped      ruleSet // the rules of shapeGated
-	shapedRules []int   // their indexes, in order
+	shaped      keywords.Set // the rules of shapeGated
+	shapedRules []int        // their indexes, in order
 )
 
 // isSpaceRE reports whether c is in the regular expressions' \s class ([\t\n\f\r ]).
@@ -181,8 +185,8 @@ func asciiFoldEqual(b []byte, s string) bool {
 }
 
 func init() {
-	if len(rules) > 128 {
-		panic("cause: a ruleSet holds at most 128 rules")
+	if len(rules) > keywords.MaxMembers {
+		panic("cause: more rules than a keywords.Set holds")
 	}
 	for name, m := range exacts {
 		i := ruleIndex(name)
@@ -203,13 +207,21 @@ func init() {
 		if i < 0 || rules[i].gate == nil {
 			panic("cause: shape gate for unknown or ungated rule " + name)
 		}
-		shaped.add(i)
+		shaped.Add(i)
 		shapedRules = append(shapedRules, i)
 	}
-	keywords = newKeywordScanner(rules, shaped)
+	need := make([][]string, len(rules))
 	for i := range rules {
-		if len(rules[i].need) == 0 && !shaped.has(i) {
-			everywhere.add(i)
+		if !shaped.Has(i) {
+			for _, n := range rules[i].need {
+				need[i] = append(need[i], string(n))
+			}
+		}
+	}
+	keywordScanner = keywords.New(need)
+	for i := range rules {
+		if len(rules[i].need) == 0 && !shaped.Has(i) {
+			everywhere.Add(i)
 		}
 	}
 }

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"math/bits"
 	"regexp"
+
+	"github.com/totto-ci/totto/internal/keywords"
 )
 
 // kind says how a scored line relates to the lines around it, which decides where the excerpt
@@ -217,11 +219,11 @@ func scoreRule(text []byte) (float64, kind, int) {
 	if len(text) > maxScoredBytes {
 		text = text[:maxScoredBytes]
 	}
-	cand := keywords.scan(text)
-	cand.union(everywhere)
+	cand := keywordScanner.Scan(text)
+	cand.Union(everywhere)
 	for _, i := range shapedRules {
 		if ru := &rules[i]; ru.gate(text) && ru.holdsNeed(text) {
-			cand.add(i)
+			cand.Add(i)
 		}
 	}
 	for w, word := range cand {
@@ -232,7 +234,7 @@ func scoreRule(text []byte) (float64, kind, int) {
 			if ru.suffix != nil && !bytes.HasSuffix(bytes.TrimRight(text, " \t"), ru.suffix) {
 				continue
 			}
-			if ru.gate != nil && !shaped.has(i) && !ru.gate(text) {
+			if ru.gate != nil && !shaped.Has(i) && !ru.gate(text) {
 				continue
 			}
 			if ru.exact != nil {
@@ -250,10 +252,10 @@ func scoreRule(text []byte) (float64, kind, int) {
 }
 
 var (
-	// keywords finds the rules whose literals a line holds.
-	keywords *keywordScanner
+	// keywordScanner finds the rules whose literals a line holds (member i is rules[i]).
+	keywordScanner *keywords.Scanner
 	// everywhere holds the rules without literals, tried on every line.
-	everywhere ruleSet
+	everywhere keywords.Set
 )
 
 // scoreRuleReference is the plain definition of scoreRule: every rule in order, each tested for

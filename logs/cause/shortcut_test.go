@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"unicode"
+
+	"github.com/totto-ci/totto/internal/keywords"
 )
 
 // shortcutLines are lines that probe the edges of the shortcuts: words at the start and end of a
@@ -103,13 +105,13 @@ func checkShortcuts(t *testing.T, text []byte) {
 			t.Errorf("rule %s: gate rejects %q, which the expression matches", ru.name, text)
 		}
 	}
-	want := ruleSet{}
+	want := keywords.Set{}
 	for i := range rules {
-		if !shaped.has(i) && rules[i].holdsNeed(text) && len(rules[i].need) > 0 {
-			want.add(i)
+		if !shaped.Has(i) && rules[i].holdsNeed(text) && len(rules[i].need) > 0 {
+			want.Add(i)
 		}
 	}
-	if got := keywords.scan(text); got != want {
+	if got := keywordScanner.Scan(text); got != want {
 		t.Errorf("keywords in %q: %v, want %v", text, got, want)
 	}
 }

@@ -52,6 +52,12 @@ func testAddPatterns(t *testing.T, s store.Store) {
 	if ch[0].Action != store.PatternReplaced {
 		t.Fatalf("scope change: %+v", ch[0])
 	}
+	// Seeing the raw "##[error]" marker changes which lines match: a new id, and it is kept.
+	set[0].RawMarker = true
+	ch = must(s.AddPatterns(c, set[:1], "bob"))
+	if ch[0].Action != store.PatternReplaced || !must(s.Pattern(c, ch[0].ID)).RawMarker || must(s.Pattern(c, ch[0].OldID)).RawMarker {
+		t.Fatalf("raw marker change: %+v", ch[0])
+	}
 	trail := must(s.AuditTrail(c, "pattern:"+itoa(oomID), 0))
 	if len(trail) != 2 || trail[0].Action != "pattern.retire" || trail[0].Actor != "bob" {
 		t.Fatalf("audit trail of the retired pattern: %+v", trail)

@@ -13,14 +13,14 @@ import (
 )
 
 const patternCols = `id, name, kind, expression, description, tags, jobs, steps, priority, last_lines, source,
-	repo_id, author, created_at, updated_at, retired_at, retired_by, replaced_by, scope, owner, then_expr, retire_reason`
+	repo_id, author, created_at, updated_at, retired_at, retired_by, replaced_by, scope, owner, then_expr, retire_reason, raw_marker`
 
 func scanPattern(r Row) (store.Pattern, error) {
 	var p store.Pattern
 	var kind, tags, jobs, steps, scope, then string
 	err := r.Scan(&p.ID, &p.Name, &kind, &p.Expr, &p.Description, &tags, &jobs, &steps, &p.Priority,
 		&p.LastLines, &p.Source, &p.RepoID, &p.Author, &p.CreatedAt, &p.UpdatedAt, &p.RetiredAt,
-		&p.RetiredBy, &p.ReplacedBy, &scope, &p.Owner, &then, &p.RetireReason)
+		&p.RetiredBy, &p.ReplacedBy, &scope, &p.Owner, &then, &p.RetireReason, &p.RawMarker)
 	if err != nil {
 		return p, err
 	}
@@ -54,7 +54,7 @@ func jsonList(xs []string) string {
 // scanAffecting reports whether two versions of a pattern would find different matches, which
 // needs a new id (and so a rescan) rather than an in-place update.
 func scanAffecting(a, b *store.Pattern) bool {
-	return a.Kind != b.Kind || a.Expr != b.Expr || a.LastLines != b.LastLines ||
+	return a.Kind != b.Kind || a.Expr != b.Expr || a.LastLines != b.LastLines || a.RawMarker != b.RawMarker ||
 		!slices.Equal(a.Jobs, b.Jobs) || !slices.Equal(a.Steps, b.Steps) || !eqPtr(a.RepoID, b.RepoID) ||
 		thenJSON(a.Then) != thenJSON(b.Then)
 }
@@ -79,8 +79,8 @@ func sameMetadata(a, b *store.Pattern) bool {
 // (source, name) is refused, so no caller can replace another tenant's pattern. A (source, name)
 // the operator retired outright stays retired (PatternKeptRetired). A pattern whose
 // matching behaviour is unchanged keeps its id (metadata such as tags, description and priority
-// is updated in place); one whose expression, kind, job or step scope, last-lines window or
-// repository scope changed is retired and replaced by a new pattern with a new id, so stored
+// is updated in place); one whose expression, kind, job or step scope, last-lines window, raw
+// marker or repository scope changed is retired and replaced by a new pattern with a new id, so stored
 // matches and scan watermarks stay truthful.
 func (s *Store) AddPatterns(ctx context.Context, ps []store.Pattern, actor string) ([]store.PatternChange, error) {
 	for i := range ps {
@@ -196,10 +196,10 @@ func (s *Store) insertPattern(ctx context.Context, tx q, p *store.Pattern, actor
 	t := now()
 	var id int64
 	err := tx.row(ctx, `INSERT INTO patterns (name, kind, expression, description, tags, jobs, steps, priority,
-			last_lines, source, repo_id, author, created_at, updated_at, scope, owner, then_expr)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			last_lines, source, repo_id, author, created_at, updated_at, scope, owner, then_expr, raw_marker)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		p.Name, string(p.Kind), p.Expr, p.Description, jsonList(p.Tags), jsonList(p.Jobs), jsonList(p.Steps),
-		p.Priority, p.LastLines, p.Source, p.RepoID, author, t, t, string(p.Scope), p.Owner, thenJSON(p.Then)).Scan(&id)
+		p.Priority, p.LastLines, p.Source, p.RepoID, author, t, t, string(p.Scope), p.Owner, thenJSON(p.Then), p.RawMarker).Scan(&id)
 	if err != nil {
 		return 0, fmt.Errorf("insert pattern %q from %q: %w", p.Name, p.Source, err)
 	}
