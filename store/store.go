@@ -19,6 +19,7 @@ type Store interface {
 	PrecisionQuerier
 	CauseLineCache
 	BranchHistory
+	CommitLookup
 	AnnotationExpirer
 	InstalledRepositoryLister
 	SessionStore

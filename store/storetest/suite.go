@@ -39,6 +39,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"CommitJobs", testCommitJobs},
 		{"RecentCheckRuns", testRecentCheckRuns},
 		{"BranchCommits", testBranchCommits},
+		{"ResolveCommit", testResolveCommit},
 		{"InstalledRepositories", testInstalledRepositories},
 		{"RepositoryVisibility", testRepositoryVisibility},
 		{"PatternTenancy", testPatternTenancy},
