@@ -176,6 +176,8 @@ type patternData struct {
 	// RescanPercent is the share of stored logs already scanned for every one.
 	Rescanning    bool
 	RescanPercent string
+	// Seen is the failed jobs the pattern matched: how many, since when, the latest.
+	Seen store.FailureHistory
 }
 
 // patternPage shows one pattern: its weekly frequency, a page of matches with context read from
@@ -241,6 +243,10 @@ func (s *server) patternPage(w http.ResponseWriter, r *http.Request) {
 	}
 	for wk := from; !wk.After(now); wk = wk.AddDate(0, 0, 7) {
 		d.Weekly = append(d.Weekly, point{Label: wk.Format("2006-01-02"), Value: float64(byWeek[wk])})
+	}
+	if d.Seen, err = s.st.PatternHistory(ctx, id, aud, historyListed); err != nil {
+		s.fail(w, r, err)
+		return
 	}
 	ms, next, err := s.st.PatternMatches(ctx, id, aud, store.Page{Limit: 20, After: store.Cursor(r.URL.Query().Get("after"))})
 	if err != nil {

@@ -39,6 +39,7 @@ var funcs = template.FuncMap{
 	"add":      func(a, b int) int { return a + b },
 	"hasTag":   hasTag,
 	"jobLink":  jobLink,
+	"history":  historyLink,
 	"testPage": testPageOf,
 	"deref":    derefStr,
 	"linkify":  linkify,
