@@ -266,7 +266,7 @@ func TestImportElasticRecheckHitsSamples(t *testing.T) {
 }
 
 func TestImportUnknownKindAndMissingPath(t *testing.T) {
-	if _, err := Import("jenkins", "x"); err == nil || !strings.Contains(err.Error(), `unknown catalogue kind "jenkins" (known: drci, elastic-recheck, pytorch)`) {
+	if _, err := Import("jenkins", "x"); err == nil || !strings.Contains(err.Error(), `unknown catalogue kind "jenkins" (known: drci, elastic-recheck, jenkins-bfa, pytorch)`) {
 		t.Errorf("err = %v", err)
 	}
 	missing := filepath.Join(t.TempDir(), "nope.toml")

@@ -37,7 +37,7 @@ func (s *server) editStart(w http.ResponseWriter, r *http.Request, v *viewer, id
 func (s *server) visiblePattern(w http.ResponseWriter, r *http.Request, v *viewer, id int64) (store.Pattern, map[int64]repoInfo, bool) {
 	p, err := s.st.Pattern(r.Context(), id)
 	if errors.Is(err, store.ErrNotFound) {
-		http.Error(w, "no pattern "+strconv.FormatInt(id, 10), http.StatusNotFound)
+		s.notFound(w, r, "no pattern "+strconv.FormatInt(id, 10))
 		return p, nil, false
 	} else if err != nil {
 		s.fail(w, r, err)
@@ -49,7 +49,7 @@ func (s *server) visiblePattern(w http.ResponseWriter, r *http.Request, v *viewe
 		return p, nil, false
 	}
 	if !v.canSeePattern(p, idx) {
-		http.Error(w, "no pattern "+strconv.FormatInt(id, 10), http.StatusNotFound)
+		s.notFound(w, r, "no pattern "+strconv.FormatInt(id, 10))
 		return p, nil, false
 	}
 	return p, idx, true

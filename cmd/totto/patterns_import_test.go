@@ -79,7 +79,7 @@ func TestPatternsImportNotesAndErrors(t *testing.T) {
 		code   int
 		stderr string
 	}{
-		{[]string{"--from", "jenkins", q}, exitUsage, `unknown --from "jenkins": want one of drci, elastic-recheck, pytorch`},
+		{[]string{"--from", "jenkins", q}, exitUsage, `unknown --from "jenkins": want one of drci, elastic-recheck, jenkins-bfa, pytorch`},
 		{[]string{q}, exitUsage, "want --from KIND and exactly one PATH"},
 		{[]string{"--from", "pytorch", q, q}, exitUsage, "exactly one PATH"},
 		{[]string{"--from", "pytorch", filepath.Join(dir, "none.toml")}, exitError, "none.toml: no such file"},
