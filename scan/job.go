@@ -11,11 +11,14 @@ import (
 
 	"github.com/totto-ci/totto/queue"
 	"github.com/totto-ci/totto/store/blob"
+	"github.com/totto-ci/totto/verdicts"
 )
 
 // RescanArgs is the durable job that scans stored logs for the patterns they have not been scanned
-// with (after a pattern is saved in the UI, and at every start of the App). It has no arguments:
-// one job at a time does all the pending work, whoever asked for it, on whichever replica.
+// with (after a pattern is saved in the UI, and at every start of the App), then decides again the
+// kept verdicts that went stale (a pattern edited or retired, new matches, a known-broken range
+// changed) or that failed jobs never had (imported history). It has no arguments: one job at a
+// time does all the pending work, whoever asked for it, on whichever replica.
 type RescanArgs struct{}
 
 // Kind names the job for the queue.
@@ -24,8 +27,18 @@ func (RescanArgs) Kind() string { return "rescan_stored_logs" }
 // Jobs queues the rescan job; Register makes one.
 type Jobs struct{ q *queue.Queue }
 
+// JobStore is what the rescan job reads and writes: the scan's store, and the kept verdicts it
+// decides again once the logs are scanned.
+type JobStore interface {
+	Store
+	verdicts.Store
+}
+
+// verdictCommits is how many commits one call decides again between checks of the slice's end.
+const verdictCommits = 50
+
 // Register adds the rescan worker to q (before q.Start) and returns what queues its job.
-func Register(q *queue.Queue, st Store, blobs blob.Store) (*Jobs, error) {
+func Register(q *queue.Queue, st JobStore, blobs blob.Store) (*Jobs, error) {
 	w := &rescanWorker{st: st, blobs: blobs, matchers: NewMatcherCache(), workers: max(1, runtime.NumCPU()/2)}
 	if err := queue.Register(q, w); err != nil {
 		return nil, err
@@ -46,7 +59,7 @@ func (j *Jobs) QueueRescan(ctx context.Context) error {
 
 type rescanWorker struct {
 	river.WorkerDefaults[RescanArgs]
-	st       Store
+	st       JobStore
 	blobs    blob.Store
 	matchers *MatcherCache
 	// workers scan logs in parallel: half the cores, so webhooks and pipeline jobs keep theirs.
@@ -84,7 +97,33 @@ func (w *rescanWorker) Work(ctx context.Context, job *river.Job[RescanArgs]) err
 			return fmt.Errorf("rescan: %w", err)
 		}
 		if len(left) <= len(res.Failures) {
+			break
+		}
+	}
+	return w.decideVerdicts(slice)
+}
+
+// decideVerdicts decides stale and missing verdicts until none is left; when the slice ends
+// first, the job snoozes and continues, like the scan.
+func (w *rescanWorker) decideVerdicts(slice context.Context) error {
+	total := 0
+	defer func() {
+		zerolog.Ctx(slice).Info().Int("commits", total).Msg("verdicts decided again")
+	}()
+	for {
+		n, err := verdicts.DecideStale(slice, w.st, time.Now, verdictCommits)
+		total += n
+		if err != nil {
+			if slice.Err() != nil && total > 0 {
+				return river.JobSnooze(100 * time.Millisecond)
+			}
+			return fmt.Errorf("rescan: %w", err)
+		}
+		if n < verdictCommits {
 			return nil
+		}
+		if slice.Err() != nil {
+			return river.JobSnooze(100 * time.Millisecond)
 		}
 	}
 }

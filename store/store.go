@@ -18,6 +18,7 @@ type Store interface {
 	Screens
 	PrecisionQuerier
 	CauseLineCache
+	VerdictKeeper
 	BranchHistory
 	AnnotationExpirer
 	InstalledRepositoryLister

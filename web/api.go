@@ -11,6 +11,7 @@ import (
 
 	"github.com/totto-ci/totto/patterns"
 	"github.com/totto-ci/totto/store"
+	"github.com/totto-ci/totto/verdicts"
 )
 
 // The JSON API serves the same data as the pages to scripts, behind the same session (or open in
@@ -157,7 +158,7 @@ func (s *server) apiJob(w http.ResponseWriter, r *http.Request) {
 	if info.FullName != "" {
 		out["repo"] = info.FullName
 		if rep, err := s.commitReportFor(r, info.FullName, j.SHA); err == nil {
-			if v := verdictOf(rep, j); v != nil {
+			if v := verdicts.Of(rep, j); v != nil {
 				best := v.Evidence.Best
 				if best != nil {
 					// The best match quotes a log line: redact it like every other quoted line.

@@ -68,9 +68,13 @@ func (s *server) healthPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d.Jobs = grid.Jobs
+	kept, err := s.gridVerdicts(ctx, grid)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	for _, c := range grid.Commits {
 		row := healthRow{SHA: c.SHA, At: c.At, Cells: make([]healthCell, len(grid.Jobs))}
-		var rep *triage.Report
 		for i, jn := range grid.Jobs {
 			cell, ok := c.Cells[jn]
 			if !ok {
@@ -83,19 +87,10 @@ func (s *server) healthPage(w http.ResponseWriter, r *http.Request) {
 			case cell.Conclusion == "success":
 				hc.State = cellPassed
 			case triage.Conclusion(cell.Conclusion).Failed():
-				if rep == nil {
-					x, _, err := s.commitReport(ctx, repo, c.SHA)
-					if err != nil {
-						s.fail(w, r, err)
-						return
-					}
-					rep = &x
-				}
+				// The kept verdict; a failure not decided yet counts as new, as on every page.
 				hc.State = cellNew
-				for _, v := range rep.Jobs {
-					if v.Run.Name == jn {
-						hc.State = string(v.Verdict)
-					}
+				if v, ok := kept[cell.JobID]; ok {
+					hc.State = v.Verdict
 				}
 			}
 			row.Cells[i] = hc
@@ -114,7 +109,7 @@ func (s *server) healthPage(w http.ResponseWriter, r *http.Request) {
 }
 
 // unexplainedShare is, per week, the percentage of the branch's commits with at least one failed
-// job whose stored log no pattern applying to the repository matched.
+// job whose kept verdict does not explain it (store.CommitOutcome).
 func (s *server) unexplainedShare(r *http.Request, repoID int64, branch string) ([]point, error) {
 	now := s.deps.Now().UTC()
 	from := weekStart(now).AddDate(0, 0, -7*(healthWeeks-1))
@@ -170,6 +165,10 @@ func (s *server) openAnnotation(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	if err := s.decideAgain(ctx, "known-broken range opened"); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	http.Redirect(w, r, "/repos/"+name+"/health", http.StatusSeeOther)
 }
 
@@ -195,6 +194,10 @@ func (s *server) closeAnnotation(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if _, err := s.st.CloseAnnotation(ctx, repo.ID, glob, to, actor); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := s.decideAgain(ctx, "known-broken range closed"); err != nil {
 		s.fail(w, r, err)
 		return
 	}

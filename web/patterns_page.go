@@ -300,5 +300,9 @@ func (s *server) retirePattern(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	if err := s.decideAgain(ctx, "pattern retired"); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	http.Redirect(w, r, "/patterns/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
 }

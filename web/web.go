@@ -100,6 +100,8 @@ type uiStore interface {
 	store.SessionStore
 	store.TestHistory
 	store.JobHistory // the likely cause judged against the job's passing history, as the check run does
+	store.VerdictKeeper
+	store.CauseLineCache
 }
 
 var _ uiStore = store.Store(nil)

@@ -47,6 +47,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"Screens", testScreens},
 		{"BackfillMark", testBackfillMark},
 		{"SuccessSample", testSuccessSample},
+		{"Verdicts", testVerdicts},
 	}
 	for _, tc := range tests {
 		subtest(t, tc.name, func(t *testing.T) {

@@ -108,6 +108,11 @@ func (s *Store) RecordScan(ctx context.Context, p store.PendingScan, ms []patter
 				return fmt.Errorf("store %d matches of log %d: %w", len(batch), p.LogID, err)
 			}
 		}
+		if len(ms) > 0 {
+			if err := staleVerdictsOfLog(ctx, tx, p.LogID); err != nil {
+				return err
+			}
+		}
 		recorded = true
 		return nil
 	})
