@@ -283,7 +283,10 @@ type MatchFilter struct {
 	// ForRepo keeps only matches of patterns that apply to this repository (store.PatternScope):
 	// a log shared by several tenants carries matches of each tenant's patterns.
 	ForRepo int64
-	Limit   int // 0: no limit
+	// Active keeps only matches of active patterns: a retired pattern (or the old version of an
+	// edited one) no longer explains a failure, though its matches stay for history.
+	Active bool
+	Limit  int // 0: no limit
 }
 
 // Annotation is a known-broken range: failures of jobs matching JobGlob on commits in

@@ -23,6 +23,10 @@ type VerdictKeeper interface {
 	// VerdictsToDecide lists up to limit commits having a failed job (its conclusion one of
 	// failed) whose verdict is stale or missing.
 	VerdictsToDecide(ctx context.Context, failed []string, limit int) ([]CommitRef, error)
+	// UnexplainedFailures pages through failed jobs with a stored log whose kept verdict does
+	// not explain them (or that have none yet), newest first, each with its cached cause line:
+	// what /unexplained groups, read without opening a log.
+	UnexplainedFailures(ctx context.Context, f UnexplainedFilter, page Page) ([]UnexplainedJob, Cursor, error)
 }
 
 // JobVerdict is one failed job's stored verdict.
@@ -46,4 +50,22 @@ type CommitRef struct {
 	RepoID int64
 	Repo   string // owner/name
 	SHA    string
+}
+
+// UnexplainedFilter narrows UnexplainedFailures.
+type UnexplainedFilter struct {
+	// Audience: only jobs of these repositories (the zero value lists nothing).
+	Audience Audience
+	// RepoID, when not 0, keeps one repository's jobs.
+	RepoID int64
+	// Search, when set, keeps jobs whose cached cause line or name contains it, ignoring case.
+	Search string
+}
+
+// UnexplainedJob is a failed job no kept verdict explains, with its log's cached cause line
+// (CauseLineCache); HasCauseLine is false when none was worked out yet.
+type UnexplainedJob struct {
+	Job
+	CauseLine    string
+	HasCauseLine bool
 }

@@ -94,9 +94,9 @@ func annotations(ctx context.Context, st Store, repo store.Repository, sha strin
 	return nil
 }
 
-// logMatches loads a log's matches in log order and the current metadata of their patterns.
+// logMatches loads a log's matches of active patterns in log order and the current metadata of their patterns.
 func logMatches(ctx context.Context, st Store, repoID, logID int64, infos map[int64]triage.PatternInfo) ([]patterns.Match, error) {
-	ms, err := st.Matches(ctx, store.MatchFilter{LogID: logID, ForRepo: repoID})
+	ms, err := st.Matches(ctx, store.MatchFilter{LogID: logID, ForRepo: repoID, Active: true})
 	if err != nil {
 		return nil, fmt.Errorf("matches of log %d: %w", logID, err)
 	}

@@ -22,6 +22,9 @@ type apiPattern struct {
 	Scope       string     `json:"scope"`
 	Author      string     `json:"author"`
 	CreatedAt   time.Time  `json:"created_at"`
+	Jobs7d      int64      `json:"jobs_7d"`
+	Jobs30d     int64      `json:"jobs_30d"`
+	JobsAll     int64      `json:"jobs"`
 	Matches7d   int64      `json:"matches_7d"`
 	Matches30d  int64      `json:"matches_30d"`
 	MatchesAll  int64      `json:"matches"`
@@ -73,7 +76,7 @@ func (s *server) apiPatterns(w http.ResponseWriter, r *http.Request) {
 	out := make([]apiPattern, 0, len(d.Rows))
 	for _, p := range d.Rows {
 		out = append(out, apiPattern{Pattern: p.Pattern.Pattern, Scope: p.Scope, Author: p.Author, CreatedAt: p.CreatedAt,
-			Matches7d: p.Stat.Matches7d, Matches30d: p.Stat.Matches30d, MatchesAll: p.Stat.Matches, SuccessJobs: p.Stat.SuccessJobs, LastSeen: p.Stat.LastSeen})
+			Jobs7d: p.Stat.Jobs7d, Jobs30d: p.Stat.Jobs30d, JobsAll: p.Stat.Jobs, Matches7d: p.Stat.Matches7d, Matches30d: p.Stat.Matches30d, MatchesAll: p.Stat.Matches, SuccessJobs: p.Stat.SuccessJobs, LastSeen: p.Stat.LastSeen})
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"patterns": out})
 }

@@ -48,6 +48,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"BackfillMark", testBackfillMark},
 		{"SuccessSample", testSuccessSample},
 		{"Verdicts", testVerdicts},
+		{"UnexplainedFailures", testUnexplainedFailures},
 	}
 	for _, tc := range tests {
 		subtest(t, tc.name, func(t *testing.T) {

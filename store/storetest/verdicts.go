@@ -111,3 +111,74 @@ func testVerdicts(t *testing.T, s store.Store) {
 		t.Fatalf("after closing the annotation: %+v", g)
 	}
 }
+
+// testUnexplainedFailures checks the /unexplained listing: failed jobs with a stored log that no
+// kept verdict explains (or none yet), newest first, with cached cause lines, searched, paged and
+// kept to the audience.
+func testUnexplainedFailures(t *testing.T, s store.Store) {
+	c := ctx(t)
+	r, other := repo(t, s, "o/r"), repo(t, s, "o/other")
+	mk := func(rp store.Repository, ext, name, content, line string) store.Job {
+		l := putLog(t, s, content)
+		j := must(s.UpsertJob(c, store.Job{Provider: "ingest", ExternalID: ext, RepoID: rp.ID, SHA: "abc", Name: name,
+			Conclusion: "failure", LogID: &l.ID, LogState: store.LogStored}))
+		if line != "" {
+			must(0, s.PutCauseLine(c, l.ID, line))
+		}
+		return j
+	}
+	flaky := mk(r, "u1", "lint", "log u1", "error: 100% of widgets broke")
+	newer := mk(r, "u2", "build", "log u2", "error: 100% of widgets broke")
+	undecided := mk(r, "u3", "unit_tests", "log u3", "")
+	elsewhere := mk(other, "u4", "build", "log u4", "panic: nil map")
+	must(0, s.RecordVerdicts(c, []store.JobVerdict{
+		{JobID: flaky.ID, RepoID: r.ID, SHA: "abc", Verdict: "flaky", Explained: true, DecidedAt: time.Now()},
+		{JobID: newer.ID, RepoID: r.ID, SHA: "abc", Verdict: "new", DecidedAt: time.Now()},
+		{JobID: elsewhere.ID, RepoID: other.ID, SHA: "abc", Verdict: "new", DecidedAt: time.Now()},
+	}))
+	ids := func(us []store.UnexplainedJob) []int64 {
+		var out []int64
+		for _, u := range us {
+			out = append(out, u.ID)
+		}
+		return out
+	}
+	all, next := must2(s.UnexplainedFailures(c, store.UnexplainedFilter{Audience: store.Everyone}, store.Page{}))
+	if !slices.Equal(ids(all), []int64{elsewhere.ID, undecided.ID, newer.ID}) || next != "" {
+		t.Fatalf("unexplained %v (next %q), want newest first without the flaky one", ids(all), next)
+	}
+	if all[2].CauseLine != "error: 100% of widgets broke" || !all[2].HasCauseLine || all[1].HasCauseLine {
+		t.Errorf("cause lines: %+v", all)
+	}
+	first, next := must2(s.UnexplainedFailures(c, store.UnexplainedFilter{Audience: store.Everyone}, store.Page{Limit: 2}))
+	second, last := must2(s.UnexplainedFailures(c, store.UnexplainedFilter{Audience: store.Everyone}, store.Page{Limit: 2, After: next}))
+	if len(first) != 2 || next == "" || !slices.Equal(ids(second), []int64{newer.ID}) || last != "" {
+		t.Errorf("pages %v then %v (cursor %q, last %q)", ids(first), ids(second), next, last)
+	}
+	for _, tc := range []struct {
+		search string
+		want   []int64
+	}{
+		{"WIDGETS", []int64{newer.ID}},
+		{"100%", []int64{newer.ID}},
+		{"0% of", []int64{newer.ID}},
+		{"%", []int64{newer.ID}},
+		{"unit_", []int64{undecided.ID}},
+		{"unit%", nil}, // a wildcard in the search is a literal character
+		{"nil map", []int64{elsewhere.ID}},
+	} {
+		got, _ := must2(s.UnexplainedFailures(c, store.UnexplainedFilter{Audience: store.Everyone, Search: tc.search}, store.Page{}))
+		if !slices.Equal(ids(got), tc.want) {
+			t.Errorf("search %q: %v, want %v", tc.search, ids(got), tc.want)
+		}
+	}
+	if got, _ := must2(s.UnexplainedFailures(c, store.UnexplainedFilter{Audience: store.Audience{Repos: []int64{r.ID}}}, store.Page{})); !slices.Equal(ids(got), []int64{undecided.ID, newer.ID}) {
+		t.Errorf("audience o/r: %v", ids(got))
+	}
+	if got, _ := must2(s.UnexplainedFailures(c, store.UnexplainedFilter{Audience: store.Everyone, RepoID: other.ID}, store.Page{})); !slices.Equal(ids(got), []int64{elsewhere.ID}) {
+		t.Errorf("repository o/other: %v", ids(got))
+	}
+	if got, _ := must2(s.UnexplainedFailures(c, store.UnexplainedFilter{}, store.Page{})); len(got) != 0 {
+		t.Errorf("nobody's audience sees %v", ids(got))
+	}
+}

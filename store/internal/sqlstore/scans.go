@@ -163,6 +163,9 @@ func (s *Store) Matches(ctx context.Context, f store.MatchFilter) ([]store.Match
 		sql += ` AND ` + store.PatternAppliesSQL("p", "?")
 		args = append(args, f.ForRepo, f.ForRepo)
 	}
+	if f.Active {
+		sql += ` AND p.retired_at IS NULL`
+	}
 	sql += ` ORDER BY m.created_at DESC, m.id DESC`
 	if f.Limit > 0 {
 		sql += ` LIMIT ?`
