@@ -131,6 +131,8 @@ type Store interface {
 var (
 	// ErrNotFound: the asked-for row does not exist.
 	ErrNotFound = errors.New("not found")
+	// ErrBadCursor: a page cursor is not one the store returned (a visitor's typing).
+	ErrBadCursor = errors.New("not a page cursor this store returned")
 	// ErrUnknownPattern: a match names a pattern id that does not exist (deleted or never stored).
 	ErrUnknownPattern = errors.New("unknown pattern")
 	// ErrUnknownLog: a match or job names a log id that does not exist.

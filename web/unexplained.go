@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -77,8 +78,11 @@ func (s *server) unexplainedPage(w http.ResponseWriter, r *http.Request) {
 	after := store.Cursor(r.URL.Query().Get("after"))
 	d.Earlier = after != ""
 	jobs, next, err := s.st.UnexplainedFailures(ctx, f, store.Page{Limit: unexplainedJobs, After: after})
-	if err != nil {
-		http.Error(w, "bad page: "+err.Error(), http.StatusBadRequest)
+	if errors.Is(err, store.ErrBadCursor) {
+		http.Error(w, "after: "+store.ErrBadCursor.Error(), http.StatusBadRequest)
+		return
+	} else if err != nil {
+		s.fail(w, r, err)
 		return
 	}
 	if next != "" {
