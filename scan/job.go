@@ -78,6 +78,7 @@ func (w *rescanWorker) Work(ctx context.Context, job *river.Job[RescanArgs]) err
 		defer cancel()
 	}
 	log := zerolog.Ctx(ctx)
+	scanned := false
 	for {
 		res, err := Rescan(slice, w.st, w.blobs, RescanOptions{Workers: w.workers, Matchers: w.matchers})
 		log.Info().Int("logs", res.Done).Int64("matches", res.Matches).Int("failed", res.Failed).Dur("took", res.Elapsed).Msg("rescan of stored logs")
@@ -90,6 +91,7 @@ func (w *rescanWorker) Work(ctx context.Context, job *river.Job[RescanArgs]) err
 			}
 			return err
 		}
+		scanned = scanned || res.Done > 0
 		// Logs that failed stay pending; anything beyond them is new work (a pattern saved
 		// during the pass, below the cursor), worth another pass.
 		left, err := w.st.PendingScans(ctx, 0, len(res.Failures)+1)
@@ -100,12 +102,13 @@ func (w *rescanWorker) Work(ctx context.Context, job *river.Job[RescanArgs]) err
 			break
 		}
 	}
-	return w.decideVerdicts(slice)
+	return w.decideVerdicts(slice, scanned)
 }
 
 // decideVerdicts decides stale and missing verdicts until none is left; when the slice ends
-// first, the job snoozes and continues, like the scan.
-func (w *rescanWorker) decideVerdicts(slice context.Context) error {
+// first, the job snoozes and continues, like the scan, provided the slice did some work (scanned
+// is whether its scan did).
+func (w *rescanWorker) decideVerdicts(slice context.Context, scanned bool) error {
 	total := 0
 	defer func() {
 		zerolog.Ctx(slice).Info().Int("commits", total).Msg("verdicts decided again")
@@ -114,7 +117,7 @@ func (w *rescanWorker) decideVerdicts(slice context.Context) error {
 		n, err := verdicts.DecideStale(slice, w.st, time.Now, verdictCommits)
 		total += n
 		if err != nil {
-			if slice.Err() != nil && total > 0 {
+			if slice.Err() != nil && (total > 0 || scanned) {
 				return river.JobSnooze(100 * time.Millisecond)
 			}
 			return fmt.Errorf("rescan: %w", err)
