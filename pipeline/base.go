@@ -82,7 +82,7 @@ func (p *pipeline) baseOutcomes(ctx context.Context, jobs []store.Job, cfg RepoC
 	for k, j := range latest {
 		o := triage.BaseOutcome{SHA: j.SHA, Conclusion: triage.Conclusion(j.Conclusion), URL: j.URL}
 		if o.Conclusion.Failed() && j.LogID != nil {
-			ms, err := p.Store.Matches(ctx, store.MatchFilter{LogID: *j.LogID, ForRepo: j.RepoID})
+			ms, err := p.Store.Matches(ctx, store.MatchFilter{LogID: *j.LogID, ForRepo: j.RepoID, Active: true})
 			if err != nil {
 				return nil, fmt.Errorf("matches of log %d: %w", *j.LogID, err)
 			}

@@ -8,22 +8,18 @@ import (
 
 	"github.com/totto-ci/totto/store"
 	"github.com/totto-ci/totto/triage"
+	"github.com/totto-ci/totto/verdicts"
 )
 
 // precisionInput is each pattern's record from rerun evidence across the repository owner's
 // repositories (a flaky pattern's breadth is a property of the pattern, but another tenant's
 // reruns must not decide this one's verdicts), in the form triage.Input.Precision takes.
 func precisionInput(ctx context.Context, st store.Store, repo store.Repository) (map[int64]triage.Precision, error) {
-	rows, err := st.PatternPrecision(ctx, store.OwnerAudience(repo.Owner()))
+	p, err := verdicts.Precision(ctx, st, repo)
 	if err != nil {
-		return nil, fmt.Errorf("pattern precision for triage: %w", err)
+		return nil, fmt.Errorf("triage: %w", err)
 	}
-	out := make(map[int64]triage.Precision, len(rows))
-	for _, r := range rows {
-		out[r.PatternID] = triage.Precision{Hits: int(r.Hits), OnSuccess: int(r.OnSuccess),
-			ConfirmedFlaky: int(r.ConfirmedFlaky), ConfirmedNotFlaky: int(r.ConfirmedNotFlaky)}
-	}
-	return out, nil
+	return p, nil
 }
 
 // expireKnownBroken closes the repository's known-broken annotations whose jobs have passed on

@@ -76,7 +76,7 @@ func (p *pipeline) run(ctx context.Context, j store.Job, cfg RepoConfig, infos m
 		r.Log = triage.LogState{Unavailable: true, Reason: "log not fetched yet"}
 		return r, nil
 	}
-	ms, err := p.Store.Matches(ctx, store.MatchFilter{LogID: *j.LogID, ForRepo: j.RepoID})
+	ms, err := p.Store.Matches(ctx, store.MatchFilter{LogID: *j.LogID, ForRepo: j.RepoID, Active: true})
 	if err != nil {
 		return r, fmt.Errorf("matches of log %d (job %q): %w", *j.LogID, j.Name, err)
 	}

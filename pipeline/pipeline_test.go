@@ -82,6 +82,32 @@ func TestRerunThatPassedIsFlaky(t *testing.T) {
 	if cr.Conclusion != "success" || !strings.Contains(cr.Output.Summary, "| flaky |") {
 		t.Errorf("want a green check run calling the job flaky, got %s:\n%s", cr.Conclusion, cr.Output.Summary)
 	}
+	// The pages read the verdict the check run states, kept on the failed attempt.
+	r, err := e.st.Repository(t.Context(), full)
+	if err != nil {
+		t.Fatal(err)
+	}
+	jobs, err := e.st.CommitJobs(t.Context(), r.ID, sha)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := make([]int64, len(jobs))
+	for i, j := range jobs {
+		ids[i] = j.ID
+	}
+	kept, err := e.st.JobVerdicts(t.Context(), ids)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, j := range jobs {
+		v, ok := kept[j.ID]
+		switch {
+		case j.Conclusion == "failure" && (!ok || v.Verdict != "flaky" || !v.Explained || v.Stale):
+			t.Errorf("kept verdict of the failed attempt: %+v, %v; want flaky, explained", v, ok)
+		case j.Conclusion == "success" && ok:
+			t.Errorf("the passing attempt has a kept verdict %+v", v)
+		}
+	}
 	for _, r := range e.gh.Requests() {
 		if strings.HasSuffix(r.Path, "/actions/jobs/102/logs") {
 			t.Error("the log of a successful job was fetched")

@@ -4,12 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/riverqueue/river"
 	"github.com/rs/zerolog"
 
 	"github.com/totto-ci/totto/store"
 	"github.com/totto-ci/totto/triage"
+	"github.com/totto-ci/totto/verdicts"
 )
 
 // triageWorker classifies a commit's failures and writes its one check run.
@@ -43,6 +45,7 @@ func (p *pipeline) triageCommit(ctx context.Context, a TriageCommitArgs) error {
 	if err != nil {
 		return err
 	}
+	decidedAt := time.Now() // the wall clock, as the store's stale marks (not the pinnable Clock)
 	jobs, err := p.Store.CommitJobs(ctx, repo.ID, a.SHA)
 	if err != nil {
 		return err
@@ -52,6 +55,10 @@ func (p *pipeline) triageCommit(ctx context.Context, a TriageCommitArgs) error {
 		return err
 	}
 	report := triage.Triage(in)
+	// Kept before the check run is written, so the pages never trail the check run.
+	if err := verdicts.Record(ctx, p.Store, report, jobs, decidedAt); err != nil {
+		return err
+	}
 	reruns, err := p.autoRerun(ctx, gh, repo, report, cfg, jobs)
 	if err != nil {
 		return err

@@ -11,11 +11,14 @@ import (
 
 	"github.com/totto-ci/totto/queue"
 	"github.com/totto-ci/totto/store/blob"
+	"github.com/totto-ci/totto/verdicts"
 )
 
 // RescanArgs is the durable job that scans stored logs for the patterns they have not been scanned
-// with (after a pattern is saved in the UI, and at every start of the App). It has no arguments:
-// one job at a time does all the pending work, whoever asked for it, on whichever replica.
+// with (after a pattern is saved in the UI, and at every start of the App), then decides again the
+// kept verdicts that went stale (a pattern edited or retired, new matches, a known-broken range
+// changed) or that failed jobs never had (imported history). It has no arguments: one job at a
+// time does all the pending work, whoever asked for it, on whichever replica.
 type RescanArgs struct{}
 
 // Kind names the job for the queue.
@@ -24,8 +27,18 @@ func (RescanArgs) Kind() string { return "rescan_stored_logs" }
 // Jobs queues the rescan job; Register makes one.
 type Jobs struct{ q *queue.Queue }
 
+// JobStore is what the rescan job reads and writes: the scan's store, and the kept verdicts it
+// decides again once the logs are scanned.
+type JobStore interface {
+	Store
+	verdicts.Store
+}
+
+// verdictCommits is how many commits one call decides again between checks of the slice's end.
+const verdictCommits = 50
+
 // Register adds the rescan worker to q (before q.Start) and returns what queues its job.
-func Register(q *queue.Queue, st Store, blobs blob.Store) (*Jobs, error) {
+func Register(q *queue.Queue, st JobStore, blobs blob.Store) (*Jobs, error) {
 	w := &rescanWorker{st: st, blobs: blobs, matchers: NewMatcherCache(), workers: max(1, runtime.NumCPU()/2)}
 	if err := queue.Register(q, w); err != nil {
 		return nil, err
@@ -46,7 +59,7 @@ func (j *Jobs) QueueRescan(ctx context.Context) error {
 
 type rescanWorker struct {
 	river.WorkerDefaults[RescanArgs]
-	st       Store
+	st       JobStore
 	blobs    blob.Store
 	matchers *MatcherCache
 	// workers scan logs in parallel: half the cores, so webhooks and pipeline jobs keep theirs.
@@ -65,6 +78,7 @@ func (w *rescanWorker) Work(ctx context.Context, job *river.Job[RescanArgs]) err
 		defer cancel()
 	}
 	log := zerolog.Ctx(ctx)
+	scanned := false
 	for {
 		res, err := Rescan(slice, w.st, w.blobs, RescanOptions{Workers: w.workers, Matchers: w.matchers})
 		log.Info().Int("logs", res.Done).Int64("matches", res.Matches).Int("failed", res.Failed).Dur("took", res.Elapsed).Msg("rescan of stored logs")
@@ -77,6 +91,7 @@ func (w *rescanWorker) Work(ctx context.Context, job *river.Job[RescanArgs]) err
 			}
 			return err
 		}
+		scanned = scanned || res.Done > 0
 		// Logs that failed stay pending; anything beyond them is new work (a pattern saved
 		// during the pass, below the cursor), worth another pass.
 		left, err := w.st.PendingScans(ctx, 0, len(res.Failures)+1)
@@ -84,7 +99,34 @@ func (w *rescanWorker) Work(ctx context.Context, job *river.Job[RescanArgs]) err
 			return fmt.Errorf("rescan: %w", err)
 		}
 		if len(left) <= len(res.Failures) {
+			break
+		}
+	}
+	return w.decideVerdicts(slice, scanned)
+}
+
+// decideVerdicts decides stale and missing verdicts until none is left; when the slice ends
+// first, the job snoozes and continues, like the scan, provided the slice did some work (scanned
+// is whether its scan did).
+func (w *rescanWorker) decideVerdicts(slice context.Context, scanned bool) error {
+	total := 0
+	defer func() {
+		zerolog.Ctx(slice).Info().Int("commits", total).Msg("verdicts decided again")
+	}()
+	for {
+		n, err := verdicts.DecideStale(slice, w.st, time.Now, verdictCommits)
+		total += n
+		if err != nil {
+			if slice.Err() != nil && (total > 0 || scanned) {
+				return river.JobSnooze(100 * time.Millisecond)
+			}
+			return fmt.Errorf("rescan: %w", err)
+		}
+		if n < verdictCommits {
 			return nil
+		}
+		if slice.Err() != nil {
+			return river.JobSnooze(100 * time.Millisecond)
 		}
 	}
 }

@@ -121,6 +121,8 @@ type GridCell struct {
 type PatternStat struct {
 	PatternID   int64
 	Name        string
+	Jobs7d      int64 // jobs completed in the 7 days before now whose log the pattern matched
+	Jobs30d     int64
 	Matches7d   int64 // matched lines in jobs completed in the 7 days before now
 	Matches30d  int64
 	Matches     int64 // all time

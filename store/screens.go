@@ -11,8 +11,7 @@ type Screens interface {
 	// Repositories lists every repository known, by full name.
 	Repositories(ctx context.Context) ([]Repository, error)
 	// RepositorySummaries counts, per repository, failed jobs completed since since30 and since
-	// since7, and how many of them a pattern applying to the repository explained (their log
-	// has a match of it).
+	// since7, and how many of them their kept verdict explains (VerdictKeeper).
 	RepositorySummaries(ctx context.Context, since7, since30 time.Time) ([]RepositorySummary, error)
 	// RecentLogs returns the newest n stored logs of failed and successful jobs (one job each) in
 	// the audience's repositories, of one repository when repoID is not 0.

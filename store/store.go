@@ -20,6 +20,7 @@ type Store interface {
 	PrecisionQuerier
 	CauseLineCache
 	FailureHistories
+	VerdictKeeper
 	BranchHistory
 	CommitLookup
 	AnnotationExpirer
@@ -132,6 +133,8 @@ type Store interface {
 var (
 	// ErrNotFound: the asked-for row does not exist.
 	ErrNotFound = errors.New("not found")
+	// ErrBadCursor: a page cursor is not one the store returned (a visitor's typing).
+	ErrBadCursor = errors.New("not a page cursor this store returned")
 	// ErrUnknownPattern: a match names a pattern id that does not exist (deleted or never stored).
 	ErrUnknownPattern = errors.New("unknown pattern")
 	// ErrUnknownLog: a match or job names a log id that does not exist.
@@ -290,7 +293,10 @@ type MatchFilter struct {
 	// ForRepo keeps only matches of patterns that apply to this repository (store.PatternScope):
 	// a log shared by several tenants carries matches of each tenant's patterns.
 	ForRepo int64
-	Limit   int // 0: no limit
+	// Active keeps only matches of active patterns: a retired pattern (or the old version of an
+	// edited one) no longer explains a failure, though its matches stay for history.
+	Active bool
+	Limit  int // 0: no limit
 }
 
 // Annotation is a known-broken range: failures of jobs matching JobGlob on commits in

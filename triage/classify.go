@@ -113,13 +113,13 @@ func Triage(in Input) Report {
 		}
 		return a.Run.Provider < b.Run.Provider
 	})
-	rep.Conclusion = conclude(rep.Jobs)
+	rep.Conclusion = Conclude(rep.Jobs)
 	return rep
 }
 
-// conclude is the commit conclusion rule: any new failure makes it red; otherwise an unreadable log
+// Conclude is the commit conclusion rule: any new failure makes it red; otherwise an unreadable log
 // makes it neutral (we cannot say it is fine); otherwise it is green.
-func conclude(jobs []JobVerdict) CheckConclusion {
+func Conclude(jobs []JobVerdict) CheckConclusion {
 	c := CheckSuccess
 	for _, j := range jobs {
 		switch j.Verdict {

@@ -1,6 +1,7 @@
 package triage
 
 import (
+	"slices"
 	"strconv"
 	"time"
 
@@ -33,12 +34,18 @@ const (
 
 // Failed reports whether the attempt failed and so needs a verdict. A cancelled or skipped job is
 // not a failure: somebody or something stopped it, and its log rarely says why CI is red.
-func (c Conclusion) Failed() bool {
-	switch c {
-	case ConclusionFailure, ConclusionTimedOut, "error", "startup_failure":
-		return true
+func (c Conclusion) Failed() bool { return slices.Contains(failedConclusions, c) }
+
+// failedConclusions are the conclusions Failed accepts.
+var failedConclusions = []Conclusion{ConclusionFailure, ConclusionTimedOut, "error", "startup_failure"}
+
+// FailedConclusions lists the conclusions Failed accepts, for queries over stored jobs.
+func FailedConclusions() []string {
+	out := make([]string, len(failedConclusions))
+	for i, c := range failedConclusions {
+		out[i] = string(c)
 	}
-	return false
+	return out
 }
 
 // LogState says whether a job's log could be read. A job whose log is unavailable still gets a

@@ -11,6 +11,7 @@ import (
 
 	"github.com/totto-ci/totto/patterns"
 	"github.com/totto-ci/totto/store"
+	"github.com/totto-ci/totto/verdicts"
 )
 
 // The JSON API serves the same data as the pages to scripts, behind the same session (or open in
@@ -21,6 +22,9 @@ type apiPattern struct {
 	Scope       string     `json:"scope"`
 	Author      string     `json:"author"`
 	CreatedAt   time.Time  `json:"created_at"`
+	Jobs7d      int64      `json:"jobs_7d"`
+	Jobs30d     int64      `json:"jobs_30d"`
+	JobsAll     int64      `json:"jobs"`
 	Matches7d   int64      `json:"matches_7d"`
 	Matches30d  int64      `json:"matches_30d"`
 	MatchesAll  int64      `json:"matches"`
@@ -72,7 +76,7 @@ func (s *server) apiPatterns(w http.ResponseWriter, r *http.Request) {
 	out := make([]apiPattern, 0, len(d.Rows)+len(d.Folded))
 	for _, p := range append(d.Rows, d.Folded...) {
 		out = append(out, apiPattern{Pattern: p.Pattern.Pattern, Scope: p.Scope, Author: p.Author, CreatedAt: p.CreatedAt,
-			Matches7d: p.Stat.Matches7d, Matches30d: p.Stat.Matches30d, MatchesAll: p.Stat.Matches, SuccessJobs: p.Stat.SuccessJobs, LastSeen: p.Stat.LastSeen})
+			Jobs7d: p.Stat.Jobs7d, Jobs30d: p.Stat.Jobs30d, JobsAll: p.Stat.Jobs, Matches7d: p.Stat.Matches7d, Matches30d: p.Stat.Matches30d, MatchesAll: p.Stat.Matches, SuccessJobs: p.Stat.SuccessJobs, LastSeen: p.Stat.LastSeen})
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"patterns": out})
 }
@@ -157,7 +161,7 @@ func (s *server) apiJob(w http.ResponseWriter, r *http.Request) {
 	if info.FullName != "" {
 		out["repo"] = info.FullName
 		if rep, err := s.commitReportFor(r, info.FullName, j.SHA); err == nil {
-			if v := verdictOf(rep, j); v != nil {
+			if v := verdicts.Of(rep, j); v != nil {
 				best := v.Evidence.Best
 				if best != nil {
 					// The best match quotes a log line: redact it like every other quoted line.

@@ -39,6 +39,7 @@ func TestAnnotationsWithShortSHAs(t *testing.T) {
 		if r.status != 303 {
 			t.Fatalf("open from a short SHA: %d %s", r.status, r.body)
 		}
+		w.waitRescan(t) // the kept verdicts the range changed are decided again by the rescan job
 		mustContain(t, c.get("/repos/acme/widgets/commits/"+w.lint1.SHA), 200, "known-broken")
 		if r := c.post("/repos/acme/widgets/annotations/close", url.Values{"csrf": {tok}, "job": {"lint"}, "to": {"bbbbbbb"}}); r.status != 400 || !strings.Contains(r.body, "ambiguous") {
 			t.Errorf("close at an ambiguous SHA: %d %q", r.status, r.body)

@@ -49,8 +49,11 @@ func kindOf(state string) cellKind {
 type jobVerdict struct {
 	JobID int64
 	State string
-	// Verdict is the failed job's verdict; empty when the job did not fail.
+	// Verdict is the failed job's kept verdict; empty when the job did not fail.
 	Verdict triage.Verdict
+	// Stale: something the verdict was decided from changed and the rescan job has not decided
+	// it again yet.
+	Stale bool
 }
 
 // Unexplained reports whether the job failed and its verdict does not explain the failure.
@@ -65,17 +68,20 @@ type commitVerdicts struct {
 
 // branchVerdicts is the health page's one read of verdicts: the last n commits of a branch whose
 // jobs last completed at or after since (zero: any), newest first, each with its jobs' verdicts
-// (latest attempt). The grid and the weekly chart both read it, so they cannot disagree, and a
-// stored per-job verdict replaces the triage here and nowhere else.
+// (latest attempt), as kept when triage decided them. The grid and the weekly chart both read it,
+// so they cannot disagree.
 func (s *server) branchVerdicts(ctx context.Context, repo store.Repository, branch string, n int, since time.Time) ([]commitVerdicts, error) {
 	grid, err := s.st.BranchGrid(ctx, repo.ID, branch, n, since)
+	if err != nil {
+		return nil, err
+	}
+	kept, err := s.gridVerdicts(ctx, grid)
 	if err != nil {
 		return nil, err
 	}
 	out := make([]commitVerdicts, 0, len(grid.Commits))
 	for _, c := range grid.Commits {
 		cv := commitVerdicts{SHA: c.SHA, At: c.At, Jobs: make(map[string]jobVerdict, len(c.Cells))}
-		var rep *triage.Report
 		for name, cell := range c.Cells {
 			v := jobVerdict{JobID: cell.JobID, State: cellOther}
 			switch concl := triage.Conclusion(cell.Conclusion); {
@@ -86,18 +92,11 @@ func (s *server) branchVerdicts(ctx context.Context, repo store.Repository, bran
 			case concl == "":
 				v.State = cellPending
 			case concl.Failed():
-				if rep == nil {
-					x, _, err := s.commitReport(ctx, repo, c.SHA)
-					if err != nil {
-						return nil, err
-					}
-					rep = &x
-				}
+				// The kept verdict; a failure not decided yet counts as new, as on every page.
 				v.Verdict = triage.New
-				for _, jv := range rep.Jobs {
-					if jv.Run.Name == name {
-						v.Verdict = jv.Verdict
-					}
+				if k, ok := kept[cell.JobID]; ok {
+					v.Verdict = triage.Verdict(k.Verdict)
+					v.Stale = k.Stale
 				}
 				v.State = string(v.Verdict)
 			}

@@ -12,6 +12,7 @@ import (
 	"github.com/totto-ci/totto/patterns"
 	"github.com/totto-ci/totto/store"
 	"github.com/totto-ci/totto/triage"
+	"github.com/totto-ci/totto/verdicts"
 )
 
 // linesPerPage bounds what one job page reads and sends: a 100 MB log is never sent whole.
@@ -61,7 +62,7 @@ func (s *server) jobPage(w http.ResponseWriter, r *http.Request) {
 			s.fail(w, r, err)
 			return
 		}
-		d.Verdict = verdictOf(rep, j)
+		d.Verdict = verdicts.Of(rep, j)
 	}
 	if j.LogID == nil {
 		s.render(w, r, http.StatusOK, "job", j.Name, d)

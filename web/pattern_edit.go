@@ -149,6 +149,10 @@ func (s *server) retirePattern(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	if err := s.decideAgain(r.Context(), "pattern retired"); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	http.Redirect(w, r, "/patterns/"+strconv.FormatInt(p.ID, 10)+"?retired=1", http.StatusSeeOther)
 }
 

@@ -84,7 +84,7 @@ func (s *server) dashboard(ctx context.Context, d *patternsData, aud store.Audie
 // byRecentHits orders rows by the last 7 days' count, then 30 days', then all time, then the
 // latest hit, then name.
 func byRecentHits(a, b patternRow) int {
-	for _, c := range [][2]int64{{a.Stat.Matches7d, b.Stat.Matches7d}, {a.Stat.Matches30d, b.Stat.Matches30d}, {a.Stat.Matches, b.Stat.Matches}} {
+	for _, c := range [][2]int64{{a.Stat.Jobs7d, b.Stat.Jobs7d}, {a.Stat.Jobs30d, b.Stat.Jobs30d}, {a.Stat.Jobs, b.Stat.Jobs}} {
 		if c[0] != c[1] {
 			return cmp.Compare(c[1], c[0])
 		}

@@ -102,7 +102,7 @@ func (s *server) patternRows(r *http.Request) (patternsData, error) {
 		if weekly[b.PatternID] == nil {
 			weekly[b.PatternID] = make([]int64, sparkWeeks)
 		}
-		weekly[b.PatternID][i] += b.Matches
+		weekly[b.PatternID][i] += b.Jobs // jobs, as every count of the table
 	}
 	for _, p := range ps {
 		if !v.canSeePattern(p, idx) {

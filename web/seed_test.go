@@ -24,6 +24,7 @@ import (
 	_ "github.com/totto-ci/totto/store/postgres"
 	_ "github.com/totto-ci/totto/store/sqlite"
 	"github.com/totto-ci/totto/store/storetest"
+	"github.com/totto-ci/totto/verdicts"
 )
 
 // testNow is the pinned clock of seeded worlds: jobs completed in the days before it.
@@ -186,6 +187,10 @@ func seed(t *testing.T, st store.Store) *world {
 	w.timeout, w.scripted = changes[0].ID, changes[1].ID
 	if _, err := scan.Rescan(ctx, st, blobs, scan.RescanOptions{Workers: 1}); err != nil {
 		t.Fatalf("rescan: %v", err)
+	}
+	// The verdicts the rescan job keeps for history no check run decided.
+	if _, err := verdicts.DecideStale(ctx, st, func() time.Time { return testNow }, 100); err != nil {
+		t.Fatalf("verdicts: %v", err)
 	}
 	return w
 }

@@ -5,10 +5,12 @@ import (
 	"net/url"
 
 	"github.com/totto-ci/totto/store"
+	"github.com/totto-ci/totto/verdicts"
 )
 
-// testsWindowDays is the period the tests page counts over (the default flaky window).
-const testsWindowDays = 14
+// testsWindowDays is the period the tests page counts over (the default flaky window, as the
+// verdicts decided from the store use).
+const testsWindowDays = verdicts.TestsWindowDays
 
 // testsListed bounds the tests and the failures of one test the page lists.
 const testsListed = 200

@@ -2,9 +2,12 @@ package web
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/rs/zerolog"
@@ -14,14 +17,17 @@ import (
 	"github.com/totto-ci/totto/triage"
 )
 
-// unexplainedJobs bounds how many recent unexplained failures one page groups (each costs a read
-// of its log).
-const unexplainedJobs = 100
+// unexplainedJobs is how many failed jobs one page groups; they are read with their cached
+// cause lines, without opening a log.
+const unexplainedJobs = 200
+
+// freshCauseLines bounds how many logs one request reads for a cause line not cached yet
+// (imported history no triage read); the line is cached, so later pages read none.
+const freshCauseLines = 5
 
 type unexplainedGroup struct {
 	Shape       string
 	Example     string
-	ExampleLine int
 	Jobs        []store.Job
 	First, Last time.Time
 	TryURL      string
@@ -33,18 +39,33 @@ type unexplainedGroup struct {
 }
 
 type unexplainedData struct {
-	Repo    string
-	Groups  []unexplainedGroup
-	Scanned int
+	Repo   string
+	Search string
+	Groups []unexplainedGroup
+	// Jobs counts the failed jobs grouped on this page; Next continues after them.
+	Jobs    int
+	Next    string
+	Earlier bool
 }
 
-// unexplainedPage groups recent failed jobs that no pattern matched by the shape of their
-// likely-cause line, biggest group first, each a click away from a pattern trial.
+// unexplainedPage groups failed jobs that no kept verdict explains (the verdicts the check run
+// states) by the shape of their likely-cause line, biggest group first, each a click away from
+// a pattern trial; searched by cause line or job name and paged by job, newest first.
 func (s *server) unexplainedPage(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	d := unexplainedData{Repo: r.URL.Query().Get("repo")}
+	d := unexplainedData{Repo: r.URL.Query().Get("repo"), Search: strings.TrimSpace(r.URL.Query().Get("q"))}
+	if len(d.Search) > maxSearch {
+		http.Error(w, fmt.Sprintf("search longer than %d bytes", maxSearch), http.StatusBadRequest)
+		return
+	}
 	v := s.viewer(r)
-	var repoID int64
+	idx, err := s.repoIndex(ctx)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	// Failures of private repositories the viewer cannot read are neither grouped nor quoted.
+	f := store.UnexplainedFilter{Audience: v.audience(idx), Search: d.Search}
 	if d.Repo != "" {
 		repo, err := s.st.Repository(ctx, d.Repo)
 		if err != nil {
@@ -54,34 +75,53 @@ func (s *server) unexplainedPage(w http.ResponseWriter, r *http.Request) {
 		if !v.allow(w, r, infoOf(repo)) {
 			return
 		}
-		repoID = repo.ID
+		f.RepoID = repo.ID
 	}
-	all, _, err := s.st.UnmatchedFailures(ctx, repoID, store.Page{Limit: unexplainedJobs})
-	if err != nil {
+	after := store.Cursor(r.URL.Query().Get("after"))
+	d.Earlier = after != ""
+	jobs, next, err := s.st.UnexplainedFailures(ctx, f, store.Page{Limit: unexplainedJobs, After: after})
+	if errors.Is(err, store.ErrBadCursor) {
+		http.Error(w, "after: "+store.ErrBadCursor.Error(), http.StatusBadRequest)
+		return
+	} else if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	idx, err := s.repoIndex(ctx)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	// Failures of private repositories the viewer cannot read are neither grouped nor quoted.
-	jobs := all[:0:0]
-	for _, j := range all {
-		if v.canReadID(idx, j.RepoID) {
-			jobs = append(jobs, j)
+	if next != "" {
+		q := url.Values{"after": {string(next)}}
+		for k, val := range map[string]string{"repo": d.Repo, "q": d.Search} {
+			if val != "" {
+				q.Set(k, val)
+			}
 		}
+		d.Next = "/unexplained?" + q.Encode()
 	}
-	d.Scanned = len(jobs)
+	reads := 0
 	groups := map[string]*unexplainedGroup{}
-	for _, j := range jobs {
-		line, num := s.causeLine(ctx, j)
-		// Shapes are shown on the page, so they are made from the redacted line.
-		shape := triage.MaskLine(s.redactor.Text(line))
+	for _, u := range jobs {
+		line := u.CauseLine
+		if !u.HasCauseLine {
+			if reads >= freshCauseLines {
+				line = "(cause line not worked out yet)"
+			} else {
+				reads++
+				line = s.causeLine(ctx, u.Job)
+			}
+		}
+		if line == "" {
+			line = "(empty log)"
+		}
+		// Shapes are shown on the page, so they are made from the redacted line; a search that
+		// matched only a redacted part of a line does not list it.
+		shown := s.redactor.Text(line)
+		if d.Search != "" && !containsFold(shown, d.Search) && !containsFold(u.Name, d.Search) {
+			continue
+		}
+		d.Jobs++
+		shape := triage.MaskLine(shown)
 		g, ok := groups[shape]
 		if !ok {
-			g = &unexplainedGroup{Shape: shape, Example: s.redactor.Text(line), ExampleLine: num, History: historyLink(triage.ShapeKey(line))}
+			g = &unexplainedGroup{Shape: shape, Example: shown, History: historyLink(triage.ShapeKey(line))}
 			q := s.tryQuery(line, shape)
 			if d.Repo != "" {
 				q.Set("repo", d.Repo)
@@ -89,10 +129,10 @@ func (s *server) unexplainedPage(w http.ResponseWriter, r *http.Request) {
 			g.TryURL = "/try?" + q.Encode()
 			groups[shape] = g
 		}
-		g.Jobs = append(g.Jobs, j)
-		at := j.CreatedAt
-		if j.CompletedAt != nil {
-			at = *j.CompletedAt
+		g.Jobs = append(g.Jobs, u.Job)
+		at := u.CreatedAt
+		if u.CompletedAt != nil {
+			at = *u.CompletedAt
 		}
 		if g.First.IsZero() || at.Before(g.First) {
 			g.First = at
@@ -118,25 +158,31 @@ func (s *server) unexplainedPage(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "unexplained", "Unexplained failures", d)
 }
 
-// causeLine picks the likely-cause line of a job's log: the line of its likely-cause excerpt that
-// most likely states the failure, as the check run quotes it.
-func (s *server) causeLine(ctx context.Context, j store.Job) (string, int) {
+// maxSearch bounds a search text.
+const maxSearch = 200
+
+// containsFold reports whether sub occurs in s, ignoring case.
+func containsFold(s, sub string) bool {
+	return strings.Contains(strings.ToLower(s), strings.ToLower(sub))
+}
+
+// causeLine works out and caches the likely-cause line of a job's log whose line is not cached:
+// the line of its likely-cause excerpt that most likely states the failure, as the check run
+// quotes it.
+func (s *server) causeLine(ctx context.Context, j store.Job) string {
 	if j.LogID == nil {
-		return "(no log)", 0
+		return "(no log)"
 	}
 	ex, err := likelycause.ForJob(ctx, s.st, s.deps.Blobs, j)
 	if err != nil {
-		return "(log unreadable)", 0
+		return "(log unreadable)"
 	}
-	// Kept, so the job page and the group's history find it without reading the log.
+	t, _, _ := triage.CauseLine(triage.Excerpt(ex))
+	// Kept, so the next request, the job page and the group's history find it without the log.
 	if err := likelycause.Keep(ctx, s.st, *j.LogID, triage.Excerpt(ex)); err != nil {
-		zerolog.Ctx(ctx).Warn().Err(err).Int64("job", j.ID).Msg("unexplained: likely cause not kept")
+		zerolog.Ctx(ctx).Warn().Err(err).Int64("log", *j.LogID).Msg("unexplained: likely cause not kept")
 	}
-	// The same line the check run quotes for this job.
-	if t, n, ok := triage.CauseLine(triage.Excerpt(ex)); ok {
-		return t, n
-	}
-	return "(empty log)", 0
+	return t
 }
 
 // tryQuery pre-fills the pattern trial for a group: the suggestion engine's pattern for the line

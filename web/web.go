@@ -105,6 +105,7 @@ type uiStore interface {
 	BranchCommits(ctx context.Context, repoID int64, branch string, limit int) ([]store.BranchCommit, error)
 	store.CauseLineCache
 	store.FailureHistories
+	store.VerdictKeeper
 }
 
 var _ uiStore = store.Store(nil)

@@ -10,7 +10,7 @@ import (
 
 // GenVersion changes whenever Generate's output or the schema it is loaded into changes, so
 // cached benchmark databases built by an older generator or migration are not reused.
-const GenVersion = 4
+const GenVersion = 5
 
 // GenConfig sizes a generated history. The defaults are the insights latency budget's scale.
 type GenConfig struct {
@@ -267,9 +267,50 @@ func Generate(c GenConfig) *Generated {
 					}
 				}
 			}},
+		{Name: "log_cause_lines", Columns: []string{"log_id", "line"},
+			Rows: func(yield func([]any) bool) {
+				// A failed log's likely-cause line: a few hundred distinct shapes, Zipf-skewed.
+				cr := rand.New(rand.NewPCG(c.Seed+13, c.Seed+17))
+				cz := rand.NewZipf(cr, 1.2, 1, uint64(len(genWords)*len(genWords)-1))
+				done := make([]bool, logs+1)
+				for _, j := range jobs {
+					if j.concl != "failure" || j.logID == 0 || done[j.logID] {
+						continue
+					}
+					done[j.logID] = true
+					k := int(cz.Uint64())
+					line := fmt.Sprintf("error: %s %s failed at /src/pkg%d/file.go:%d (took %dms)",
+						genWords[k%len(genWords)], genWords[k/len(genWords)], cr.IntN(50), cr.IntN(900), cr.IntN(5000))
+					if !yield([]any{j.logID, line}) {
+						return
+					}
+				}
+			}},
+		{Name: "job_verdicts", Columns: []string{"job_id", "repo_id", "sha", "verdict", "explained", "decided_at"},
+			Rows: func(yield func([]any) bool) {
+				// Most failures a pattern matched are explained; the rest, and unmatched ones, are new.
+				vr := rand.New(rand.NewPCG(c.Seed+19, c.Seed+23))
+				explaining := []string{"flaky", "known-problem", "known-broken", "broken-upstream"}
+				for _, j := range jobs {
+					if j.concl != "failure" {
+						continue
+					}
+					verdict := "new"
+					if j.logID != 0 && matchesPerLog[j.logID] > 0 && vr.IntN(100) < 70 {
+						verdict = explaining[min(vr.IntN(4), vr.IntN(4))]
+					}
+					if !yield([]any{j.id, j.repo, j.sha, verdict, verdict != "new", GenEnd.UnixNano()}) {
+						return
+					}
+				}
+			}},
 	}
 	return g
 }
+
+// genWords make the generated cause lines' shapes.
+var genWords = []string{"cache", "widget", "socket", "schema", "fixture", "compiler", "linker", "mirror", "token",
+	"quota", "runner", "volume", "module", "checksum", "plugin", "daemon", "session", "bucket", "index", "queue"}
 
 // genTags gives pattern i its tags: a third are flaky, a fifth known problems, all carry an area.
 func genTags(i int) []string {

@@ -85,3 +85,36 @@ func TestGenerateShape(t *testing.T) {
 		t.Errorf("probes %+v, %d annotations", g.Probes, len(rows["annotations"]))
 	}
 }
+
+// Every failed job has a kept verdict, most matched failures are explained, and the cause lines
+// fall into far fewer shapes than there are logs (what /unexplained groups).
+func TestGenerateVerdictsAndCauseLines(t *testing.T) {
+	g := Generate(smallGen)
+	rows := map[string][][]any{}
+	for _, tbl := range g.Tables {
+		for row := range tbl.Rows {
+			rows[tbl.Name] = append(rows[tbl.Name], row)
+		}
+	}
+	failed := 0
+	for _, j := range rows["jobs"] {
+		if j[9] == "failure" {
+			failed++
+		}
+	}
+	explained := 0
+	for _, v := range rows["job_verdicts"] {
+		if v[4].(bool) {
+			explained++
+		}
+	}
+	if n := len(rows["job_verdicts"]); n != failed {
+		t.Errorf("%d verdicts for %d failed jobs", n, failed)
+	}
+	if explained < failed*4/10 || explained > failed*7/10 {
+		t.Errorf("%d of %d failures explained, want about half", explained, failed)
+	}
+	if n := len(rows["log_cause_lines"]); n < failed*9/10 || n > failed {
+		t.Errorf("%d cause lines for %d failed jobs", n, failed)
+	}
+}

@@ -378,8 +378,8 @@ func testAnnotationsCovering(t *testing.T, s insightsStore, w world) {
 func testPatternStats(t *testing.T, s insightsStore, w world) {
 	last := func(d time.Duration) *time.Time { at := t0.Add(d); return &at }
 	want := []store.PatternStat{
-		{PatternID: w.oom.ID, Name: "oom", Matches7d: 3, Matches30d: 7, Matches: 7, Jobs: 6, SuccessJobs: 1, LastSeen: last(8 * 24 * time.Hour)},
-		{PatternID: w.timeout.ID, Name: "timeout", Matches7d: 3, Matches30d: 4, Matches: 4, Jobs: 2, LastSeen: last(8 * 24 * time.Hour)},
+		{PatternID: w.oom.ID, Name: "oom", Jobs7d: 3, Jobs30d: 6, Matches7d: 3, Matches30d: 7, Matches: 7, Jobs: 6, SuccessJobs: 1, LastSeen: last(8 * 24 * time.Hour)},
+		{PatternID: w.timeout.ID, Name: "timeout", Jobs7d: 1, Jobs30d: 2, Matches7d: 3, Matches30d: 4, Matches: 4, Jobs: 2, LastSeen: last(8 * 24 * time.Hour)},
 		{PatternID: w.unused.ID, Name: "unused"},
 	}
 	got := must(s.PatternStats(ctx(t), t0.Add(9*24*time.Hour), store.Everyone))
@@ -388,7 +388,8 @@ func testPatternStats(t *testing.T, s insightsStore, w world) {
 	}
 	// Later, everything has aged out of the 7-day window and most of the 30-day one.
 	got = must(s.PatternStats(ctx(t), t0.Add(33*24*time.Hour), store.Everyone))
-	if len(got) != 3 || got[0].Matches7d != 0 || got[0].Matches30d != 1 || got[0].Matches != 7 || got[1].Matches30d != 3 {
+	if len(got) != 3 || got[0].Matches7d != 0 || got[0].Matches30d != 1 || got[0].Matches != 7 || got[1].Matches30d != 3 ||
+		got[0].Jobs7d != 0 || got[0].Jobs30d != 1 || got[1].Jobs30d != 1 {
 		t.Errorf("pattern stats 33 days on: %v", derefStats(got))
 	}
 }

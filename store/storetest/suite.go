@@ -51,6 +51,8 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"BackfillMark", testBackfillMark},
 		{"SuccessSample", testSuccessSample},
 		{"FailureHistories", testFailureHistories},
+		{"Verdicts", testVerdicts},
+		{"UnexplainedFailures", testUnexplainedFailures},
 	}
 	for _, tc := range tests {
 		subtest(t, tc.name, func(t *testing.T) {

@@ -8,7 +8,8 @@ import (
 	"github.com/totto-ci/totto/store"
 )
 
-// testScreens checks the web UI's screen queries: explained counts follow the tenancy rule.
+// testScreens checks the web UI's screen queries: explained counts are the kept verdicts', and a
+// match alone (here another tenant's pattern) explains nothing.
 func testScreens(t *testing.T, s store.Store) {
 	c := ctx(t)
 	w := seedTenancy(t, s)
@@ -24,6 +25,13 @@ func testScreens(t *testing.T, s store.Store) {
 		must(s.RecordScan(c, p, ms))
 	}
 	now := time.Now().UTC()
+	// Triage (store.MatchFilter.ForRepo follows the tenancy rule) found evil/x's job 4 flaky and
+	// the others new; acme/b's match by evil's pattern counts for nothing.
+	must(0, s.RecordVerdicts(c, []store.JobVerdict{
+		{JobID: w.jobEvB.ID, RepoID: w.evilX.ID, SHA: "abc", Verdict: "flaky", Explained: true, DecidedAt: now},
+		{JobID: w.jobEvil.ID, RepoID: w.evilX.ID, SHA: "abc", Verdict: "new", DecidedAt: now},
+		{JobID: w.jobB.ID, RepoID: w.acmeB.ID, SHA: "abc", Verdict: "new", DecidedAt: now},
+	}))
 	sums := map[string]store.RepositorySummary{}
 	for _, r := range must(s.RepositorySummaries(c, now.Add(-7*24*time.Hour), now.Add(-30*24*time.Hour))) {
 		sums[r.FullName] = r

@@ -36,6 +36,9 @@ func (s *Store) ExpireKnownBroken(ctx context.Context, repoID int64, branch stri
 			if err != nil || n == 0 {
 				return err
 			}
+			if err := staleVerdictsOfRepo(ctx, tx, repoID); err != nil {
+				return err
+			}
 			return audit(ctx, tx, actor, "annotation.close", a.ID, fmt.Sprintf("expired: passed on %s %d times in a row from %s", branch, max(passes, 1), at))
 		})
 		if err != nil {

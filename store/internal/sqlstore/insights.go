@@ -45,7 +45,7 @@ func afterID(c store.Cursor) (int64, error) {
 	}
 	id, err := strconv.ParseInt(string(c), 10, 64)
 	if err != nil || id <= 0 {
-		return 0, fmt.Errorf("page cursor %q: not one this store returned", string(c))
+		return 0, fmt.Errorf("page cursor %q: %w", string(c), store.ErrBadCursor)
 	}
 	return id, nil
 }

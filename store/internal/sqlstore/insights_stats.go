@@ -17,10 +17,11 @@ func (s *Store) PatternStats(ctx context.Context, now time.Time, aud store.Audie
 	d7, d30 := now.Add(-7*24*time.Hour).Unix(), now.Add(-30*24*time.Hour).Unix()
 	cond, audArgs := aud.SQL("h.repo_id")
 	rows, err := s.screenRead().query(ctx, `SELECT h.pattern_id,
+			sum(CASE WHEN h.at >= ? THEN 1 ELSE 0 END), sum(CASE WHEN h.at >= ? THEN 1 ELSE 0 END),
 			sum(CASE WHEN h.at >= ? THEN h.matches ELSE 0 END), sum(CASE WHEN h.at >= ? THEN h.matches ELSE 0 END),
 			sum(h.matches), count(*), sum(CASE WHEN h.conclusion = 'success' THEN 1 ELSE 0 END), max(h.at)
 		FROM pattern_hits h WHERE h.at < ? AND `+cond+` GROUP BY h.pattern_id`,
-		append([]any{d7, d30, now.Unix() + 1}, audArgs...)...)
+		append([]any{d7, d30, d7, d30, now.Unix() + 1}, audArgs...)...)
 	if err != nil {
 		return nil, fmt.Errorf("pattern stats: %w", err)
 	}
@@ -28,7 +29,7 @@ func (s *Store) PatternStats(ctx context.Context, now time.Time, aud store.Audie
 	for rows.Next() {
 		var s store.PatternStat
 		var last int64
-		if err := rows.Scan(&s.PatternID, &s.Matches7d, &s.Matches30d, &s.Matches, &s.Jobs, &s.SuccessJobs, &last); err != nil {
+		if err := rows.Scan(&s.PatternID, &s.Jobs7d, &s.Jobs30d, &s.Matches7d, &s.Matches30d, &s.Matches, &s.Jobs, &s.SuccessJobs, &last); err != nil {
 			rows.Close()
 			return nil, fmt.Errorf("pattern stats: %w", err)
 		}

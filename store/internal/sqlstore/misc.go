@@ -30,6 +30,9 @@ func (s *Store) OpenAnnotation(ctx context.Context, a store.Annotation) (store.A
 		if err != nil {
 			return fmt.Errorf("open annotation on %q in repository %d: %w", a.JobGlob, a.RepoID, err)
 		}
+		if err := staleVerdictsOfRepo(ctx, tx, a.RepoID); err != nil {
+			return err
+		}
 		return audit(ctx, tx, a.CreatedBy, "annotation.open", out.ID, a.Reason)
 	})
 	return out, err
@@ -66,7 +69,10 @@ func (s *Store) CloseAnnotation(ctx context.Context, repoID int64, jobGlob, toSH
 			}
 		}
 		closed = len(ids)
-		return nil
+		if closed == 0 {
+			return nil
+		}
+		return staleVerdictsOfRepo(ctx, tx, repoID)
 	})
 	return closed, err
 }

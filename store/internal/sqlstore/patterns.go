@@ -166,6 +166,9 @@ func (s *Store) addPattern(ctx context.Context, tx q, p *store.Pattern, actor st
 		if err := writeTags(ctx, tx, old.ID, p.Tags); err != nil {
 			return c, err
 		}
+		if err := staleVerdictsOfPattern(ctx, tx, old.ID); err != nil {
+			return c, err
+		}
 		return c, audit(ctx, tx, actor, "pattern.update", old.ID, p.Source)
 	}
 	// Retire first: at most one active pattern per (source, name).
@@ -173,6 +176,9 @@ func (s *Store) addPattern(ctx context.Context, tx q, p *store.Pattern, actor st
 	if _, err := tx.exec(ctx, `UPDATE patterns SET retired_at = ?, retired_by = ?, updated_at = ? WHERE id = ?`,
 		t, actor, t, old.ID); err != nil {
 		return c, fmt.Errorf("retire pattern %d %q: %w", old.ID, p.Name, err)
+	}
+	if err := staleVerdictsOfPattern(ctx, tx, old.ID); err != nil {
+		return c, err
 	}
 	id, err := s.insertPattern(ctx, tx, p, actor)
 	if err != nil {
@@ -248,6 +254,9 @@ func (s *Store) RetirePatternWithReason(ctx context.Context, id int64, actor, re
 		}
 		if n == 0 {
 			return fmt.Errorf("retire pattern %d (unknown or already retired): %w", id, store.ErrNotFound)
+		}
+		if err := staleVerdictsOfPattern(ctx, tx, id); err != nil {
+			return err
 		}
 		return audit(ctx, tx, actor, "pattern.retire", id, reason)
 	})

@@ -112,14 +112,20 @@ const jobCols = `id, provider, external_id, attempt, repo_id, sha, branch, name,
 
 func scanJob(r Row) (store.Job, error) {
 	var j store.Job
+	err := scanJobInto(r, &j)
+	return j, err
+}
+
+// scanJobInto scans jobCols into j, then any further columns into extra.
+func scanJobInto(r Row, j *store.Job, extra ...any) error {
 	var state string
-	err := r.Scan(&j.ID, &j.Provider, &j.ExternalID, &j.Attempt, &j.RepoID, &j.SHA, &j.Branch, &j.Name,
+	err := r.Scan(append([]any{&j.ID, &j.Provider, &j.ExternalID, &j.Attempt, &j.RepoID, &j.SHA, &j.Branch, &j.Name,
 		&j.Step, &j.Conclusion, &j.StartedAt, &j.CompletedAt, &j.URL, &j.LogID, &state, &j.LogReason,
-		&j.CreatedAt, &j.UpdatedAt)
+		&j.CreatedAt, &j.UpdatedAt}, extra...)...)
 	j.LogState = store.LogState(state)
 	j.StartedAt, j.CompletedAt = utcPtr(j.StartedAt), utcPtr(j.CompletedAt)
 	j.CreatedAt, j.UpdatedAt = j.CreatedAt.UTC(), j.UpdatedAt.UTC()
-	return j, err
+	return err
 }
 
 func utcPtr(t *time.Time) *time.Time {

@@ -144,7 +144,7 @@ func (s *Store) DeleteJobs(ctx context.Context, cutoff time.Time, limit int, dry
 				}
 			}
 		}
-		for _, stmt := range []string{`DELETE FROM pattern_hits WHERE job_id IN (` + in + `)`, `DELETE FROM jobs WHERE id IN (` + in + `)`} {
+		for _, stmt := range []string{`DELETE FROM pattern_hits WHERE job_id IN (` + in + `)`, `DELETE FROM job_verdicts WHERE job_id IN (` + in + `)`, `DELETE FROM jobs WHERE id IN (` + in + `)`} {
 			if _, err := tx.exec(ctx, stmt, args...); err != nil {
 				return err
 			}

@@ -108,6 +108,11 @@ func (s *Store) RecordScan(ctx context.Context, p store.PendingScan, ms []patter
 				return fmt.Errorf("store %d matches of log %d: %w", len(batch), p.LogID, err)
 			}
 		}
+		if len(ms) > 0 {
+			if err := staleVerdictsOfLog(ctx, tx, p.LogID); err != nil {
+				return err
+			}
+		}
 		recorded = true
 		return nil
 	})
@@ -157,6 +162,9 @@ func (s *Store) Matches(ctx context.Context, f store.MatchFilter) ([]store.Match
 	if f.ForRepo != 0 {
 		sql += ` AND ` + store.PatternAppliesSQL("p", "?")
 		args = append(args, f.ForRepo, f.ForRepo)
+	}
+	if f.Active {
+		sql += ` AND p.retired_at IS NULL`
 	}
 	sql += ` ORDER BY m.created_at DESC, m.id DESC`
 	if f.Limit > 0 {

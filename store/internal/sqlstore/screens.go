@@ -10,9 +10,9 @@ import (
 
 var _ store.Screens = (*Store)(nil)
 
-// explainedJob is "job j's stored log has a match of a pattern applying to its repository".
-var explainedJob = `EXISTS (SELECT 1 FROM matches m JOIN patterns p ON p.id = m.pattern_id
-	WHERE m.log_id = j.log_id AND ` + store.PatternAppliesSQL("p", "j.repo_id") + `)`
+// explainedJob is "job j's kept verdict explains its failure" (store.VerdictKeeper): the one
+// decision the check run states; a failure not decided yet is not explained.
+const explainedJob = `EXISTS (SELECT 1 FROM job_verdicts v WHERE v.job_id = j.id AND v.explained)`
 
 // Repositories implements store.Screens.
 func (s *Store) Repositories(ctx context.Context) ([]store.Repository, error) {
@@ -39,9 +39,9 @@ func (s *Store) Repositories(ctx context.Context) ([]store.Repository, error) {
 func (s *Store) RepositorySummaries(ctx context.Context, since7, since30 time.Time) ([]store.RepositorySummary, error) {
 	rows, err := s.screenRead().query(ctx, `SELECT r.id, r.installation_id, r.full_name, r.active, r.private, r.created_at,
 			coalesce(sum(CASE WHEN j.completed_at >= ? THEN 1 ELSE 0 END), 0),
-			coalesce(sum(CASE WHEN j.completed_at >= ? AND j.log_id IS NOT NULL AND `+explainedJob+` THEN 1 ELSE 0 END), 0),
+			coalesce(sum(CASE WHEN j.completed_at >= ? AND `+explainedJob+` THEN 1 ELSE 0 END), 0),
 			count(j.id),
-			coalesce(sum(CASE WHEN j.log_id IS NOT NULL AND `+explainedJob+` THEN 1 ELSE 0 END), 0)
+			coalesce(sum(CASE WHEN `+explainedJob+` THEN 1 ELSE 0 END), 0)
 		FROM repositories r LEFT JOIN jobs j ON j.repo_id = r.id AND j.conclusion = 'failure' AND j.completed_at >= ?
 		GROUP BY r.id, r.installation_id, r.full_name, r.active, r.private, r.created_at ORDER BY r.full_name`, since7, since7, since30)
 	if err != nil {
