@@ -117,8 +117,8 @@ func TestJobPageOpensAtTheCause(t *testing.T) {
 		if r := c.get("/failures/" + strings.Repeat("0", 32)); r.status != 404 {
 			t.Errorf("an unknown failure: status %d", r.status)
 		}
-		// The unexplained group links to it.
-		mustContain(t, c.get("/unexplained"), 200, `href="/failures/`+key+`"`)
+		// The unexplained group links to it, and its jobs show commit and date.
+		mustContain(t, c.get("/unexplained"), 200, `href="/failures/`+key+`"`, "eeeeeeee · build (linux, go 1.24) · 2026-03-11 07:00")
 		// A pattern's history counts the failed jobs it matched (not the green one).
 		mustContain(t, c.get(fmt.Sprintf("/patterns/%d", w.timeout)), 200,
 			fmt.Sprintf(`Seen in 1 failed job since <a href="/jobs/%d">acme/widgets@aaaaaaaa</a>`, w.build.ID))
