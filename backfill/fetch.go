@@ -2,19 +2,20 @@ package backfill
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"time"
 
 	"github.com/rs/zerolog"
 
-	"github.com/totto-ci/totto/ci"
+	"github.com/totto-ci/totto/ciprovider"
 	"github.com/totto-ci/totto/ingest"
 	"github.com/totto-ci/totto/store"
 )
 
 // storeJob upserts a listed job. The returned job says whether its log is already stored.
-func (b *backfill) storeJob(ctx context.Context, j *ci.Job) (store.Job, error) {
+func (b *backfill) storeJob(ctx context.Context, j *ciprovider.Job) (store.Job, error) {
 	sj, err := b.opts.Store.UpsertJob(ctx, ingest.Job(b.repo.ID, j))
 	if err != nil {
 		return store.Job{}, fmt.Errorf("backfill: storing job %s/%s: %w", j.Provider, j.ExternalID, err)
@@ -64,7 +65,7 @@ func (b *backfill) fetch(ctx context.Context, t task) {
 				return inFlight.Err()
 			}
 			// A body cut short (connection closed before Content-Length) is retried like a 5xx.
-			return &ci.RetryError{Err: fmt.Errorf("reading log of %s: %w", t.key, err)}
+			return &ciprovider.RetryError{Err: fmt.Errorf("reading log of %s: %w", t.key, err)}
 		}
 		return nil
 	})
@@ -73,7 +74,7 @@ func (b *backfill) fetch(ctx context.Context, t task) {
 		return
 	}
 	switch {
-	case ci.IsUnavailable(err):
+	case ciprovider.IsUnavailable(err):
 		if err := ingest.NoLog(context.WithoutCancel(ctx), b.opts.Store, t.job.ID, err.Error()); err != nil {
 			b.failedTask(ctx, t, err)
 			return
@@ -86,7 +87,17 @@ func (b *backfill) fetch(ctx context.Context, t task) {
 		b.failedTask(ctx, t, err)
 		return
 	}
-	if err := b.storeFile(context.WithoutCancel(ctx), t.job, dl, dl.size); err != nil {
+	if err := b.storeFile(context.WithoutCancel(ctx), t.job, dl, dl.size); errors.Is(err, ingest.ErrBinary) {
+		// Not a log: say so on the job, as for a log that is gone; another run would get the same.
+		if err := ingest.NoLog(context.WithoutCancel(ctx), b.opts.Store, t.job.ID, "log refused: "+ingest.ErrBinary.Error()); err != nil {
+			b.failedTask(ctx, t, err)
+			return
+		}
+		log.Warn().Err(err).Msg("log refused")
+		b.resolve(t, true)
+		b.update(func(p *Progress) { p.Unavailable++ })
+		return
+	} else if err != nil {
 		b.failedTask(ctx, t, err)
 		return
 	}

@@ -99,7 +99,9 @@ type uiStore interface {
 	store.PrecisionQuerier
 	store.SessionStore
 	store.TestHistory
-	store.JobHistory // the likely cause judged against the job's passing history, as the check run does
+	store.JobHistory   // the likely cause judged against the job's passing history, as the check run does
+	store.CommitLookup // short SHAs typed in annotation forms
+	BranchCommits(ctx context.Context, repoID int64, branch string, limit int) ([]store.BranchCommit, error)
 	store.CauseLineCache
 	store.FailureHistories
 }
