@@ -42,6 +42,7 @@ var funcs = template.FuncMap{
 	"history":  historyLink,
 	"testPage": testPageOf,
 	"deref":    derefStr,
+	"linkify":  linkify,
 }
 
 // loadPages parses the templates with the shared funcs plus the server's own (its redactor).
