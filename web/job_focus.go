@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"encoding/hex"
 	"net/http"
 	"strconv"
 
@@ -110,6 +111,10 @@ type failureData struct {
 func (s *server) failurePage(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	key := r.PathValue("key")
+	if _, err := hex.DecodeString(key); err != nil || len(key) != 32 {
+		s.notFound(w, r, "a failure history is named by 32 hex digits")
+		return
+	}
 	idx, err := s.repoIndex(ctx)
 	if err != nil {
 		s.fail(w, r, err)

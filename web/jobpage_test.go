@@ -114,11 +114,13 @@ func TestJobPageOpensAtTheCause(t *testing.T) {
 		h := c.get("/failures/" + key)
 		mustContain(t, h, 200, "Seen in 2 failed jobs", "acme/widgets@dddddddd · build (linux, go 1.24)", "acme/widgets@eeeeeeee",
 			"checksum of build/out-&lt;n&gt;.bin differs")
-		if r := c.get("/failures/" + strings.Repeat("0", 32)); r.status != 404 {
-			t.Errorf("an unknown failure: status %d", r.status)
+		for _, bad := range []string{strings.Repeat("0", 32), "x", strings.Repeat("ab", 300)} {
+			if r := c.get("/failures/" + bad); r.status != 404 {
+				t.Errorf("failure %.40s: status %d, want 404", bad, r.status)
+			}
 		}
-		// The unexplained group links to it.
-		mustContain(t, c.get("/unexplained"), 200, `href="/failures/`+key+`"`)
+		// The unexplained group links to it, and its jobs show commit and date.
+		mustContain(t, c.get("/unexplained"), 200, `href="/failures/`+key+`"`, "eeeeeeee · build (linux, go 1.24) · 2026-03-11 07:00")
 		// A pattern's history counts the failed jobs it matched (not the green one).
 		mustContain(t, c.get(fmt.Sprintf("/patterns/%d", w.timeout)), 200,
 			fmt.Sprintf(`Seen in 1 failed job since <a href="/jobs/%d">acme/widgets@aaaaaaaa</a>`, w.build.ID))
