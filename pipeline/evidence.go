@@ -10,13 +10,14 @@ import (
 	"github.com/totto-ci/totto/triage"
 )
 
-// precisionInput is each pattern's record from rerun evidence across the repository owner's
+// PatternPrecision is each pattern's record from rerun evidence across the repository owner's
 // repositories (a flaky pattern's breadth is a property of the pattern, but another tenant's
-// reruns must not decide this one's verdicts), in the form triage.Input.Precision takes.
-func precisionInput(ctx context.Context, st store.Store, repo store.Repository) (map[int64]triage.Precision, error) {
+// reruns must not decide this one's verdicts), in the form triage.Input.Precision takes. The
+// check run and the web UI's commit page both use it, so they demote the same patterns.
+func PatternPrecision(ctx context.Context, st store.PrecisionQuerier, repo store.Repository) (map[int64]triage.Precision, error) {
 	rows, err := st.PatternPrecision(ctx, store.OwnerAudience(repo.Owner()))
 	if err != nil {
-		return nil, fmt.Errorf("pattern precision for triage: %w", err)
+		return nil, fmt.Errorf("pattern precision for %s: %w", repo.FullName, err)
 	}
 	out := make(map[int64]triage.Precision, len(rows))
 	for _, r := range rows {
@@ -31,7 +32,7 @@ func precisionInput(ctx context.Context, st store.Store, repo store.Repository) 
 // /totto fixed does not excuse the next real breakage of the same job. It returns the
 // annotations it closed: the commits they covered keep their verdict (a closed range still covers
 // them), but commits after the fix that the open range excused must be triaged again.
-func expireKnownBroken(ctx context.Context, st store.Store, repo store.Repository, defaultBranch string, passes int) ([]store.Annotation, error) {
+func expireKnownBroken(ctx context.Context, st store.AnnotationExpirer, repo store.Repository, defaultBranch string, passes int) ([]store.Annotation, error) {
 	if defaultBranch == "" {
 		return nil, nil
 	}

@@ -53,7 +53,7 @@ func (p *pipeline) input(ctx context.Context, gh *github.Client, repo store.Repo
 	if err := p.testHistory(ctx, repo, cfg, &in); err != nil {
 		return in, err
 	}
-	prec, err := precisionInput(ctx, p.Store, repo)
+	prec, err := PatternPrecision(ctx, p.Store, repo)
 	if err != nil {
 		return in, err
 	}

@@ -7,6 +7,7 @@ import (
 	"slices"
 
 	"github.com/totto-ci/totto/patterns"
+	"github.com/totto-ci/totto/pipeline"
 	"github.com/totto-ci/totto/store"
 	"github.com/totto-ci/totto/triage"
 )
@@ -59,7 +60,7 @@ func (s *server) commitReport(ctx context.Context, repo store.Repository, sha st
 			in.Annotations = append(in.Annotations, ta)
 		}
 	}
-	if in.Precision, err = patternPrecision(ctx, s.st, repo); err != nil {
+	if in.Precision, err = pipeline.PatternPrecision(ctx, s.st, repo); err != nil {
 		return triage.Report{}, nil, err
 	}
 	if err := s.addTests(ctx, repo.ID, jobs, &in); err != nil {
