@@ -180,3 +180,27 @@ func TestActionsBackfillWaitsForPrimaryRateLimitReset(t *testing.T) {
 		t.Fatalf("waits %v, want one of about 90s (until the reset)", res.RateLimitWaits)
 	}
 }
+
+// A log download that is not text is refused through the one detector: the job's log is
+// unavailable with the reason, nothing is stored, and the run counts it as unavailable (another
+// run would download the same bytes).
+func TestActionsBackfillRefusesBinaryLog(t *testing.T) {
+	e := newEnv(t)
+	e.history(2, 100)
+	bin := fakeJobWithStatus(10002, 0)
+	bin.Log = append([]byte("PK\x03\x04"), make([]byte, 64)...)
+	e.gh.AddJob(bin)
+	o := e.opts()
+	o.FailedOnly = true
+	res, err := Run(context.Background(), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Unavailable != 1 || res.Failed != 0 {
+		t.Fatalf("progress %+v failures %v", res.Progress, res.Failures)
+	}
+	j, err := e.st.Job(context.Background(), jobIDByExternal(t, e, "10002"))
+	if err != nil || j.LogState != store.LogUnavailable || j.LogID != nil || !strings.Contains(j.LogReason, "not a text log") {
+		t.Fatalf("binary log: %+v %v", j, err)
+	}
+}

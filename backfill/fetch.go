@@ -2,6 +2,7 @@ package backfill
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"time"
@@ -86,7 +87,17 @@ func (b *backfill) fetch(ctx context.Context, t task) {
 		b.failedTask(ctx, t, err)
 		return
 	}
-	if err := b.storeFile(context.WithoutCancel(ctx), t.job, dl, dl.size); err != nil {
+	if err := b.storeFile(context.WithoutCancel(ctx), t.job, dl, dl.size); errors.Is(err, ingest.ErrBinary) {
+		// Not a log: say so on the job, as for a log that is gone; another run would get the same.
+		if err := ingest.NoLog(context.WithoutCancel(ctx), b.opts.Store, t.job.ID, "log refused: "+ingest.ErrBinary.Error()); err != nil {
+			b.failedTask(ctx, t, err)
+			return
+		}
+		log.Warn().Err(err).Msg("log refused")
+		b.resolve(t, true)
+		b.update(func(p *Progress) { p.Unavailable++ })
+		return
+	} else if err != nil {
 		b.failedTask(ctx, t, err)
 		return
 	}

@@ -42,31 +42,60 @@ func Job(repoID int64, j *ciprovider.Job) store.Job {
 }
 
 // StoreLog stores a log's content and metadata and returns the log; the same content stored again
-// is the same log. A log longer than maxBytes (> 0) is stored from the first whole line of its last
-// maxBytes and marked truncated (see StoreLogFile). The raw bytes are spooled to disk first, keeping
-// only what can be stored, so memory stays flat and disk bounded whatever the log's size.
+// is the same log. Gzip content is decompressed and binary content refused with ErrBinary (see
+// TextLog). A log longer than maxBytes (> 0) is stored from the first whole line of its last
+// maxBytes and marked truncated (see StoreLogFile). The raw bytes are spooled to disk first,
+// keeping only what can be stored, so memory stays flat and disk bounded whatever the log's size.
 func StoreLog(ctx context.Context, st LogStore, blobs blob.Store, raw io.Reader, maxBytes int64) (store.Log, error) {
+	text, err := TextLog(raw)
+	if err != nil {
+		return store.Log{}, err
+	}
 	sp, err := newTailSpool(maxBytes)
 	if err != nil {
 		return store.Log{}, err
 	}
 	defer sp.Close()
-	if _, err := io.Copy(sp, raw); err != nil {
+	if _, err := io.Copy(sp, text); err != nil {
 		return store.Log{}, fmt.Errorf("reading log: %w", err)
 	}
-	return StoreLogFile(ctx, st, blobs, sp, sp.Size(), maxBytes)
+	return storeText(ctx, st, blobs, sp, sp.Size(), maxBytes)
 }
 
 // maxCutLine bounds how far into a truncated log's tail the first line break is looked for: a
 // longer first line is kept from the cut rather than dropped whole.
 const maxCutLine = 64 << 10
 
-// StoreLogFile is StoreLog for content already on disk (a spool or a cache entry) of size bytes.
-// A log longer than maxBytes (> 0) keeps its last maxBytes, starting at the first whole line, and
-// is marked truncated: a job fails at the end of its log, so the tail holds the failure and the
-// head is setup noise. Content is written before metadata, so a failure leaves no row pointing at
-// nothing.
+// StoreLogFile is StoreLog for content already on disk (a download or a cache entry) of size
+// bytes. Gzip content is decompressed (through StoreLog) and binary content refused with
+// ErrBinary, judged on the part that would be stored. A log longer than maxBytes (> 0) keeps its
+// last maxBytes, starting at the first whole line, and is marked truncated: a job fails at the end
+// of its log, so the tail holds the failure and the head is setup noise.
 func StoreLogFile(ctx context.Context, st LogStore, blobs blob.Store, f io.ReaderAt, size, maxBytes int64) (store.Log, error) {
+	// A download that kept only its tail cannot be read from its start (ReadAt fails): it is
+	// judged on its tail alone.
+	var magic [2]byte
+	if n, _ := f.ReadAt(magic[:], 0); logs.IsGzip(magic[:n]) {
+		return StoreLog(ctx, st, blobs, io.NewSectionReader(f, 0, size), maxBytes)
+	}
+	r, err := tail(f, size, maxBytes)
+	if err != nil {
+		return store.Log{}, err
+	}
+	head := make([]byte, sniffBytes)
+	n, err := io.ReadFull(r, head)
+	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) {
+		return store.Log{}, fmt.Errorf("reading log: %w", err)
+	}
+	if isBinary(head[:n]) {
+		return store.Log{}, ErrBinary
+	}
+	return storeText(ctx, st, blobs, f, size, maxBytes)
+}
+
+// storeText stores text content of size bytes (its tail when longer than maxBytes). Content is
+// written before metadata, so a failure leaves no row pointing at nothing.
+func storeText(ctx context.Context, st LogStore, blobs blob.Store, f io.ReaderAt, size, maxBytes int64) (store.Log, error) {
 	truncated := maxBytes > 0 && size > maxBytes
 	r, err := tail(f, size, maxBytes)
 	if err != nil {

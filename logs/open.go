@@ -13,6 +13,11 @@ import (
 // users name compressed logs inconsistently (.gz, .log, no extension at all).
 var gzipMagic = []byte{0x1f, 0x8b}
 
+// IsGzip reports whether content starting with head is a gzip stream.
+func IsGzip(head []byte) bool {
+	return len(head) >= len(gzipMagic) && head[0] == gzipMagic[0] && head[1] == gzipMagic[1]
+}
+
 // Decompress returns r itself when it is plain text and a gunzipping reader when it starts with
 // the gzip magic bytes, so callers never need to know how a log was stored. Concatenated gzip
 // members are read as one stream. A corrupt gzip header is an error here; corruption later in
@@ -23,7 +28,7 @@ func Decompress(r io.Reader) (io.Reader, error) {
 	if err != nil && !errors.Is(err, io.EOF) {
 		return nil, fmt.Errorf("reading log header: %w", err)
 	}
-	if len(head) < len(gzipMagic) || head[0] != gzipMagic[0] || head[1] != gzipMagic[1] {
+	if !IsGzip(head) {
 		return br, nil
 	}
 	zr, err := gzip.NewReader(br)

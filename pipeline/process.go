@@ -197,7 +197,8 @@ func (p *pipeline) fetchLog(ctx context.Context, j store.Job, f fetched) error {
 	counted := &countingReader{r: rc}
 	l, err := ingest.StoreLog(ctx, p.Store, p.Blobs, counted, p.MaxLogBytes)
 	p.countDownload(counted.n, time.Since(start))
-	if ciprovider.IsUnavailable(err) || errors.Is(err, ciprovider.ErrHostNotAllowed) {
+	if ciprovider.IsUnavailable(err) || errors.Is(err, ciprovider.ErrHostNotAllowed) || errors.Is(err, ingest.ErrBinary) {
+		// A binary download is refused, not retried: it would be binary again.
 		return p.noLog(ctx, j, err.Error())
 	}
 	if err != nil {

@@ -19,6 +19,7 @@ type Store interface {
 	scan.Store
 	store.AnnotationExpirer
 	store.CauseLineCache
+	store.CommitLookup
 	store.PRComments
 	store.PrecisionQuerier
 	store.Reruns

@@ -167,6 +167,10 @@ func (s *server) openAnnotation(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	from, ok = s.typedCommit(w, r, repo, from)
+	if !ok {
+		return
+	}
 	if _, err := s.st.OpenAnnotation(ctx, store.Annotation{RepoID: repo.ID, JobGlob: glob, FromSHA: from, Reason: reason, CreatedBy: actor}); err != nil {
 		s.fail(w, r, err)
 		return
@@ -195,11 +199,29 @@ func (s *server) closeAnnotation(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	to, ok = s.typedCommit(w, r, repo, to)
+	if !ok {
+		return
+	}
 	if _, err := s.st.CloseAnnotation(ctx, repo.ID, glob, to, actor); err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	http.Redirect(w, r, "/repos/"+name+"/health", http.StatusSeeOther)
+}
+
+// typedCommit resolves a commit typed in a form (a short SHA as the grid shows it, or a full one)
+// to its full SHA; a reference that names no single commit is refused with 400 and the reason.
+func (s *server) typedCommit(w http.ResponseWriter, r *http.Request, repo store.Repository, ref string) (string, bool) {
+	sha, err := store.ResolveCommit(r.Context(), s.st, repo.ID, ref)
+	if errors.Is(err, store.ErrCommitRef) {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return "", false
+	} else if err != nil {
+		s.fail(w, r, err)
+		return "", false
+	}
+	return sha, true
 }
 
 // pathRepo loads the repository named by the {owner}/{repo} path: 404 when unknown (or not a
@@ -208,12 +230,12 @@ func (s *server) closeAnnotation(w http.ResponseWriter, r *http.Request) {
 func (s *server) pathRepo(w http.ResponseWriter, r *http.Request) (store.Repository, bool) {
 	id := ident.Repo{Owner: r.PathValue("owner"), Name: r.PathValue("repo")}
 	if err := id.Validate(); err != nil {
-		http.Error(w, err.Error(), http.StatusNotFound)
+		s.notFound(w, r, err.Error())
 		return store.Repository{}, false
 	}
 	repo, err := s.st.Repository(r.Context(), id.String())
 	if errors.Is(err, store.ErrNotFound) {
-		http.Error(w, "unknown repository "+id.String(), http.StatusNotFound)
+		s.notFound(w, r, "unknown repository "+id.String())
 		return repo, false
 	} else if err != nil {
 		s.fail(w, r, err)

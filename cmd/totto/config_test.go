@@ -187,4 +187,12 @@ func TestIngestGzipAndBinary(t *testing.T) {
 	if s := e.stats(t); s["jobs"] != 1 || s["logs"] != 1 {
 		t.Errorf("binary input stored something: %v", s)
 	}
+	// scan refuses it with the same error, and still reads gzip.
+	code, out, errs = e.run(t, "", "scan", bin)
+	if code == 0 || !strings.Contains(errs, "not a text log") {
+		t.Errorf("binary scan: exit %d %s%s", code, out, errs)
+	}
+	if code, out, errs = e.run(t, "", "scan", gzFile); code == exitError || !strings.Contains(out, "Hash Sum mismatch") {
+		t.Errorf("gzip scan: exit %d %s%s", code, out, errs)
+	}
 }

@@ -10,6 +10,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/totto-ci/totto/ingest"
 	"github.com/totto-ci/totto/logs"
 	"github.com/totto-ci/totto/logs/cause"
 	"github.com/totto-ci/totto/patterns"
@@ -23,8 +24,8 @@ func init() {
 
 const scanHelp = `usage: totto scan [--patterns FILE]... [--builtin=true] [--job NAME] [--format text|json|markdown] LOG...
 
-Scans each LOG (a path, a .gz file, or - for standard input; gzip is detected by its magic bytes)
-with the built-in packs and the given pattern files, and prints every match, the best match (the
+Scans each LOG (a path, a .gz file, or - for standard input; gzip is detected by its magic bytes
+and binary input is refused) with the built-in packs and the given pattern files, and prints every match, the best match (the
 pattern that explains the failure) and the likely-cause excerpt.
 
 --passing-log LOG judges the likely cause against a passing log of the same job: lines it also
@@ -193,7 +194,7 @@ func scanOne(env *cliEnv, m *patterns.Matcher, path, job string, withCause bool,
 		defer f.Close()
 		src = f
 	}
-	plain, err := logs.Decompress(src)
+	plain, err := ingest.TextLog(src)
 	if err != nil {
 		return nil, fmt.Errorf("reading log %s: %w", path, err)
 	}
