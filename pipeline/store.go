@@ -16,6 +16,7 @@ type Store interface {
 	ingest.PatternAdder
 	ingest.LogStore
 	likelycause.Store
+	likelycause.Keeper
 	scan.Store
 	store.AnnotationExpirer
 	store.CauseLineCache

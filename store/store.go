@@ -19,6 +19,7 @@ type Store interface {
 	Screens
 	PrecisionQuerier
 	CauseLineCache
+	FailureHistories
 	BranchHistory
 	CommitLookup
 	AnnotationExpirer
