@@ -20,9 +20,9 @@ release-check:
 quick: vet
 	$(GO) test -short ./...
 
-# CI. Every check runs once: the whole suite under -race in -short mode, then the packages whose
-# tests do more without -short (corpus sweeps, the binary under kill -9) in full, without -race,
-# which would only multiply the time of single-goroutine sweeps.
+# CI. Every check runs once: the whole suite under -race in -short mode, then the tests that do
+# more without -short (corpus sweeps, the binary under kill -9) in full, without -race, which
+# would only multiply the time of single-goroutine sweeps.
 test: vet lint unit s3 fuzz
 
 unit: race long
@@ -30,11 +30,10 @@ unit: race long
 race:
 	$(GO) test -race -short -count=1 ./...
 
-# Packages with tests that check testing.Short().
-LONG_PKGS = $(sort $(dir $(shell grep -rl --include='*_test.go' 'testing.Short()' .)))
-
+# The tests that check testing.Short() (directly or through a helper), in full; the rest of their
+# packages already ran in the race pass. scripts/long-tests.sh finds them.
 long:
-	$(GO) test -count=1 $(LONG_PKGS)
+	$(GO) test -count=1 $$(./scripts/long-tests.sh)
 
 # Object storage in S3 is behind the s3 build tag (it brings the AWS SDK); build and test it too.
 s3:

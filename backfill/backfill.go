@@ -48,7 +48,7 @@ type Options struct {
 	// that tail is ever written to disk.
 	MaxLogBytes int64
 
-	Store store.Store
+	Store Store
 	Blobs blob.Store
 	// Actions and CircleCI are the providers to read; nil skips one. CircleVCS is the CircleCI
 	// project's VCS ("github" by default).

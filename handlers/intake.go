@@ -21,7 +21,7 @@ var ErrBadPayload = errors.New("malformed webhook payload")
 // Intake is what every event handler shares: where deliveries are remembered and where durable
 // work goes, and who we are (so our own check runs are not triaged).
 type Intake struct {
-	Store store.Store
+	Store Store
 	Queue *queue.Queue
 	// AppID is this GitHub App's id; check runs created by it are ignored.
 	AppID int64

@@ -46,7 +46,7 @@ func Job(repoID int64, j *ciprovider.Job) store.Job {
 // TextLog). A log longer than maxBytes (> 0) is stored from the first whole line of its last
 // maxBytes and marked truncated (see StoreLogFile). The raw bytes are spooled to disk first,
 // keeping only what can be stored, so memory stays flat and disk bounded whatever the log's size.
-func StoreLog(ctx context.Context, st store.Store, blobs blob.Store, raw io.Reader, maxBytes int64) (store.Log, error) {
+func StoreLog(ctx context.Context, st LogStore, blobs blob.Store, raw io.Reader, maxBytes int64) (store.Log, error) {
 	text, err := TextLog(raw)
 	if err != nil {
 		return store.Log{}, err
@@ -71,7 +71,7 @@ const maxCutLine = 64 << 10
 // ErrBinary, judged on the part that would be stored. A log longer than maxBytes (> 0) keeps its
 // last maxBytes, starting at the first whole line, and is marked truncated: a job fails at the end
 // of its log, so the tail holds the failure and the head is setup noise.
-func StoreLogFile(ctx context.Context, st store.Store, blobs blob.Store, f io.ReaderAt, size, maxBytes int64) (store.Log, error) {
+func StoreLogFile(ctx context.Context, st LogStore, blobs blob.Store, f io.ReaderAt, size, maxBytes int64) (store.Log, error) {
 	// A download that kept only its tail cannot be read from its start (ReadAt fails): it is
 	// judged on its tail alone.
 	var magic [2]byte
@@ -95,7 +95,7 @@ func StoreLogFile(ctx context.Context, st store.Store, blobs blob.Store, f io.Re
 
 // storeText stores text content of size bytes (its tail when longer than maxBytes). Content is
 // written before metadata, so a failure leaves no row pointing at nothing.
-func storeText(ctx context.Context, st store.Store, blobs blob.Store, f io.ReaderAt, size, maxBytes int64) (store.Log, error) {
+func storeText(ctx context.Context, st LogStore, blobs blob.Store, f io.ReaderAt, size, maxBytes int64) (store.Log, error) {
 	truncated := maxBytes > 0 && size > maxBytes
 	r, err := tail(f, size, maxBytes)
 	if err != nil {
@@ -151,7 +151,7 @@ func tail(f io.ReaderAt, size, maxBytes int64) (io.Reader, error) {
 }
 
 // Link records a stored log as job's log.
-func Link(ctx context.Context, st store.Store, jobID int64, l store.Log) error {
+func Link(ctx context.Context, st LogStore, jobID int64, l store.Log) error {
 	if err := st.SetJobLog(ctx, jobID, &l.ID, store.LogStored, ""); err != nil {
 		return fmt.Errorf("linking log %d to job %d: %w", l.ID, jobID, err)
 	}
@@ -160,7 +160,7 @@ func Link(ctx context.Context, st store.Store, jobID int64, l store.Log) error {
 
 // NoLog records that job has no log and why (expired, deleted, never produced), so a missing
 // log is reported rather than silently dropped.
-func NoLog(ctx context.Context, st store.Store, jobID int64, reason string) error {
+func NoLog(ctx context.Context, st LogStore, jobID int64, reason string) error {
 	if reason == "" {
 		reason = "log not available"
 	}

@@ -104,3 +104,32 @@ func TestJobLinkAndNoLog(t *testing.T) {
 		t.Fatalf("linked: %+v", j)
 	}
 }
+
+// Syncing the built-in packs again, from another command, changes nothing: same ids, same author,
+// no retired copies.
+func TestSyncBuiltinsIdempotentAcrossActors(t *testing.T) {
+	st, _ := open(t)
+	ctx := context.Background()
+	if err := SyncBuiltins(ctx, st, "cli"); err != nil {
+		t.Fatal(err)
+	}
+	first, err := st.Patterns(ctx, store.PatternFilter{})
+	if err != nil || len(first) == 0 {
+		t.Fatalf("patterns after the first sync: %d, %v", len(first), err)
+	}
+	if err := SyncBuiltins(ctx, st, "totto"); err != nil {
+		t.Fatal(err)
+	}
+	again, err := st.Patterns(ctx, store.PatternFilter{IncludeRetired: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(again) != len(first) {
+		t.Fatalf("%d patterns after the second sync, want %d (none retired or added)", len(again), len(first))
+	}
+	for i := range again {
+		if again[i].ID != first[i].ID || again[i].Author != "cli" {
+			t.Fatalf("pattern %q: id %d author %q, want id %d author %q", again[i].Name, again[i].ID, again[i].Author, first[i].ID, "cli")
+		}
+	}
+}

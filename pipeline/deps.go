@@ -15,7 +15,6 @@ import (
 	"github.com/totto-ci/totto/queue"
 	"github.com/totto-ci/totto/redact"
 	"github.com/totto-ci/totto/scan"
-	"github.com/totto-ci/totto/store"
 	"github.com/totto-ci/totto/store/blob"
 )
 
@@ -45,7 +44,7 @@ type CircleCIConfig struct {
 // as an installation on GitHub, and the knobs of the pipeline. Tests pass the same shapes pointed
 // at fakes, so the production code paths are the tested ones.
 type Deps struct {
-	Store store.Store
+	Store Store
 	Blobs blob.Store
 	// GitHub creates installation clients; the App passes its caching creator, tests one pointed
 	// at a fake GitHub.

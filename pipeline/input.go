@@ -17,6 +17,7 @@ import (
 	"github.com/totto-ci/totto/store"
 	"github.com/totto-ci/totto/testlog"
 	"github.com/totto-ci/totto/triage"
+	"github.com/totto-ci/totto/verdicts"
 )
 
 // contextLines is how many log lines around the best match are read for the check run.
@@ -53,7 +54,7 @@ func (p *pipeline) input(ctx context.Context, gh *github.Client, repo store.Repo
 	if err := p.testHistory(ctx, repo, cfg, &in); err != nil {
 		return in, err
 	}
-	prec, err := precisionInput(ctx, p.Store, repo)
+	prec, err := verdicts.Precision(ctx, p.Store, repo)
 	if err != nil {
 		return in, err
 	}

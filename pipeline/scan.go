@@ -8,8 +8,8 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/totto-ci/totto/ingest"
 	"github.com/totto-ci/totto/patterns"
-	"github.com/totto-ci/totto/patterns/builtin"
 	"github.com/totto-ci/totto/scan"
 	"github.com/totto-ci/totto/store"
 )
@@ -17,8 +17,7 @@ import (
 // patternActor is who the pipeline's pattern changes are attributed to in the audit trail.
 const patternActor = "totto"
 
-// syncBuiltins merges the built-in packs into the store once per process, keyed by source and
-// name, so a release that changes a built-in retires the old one and rescans.
+// syncBuiltins merges the built-in packs into the store once per process (ingest.SyncBuiltins).
 func (p *pipeline) syncBuiltins(ctx context.Context) error {
 	p.mu.Lock()
 	done := p.builtinsSynced
@@ -26,13 +25,8 @@ func (p *pipeline) syncBuiltins(ctx context.Context) error {
 	if done {
 		return nil
 	}
-	var ps []store.Pattern
-	for _, b := range builtin.All() {
-		b.ID = 0
-		ps = append(ps, store.Pattern{Pattern: b})
-	}
-	if _, err := p.Store.AddPatterns(ctx, ps, patternActor); err != nil {
-		return fmt.Errorf("storing built-in patterns: %w", err)
+	if err := ingest.SyncBuiltins(ctx, p.Store, patternActor); err != nil {
+		return err
 	}
 	p.mu.Lock()
 	p.builtinsSynced = true

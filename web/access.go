@@ -93,15 +93,6 @@ func (v *viewer) refuse(w http.ResponseWriter, r *http.Request) {
 	v.s.notFound(w, r, "not found")
 }
 
-// allowAPI is allow for the JSON API: no redirect, a JSON 404.
-func (v *viewer) allowAPI(w http.ResponseWriter, repo repoInfo) bool {
-	if v.canRead(repo) {
-		return true
-	}
-	writeJSON(w, http.StatusNotFound, map[string]string{"error": "not found"})
-	return false
-}
-
 func infoOf(r store.Repository) repoInfo {
 	return repoInfo{ID: r.ID, FullName: r.FullName, Private: r.Private}
 }

@@ -1,8 +1,10 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"strconv"
 	"time"
@@ -56,6 +58,36 @@ func apiID(w http.ResponseWriter, r *http.Request, what string) (int64, bool) {
 	return id, true
 }
 
+// apiRecord opens a handler of one record by its {id}: a signed-in caller, a numeric id, the
+// record, and the read check against the repository index (returned for the handler's own use).
+// A missing record and one the caller may not read get the same 404, so ids reveal nothing.
+func apiRecord[T any](s *server, w http.ResponseWriter, r *http.Request, what string, load func(context.Context, int64) (T, error),
+	readable func(*viewer, T, map[int64]repoInfo) bool) (rec T, v *viewer, idx map[int64]repoInfo, ok bool) {
+	if !s.apiAllowed(w, r) {
+		return rec, nil, nil, false
+	}
+	id, ok := apiID(w, r, what)
+	if !ok {
+		return rec, nil, nil, false
+	}
+	rec, err := load(r.Context(), id)
+	if err == nil {
+		idx, err = s.repoIndex(r.Context())
+	}
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+	case err != nil:
+		s.apiFail(w, r, err)
+		return rec, nil, nil, false
+	default:
+		if v = s.viewer(r); readable(v, rec, idx) {
+			return rec, v, idx, true
+		}
+	}
+	writeJSON(w, http.StatusNotFound, map[string]string{"error": fmt.Sprintf("no %s %d", what, id)})
+	return rec, nil, nil, false
+}
+
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
@@ -89,33 +121,12 @@ type apiMatch struct {
 }
 
 func (s *server) apiPatternMatches(w http.ResponseWriter, r *http.Request) {
-	if !s.apiAllowed(w, r) {
-		return
-	}
-	id, ok := apiID(w, r, "pattern")
+	p, v, idx, ok := apiRecord(s, w, r, "pattern", s.st.Pattern, (*viewer).canSeePattern)
 	if !ok {
 		return
 	}
-	p, err := s.st.Pattern(r.Context(), id)
-	if errors.Is(err, store.ErrNotFound) {
-		writeJSON(w, http.StatusNotFound, map[string]string{"error": "no pattern " + r.PathValue("id")})
-		return
-	} else if err != nil {
-		s.apiFail(w, r, err)
-		return
-	}
-	idx, err := s.repoIndex(r.Context())
-	if err != nil {
-		s.apiFail(w, r, err)
-		return
-	}
-	v := s.viewer(r)
-	if !v.canSeePattern(p, idx) {
-		writeJSON(w, http.StatusNotFound, map[string]string{"error": "no pattern " + r.PathValue("id")})
-		return
-	}
 	limit, _ := strconv.Atoi(r.URL.Query().Get("limit"))
-	ms, next, err := s.st.PatternMatches(r.Context(), id, v.audience(idx), store.Page{Limit: limit, After: store.Cursor(r.URL.Query().Get("after"))})
+	ms, next, err := s.st.PatternMatches(r.Context(), p.ID, v.audience(idx), store.Page{Limit: limit, After: store.Cursor(r.URL.Query().Get("after"))})
 	if err != nil {
 		writeJSON(w, http.StatusBadRequest, map[string]string{"error": err.Error()})
 		return
@@ -130,33 +141,13 @@ func (s *server) apiPatternMatches(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *server) apiJob(w http.ResponseWriter, r *http.Request) {
-	if !s.apiAllowed(w, r) {
-		return
-	}
-	id, ok := apiID(w, r, "job")
+	j, _, idx, ok := apiRecord(s, w, r, "job", s.st.Job, func(v *viewer, j store.Job, idx map[int64]repoInfo) bool {
+		return v.canReadID(idx, j.RepoID)
+	})
 	if !ok {
 		return
 	}
-	j, err := s.st.Job(r.Context(), id)
-	if errors.Is(err, store.ErrNotFound) {
-		writeJSON(w, http.StatusNotFound, map[string]string{"error": "no job " + r.PathValue("id")})
-		return
-	} else if err != nil {
-		s.apiFail(w, r, err)
-		return
-	}
-	idx, err := s.repoIndex(r.Context())
-	if err != nil {
-		s.apiFail(w, r, err)
-		return
-	}
-	info, ok := idx[j.RepoID]
-	if !ok {
-		info = unknownRepo(j.RepoID)
-	}
-	if !s.viewer(r).allowAPI(w, info) {
-		return
-	}
+	info := idx[j.RepoID] // zero (no name) when not indexed
 	out := map[string]any{"job": j, "matches": []patterns.Match{}, "verdict": nil}
 	if info.FullName != "" {
 		out["repo"] = info.FullName

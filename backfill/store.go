@@ -1,0 +1,21 @@
+package backfill
+
+import (
+	"context"
+
+	"github.com/totto-ci/totto/ingest"
+	"github.com/totto-ci/totto/scan"
+	"github.com/totto-ci/totto/store"
+)
+
+// Store is the part of the store a backfill uses: the repository, its jobs and logs, what earlier
+// runs completed, and the rescan of what it stored.
+type Store interface {
+	store.RepositoryWriter
+	store.BackfillState
+	ingest.LogStore
+	scan.Store
+	UpsertJob(ctx context.Context, j store.Job) (store.Job, error)
+}
+
+var _ Store = store.Store(nil)
