@@ -22,6 +22,16 @@ type Retention struct {
 	Jobs time.Duration
 }
 
+// Expired is the one way a log whose content retention deleted is described, wherever a log
+// would be shown (the check run, the job and commit pages): "log expired on DATE by retention
+// (retention.logs_days)"; "" while the content is kept.
+func (l Log) Expired() string {
+	if l.ExpiredAt == nil {
+		return ""
+	}
+	return "log expired on " + l.ExpiredAt.UTC().Format(time.DateOnly) + " by retention (retention.logs_days)"
+}
+
 // PruneReport counts what a prune removed (or, dry, would remove).
 type PruneReport struct {
 	ExpiredLogs     int64 // log contents deleted, rows kept

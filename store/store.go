@@ -199,6 +199,8 @@ type Log struct {
 	// scanned over this log.
 	ScannedThrough int64
 	CreatedAt      time.Time
+	// ExpiredAt is when retention deleted the content (nil: kept); the row and its matches stay.
+	ExpiredAt *time.Time
 	// Created is set by PutLog when this call stored the log (false: it already existed).
 	Created bool
 }

@@ -99,11 +99,16 @@ func (s *server) jobPage(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 		from := (d.Page-1)*linesPerPage + 1
+		if d.LogError = l.Expired(); d.LogError != "" {
+			// Retention deleted the content: the matches above still show what it said.
+			s.render(w, r, http.StatusOK, "job", j.Name, d)
+			return
+		}
 		ls, err := s.readLines(ctx, l.StorageKey, from, from+linesPerPage-1)
 		if err != nil {
 			// The error names the log store's paths or bucket: logged, not shown.
 			zerolog.Ctx(ctx).Warn().Err(err).Int64("log", l.ID).Msg("job page: stored log unreadable")
-			d.LogError = "the stored log could not be read (expired, or the log store is unavailable)"
+			d.LogError = "the stored log could not be read (the log store is unavailable)"
 		}
 		d.Lines = s.showLines(ls, byLine)
 	}

@@ -37,6 +37,11 @@ func (s *server) commitReport(ctx context.Context, repo store.Repository, sha st
 				if run.Matches, err = s.logMatches(ctx, repo.ID, *j.LogID, in.Patterns); err != nil {
 					return triage.Report{}, nil, err
 				}
+				l, err := s.st.Log(ctx, *j.LogID)
+				if err != nil {
+					return triage.Report{}, nil, fmt.Errorf("log %d: %w", *j.LogID, err)
+				}
+				run.Log.Expired = l.Expired()
 			}
 		}
 		in.Runs = append(in.Runs, run)

@@ -209,11 +209,12 @@ func (s *Store) SetJobLog(ctx context.Context, jobID int64, logID *int64, state 
 	})
 }
 
-const logCols = `id, sha256, raw_size, lines, truncated, storage_key, scanned_through, created_at`
+const logCols = `id, sha256, raw_size, lines, truncated, storage_key, scanned_through, created_at, expired_at`
 
 func scanLog(r Row) (store.Log, error) {
 	var l store.Log
-	err := r.Scan(&l.ID, &l.SHA256, &l.RawSize, &l.Lines, &l.Truncated, &l.StorageKey, &l.ScannedThrough, &l.CreatedAt)
+	err := r.Scan(&l.ID, &l.SHA256, &l.RawSize, &l.Lines, &l.Truncated, &l.StorageKey, &l.ScannedThrough, &l.CreatedAt, &l.ExpiredAt)
+	l.ExpiredAt = utcPtr(l.ExpiredAt)
 	return l, err
 }
 
