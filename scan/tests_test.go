@@ -45,7 +45,10 @@ func TestRecordTests(t *testing.T) {
 		}
 		failed := job("1", "failure", goFailure)
 		asked := 0
-		where := func(context.Context) scan.TestsWhere { asked++; return scan.TestsWhere{PullRequest: 7, DefaultBranch: true} }
+		where := func(context.Context) scan.TestsWhere {
+			asked++
+			return scan.TestsWhere{PullRequest: 7, DefaultBranch: true}
+		}
 		res, err := scan.RecordTests(ctx, st, blobs, failed, time.Now(), where)
 		if err != nil || len(res.Tests) != 1 || asked != 1 {
 			t.Fatalf("recorded %+v, %v (where asked %d times)", res.Tests, err, asked)
