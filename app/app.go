@@ -14,7 +14,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/totto-ci/totto/backfill"
-	"github.com/totto-ci/totto/ci"
+	"github.com/totto-ci/totto/ciprovider"
 	"github.com/totto-ci/totto/handlers"
 	"github.com/totto-ci/totto/metrics"
 	"github.com/totto-ci/totto/pipeline"
@@ -160,7 +160,7 @@ func New(ctx context.Context, cfg Config, opts Options) (*App, error) {
 	}
 
 	intake := &handlers.Intake{Store: a.Store, Queue: a.Queue, AppID: cfg.GitHub.AppID,
-		CircleCI: ci.CircleSite{ServerAPI: cfg.CircleCI.APIURL}}
+		CircleCI: ciprovider.CircleSite{ServerAPI: cfg.CircleCI.APIURL}}
 	dispatcher := githubapp.NewEventDispatcher(eventHandlers(intake), cfg.GitHub.WebhookSecret,
 		githubapp.WithErrorCallback(webhookErrorCallback(a.Metrics)),
 		githubapp.WithResponseCallback(webhookResponseCallback(a.Metrics)),
@@ -234,8 +234,8 @@ func (a *App) Handler() http.Handler { return a.handler }
 func (a *App) MetricsAddr() string { return a.metricsAddr }
 
 // logHosts are the providers' log hosts plus the operator's own (logs.hosts).
-func logHosts(cfg Config) ci.HostList {
-	return append(append(ci.HostList{}, ci.DefaultLogHosts...), cfg.Logs.Hosts...)
+func logHosts(cfg Config) ciprovider.HostList {
+	return append(append(ciprovider.HostList{}, ciprovider.DefaultLogHosts...), cfg.Logs.Hosts...)
 }
 
 // loadPrivateKey returns the App's PEM private key from the config value or the file it names.

@@ -11,7 +11,7 @@ import (
 	"github.com/google/go-github/v89/github"
 
 	"github.com/totto-ci/totto/backfill"
-	"github.com/totto-ci/totto/ci"
+	"github.com/totto-ci/totto/ciprovider"
 )
 
 // defaultBranchTTL is how long a repository's default branch is trusted before GitHub is asked
@@ -26,7 +26,7 @@ func (a *App) newSchedule(cfg Config) *backfill.Schedule {
 		return nil
 	}
 	hosts := logHosts(cfg)
-	t := &backfillTargets{app: a, hosts: hosts, logs: ci.LogHTTPClient(hosts, 5*time.Minute), branches: map[string]cachedBranch{}}
+	t := &backfillTargets{app: a, hosts: hosts, logs: ciprovider.LogHTTPClient(hosts, 5*time.Minute), branches: map[string]cachedBranch{}}
 	return &backfill.Schedule{
 		Interval: time.Duration(cfg.Backfill.Interval),
 		Targets:  t.list,
@@ -46,7 +46,7 @@ func (a *App) newSchedule(cfg Config) *backfill.Schedule {
 // backfillTargets lists the scheduled backfill's repositories, remembering default branches.
 type backfillTargets struct {
 	app   *App
-	hosts ci.HostList
+	hosts ciprovider.HostList
 	logs  *http.Client
 
 	mu       sync.Mutex
@@ -85,7 +85,7 @@ func (t *backfillTargets) list(ctx context.Context) ([]backfill.Target, error) {
 			continue
 		}
 		out = append(out, backfill.Target{Repo: r.FullName, Branch: branch,
-			Actions: &ci.GitHubActions{API: gh, Logs: t.logs, Hosts: t.hosts}})
+			Actions: &ciprovider.GitHubActions{API: gh, Logs: t.logs, Hosts: t.hosts}})
 	}
 	return out, nil
 }

@@ -7,7 +7,7 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/totto-ci/totto/ci"
+	"github.com/totto-ci/totto/ciprovider"
 )
 
 // rateLimitGate is client middleware that shares GitHub's rate-limit answers between every job
@@ -16,10 +16,10 @@ import (
 // at once with the reset, and the pipeline snoozes their jobs until then, so every worker pauses
 // instead of each spending a request to learn the same thing. Log redirects go through here too.
 func rateLimitGate(next http.RoundTripper) http.RoundTripper {
-	gate := &ci.Gate{}
+	gate := &ciprovider.Gate{}
 	return roundTripper(func(r *http.Request) (*http.Response, error) {
 		if until := gate.Until(); time.Now().Before(until) {
-			return nil, &ci.RetryError{Reset: until,
+			return nil, &ciprovider.RetryError{Reset: until,
 				Err: fmt.Errorf("%s %s not sent: GitHub's rate limit is in force", r.Method, r.URL.Path)}
 		}
 		sent := time.Now()
@@ -37,7 +37,7 @@ func rateLimitGate(next http.RoundTripper) http.RoundTripper {
 // limitAnswer recognises a rate-limit answer and when it ends: a primary limit's reset, or a
 // secondary limit's Retry-After.
 func limitAnswer(res *http.Response, sent time.Time) (time.Time, bool) {
-	if reset, ok := ci.PrimaryLimitReset(res.StatusCode, res.Header); ok {
+	if reset, ok := ciprovider.PrimaryLimitReset(res.StatusCode, res.Header); ok {
 		return reset, true
 	}
 	if res.StatusCode != http.StatusForbidden && res.StatusCode != http.StatusTooManyRequests {

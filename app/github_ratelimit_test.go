@@ -9,7 +9,7 @@ import (
 
 	"github.com/google/go-github/v89/github"
 
-	"github.com/totto-ci/totto/ci"
+	"github.com/totto-ci/totto/ciprovider"
 	"github.com/totto-ci/totto/internal/fakegithub"
 )
 
@@ -31,12 +31,12 @@ func TestRateLimitGateHoldsRequestsUntilReset(t *testing.T) {
 		t.Fatal("the limited request succeeded")
 	}
 	before := len(s.Requests())
-	g := &ci.GitHubActions{API: c, Logs: ci.LogHTTPClient(ci.HostList{"127.0.0.1"}, time.Second), Hosts: ci.HostList{"127.0.0.1"}}
+	g := &ciprovider.GitHubActions{API: c, Logs: ciprovider.LogHTTPClient(ciprovider.HostList{"127.0.0.1"}, time.Second), Hosts: ciprovider.HostList{"127.0.0.1"}}
 	_, err = g.OpenLog(ctx, "o", "r", 5)
-	if until, ok := ci.RateLimitUntil(err, time.Now()); !ok || !until.Equal(reset) {
+	if until, ok := ciprovider.RateLimitUntil(err, time.Now()); !ok || !until.Equal(reset) {
 		t.Fatalf("log during the limit: %v (until %v, %v), want the reset %v", err, until, ok, reset)
 	}
-	if ok, after := ci.RetryAfter(err); !ok || after < 80*time.Second || !strings.Contains(err.Error(), "not sent") {
+	if ok, after := ciprovider.RetryAfter(err); !ok || after < 80*time.Second || !strings.Contains(err.Error(), "not sent") {
 		t.Fatalf("RetryAfter = %v, %v for %v", after, ok, err)
 	}
 	if n := len(s.Requests()) - before; n != 0 {

@@ -11,7 +11,7 @@ import (
 	"github.com/google/go-github/v89/github"
 	"github.com/rs/zerolog"
 
-	"github.com/totto-ci/totto/ci"
+	"github.com/totto-ci/totto/ciprovider"
 	"github.com/totto-ci/totto/store"
 )
 
@@ -235,7 +235,7 @@ func (b *backfill) listRunJobs(ctx context.Context, tasks chan<- task, r *runSta
 		if err != nil {
 			updateRun(r, func(r *runState) { r.failed = true })
 			if ctx.Err() == nil {
-				b.failed(ctx, fmt.Sprintf("%s/%s run %d", ci.ProviderGitHubActions, b.opts.Repo, r.id),
+				b.failed(ctx, fmt.Sprintf("%s/%s run %d", ciprovider.ProviderGitHubActions, b.opts.Repo, r.id),
 					fmt.Errorf("listing jobs of workflow run %s#%d: %w", b.opts.Repo, r.id, err))
 			}
 			return nil
@@ -245,7 +245,7 @@ func (b *backfill) listRunJobs(ctx context.Context, tasks chan<- task, r *runSta
 				updateRun(r, func(r *runState) { r.failed = true })
 				continue
 			}
-			more, err := b.listed(ctx, tasks, ci.ActionsJob(b.opts.Repo, wj), b.actionsTask(wj.GetID(), r))
+			more, err := b.listed(ctx, tasks, ciprovider.ActionsJob(b.opts.Repo, wj), b.actionsTask(wj.GetID(), r))
 			if err != nil || !more {
 				updateRun(r, func(r *runState) { r.failed = true })
 				return err
@@ -259,7 +259,7 @@ func (b *backfill) listRunJobs(ctx context.Context, tasks chan<- task, r *runSta
 }
 
 func (b *backfill) actionsTask(id int64, r *runState) task {
-	return task{key: fmt.Sprintf("%s/%s/%d", ci.ProviderGitHubActions, b.opts.Repo, id), run: r,
+	return task{key: fmt.Sprintf("%s/%s/%d", ciprovider.ProviderGitHubActions, b.opts.Repo, id), run: r,
 		open: func(ctx context.Context) (io.ReadCloser, error) {
 			return b.opts.Actions.OpenLog(ctx, b.owner, b.name, id)
 		}}
@@ -272,7 +272,7 @@ func (b *backfill) queueSample(ctx context.Context, tasks chan<- task) error {
 	if b.opts.FailedOnly || b.opts.SampleSuccess <= 0 {
 		return nil
 	}
-	jobs, err := b.opts.Store.SuccessSample(ctx, b.repo.ID, b.opts.Branch, ci.ProviderGitHubActions, b.opts.SampleSuccess)
+	jobs, err := b.opts.Store.SuccessSample(ctx, b.repo.ID, b.opts.Branch, ciprovider.ProviderGitHubActions, b.opts.SampleSuccess)
 	if err != nil {
 		return fmt.Errorf("backfill %s: %w", b.opts.Repo, err)
 	}

@@ -17,7 +17,7 @@ import (
 
 	"github.com/rs/zerolog"
 
-	"github.com/totto-ci/totto/ci"
+	"github.com/totto-ci/totto/ciprovider"
 	"github.com/totto-ci/totto/scan"
 	"github.com/totto-ci/totto/store"
 	"github.com/totto-ci/totto/store/blob"
@@ -55,8 +55,8 @@ type Options struct {
 	Blobs blob.Store
 	// Actions and CircleCI are the providers to read; nil skips one. CircleVCS is the CircleCI
 	// project's VCS ("github" by default).
-	Actions   *ci.GitHubActions
-	CircleCI  *ci.CircleCI
+	Actions   *ciprovider.GitHubActions
+	CircleCI  *ciprovider.CircleCI
 	CircleVCS string
 	// Cache, when set, keeps raw downloads on disk.
 	Cache *Cache
@@ -184,7 +184,7 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 		opts.Backoff = time.Second
 	}
 	if opts.Sleep == nil {
-		opts.Sleep = ci.SleepContext
+		opts.Sleep = ciprovider.SleepContext
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now
@@ -196,7 +196,7 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 		opts.CircleVCS = "github"
 	}
 	b := &backfill{opts: opts, owner: owner, name: name, start: time.Now(),
-		polite: &polite{gate: &ci.Gate{Now: opts.Now, Sleep: opts.Sleep}, slots: make(chan struct{}, opts.Concurrency),
+		polite: &polite{gate: &ciprovider.Gate{Now: opts.Now, Sleep: opts.Sleep}, slots: make(chan struct{}, opts.Concurrency),
 			now: opts.Now, sleep: opts.Sleep, attempts: opts.Attempts, backoff: opts.Backoff}}
 	repo, err := store.RecordRepository(ctx, opts.Store, opts.Repo, opts.Public)
 	if err != nil {
@@ -318,7 +318,7 @@ func failedConclusion(conclusion string) bool {
 
 // listed stores a listed job and, when it failed and its log is not stored yet, queues it. It
 // returns false when ctx is done.
-func (b *backfill) listed(ctx context.Context, tasks chan<- task, j *ci.Job, t task) (bool, error) {
+func (b *backfill) listed(ctx context.Context, tasks chan<- task, j *ciprovider.Job, t task) (bool, error) {
 	failed := j.Conclusion != "success" && j.Conclusion != "skipped" && j.Conclusion != "cancelled" && j.Conclusion != "neutral"
 	if b.opts.FailedOnly && !failed {
 		return ctx.Err() == nil, nil

@@ -11,7 +11,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/totto-ci/totto/ci"
+	"github.com/totto-ci/totto/ciprovider"
 )
 
 // circlePage is the page size of v1.1 listings (its maximum).
@@ -61,8 +61,8 @@ func (b *backfill) listCircle(ctx context.Context, tasks chan<- task) error {
 				continue
 			}
 			j := cb.AsJob(b.opts.Repo, "build")
-			target := ci.CircleTarget{VCS: b.opts.CircleVCS, Owner: b.owner, Repo: b.name, BuildNum: cb.BuildNum}
-			t := task{key: fmt.Sprintf("%s/%s/%d", ci.ProviderCircleCI, b.opts.Repo, cb.BuildNum), run: r,
+			target := ciprovider.CircleTarget{VCS: b.opts.CircleVCS, Owner: b.owner, Repo: b.name, BuildNum: cb.BuildNum}
+			t := task{key: fmt.Sprintf("%s/%s/%d", ciprovider.ProviderCircleCI, b.opts.Repo, cb.BuildNum), run: r,
 				open: func(ctx context.Context) (io.ReadCloser, error) { return b.circleOutput(ctx, target) }}
 			more, err := b.listed(ctx, tasks, j, t)
 			updateRun(r, func(r *runState) { r.listed = true; r.failed = r.failed || !more || err != nil })
@@ -78,7 +78,7 @@ func (b *backfill) listCircle(ctx context.Context, tasks chan<- task) error {
 }
 
 // circleOutput fetches a build's details (for its steps) and streams its failed steps' output.
-func (b *backfill) circleOutput(ctx context.Context, t ci.CircleTarget) (io.ReadCloser, error) {
+func (b *backfill) circleOutput(ctx context.Context, t ciprovider.CircleTarget) (io.ReadCloser, error) {
 	build, err := b.opts.CircleCI.Build(ctx, t)
 	if err != nil {
 		return nil, err
@@ -90,7 +90,7 @@ func (b *backfill) circleOutput(ctx context.Context, t ci.CircleTarget) (io.Read
 }
 
 // circleTree fetches one page of the branch's builds.
-func (b *backfill) circleTree(ctx context.Context, offset int) ([]ci.CircleBuild, error) {
+func (b *backfill) circleTree(ctx context.Context, offset int) ([]ciprovider.CircleBuild, error) {
 	c := b.opts.CircleCI
 	q := url.Values{"limit": {strconv.Itoa(circlePage)}, "offset": {strconv.Itoa(offset)}, "shallow": {"true"}}
 	if b.opts.FailedOnly {
@@ -99,7 +99,7 @@ func (b *backfill) circleTree(ctx context.Context, offset int) ([]ci.CircleBuild
 	u := fmt.Sprintf("%s/project/%s/%s/%s/tree/%s?%s", strings.TrimRight(c.BaseURL, "/"), b.opts.CircleVCS,
 		url.PathEscape(b.owner), url.PathEscape(b.name), url.PathEscape(b.opts.Branch), q.Encode())
 	what := fmt.Sprintf("CircleCI builds of %s on %s (offset %d)", b.opts.Repo, b.opts.Branch, offset)
-	var page []ci.CircleBuild
+	var page []ciprovider.CircleBuild
 	err := b.polite.do(ctx, what, func(rctx context.Context) error {
 		req, err := http.NewRequestWithContext(rctx, http.MethodGet, u, nil)
 		if err != nil {
@@ -111,13 +111,13 @@ func (b *backfill) circleTree(ctx context.Context, offset int) ([]ci.CircleBuild
 		}
 		resp, err := c.API.Do(req)
 		if err != nil {
-			return &ci.RetryError{Err: fmt.Errorf("listing %s: %w", what, err)}
+			return &ciprovider.RetryError{Err: fmt.Errorf("listing %s: %w", what, err)}
 		}
 		defer resp.Body.Close()
 		switch {
 		case resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode >= 500:
 			after, _ := strconv.Atoi(resp.Header.Get("Retry-After"))
-			return &ci.RetryError{Err: fmt.Errorf("listing %s: HTTP %d", what, resp.StatusCode), After: secondsOf(after)}
+			return &ciprovider.RetryError{Err: fmt.Errorf("listing %s: HTTP %d", what, resp.StatusCode), After: secondsOf(after)}
 		case resp.StatusCode != http.StatusOK:
 			return fmt.Errorf("listing %s: HTTP %d", what, resp.StatusCode)
 		}

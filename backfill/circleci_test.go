@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/totto-ci/totto/ci"
+	"github.com/totto-ci/totto/ciprovider"
 	"github.com/totto-ci/totto/internal/fakecircleci"
 	"github.com/totto-ci/totto/internal/testcorpus"
 	"github.com/totto-ci/totto/store"
@@ -67,8 +67,8 @@ func circleHistory(t *testing.T, n int) (f *fakecircleci.Server, failed, expired
 func circleOpts(e *env, f *fakecircleci.Server) Options {
 	o := e.opts()
 	o.Actions = nil
-	o.CircleCI = &ci.CircleCI{BaseURL: f.APIBase(), Token: "circle-token", API: &http.Client{Timeout: 10 * time.Second},
-		Logs: ci.LogHTTPClient(loopbackOf(f.URL), 10*time.Second), Hosts: loopbackOf(f.URL)}
+	o.CircleCI = &ciprovider.CircleCI{BaseURL: f.APIBase(), Token: "circle-token", API: &http.Client{Timeout: 10 * time.Second},
+		Logs: ciprovider.LogHTTPClient(loopbackOf(f.URL), 10*time.Second), Hosts: loopbackOf(f.URL)}
 	return o
 }
 

@@ -9,14 +9,14 @@ import (
 
 	"github.com/rs/zerolog"
 
-	"github.com/totto-ci/totto/ci"
+	"github.com/totto-ci/totto/ciprovider"
 	"github.com/totto-ci/totto/ingest"
 	"github.com/totto-ci/totto/scan"
 	"github.com/totto-ci/totto/store"
 )
 
 // storeJob upserts a listed job. The returned job says whether its log is already stored.
-func (b *backfill) storeJob(ctx context.Context, j *ci.Job) (store.Job, error) {
+func (b *backfill) storeJob(ctx context.Context, j *ciprovider.Job) (store.Job, error) {
 	sj, err := b.opts.Store.UpsertJob(ctx, ingest.Job(b.repo.ID, j))
 	if err != nil {
 		return store.Job{}, fmt.Errorf("backfill: storing job %s/%s: %w", j.Provider, j.ExternalID, err)
@@ -66,7 +66,7 @@ func (b *backfill) fetch(ctx context.Context, t task) {
 				return inFlight.Err()
 			}
 			// A body cut short (connection closed before Content-Length) is retried like a 5xx.
-			return &ci.RetryError{Err: fmt.Errorf("reading log of %s: %w", t.key, err)}
+			return &ciprovider.RetryError{Err: fmt.Errorf("reading log of %s: %w", t.key, err)}
 		}
 		return nil
 	})
@@ -75,7 +75,7 @@ func (b *backfill) fetch(ctx context.Context, t task) {
 		return
 	}
 	switch {
-	case ci.IsUnavailable(err):
+	case ciprovider.IsUnavailable(err):
 		if err := ingest.NoLog(context.WithoutCancel(ctx), b.opts.Store, t.job.ID, err.Error()); err != nil {
 			b.failedTask(ctx, t, err)
 			return

@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/totto-ci/totto/ci"
+	"github.com/totto-ci/totto/ciprovider"
 	"github.com/totto-ci/totto/internal/fakegithub"
 	"github.com/totto-ci/totto/patterns"
 	"github.com/totto-ci/totto/store"
@@ -19,9 +19,9 @@ import (
 )
 
 // loopbackOf allows log downloads from the fake serving baseURL (host and port).
-func loopbackOf(baseURL string) ci.HostList {
+func loopbackOf(baseURL string) ciprovider.HostList {
 	u, _ := url.Parse(baseURL)
-	return ci.HostList{u.Host}
+	return ciprovider.HostList{u.Host}
 }
 
 // env is a fake GitHub with a branch's history plus a real SQLite store and log store.
@@ -85,7 +85,7 @@ func (e *env) open(t testing.TB) {
 
 func (e *env) opts() Options {
 	return Options{Repo: "octo/widgets", Branch: "main", Store: e.st, Blobs: e.blobs, Concurrency: 3,
-		Actions: &ci.GitHubActions{API: e.gh.Client(), Logs: ci.LogHTTPClient(loopbackOf(e.gh.URL), 10*time.Second), Hosts: loopbackOf(e.gh.URL)},
+		Actions: &ciprovider.GitHubActions{API: e.gh.Client(), Logs: ciprovider.LogHTTPClient(loopbackOf(e.gh.URL), 10*time.Second), Hosts: loopbackOf(e.gh.URL)},
 		Sleep:   e.waits.sleep, Now: e.waits.now, ScanWorkers: 1}
 }
 

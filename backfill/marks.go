@@ -10,7 +10,7 @@ import (
 
 	"github.com/rs/zerolog"
 
-	"github.com/totto-ci/totto/ci"
+	"github.com/totto-ci/totto/ciprovider"
 	"github.com/totto-ci/totto/store"
 )
 
@@ -153,12 +153,12 @@ func (b *backfill) loadMarks(ctx context.Context) error {
 	}
 	var err error
 	if b.opts.Actions != nil {
-		if b.runs, err = load(ci.ProviderGitHubActions); err != nil {
+		if b.runs, err = load(ciprovider.ProviderGitHubActions); err != nil {
 			return err
 		}
 	}
 	if b.opts.CircleCI != nil {
-		if b.builds, err = load(ci.ProviderCircleCI); err != nil {
+		if b.builds, err = load(ciprovider.ProviderCircleCI); err != nil {
 			return err
 		}
 	}
@@ -174,7 +174,7 @@ func (b *backfill) saveMark(ctx context.Context, final bool) error {
 		return nil
 	}
 	b.markSaved = final
-	for provider, t := range map[string]*tracker{ci.ProviderGitHubActions: b.runs, ci.ProviderCircleCI: b.builds} {
+	for provider, t := range map[string]*tracker{ciprovider.ProviderGitHubActions: b.runs, ciprovider.ProviderCircleCI: b.builds} {
 		if t == nil {
 			continue
 		}

@@ -11,7 +11,7 @@ import (
 	"github.com/google/go-github/v89/github"
 	"github.com/rs/zerolog"
 
-	"github.com/totto-ci/totto/ci"
+	"github.com/totto-ci/totto/ciprovider"
 )
 
 // maxLimitWaits bounds how often one request waits out a rate limit before it is given up (a
@@ -22,7 +22,7 @@ const maxLimitWaits = 20
 // retried a bounded number of times. A rate-limit answer closes the shared gate until the time
 // the provider named, so every worker pauses, and concurrent answers make a single pause.
 type polite struct {
-	gate     *ci.Gate
+	gate     *ciprovider.Gate
 	slots    chan struct{}
 	now      func() time.Time
 	sleep    func(context.Context, time.Duration) error
@@ -58,7 +58,7 @@ func (p *polite) do(ctx context.Context, what string, fn func(context.Context) e
 			return ctx.Err()
 		}
 		log := zerolog.Ctx(ctx).Warn().Err(err).Str("request", what).Int("attempt", attempt)
-		if until, ok := ci.RateLimitUntil(err, p.now()); ok && limits < maxLimitWaits {
+		if until, ok := ciprovider.RateLimitUntil(err, p.now()); ok && limits < maxLimitWaits {
 			limits++
 			log.Time("until", until).Msg("rate limited: pausing all requests")
 			p.gate.Hold(ctx, sent, until)
@@ -78,12 +78,12 @@ func (p *polite) do(ctx context.Context, what string, fn func(context.Context) e
 	}
 }
 
-// retryable extends ci.RetryAfter with transport timeouts, resets and bodies cut short.
+// retryable extends ciprovider.RetryAfter with transport timeouts, resets and bodies cut short.
 func retryable(err error) bool {
-	if ci.IsUnavailable(err) || errors.Is(err, ci.ErrHostNotAllowed) || errors.Is(err, context.Canceled) {
+	if ciprovider.IsUnavailable(err) || errors.Is(err, ciprovider.ErrHostNotAllowed) || errors.Is(err, context.Canceled) {
 		return false
 	}
-	if retry, _ := ci.RetryAfter(err); retry {
+	if retry, _ := ciprovider.RetryAfter(err); retry {
 		return true
 	}
 	var ne net.Error

@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/totto-ci/totto/ci"
+	"github.com/totto-ci/totto/ciprovider"
 )
 
 func TestRetryable(t *testing.T) {
@@ -19,10 +19,10 @@ func TestRetryable(t *testing.T) {
 		err   error
 		retry bool
 	}{
-		{&ci.RetryError{Err: errors.New("HTTP 502")}, true},
-		{fmt.Errorf("wrapped: %w", &ci.RetryError{Err: errors.New("HTTP 429"), After: time.Second}), true},
-		{&ci.UnavailableError{Reason: "HTTP 410"}, false},
-		{fmt.Errorf("redirect: %w", ci.ErrHostNotAllowed), false},
+		{&ciprovider.RetryError{Err: errors.New("HTTP 502")}, true},
+		{fmt.Errorf("wrapped: %w", &ciprovider.RetryError{Err: errors.New("HTTP 429"), After: time.Second}), true},
+		{&ciprovider.UnavailableError{Reason: "HTTP 410"}, false},
+		{fmt.Errorf("redirect: %w", ciprovider.ErrHostNotAllowed), false},
 		{context.Canceled, false},
 		{errors.New("HTTP 401"), false},
 		{&timeoutErr{}, true},
@@ -59,7 +59,7 @@ func TestConcurrentRateLimitsMakeOnePause(t *testing.T) {
 		})
 		return clk.sleep(ctx, d)
 	}
-	p = &polite{gate: &ci.Gate{Now: clk.now, Sleep: sleep}, slots: make(chan struct{}, 3), now: clk.now, sleep: sleep,
+	p = &polite{gate: &ciprovider.Gate{Now: clk.now, Sleep: sleep}, slots: make(chan struct{}, 3), now: clk.now, sleep: sleep,
 		attempts: 3, backoff: time.Second}
 	var limited sync.WaitGroup
 	limited.Add(3)
@@ -76,7 +76,7 @@ func TestConcurrentRateLimitsMakeOnePause(t *testing.T) {
 				if n == 1 {
 					limited.Done()
 					limited.Wait() // all three are answered before any pause begins
-					return &ci.RetryError{Err: fmt.Errorf("HTTP %d", http.StatusTooManyRequests), After: time.Duration(i) * 10 * time.Second}
+					return &ciprovider.RetryError{Err: fmt.Errorf("HTTP %d", http.StatusTooManyRequests), After: time.Duration(i) * 10 * time.Second}
 				}
 				return nil
 			})

@@ -8,7 +8,7 @@ import (
 
 	"github.com/rs/zerolog"
 
-	"github.com/totto-ci/totto/ci"
+	"github.com/totto-ci/totto/ciprovider"
 )
 
 // Target is one repository the App backfills on a schedule: its default branch, read with the
@@ -16,7 +16,7 @@ import (
 type Target struct {
 	Repo    string // owner/name
 	Branch  string
-	Actions *ci.GitHubActions
+	Actions *ciprovider.GitHubActions
 }
 
 // Schedule runs a bounded backfill of every installed repository's default branch at an
@@ -75,7 +75,7 @@ func (s *Schedule) Run(ctx context.Context) error {
 	}
 	sleep := s.Base.Sleep
 	if sleep == nil {
-		sleep = ci.SleepContext
+		sleep = ciprovider.SleepContext
 	}
 	for {
 		if _, err := s.Round(ctx); err != nil && ctx.Err() == nil {

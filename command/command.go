@@ -43,6 +43,9 @@ type Command struct {
 	Kind Kind
 	// Job is the job-name glob of known-broken and fixed, unquoted.
 	Job string
+	// Commit is the COMMIT of known-broken and fixed's optional "at COMMIT", as written (a full
+	// or short SHA); empty means the commit the comment is on.
+	Commit string
 	// Reason is the free text after the job of known-broken, as written (it often links an issue).
 	Reason string
 	// Message is the reply for an invalid command: what was wrong, in one sentence of markdown
@@ -57,8 +60,8 @@ type Command struct {
 // HelpText is the reply to /totto help and the tail of the reply to a command totto did not
 // understand.
 const HelpText = "totto understands these commands, one per line, at the start of the line:\n\n" +
-	"- `/totto known-broken JOB [reason…]`: mark JOB broken from this commit on, so its failures stop counting against pull requests (JOB may be a glob like `lint*`; quote it if it has spaces: `\"build (ubuntu, 3.11)\"`).\n" +
-	"- `/totto fixed JOB`: end JOB's known-broken range at this commit.\n" +
+	"- `/totto known-broken JOB [at COMMIT] [reason…]`: mark JOB broken from this commit (or COMMIT, a full or short SHA) on, so its failures stop counting against pull requests (JOB may be a glob like `lint*`; quote it if it has spaces: `\"build (ubuntu, 3.11)\"`).\n" +
+	"- `/totto fixed JOB [at COMMIT]`: end JOB's known-broken range at this commit (or COMMIT).\n" +
 	"- `/totto rescan`: classify this commit's failures again.\n" +
 	"- `/totto help`: show this list.\n\n" +
 	"Commands in code blocks, indented code, quotes and HTML comments are ignored."

@@ -21,6 +21,8 @@ const (
 	// MaxJobBytes and MaxReasonBytes bound a command's arguments.
 	MaxJobBytes    = 256
 	MaxReasonBytes = 1024
+	// MaxCommitBytes bounds the COMMIT of "at COMMIT": the length of a SHA-256 commit id.
+	MaxCommitBytes = 64
 )
 
 // Prefix starts every command line.
@@ -166,23 +168,49 @@ func ParseLine(line string) Command {
 		if err != nil {
 			return invalid("known-broken: " + err.Error())
 		}
+		commit, reason, err := commitArg(reason)
+		if err != nil {
+			return invalid("known-broken: " + err.Error())
+		}
 		reason = strings.TrimSpace(reason)
 		if len(reason) > MaxReasonBytes {
 			return invalid(fmt.Sprintf("known-broken: the reason is %d bytes long; at most %d are kept", len(reason), MaxReasonBytes))
 		}
-		return Command{Kind: KnownBroken, Job: job, Reason: reason}
+		return Command{Kind: KnownBroken, Job: job, Commit: commit, Reason: reason}
 	case "fixed":
 		job, extra, err := jobArg(args)
 		if err != nil {
 			return invalid("fixed: " + err.Error())
 		}
-		if strings.TrimSpace(extra) != "" {
-			return invalid("fixed takes one JOB, got more after " + triage.InertCode(job) + "; quote a job name with spaces")
+		commit, extra, err := commitArg(extra)
+		if err != nil {
+			return invalid("fixed: " + err.Error())
 		}
-		return Command{Kind: Fixed, Job: job}
+		if strings.TrimSpace(extra) != "" {
+			return invalid("fixed takes one JOB and an optional " + triage.InertCode("at COMMIT") + ", got more after " + triage.InertCode(job) + "; quote a job name with spaces")
+		}
+		return Command{Kind: Fixed, Job: job, Commit: commit}
 	default:
 		return invalid("unknown command " + triage.InertCode(clipText(sub, 40)))
 	}
+}
+
+// commitArg takes an optional "at COMMIT" off the front of args. The commit is kept as written
+// (clipped to MaxCommitBytes); the pipeline resolves it against the repository's commits, which
+// is where a short or unknown SHA is refused.
+func commitArg(args string) (commit, rest string, err error) {
+	word, after := cutWord(strings.TrimSpace(args))
+	if !strings.EqualFold(word, "at") {
+		return "", args, nil
+	}
+	commit, rest = cutWord(after)
+	if commit == "" {
+		return "", "", fmt.Errorf("%s needs a commit SHA after it", triage.InertCode("at"))
+	}
+	if len(commit) > MaxCommitBytes {
+		return "", "", fmt.Errorf("the commit after %s is %d bytes long; a SHA has at most %d hex digits", triage.InertCode("at"), len(commit), MaxCommitBytes)
+	}
+	return commit, rest, nil
 }
 
 func invalid(msg string) Command {

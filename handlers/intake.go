@@ -9,7 +9,7 @@ import (
 	"github.com/riverqueue/river"
 	"github.com/rs/zerolog"
 
-	"github.com/totto-ci/totto/ci"
+	"github.com/totto-ci/totto/ciprovider"
 	"github.com/totto-ci/totto/queue"
 	"github.com/totto-ci/totto/store"
 )
@@ -27,7 +27,7 @@ type Intake struct {
 	AppID int64
 	// CircleCI says which status target hosts are CircleCI's (circleci.com and a configured
 	// CircleCI Server).
-	CircleCI ci.CircleSite
+	CircleCI ciprovider.CircleSite
 
 	repos repoCache
 }

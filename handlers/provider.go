@@ -3,7 +3,7 @@ package handlers
 import (
 	"strings"
 
-	"github.com/totto-ci/totto/ci"
+	"github.com/totto-ci/totto/ciprovider"
 )
 
 // Providers a ProcessJobArgs can name (see pipeline.ProcessJobArgs.Provider).
@@ -35,8 +35,8 @@ func checkRunProvider(appSlug string) string {
 // statusProvider says whether a commit status comes from CircleCI (its context starts with
 // "ci/circleci" and its target is a build link on circleci.com or the configured CircleCI Server)
 // or from anything else, whose log totto cannot fetch. Whether the build is the event
-// repository's is the pipeline's check (ci.CircleSite.ForRepo), made before any request.
-func statusProvider(site ci.CircleSite, context, targetURL string) string {
+// repository's is the pipeline's check (ciprovider.CircleSite.ForRepo), made before any request.
+func statusProvider(site ciprovider.CircleSite, context, targetURL string) string {
 	if !strings.HasPrefix(context, "ci/circleci") {
 		return ProviderStatus
 	}

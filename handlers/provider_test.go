@@ -3,7 +3,7 @@ package handlers
 import (
 	"testing"
 
-	"github.com/totto-ci/totto/ci"
+	"github.com/totto-ci/totto/ciprovider"
 
 	"github.com/google/go-github/v89/github"
 )
@@ -38,14 +38,14 @@ func TestStatusProvider(t *testing.T) {
 		{"ci/circleci: build", "https://circleci.com/gh/o/../evil/r/16", ProviderStatus},
 	}
 	for _, c := range cases {
-		if got := statusProvider(ci.CircleSite{}, c.context, c.target); got != c.want {
+		if got := statusProvider(ciprovider.CircleSite{}, c.context, c.target); got != c.want {
 			t.Errorf("statusProvider(%q, %q) = %q, want %q", c.context, c.target, got, c.want)
 		}
 	}
 }
 
 func TestStatusProviderCircleCIServer(t *testing.T) {
-	site := ci.CircleSite{ServerAPI: "https://circle.corp.example:8443/api/v1.1"}
+	site := ciprovider.CircleSite{ServerAPI: "https://circle.corp.example:8443/api/v1.1"}
 	for target, want := range map[string]string{
 		"https://circle.corp.example:8443/gh/o/r/16": ProviderCircleCI,
 		"https://circleci.com/gh/o/r/16":             ProviderCircleCI,

@@ -13,7 +13,7 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/totto-ci/totto/ci"
+	"github.com/totto-ci/totto/ciprovider"
 	"github.com/totto-ci/totto/logs"
 	"github.com/totto-ci/totto/store"
 	"github.com/totto-ci/totto/store/blob"
@@ -21,7 +21,7 @@ import (
 
 // Job maps a provider's job to the stored shape; the log state starts pending. The first failed
 // step is the job's Step, which triage shows next to the failure.
-func Job(repoID int64, j *ci.Job) store.Job {
+func Job(repoID int64, j *ciprovider.Job) store.Job {
 	sj := store.Job{Provider: j.Provider, ExternalID: j.ExternalID, Attempt: j.Attempt, RepoID: repoID, SHA: j.SHA,
 		Branch: j.Branch, Name: j.Name, Conclusion: j.Conclusion, URL: j.URL, LogState: store.LogPending}
 	for _, s := range j.Steps {

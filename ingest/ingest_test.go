@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/totto-ci/totto/ci"
+	"github.com/totto-ci/totto/ciprovider"
 	"github.com/totto-ci/totto/store"
 	"github.com/totto-ci/totto/store/blob"
 	_ "github.com/totto-ci/totto/store/sqlite"
@@ -76,8 +76,8 @@ func TestJobLinkAndNoLog(t *testing.T) {
 		t.Fatal(err)
 	}
 	started := time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)
-	cj := &ci.Job{Provider: ci.ProviderGitHubActions, ExternalID: "7", Attempt: 2, Repo: "octo/widgets", Name: "test",
-		Conclusion: "failure", Started: started, Steps: []ci.Step{{Number: 1, Name: "setup"}, {Number: 2, Name: "pytest", Failed: true}}}
+	cj := &ciprovider.Job{Provider: ciprovider.ProviderGitHubActions, ExternalID: "7", Attempt: 2, Repo: "octo/widgets", Name: "test",
+		Conclusion: "failure", Started: started, Steps: []ciprovider.Step{{Number: 1, Name: "setup"}, {Number: 2, Name: "pytest", Failed: true}}}
 	sj := Job(r.ID, cj)
 	if sj.Step != "pytest" || sj.LogState != store.LogPending || sj.StartedAt == nil || !sj.StartedAt.Equal(started) || sj.CompletedAt != nil {
 		t.Fatalf("mapped job %+v", sj)

@@ -285,6 +285,13 @@ func patternNode(p *Pattern) (*yaml.Node, error) {
 	if p.LastLines != 0 {
 		add(fieldLastLines, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!int", Value: strconv.Itoa(p.LastLines)})
 	}
+	if p.Then != nil {
+		t, err := thenNode(p.Then)
+		if err != nil {
+			return nil, fmt.Errorf("marshal pattern %q: %w", p.Name, err)
+		}
+		add(fieldThen, t)
+	}
 	return m, nil
 }
 

@@ -15,6 +15,7 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte("patterns:\n  - {name: a, regex: '(x{1000}){1000}'}\n  - {name: a, literal: b, jobs: ['**']}\n"))
 	f.Add([]byte("patterns:\n  - name: &x a\n    literal: *x\n    priority: 0x10\n    tags: [Flaky]\n"))
 	f.Add([]byte("patterns: {name: a}\nother: 1\n"))
+	f.Add([]byte("patterns:\n  - {name: m, literal: FAIL, then: {regex: 'Caused by: (\\w+)', within: 5}}\n  - {name: n, literal: x, then: {literal: '', within: 0, x: 1}}\n"))
 	// The curated built-in packs are real pattern files.
 	packs, _ := filepath.Glob(filepath.Join("builtin", "*.yml"))
 	for _, pack := range packs {

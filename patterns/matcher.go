@@ -41,6 +41,19 @@ type compiled struct {
 	// markedOnly: the expression began with ErrorMarkerAnchor, so it applies only to lines the CI
 	// marked as errors (logs.Line.ErrorMarker), the rest anchored at the start of their text.
 	markedOnly bool
+	// then is 1 + the index of a multi-line pattern's second-expression entry (0: single-line);
+	// thenOf is 1 + the index of the pattern a second-expression entry belongs to.
+	then, thenOf int
+}
+
+func countThen(ps []Pattern) int {
+	n := 0
+	for i := range ps {
+		if ps[i].Then != nil {
+			n++
+		}
+	}
+	return n
 }
 
 // ErrorMarkerAnchor starts a regular expression that applies only to lines GitHub Actions marked
@@ -53,8 +66,7 @@ const ErrorMarkerAnchor = `^##\[error\]`
 // names the pattern whose expression or scope glob is invalid.
 func Compile(ps []Pattern) (*Matcher, error) {
 	ps = slices.Clone(ps) // later edits of the caller's slice must not change the matcher
-	m := &Matcher{pats: make([]compiled, len(ps))}
-	litIndex := map[lit]int{}
+	m := &Matcher{pats: make([]compiled, len(ps), len(ps)+countThen(ps))}
 	for i := range ps {
 		p := &ps[i]
 		c, err := compileOne(p)
@@ -62,6 +74,29 @@ func Compile(ps []Pattern) (*Matcher, error) {
 			return nil, err
 		}
 		m.pats[i] = c
+	}
+	// A multi-line pattern's second expression is one more entry after the patterns, scanned in
+	// the same pass and through the same prefilter; its matches answer the pattern's first lines.
+	for i := range ps {
+		t := ps[i].Then
+		if t == nil {
+			continue
+		}
+		if t.Within < 1 {
+			return nil, fmt.Errorf("pattern %q: then: within %d is not a positive number of lines", ps[i].Name, t.Within)
+		}
+		second := &Pattern{ID: ps[i].ID, Name: ps[i].Name, Kind: t.Kind, Expr: t.Expr, Steps: ps[i].Steps}
+		c, err := compileOne(second)
+		if err != nil {
+			return nil, fmt.Errorf("then: %w", err)
+		}
+		c.thenOf = i + 1
+		m.pats[i].then = len(m.pats) + 1
+		m.pats = append(m.pats, c)
+	}
+	litIndex := map[lit]int{}
+	for i := range m.pats {
+		c := &m.pats[i]
 		if len(c.required) == 0 {
 			m.always = append(m.always, i)
 			continue

@@ -73,6 +73,7 @@ type scan struct {
 	scratch [acWays - 1][]acHit // the automaton's per-walk hit buffers
 	cands   []uint64            // block line index << 32 | pattern index
 	pending []pendingMatch      // matches of last_lines patterns, emitted once the log length is known
+	waiting [][]Match           // per multi-line pattern: first lines awaiting the second expression
 	pruneAt int
 	stats   ScanStats
 	naive   bool // test every applicable pattern on every line (the reference semantics)
@@ -96,13 +97,14 @@ func resize[T any](b []T, n int) []T {
 func (s *scan) release() {
 	clear(s.lines)
 	*s = scan{active: s.active, count: s.count, stamp: s.stamp, block: s.block[:0], lines: s.lines[:0],
-		hits: s.hits[:0], cands: s.cands[:0], scratch: s.scratch}
+		hits: s.hits[:0], cands: s.cands[:0], scratch: s.scratch, waiting: s.waiting}
+	clear(s.waiting)
 	scanPool.Put(s)
 }
 
 // Scan streams every line of r once, calling emit for each match (in line order, and in pattern
 // order within a line, except that last_lines patterns are emitted at the end once the log
-// length is known). A pattern matches a line at most once: at its first, leftmost match. A
+// length is known, and a multi-line pattern's match when its second line is read). A pattern matches a line at most once: at its first, leftmost match. A
 // pattern with Steps globs matches only lines whose Step fits them; lines whose step the log
 // does not name ("") are scanned by every pattern, so that step scopes never hide a failure in
 // logs without step markers. An error from emit stops the scan and is returned.
@@ -125,12 +127,16 @@ func (m *Matcher) scan(r *logs.Reader, opts ScanOptions, emit func(Match) error,
 		hits:    s.hits[:0],
 		cands:   s.cands[:0],
 		scratch: s.scratch,
+		waiting: resize(s.waiting, n),
 	}
 	if s.max <= 0 {
 		s.max = DefaultMaxMatchesPerPattern
 	}
 	for i := range m.pats {
 		s.active[i] = m.pats[i].appliesToJob(opts.Job)
+		if owner := m.pats[i].thenOf; owner > 0 {
+			s.active[i] = s.active[owner-1]
+		}
 	}
 	for r.Next() {
 		ln := r.Line()
@@ -275,17 +281,20 @@ func (s *scan) try(li, pi int) error {
 	if !ok {
 		return nil
 	}
+	if c.thenOf > 0 {
+		return s.answer(c.thenOf-1, bl.num)
+	}
 	start, end = start+off, end+off
 	text, start, end := textAndSpan(line, start, end)
 	m := Match{
 		PatternID: c.p.ID, Pattern: c.p.Name, Tags: c.p.Tags, Priority: c.p.Priority,
 		Line: bl.num, Start: start, End: end, Captures: caps, Text: text, Truncated: bl.truncated,
 	}
-	if c.p.LastLines > 0 {
-		s.pending = append(s.pending, pendingMatch{pi: pi, m: m})
+	if c.then > 0 {
+		s.await(pi, m)
 		return nil
 	}
-	return s.keep(pi, m)
+	return s.settle(pi, m)
 }
 
 // keep emits m unless its pattern already reached the per-log cap.

@@ -39,9 +39,26 @@ type Pattern struct {
 	Steps []string `json:"steps,omitempty" yaml:"steps,omitempty"`
 	// LastLines restricts matches to the last N lines of the log; 0 means the whole log.
 	LastLines int `json:"last_lines,omitempty" yaml:"last_lines,omitempty"`
+	// Then, when set, makes this a multi-line pattern: a line matching the expression counts only
+	// if a later line within Then.Within lines matches Then's expression too.
+	Then *Then `json:"then,omitempty" yaml:"-"`
 	// Source says where the pattern came from: "builtin:<pack>", "repo:<path>", "ui", "import:<tool>", or a file path.
 	Source string `json:"source,omitempty" yaml:"-"`
 }
+
+// Then is the second expression of a multi-line pattern (`then: {regex|literal, within: K}` in
+// the file): it must match one of the K lines after the line the pattern's own expression
+// matched. Signatures that span lines (an error and the cause printed under it, a test name and
+// its assertion) are told apart from their single lines this way.
+type Then struct {
+	Kind   Kind   `json:"kind"`
+	Expr   string `json:"expression"`
+	Within int    `json:"within"`
+}
+
+// MaxThenWithin bounds a multi-line pattern's window: the scan keeps each pattern's unanswered
+// first lines for that many lines, so the window bounds its memory.
+const MaxThenWithin = 1000
 
 // HasTag reports whether the pattern carries tag t.
 func (p *Pattern) HasTag(t string) bool {
@@ -68,6 +85,9 @@ type Match struct {
 	// Captures are the regex's capture groups (empty for literals and group-less regexes).
 	Captures []string `json:"captures,omitempty"`
 	Text     string   `json:"text"`
+	// ThenLine is the line a multi-line pattern's second expression matched (0 for single-line
+	// patterns); the match itself is on the first line.
+	ThenLine int `json:"then_line,omitempty"`
 	// Truncated is set when the line was longer than the scan limit and only a prefix was scanned.
 	Truncated bool `json:"truncated,omitempty"`
 }

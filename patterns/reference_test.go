@@ -97,6 +97,19 @@ func fastScan(tb testing.TB, m *Matcher, data []byte) []Match {
 	return out
 }
 
+// naiveScan runs the matcher's reference path (every applicable pattern on every line).
+func naiveScan(tb testing.TB, m *Matcher, data []byte) []Match {
+	tb.Helper()
+	var out []Match
+	if _, err := m.scan(logs.NewReader(bytes.NewReader(data)), ScanOptions{MaxMatchesPerPattern: 1 << 30}, func(mt Match) error {
+		out = append(out, mt)
+		return nil
+	}, true); err != nil {
+		tb.Fatal(err)
+	}
+	return out
+}
+
 // diffMatches describes the first difference between two match lists, or "".
 func diffMatches(want, got []Match) string {
 	for i := 0; i < len(want) || i < len(got); i++ {

@@ -41,17 +41,19 @@ const (
 	fieldJobs        = "jobs"
 	fieldSteps       = "steps"
 	fieldLastLines   = "last_lines"
+	fieldThen        = "then"
+	fieldWithin      = "within"
 )
 
 var knownFields = []string{fieldName, fieldRegex, fieldLiteral, fieldTags, fieldDescription,
-	fieldPriority, fieldJobs, fieldSteps, fieldLastLines}
+	fieldPriority, fieldJobs, fieldSteps, fieldLastLines, fieldThen}
 
 // fieldAliases maps names other tools use (or people guess) to ours, for "did you mean" hints.
 var fieldAliases = map[string]string{
 	"regexp": fieldRegex, "re": fieldRegex, "pattern": fieldRegex, "expression": fieldRegex + "` or `" + fieldLiteral,
 	"expr": fieldRegex + "` or `" + fieldLiteral, "tag": fieldTags, "labels": fieldTags, "job": fieldJobs,
 	"step": fieldSteps, "applicable_steps": fieldSteps, "lines_from_end": fieldLastLines,
-	"specificity": fieldPriority, "desc": fieldDescription, "id": fieldName, "title": fieldName,
+	"specificity": fieldPriority, "next": fieldThen, "followed_by": fieldThen, "multiline": fieldThen, "desc": fieldDescription, "id": fieldName, "title": fieldName,
 }
 
 // tagRe is the tag syntax: lower case so that `Flaky` and `flaky` are not two tags.
@@ -70,7 +72,11 @@ type fieldProblem struct {
 func Check(p Pattern) Problems {
 	var out Problems
 	for _, fp := range checkPattern(&p) {
-		out = append(out, Problem{Pattern: p.Name, Msg: fp.field + ": " + fp.msg, Warning: fp.warning})
+		msg := fp.msg
+		if !strings.HasPrefix(msg, fp.field+": ") {
+			msg = fp.field + ": " + msg
+		}
+		out = append(out, Problem{Pattern: p.Name, Msg: msg, Warning: fp.warning})
 	}
 	return out
 }
@@ -80,9 +86,6 @@ func checkPattern(p *Pattern) []fieldProblem {
 	bad := func(field, format string, args ...any) {
 		out = append(out, fieldProblem{field: field, msg: fmt.Sprintf(format, args...)})
 	}
-	warn := func(field, format string, args ...any) {
-		out = append(out, fieldProblem{field: field, msg: fmt.Sprintf(format, args...), warning: true})
-	}
 	switch {
 	case p.Name == "":
 		bad(fieldName, "missing name")
@@ -91,29 +94,7 @@ func checkPattern(p *Pattern) []fieldProblem {
 	case strings.IndexFunc(p.Name, unicode.IsControl) >= 0:
 		bad(fieldName, "name contains a control character (newline, tab…)")
 	}
-	exprField := string(p.Kind)
-	switch p.Kind {
-	case Regex, Literal:
-	default:
-		bad(fieldRegex, "needs exactly one of `regex` or `literal`")
-		exprField = ""
-	}
-	if exprField != "" {
-		switch {
-		case p.Expr == "":
-			bad(exprField, "empty expression")
-		case len(p.Expr) > MaxExprBytes:
-			bad(exprField, "expression is %d bytes long, at most %d", len(p.Expr), MaxExprBytes)
-		case !utf8.ValidString(p.Expr):
-			bad(exprField, "expression is not valid UTF-8 (normalised log lines always are, so it could only match part of a replacement character)")
-		case p.Kind == Literal && strings.ContainsAny(p.Expr, "\r\n"):
-			bad(exprField, "literal contains a line break, but patterns match one line at a time")
-		case p.Kind == Literal && len(p.Expr) < minLiteralLen:
-			warn(exprField, "literal %q is shorter than %d bytes and will match a great many lines", p.Expr, minLiteralLen)
-		case p.Kind == Regex:
-			out = append(out, checkRegex(p)...)
-		}
-	}
+	out = append(out, checkExpr(p)...)
 	for _, t := range p.Tags {
 		switch {
 		case len(t) > MaxTagLen:
@@ -141,6 +122,41 @@ func checkPattern(p *Pattern) []fieldProblem {
 	}
 	if p.LastLines < 0 {
 		bad(fieldLastLines, "must be 0 (the whole log) or a positive number of lines, got %d", p.LastLines)
+	}
+	if p.Then != nil {
+		out = append(out, checkThen(p)...)
+	}
+	return out
+}
+
+// checkExpr applies the expression rules to a pattern's kind and expression (its own, or a
+// multi-line pattern's second one, see checkThen).
+func checkExpr(p *Pattern) []fieldProblem {
+	var out []fieldProblem
+	bad := func(field, format string, args ...any) {
+		out = append(out, fieldProblem{field: field, msg: fmt.Sprintf(format, args...)})
+	}
+	exprField := string(p.Kind)
+	switch p.Kind {
+	case Regex, Literal:
+	default:
+		bad(fieldRegex, "needs exactly one of `regex` or `literal`")
+		return out
+	}
+	switch {
+	case p.Expr == "":
+		bad(exprField, "empty expression")
+	case len(p.Expr) > MaxExprBytes:
+		bad(exprField, "expression is %d bytes long, at most %d", len(p.Expr), MaxExprBytes)
+	case !utf8.ValidString(p.Expr):
+		bad(exprField, "expression is not valid UTF-8 (normalised log lines always are, so it could only match part of a replacement character)")
+	case p.Kind == Literal && strings.ContainsAny(p.Expr, "\r\n"):
+		bad(exprField, "literal contains a line break, but an expression matches one line at a time (a signature over several lines is a `then:` expression)")
+	case p.Kind == Literal && len(p.Expr) < minLiteralLen:
+		out = append(out, fieldProblem{field: exprField, warning: true,
+			msg: fmt.Sprintf("literal %q is shorter than %d bytes and will match a great many lines", p.Expr, minLiteralLen)})
+	case p.Kind == Regex:
+		out = append(out, checkRegex(p)...)
 	}
 	return out
 }
@@ -258,6 +274,8 @@ func (d *decoder) pattern(i int, n *yaml.Node) (Pattern, bool) {
 			p.Priority = d.int(label, k, v)
 		case fieldLastLines:
 			p.LastLines = d.int(label, k, v)
+		case fieldThen:
+			p.Then = d.then(label, k, v)
 		default:
 			d.errorf(k.Line, label, "unknown field `%s`%s", k.Value, suggestField(k.Value))
 		}

@@ -108,7 +108,16 @@ func (p *pipeline) command(ctx context.Context, a CommandArgs, queued time.Time)
 			replies = append(replies, fmt.Sprintf("Sorry @%s, %s needs %s; nothing was changed.", a.Author, triage.InertCode("/totto "+c.Kind.String()), access.Rules[action]))
 			continue
 		}
-		msg, changed, err := p.apply(ctx, repo, s.sha, a.Author, c)
+		at, refused, err := p.commandCommit(ctx, repo, s.sha, c)
+		if err != nil {
+			return err
+		}
+		if refused != "" {
+			ok = false
+			replies = append(replies, refused)
+			continue
+		}
+		msg, changed, err := p.apply(ctx, repo, at, a.Author, c)
 		if err != nil {
 			return err
 		}
@@ -124,6 +133,21 @@ func (p *pipeline) command(ctx context.Context, a CommandArgs, queued time.Time)
 		}
 	}
 	return s.finish(ctx, ok, strings.Join(replies, "\n\n"))
+}
+
+// commandCommit is the commit a command acts on: the one it was written on, or its "at COMMIT"
+// resolved to one known commit of the repository. A COMMIT that names no single commit is refused
+// with a reply saying why, so a short SHA never opens a range that covers nothing.
+func (p *pipeline) commandCommit(ctx context.Context, repo store.Repository, site string, c command.Command) (sha, refused string, err error) {
+	if c.Commit == "" {
+		return site, "", nil
+	}
+	sha, err = store.ResolveCommit(ctx, p.Store, repo.ID, c.Commit)
+	var ce *store.CommitRefError
+	if errors.As(err, &ce) {
+		return "", fmt.Sprintf("%s %s: commit %s is %s; nothing was changed.", triage.InertCode("/totto "+c.Kind.String()), triage.InertCode(c.Job), triage.InertCode(ce.Ref), ce.Reason), nil
+	}
+	return sha, "", err
 }
 
 // apply carries out one permitted command; it is idempotent, so a retried job does not open a

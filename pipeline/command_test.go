@@ -6,6 +6,7 @@ import (
 
 	"github.com/totto-ci/totto/internal/fakegithub"
 	"github.com/totto-ci/totto/pipeline"
+	"github.com/totto-ci/totto/store"
 )
 
 const prNumber = 7
@@ -149,4 +150,47 @@ func TestRetriedCommandRepliesOnce(t *testing.T) {
 	if got := strings.Join(reactionContents(e.app.Reactions()), ","); got != "eyes,+1,eyes,+1" {
 		t.Errorf("reactions %q, want eyes,+1 for each run", got)
 	}
+}
+
+// "at COMMIT" takes a short SHA as pages show it: a unique prefix of a known commit opens or
+// closes the range at that commit's full SHA; an ambiguous or unknown one is refused with the
+// reason, and nothing is opened for it.
+func TestKnownBrokenAtShortSHA(t *testing.T) {
+	eachBackend(t, func(t *testing.T, b backend) {
+		e := newEnv(t, b)
+		e.pull()
+		e.app.SetPermission(owner, repo, "maint", "maintain")
+		e.start()
+		e.enqueue(e.ghaJob(101, "lint", "failure", "compile_error.log"))
+		e.drain()
+		r, err := e.st.Repository(t.Context(), full)
+		if err != nil {
+			t.Fatal(err)
+		}
+		twin := sha[:8] + strings.Repeat("f", 32) // shares sha's first 8 digits
+		if _, err := e.st.UpsertJob(t.Context(), store.Job{Provider: "github-actions", ExternalID: "twin", RepoID: r.ID, SHA: twin, Name: "lint", Conclusion: "failure"}); err != nil {
+			t.Fatal(err)
+		}
+
+		e.enqueue(command(60, "maint", "/totto known-broken lint at "+sha[:7]+"\n/totto known-broken lint at 1234567\n/totto known-broken lint at "+twin[:9]+" broke in #9"))
+		e.drain()
+		cs := e.app.Comments()
+		if len(cs) != 1 || !strings.Contains(cs[0].Body, "ambiguous") || !strings.Contains(cs[0].Body, "not the start of any commit") {
+			t.Fatalf("want one reply refusing the ambiguous and the unknown commit, got %+v", cs)
+		}
+		if got := strings.Join(reactionContents(e.app.Reactions()), ","); got != "eyes,confused" {
+			t.Errorf("reactions %q, want eyes,confused", got)
+		}
+		as, err := e.st.Annotations(t.Context(), r.ID, true)
+		if err != nil || len(as) != 1 || as[0].FromSHA != twin || as[0].Reason != "broke in #9" {
+			t.Fatalf("open annotations %+v, %v; want lint from the full %s", as, err, twin)
+		}
+
+		e.enqueue(command(61, "maint", "/totto fixed lint at "+strings.ToUpper(sha[:9])))
+		e.drain()
+		all, err := e.st.Annotations(t.Context(), r.ID, false)
+		if err != nil || len(all) != 1 || all[0].ToSHA == nil || *all[0].ToSHA != sha {
+			t.Fatalf("annotations after fixed at a short SHA: %+v, %v; want closed at %s", all, err, sha)
+		}
+	})
 }

@@ -10,7 +10,7 @@ import (
 	"github.com/palantir/go-githubapp/githubapp"
 	"github.com/riverqueue/river"
 
-	"github.com/totto-ci/totto/ci"
+	"github.com/totto-ci/totto/ciprovider"
 	"github.com/totto-ci/totto/metrics"
 	"github.com/totto-ci/totto/queue"
 	"github.com/totto-ci/totto/redact"
@@ -61,8 +61,8 @@ type Deps struct {
 	// PublicURL is where totto's UI is served; a check run's details_url is
 	// PublicURL/repos/OWNER/REPO/commits/SHA.
 	PublicURL string
-	// LogHosts are the hosts log content may be downloaded from (nil: ci.DefaultLogHosts).
-	LogHosts ci.HostList
+	// LogHosts are the hosts log content may be downloaded from (nil: ciprovider.DefaultLogHosts).
+	LogHosts ciprovider.HostList
 	// LogTimeout bounds one log download (default 5 minutes).
 	LogTimeout time.Duration
 	// MaxLogBytes caps a stored log; a longer one keeps its tail and is marked truncated
@@ -144,7 +144,7 @@ func newPipeline(q *queue.Queue, d Deps) (*pipeline, error) {
 		return nil, fmt.Errorf("pipeline: missing %s", strings.Join(missing, ", "))
 	}
 	if d.LogHosts == nil {
-		d.LogHosts = ci.DefaultLogHosts
+		d.LogHosts = ciprovider.DefaultLogHosts
 	}
 	if d.LogTimeout <= 0 {
 		d.LogTimeout = 5 * time.Minute
@@ -165,6 +165,6 @@ func newPipeline(q *queue.Queue, d Deps) (*pipeline, error) {
 		d.CircleCI.API = &http.Client{Timeout: 30 * time.Second}
 	}
 	d.PublicURL = strings.TrimRight(d.PublicURL, "/")
-	return &pipeline{Deps: d, q: q, logs: ci.LogHTTPClient(d.LogHosts, d.LogTimeout),
+	return &pipeline{Deps: d, q: q, logs: ciprovider.LogHTTPClient(d.LogHosts, d.LogTimeout),
 		goodConfig: map[string]RepoConfig{}, defaultBranches: map[string]cachedBranch{}, matchers: scan.NewMatcherCache()}, nil
 }

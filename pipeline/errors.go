@@ -10,7 +10,7 @@ import (
 	"github.com/riverqueue/river"
 	"github.com/rs/zerolog"
 
-	"github.com/totto-ci/totto/ci"
+	"github.com/totto-ci/totto/ciprovider"
 )
 
 // minSnooze is the shortest wait after a rate limit, so a reset time already in the past (clock
@@ -31,7 +31,7 @@ func jobResult(ctx context.Context, err error) error {
 		return nil
 	}
 	log := zerolog.Ctx(ctx)
-	if ok, after := ci.RetryAfter(err); ok {
+	if ok, after := ciprovider.RetryAfter(err); ok {
 		if after > 0 || isRateLimit(err) {
 			after = max(after, minSnooze)
 			log.Warn().Err(err).Dur("snooze", after).Msg("rate limited; snoozing job until the limit resets")

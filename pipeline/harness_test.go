@@ -23,7 +23,7 @@ import (
 	"github.com/riverqueue/river/rivertype"
 	"github.com/rs/zerolog"
 
-	"github.com/totto-ci/totto/ci"
+	"github.com/totto-ci/totto/ciprovider"
 	"github.com/totto-ci/totto/internal/fakecircleci"
 	"github.com/totto-ci/totto/internal/fakegithub"
 	"github.com/totto-ci/totto/internal/testcorpus"
@@ -136,7 +136,7 @@ func newEnv(t *testing.T, b backend) *env {
 		AppID:      e.gh.AppID,
 		CircleCI:   pipeline.CircleCIConfig{BaseURL: e.circle.APIBase()},
 		PublicURL:  "https://totto.example.com",
-		LogHosts:   ci.HostList{hostOf(e.gh.URL), hostOf(e.circle.URL)},
+		LogHosts:   ciprovider.HostList{hostOf(e.gh.URL), hostOf(e.circle.URL)},
 		LogTimeout: 10 * time.Second,
 	}
 	e.countQuery = counter(t, e.dbURL)

@@ -12,7 +12,7 @@ import (
 	"github.com/riverqueue/river"
 	"github.com/rs/zerolog"
 
-	"github.com/totto-ci/totto/ci"
+	"github.com/totto-ci/totto/ciprovider"
 	"github.com/totto-ci/totto/ingest"
 	"github.com/totto-ci/totto/store"
 	"github.com/totto-ci/totto/triage"
@@ -36,7 +36,7 @@ func (w *processWorker) Work(ctx context.Context, job *river.Job[ProcessJobArgs]
 
 // fetched is a provider's job with a way to open its log.
 type fetched struct {
-	job     ci.Job
+	job     ciprovider.Job
 	openLog func(context.Context) (io.ReadCloser, error)
 	// reason, when set, says why the log cannot be read at all.
 	reason string
@@ -115,14 +115,14 @@ func (p *pipeline) repository(ctx context.Context, fullName string, installation
 // fetchJob asks the job's provider for its metadata. A job the provider no longer knows is
 // recorded from the event alone, with the reason its log is unavailable.
 func (p *pipeline) fetchJob(ctx context.Context, gh *github.Client, a ProcessJobArgs, owner, name string) (fetched, error) {
-	fromEvent := ci.Job{Provider: a.Provider, ExternalID: fmt.Sprintf("%s@%s", a.JobName, a.SHA), Attempt: 1, Repo: a.Repo,
+	fromEvent := ciprovider.Job{Provider: a.Provider, ExternalID: fmt.Sprintf("%s@%s", a.JobName, a.SHA), Attempt: 1, Repo: a.Repo,
 		SHA: a.SHA, Branch: a.Branch, Name: a.JobName, Conclusion: a.Conclusion, URL: a.TargetURL}
 	switch a.Provider {
-	case ci.ProviderGitHubActions:
-		gha := &ci.GitHubActions{API: gh, Logs: p.logs, Hosts: p.LogHosts}
+	case ciprovider.ProviderGitHubActions:
+		gha := &ciprovider.GitHubActions{API: gh, Logs: p.logs, Hosts: p.LogHosts}
 		fromEvent.ExternalID = fmt.Sprint(a.JobID)
 		cj, err := gha.Job(ctx, owner, name, a.JobID)
-		if ci.IsUnavailable(err) {
+		if ciprovider.IsUnavailable(err) {
 			return fetched{job: fromEvent, reason: err.Error()}, nil
 		}
 		if err != nil {
@@ -135,16 +135,16 @@ func (p *pipeline) fetchJob(ctx context.Context, gh *github.Client, a ProcessJob
 		return fetched{job: *cj, openLog: func(ctx context.Context) (io.ReadCloser, error) {
 			return gha.OpenLog(ctx, owner, name, a.JobID)
 		}}, nil
-	case ci.ProviderCircleCI:
+	case ciprovider.ProviderCircleCI:
 		// The target URL is the status author's to choose: it must name this repository's build,
 		// checked before the operator's token is used on it, and the build must be of this commit.
-		t, err := ci.CircleSite{ServerAPI: p.CircleCI.BaseURL}.ForRepo(a.TargetURL, a.Repo)
+		t, err := ciprovider.CircleSite{ServerAPI: p.CircleCI.BaseURL}.ForRepo(a.TargetURL, a.Repo)
 		if err != nil {
 			return fetched{job: fromEvent, reason: "log not available: " + err.Error()}, nil
 		}
-		c := &ci.CircleCI{BaseURL: p.CircleCI.BaseURL, Token: p.CircleCI.Token, API: p.CircleCI.API, Logs: p.logs, Hosts: p.LogHosts}
+		c := &ciprovider.CircleCI{BaseURL: p.CircleCI.BaseURL, Token: p.CircleCI.Token, API: p.CircleCI.API, Logs: p.logs, Hosts: p.LogHosts}
 		b, err := c.Build(ctx, t)
-		if ci.IsUnavailable(err) {
+		if ciprovider.IsUnavailable(err) {
 			return fetched{job: fromEvent, reason: err.Error()}, nil
 		}
 		if err != nil {
@@ -184,7 +184,7 @@ func (p *pipeline) fetchLog(ctx context.Context, j store.Job, f fetched) error {
 	}
 	start := time.Now()
 	rc, err := f.openLog(ctx)
-	if ci.IsUnavailable(err) || errors.Is(err, ci.ErrHostNotAllowed) {
+	if ciprovider.IsUnavailable(err) || errors.Is(err, ciprovider.ErrHostNotAllowed) {
 		// A log on a host totto may not reach will never become reachable: say so now rather
 		// than retrying until the job is dropped without a verdict.
 		return p.noLog(ctx, j, err.Error())
@@ -196,7 +196,7 @@ func (p *pipeline) fetchLog(ctx context.Context, j store.Job, f fetched) error {
 	counted := &countingReader{r: rc}
 	l, err := ingest.StoreLog(ctx, p.Store, p.Blobs, counted, p.MaxLogBytes)
 	p.countDownload(counted.n, time.Since(start))
-	if ci.IsUnavailable(err) || errors.Is(err, ci.ErrHostNotAllowed) || errors.Is(err, ingest.ErrBinary) {
+	if ciprovider.IsUnavailable(err) || errors.Is(err, ciprovider.ErrHostNotAllowed) || errors.Is(err, ingest.ErrBinary) {
 		// A binary download is refused, not retried: it would be binary again.
 		return p.noLog(ctx, j, err.Error())
 	}

@@ -9,7 +9,7 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"github.com/totto-ci/totto/ci"
+	"github.com/totto-ci/totto/ciprovider"
 	"github.com/totto-ci/totto/pipeline"
 )
 
@@ -92,7 +92,7 @@ func TestCircleCIOutputURLOutsideAllowedHosts(t *testing.T) {
 // no-log and the redirect target is never requested.
 func TestActionsLogRedirectOutsideAllowedHosts(t *testing.T) {
 	e := newEnv(t, backends[0])
-	e.deps.LogHosts = ci.HostList{"*.blob.core.windows.net"}
+	e.deps.LogHosts = ciprovider.HostList{"*.blob.core.windows.net"}
 	gha := e.ghaJob(101, "build (linux)", "failure", "compile_error.log")
 	e.start()
 	e.enqueue(gha)
@@ -115,7 +115,7 @@ func TestActionsLogRedirectOutsideAllowedHosts(t *testing.T) {
 // redirect to another service on that host (here the fake's own port) is a no-log, not a fetch.
 func TestLogHostAllowListMatchesPort(t *testing.T) {
 	e := newEnv(t, backends[0])
-	e.deps.LogHosts = ci.HostList{"127.0.0.1"}
+	e.deps.LogHosts = ciprovider.HostList{"127.0.0.1"}
 	gha := e.ghaJob(102, "build (linux)", "failure", "compile_error.log")
 	e.start()
 	e.enqueue(gha)

@@ -12,7 +12,7 @@ import (
 	"github.com/google/go-github/v89/github"
 	"github.com/riverqueue/river/rivertype"
 
-	"github.com/totto-ci/totto/ci"
+	"github.com/totto-ci/totto/ciprovider"
 	"github.com/totto-ci/totto/patterns"
 )
 
@@ -82,10 +82,10 @@ func TestJobResult(t *testing.T) {
 	}{
 		{"nil", nil, "ok"},
 		{"502", fmt.Errorf("getting job: %w", ghError(502, nil)), "retry"},
-		{"timeout", &ci.RetryError{Err: context.DeadlineExceeded}, "retry"},
+		{"timeout", &ciprovider.RetryError{Err: context.DeadlineExceeded}, "retry"},
 		{"primary rate limit", fmt.Errorf("x: %w", &github.RateLimitError{Rate: github.Rate{Reset: github.Timestamp{Time: reset}}}), "snooze"},
 		{"secondary rate limit", &github.AbuseRateLimitError{RetryAfter: github.Ptr(2 * time.Second)}, "snooze"},
-		{"circleci 429", &ci.RetryError{Err: errors.New("429"), After: 3 * time.Second}, "snooze"},
+		{"circleci 429", &ciprovider.RetryError{Err: errors.New("429"), After: 3 * time.Second}, "snooze"},
 		{"422", ghError(422, nil), "cancel"},
 		{"database", errors.New("database is locked"), "retry"},
 	}

@@ -19,6 +19,7 @@ type Store interface {
 	PrecisionQuerier
 	CauseLineCache
 	BranchHistory
+	CommitLookup
 	AnnotationExpirer
 	InstalledRepositoryLister
 	SessionStore
@@ -70,6 +71,9 @@ type Store interface {
 	AddPatterns(ctx context.Context, ps []Pattern, actor string) ([]PatternChange, error)
 	// RetirePattern retires one pattern; its matches stay, it is no longer scanned for.
 	RetirePattern(ctx context.Context, id int64, actor string) error
+	// RetirePatternWithReason is RetirePattern recording why (shown with the pattern and in its
+	// audit trail).
+	RetirePatternWithReason(ctx context.Context, id int64, actor, reason string) error
 	// Patterns lists patterns, oldest first.
 	Patterns(ctx context.Context, f PatternFilter) ([]Pattern, error)
 	// Pattern returns one pattern by id, retired or not; ErrNotFound if unknown.
@@ -214,13 +218,15 @@ type Pattern struct {
 	// Owner is the GitHub account (lower-cased login) of an account or repository pattern.
 	Owner string
 	// RepoID is the repository of a repository pattern.
-	RepoID     *int64
-	Author     string
-	CreatedAt  time.Time
-	UpdatedAt  time.Time
-	RetiredAt  *time.Time
-	RetiredBy  string
-	ReplacedBy *int64
+	RepoID    *int64
+	Author    string
+	CreatedAt time.Time
+	UpdatedAt time.Time
+	RetiredAt *time.Time
+	RetiredBy string
+	// RetireReason is why a user retired the pattern ("" when not given).
+	RetireReason string
+	ReplacedBy   *int64
 }
 
 // Active reports whether the pattern is still scanned for.

@@ -90,7 +90,7 @@ func (v *viewer) refuse(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/login?return="+url.QueryEscape(safeReturn(r.URL.RequestURI())), http.StatusFound)
 		return
 	}
-	http.Error(w, "not found", http.StatusNotFound)
+	v.s.notFound(w, r, "not found")
 }
 
 // allowAPI is allow for the JSON API: no redirect, a JSON 404.

@@ -166,6 +166,10 @@ func (s *server) openAnnotation(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	from, ok = s.typedCommit(w, r, repo, from)
+	if !ok {
+		return
+	}
 	if _, err := s.st.OpenAnnotation(ctx, store.Annotation{RepoID: repo.ID, JobGlob: glob, FromSHA: from, Reason: reason, CreatedBy: actor}); err != nil {
 		s.fail(w, r, err)
 		return
@@ -194,11 +198,29 @@ func (s *server) closeAnnotation(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	to, ok = s.typedCommit(w, r, repo, to)
+	if !ok {
+		return
+	}
 	if _, err := s.st.CloseAnnotation(ctx, repo.ID, glob, to, actor); err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	http.Redirect(w, r, "/repos/"+name+"/health", http.StatusSeeOther)
+}
+
+// typedCommit resolves a commit typed in a form (a short SHA as the grid shows it, or a full one)
+// to its full SHA; a reference that names no single commit is refused with 400 and the reason.
+func (s *server) typedCommit(w http.ResponseWriter, r *http.Request, repo store.Repository, ref string) (string, bool) {
+	sha, err := store.ResolveCommit(r.Context(), s.st, repo.ID, ref)
+	if errors.Is(err, store.ErrCommitRef) {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return "", false
+	} else if err != nil {
+		s.fail(w, r, err)
+		return "", false
+	}
+	return sha, true
 }
 
 // pathRepo loads the repository named by the {owner}/{repo} path: 404 when unknown, 500 (logged)
@@ -207,7 +229,7 @@ func (s *server) pathRepo(w http.ResponseWriter, r *http.Request) (store.Reposit
 	name := r.PathValue("owner") + "/" + r.PathValue("repo")
 	repo, err := s.st.Repository(r.Context(), name)
 	if errors.Is(err, store.ErrNotFound) {
-		http.Error(w, "unknown repository "+name, http.StatusNotFound)
+		s.notFound(w, r, "unknown repository "+name)
 		return repo, false
 	} else if err != nil {
 		s.fail(w, r, err)

@@ -47,7 +47,7 @@ func (s *server) jobPage(w http.ResponseWriter, r *http.Request) {
 	}
 	j, err := s.st.Job(ctx, id)
 	if errors.Is(err, store.ErrNotFound) {
-		http.Error(w, "no job "+r.PathValue("id"), http.StatusNotFound)
+		s.notFound(w, r, "no job "+r.PathValue("id"))
 		return
 	} else if err != nil {
 		s.fail(w, r, err)
@@ -148,7 +148,7 @@ func (s *server) commitPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if len(jobs) == 0 {
-		http.Error(w, fmt.Sprintf("no jobs recorded for %s at %s", name, sha), http.StatusNotFound)
+		s.notFound(w, r, fmt.Sprintf("no jobs recorded for %s at %s", name, sha))
 		return
 	}
 	s.render(w, r, http.StatusOK, "commit", name+"@"+shorten(sha, 8), commitData{Repo: name, SHA: sha, Report: rep, Title: triage.Title(rep), Jobs: jobs})

@@ -18,7 +18,7 @@ func TestPages(t *testing.T) {
 			r := c.get("/")
 			mustContain(t, r, 200, "acme/widgets", "/repos/acme/widgets/health", "dev-banner")
 			// 3 failed jobs in 7 days, 1 explained.
-			mustContain(t, r, 200, `<td class="num">3</td><td class="num">33%</td>`)
+			mustContain(t, r, 200, "<td class=\"num\">3</td><td class=\"num\">33\u00a0%</td>")
 		})
 		t.Run("patterns table warns about a flaky pattern on green jobs", func(t *testing.T) {
 			r := c.get("/patterns")

@@ -167,7 +167,7 @@ type patternData struct {
 	// Rescanning: the rescan job has stored logs left to scan for some active pattern;
 	// RescanPercent is the share of stored logs already scanned for every one.
 	Rescanning    bool
-	RescanPercent int
+	RescanPercent string
 }
 
 // patternPage shows one pattern: its weekly frequency, a page of matches with context read from
@@ -181,7 +181,7 @@ func (s *server) patternPage(w http.ResponseWriter, r *http.Request) {
 	}
 	p, err := s.st.Pattern(ctx, id)
 	if errors.Is(err, store.ErrNotFound) {
-		http.Error(w, "no pattern "+r.PathValue("id"), http.StatusNotFound)
+		s.notFound(w, r, "no pattern "+r.PathValue("id"))
 		return
 	} else if err != nil {
 		s.fail(w, r, err)
@@ -210,7 +210,7 @@ func (s *server) patternPage(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		if stats.UnscannedLogs > 0 && stats.Logs > 0 {
-			d.RescanPercent = int(100 * (stats.Logs - stats.UnscannedLogs) / stats.Logs)
+			d.RescanPercent = pct(stats.Logs-stats.UnscannedLogs, stats.Logs)
 			d.Rescanning = true
 		}
 	}
@@ -279,7 +279,7 @@ func (s *server) retirePattern(w http.ResponseWriter, r *http.Request) {
 	}
 	p, err := s.st.Pattern(ctx, id)
 	if err != nil {
-		http.Error(w, "no pattern "+r.PathValue("id"), http.StatusNotFound)
+		s.notFound(w, r, "no pattern "+r.PathValue("id"))
 		return
 	}
 	idx, err := s.repoIndex(ctx)
@@ -288,7 +288,7 @@ func (s *server) retirePattern(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !s.viewer(r).canSeePattern(p, idx) {
-		http.Error(w, "no pattern "+r.PathValue("id"), http.StatusNotFound)
+		s.notFound(w, r, "no pattern "+r.PathValue("id"))
 		return
 	}
 	a, t := patternAccess(p, idx)

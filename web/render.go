@@ -33,6 +33,7 @@ var funcs = template.FuncMap{
 	"short":    func(s string) string { return shorten(s, 8) },
 	"join":     strings.Join,
 	"pct":      func(n, d int64) string { return pct(n, d) },
+	"percent":  percent,
 	"bars":     barsSVG,
 	"spark":    sparkSVG,
 	"add":      func(a, b int) int { return a + b },
@@ -135,11 +136,25 @@ func shorten(s string, n int) string {
 	return s[:n]
 }
 
+// pct is n of d as a percentage (percent); "—" when there is nothing to count.
 func pct(n, d int64) string {
 	if d == 0 {
 		return "—"
 	}
-	return fmt.Sprintf("%.0f%%", 100*float64(n)/float64(d))
+	return percent(100 * float64(n) / float64(d))
+}
+
+// percent formats a percentage the one way every page shows it: whole numbers with a no-break
+// space before the sign ("33 %"), and never rounded to a bound it has not reached ("<1 %" for a
+// few in thousands, ">99 %" for all but a few), so "0 %" and "100 %" mean none and all.
+func percent(v float64) string {
+	switch {
+	case v > 0 && v < 1:
+		return "<1\u00a0%"
+	case v > 99 && v < 100:
+		return ">99\u00a0%"
+	}
+	return fmt.Sprintf("%.0f\u00a0%%", v)
 }
 
 func hasTag(tags []string, t string) bool {
@@ -168,18 +183,24 @@ func barsSVG(ps []point, unit string) template.HTML {
 	for _, p := range ps {
 		maxV = max(maxV, p.Value)
 	}
+	// An all-zero chart draws no bars and labels its axis 0 (the scale only avoids dividing by 0).
+	top := maxV
 	if maxV == 0 {
 		maxV = 1
 	}
+	value, label := trimFloat, unit
+	if strings.HasPrefix(unit, "%") {
+		value, unit = percent, strings.TrimSpace(strings.TrimPrefix(unit, "%"))
+	}
 	bw := (w - pad) / float64(len(ps))
 	var b strings.Builder
-	fmt.Fprintf(&b, `<svg class="chart" viewBox="0 0 %.0f %.0f" role="img" aria-label="%s">`, w, h+pad, template.HTMLEscapeString(unit))
+	fmt.Fprintf(&b, `<svg class="chart" viewBox="0 0 %.0f %.0f" role="img" aria-label="%s">`, w, h+pad, template.HTMLEscapeString(label))
 	for i, p := range ps {
 		bh := (h - pad) * p.Value / maxV
 		fmt.Fprintf(&b, `<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f"><title>%s: %s %s</title></rect>`,
-			pad+float64(i)*bw+1, h-bh, max(bw-2, 1), bh, template.HTMLEscapeString(p.Label), trimFloat(p.Value), template.HTMLEscapeString(unit))
+			pad+float64(i)*bw+1, h-bh, max(bw-2, 1), bh, template.HTMLEscapeString(p.Label), value(p.Value), template.HTMLEscapeString(unit))
 	}
-	fmt.Fprintf(&b, `<text x="%.0f" y="12">%s</text>`, pad, trimFloat(maxV))
+	fmt.Fprintf(&b, `<text x="%.0f" y="12" class="axis-max">%s</text>`, pad, value(top))
 	fmt.Fprintf(&b, `<text x="%.0f" y="%.0f">%s</text>`, pad, h+pad-4, template.HTMLEscapeString(ps[0].Label))
 	fmt.Fprintf(&b, `<text x="%.0f" y="%.0f" text-anchor="end">%s</text>`, w, h+pad-4, template.HTMLEscapeString(ps[len(ps)-1].Label))
 	b.WriteString(`</svg>`)

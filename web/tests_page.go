@@ -66,7 +66,7 @@ func (s *server) testsPage(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 		if d.Test == nil {
-			http.Error(w, "no test "+id+" failed in the last days shown", http.StatusNotFound)
+			s.notFound(w, r, "no test "+id+" failed in the last days shown")
 			return
 		}
 		if d.Failures, err = s.st.TestFailures(ctx, repo.ID, d.Test.TestKey, testsListed); err != nil {

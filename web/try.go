@@ -105,7 +105,7 @@ func (s *server) tryPage(w http.ResponseWriter, r *http.Request) {
 		repo, err := s.st.Repository(r.Context(), f.Repo)
 		switch {
 		case errors.Is(err, store.ErrNotFound):
-			http.Error(w, "unknown repository "+strconv.Quote(clipForm(f.Repo)), http.StatusNotFound)
+			s.notFound(w, r, "unknown repository "+strconv.Quote(clipForm(f.Repo)))
 			return
 		case err != nil:
 			s.fail(w, r, err)

@@ -44,7 +44,7 @@ func (s *server) unexplainedPage(w http.ResponseWriter, r *http.Request) {
 	if d.Repo != "" {
 		repo, err := s.st.Repository(ctx, d.Repo)
 		if err != nil {
-			http.Error(w, "unknown repository "+d.Repo, http.StatusNotFound)
+			s.notFound(w, r, "unknown repository "+d.Repo)
 			return
 		}
 		if !v.allow(w, r, infoOf(repo)) {

@@ -99,7 +99,9 @@ type uiStore interface {
 	store.PrecisionQuerier
 	store.SessionStore
 	store.TestHistory
-	store.JobHistory // the likely cause judged against the job's passing history, as the check run does
+	store.JobHistory   // the likely cause judged against the job's passing history, as the check run does
+	store.CommitLookup // short SHAs typed in annotation forms
+	BranchCommits(ctx context.Context, repoID int64, branch string, limit int) ([]store.BranchCommit, error)
 }
 
 var _ uiStore = store.Store(nil)
@@ -201,6 +203,7 @@ func (s *server) routes() http.Handler {
 	mux.HandleFunc("GET /api/v1/patterns", s.apiPatterns)
 	mux.HandleFunc("GET /api/v1/patterns/{id}/matches", s.apiPatternMatches)
 	mux.HandleFunc("GET /api/v1/jobs/{id}", s.apiJob)
+	mux.HandleFunc("GET /", s.unknownPage)
 	return s.withSession(securityHeaders(mux))
 }
 

@@ -17,7 +17,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/totto-ci/totto/backfill"
-	"github.com/totto-ci/totto/ci"
+	"github.com/totto-ci/totto/ciprovider"
 )
 
 func init() {
@@ -110,7 +110,7 @@ func runBackfill(ctx context.Context, env *cliEnv, args []string) error {
 	if *concurrency < 1 || *concurrency > 32 {
 		return withCode(exitUsage, fmt.Errorf("--concurrency %d: want 1 to 32", *concurrency))
 	}
-	hosts := append(append(ci.HostList{}, ci.DefaultLogHosts...), cfg.Logs.Hosts...)
+	hosts := append(append(ciprovider.HostList{}, ciprovider.DefaultLogHosts...), cfg.Logs.Hosts...)
 	for h := range strings.SplitSeq(*logHosts, ",") {
 		if h = strings.TrimSpace(h); h != "" {
 			hosts = append(hosts, h)
@@ -146,11 +146,11 @@ func runBackfill(ctx context.Context, env *cliEnv, args []string) error {
 		if err != nil {
 			return withCode(exitUsage, fmt.Errorf("--github-api-url %q: %w", *ghURL, err))
 		}
-		opts.Actions = &ci.GitHubActions{API: api, Logs: ci.LogHTTPClient(hosts, 10*time.Minute), Hosts: hosts}
+		opts.Actions = &ciprovider.GitHubActions{API: api, Logs: ciprovider.LogHTTPClient(hosts, 10*time.Minute), Hosts: hosts}
 	}
 	if useCircle {
-		opts.CircleCI = &ci.CircleCI{BaseURL: *circleURL, Token: circleToken, API: &http.Client{Timeout: 60 * time.Second},
-			Logs: ci.LogHTTPClient(hosts, 10*time.Minute), Hosts: hosts}
+		opts.CircleCI = &ciprovider.CircleCI{BaseURL: *circleURL, Token: circleToken, API: &http.Client{Timeout: 60 * time.Second},
+			Logs: ciprovider.LogHTTPClient(hosts, 10*time.Minute), Hosts: hosts}
 	}
 	if *cacheDir != "" {
 		if opts.Cache, err = backfill.OpenCache(*cacheDir, *cacheMax); err != nil {

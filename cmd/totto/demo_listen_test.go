@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -9,7 +10,8 @@ import (
 )
 
 // --demo lets anyone edit, so it listens on loopback even when server.listen names every
-// interface; --listen can still say otherwise.
+// interface; --listen can still say otherwise; the address it tells the user to open is the
+// one it listens on.
 func TestDemoListensOnLoopback(t *testing.T) {
 	for _, c := range []struct {
 		args []string
@@ -33,8 +35,23 @@ func TestDemoListensOnLoopback(t *testing.T) {
 		}
 		if addr := servedAddr(t, errb.String()); !strings.HasPrefix(addr, c.want) {
 			t.Errorf("%v listens on %s, want %s…", c.args, addr, c.want)
+		} else if ui := demoUI(t, errb.String()); ui != "http://"+addr {
+			t.Errorf("%v tells to open %s, but listens on %s", c.args, ui, addr)
 		}
 		cancel()
 		<-done
 	}
+}
+
+// demoUI is the address the demo's log line tells the user to open.
+func demoUI(t *testing.T, log string) string {
+	t.Helper()
+	for _, line := range strings.Split(log, "\n") {
+		var l struct{ Message, UI string }
+		if json.Unmarshal([]byte(line), &l) == nil && strings.HasPrefix(l.Message, "DEMO:") {
+			return l.UI
+		}
+	}
+	t.Fatalf("no demo line in %s", log)
+	return ""
 }

@@ -77,6 +77,13 @@ func runServe(ctx context.Context, env *cliEnv, args []string) error {
 	for _, w := range warnings {
 		logger.Warn().Msg(w)
 	}
+	// Without a configured public URL the UI is where this server listens, not the default's port.
+	derived := cfg.Server.PublicURL == app.DefaultConfig().Server.PublicURL
+	if derived {
+		if cfg.Server.PublicURL, err = localURL(cfg.Server.Listen); err != nil {
+			return withCode(exitUsage, err)
+		}
+	}
 	a, err := app.New(ctx, cfg, app.Options{DevInsecure: *devInsecure || *demo})
 	if err != nil {
 		return err
@@ -86,12 +93,18 @@ func runServe(ctx context.Context, env *cliEnv, args []string) error {
 			a.Close()
 			return fmt.Errorf("demo: %w", err)
 		}
-		logger.Warn().Str("ui", cfg.Server.PublicURL).Msg("DEMO: sample history of " + demoRepo + " stored; open the web UI (anyone can edit in this mode)")
 	}
 	ln, err := net.Listen("tcp", cfg.Server.Listen)
 	if err != nil {
 		a.Close()
 		return fmt.Errorf("listen on %s: %w", cfg.Server.Listen, err)
+	}
+	if *demo {
+		ui := cfg.Server.PublicURL
+		if derived { // the port the system picked for ":0"
+			ui, _ = localURL(ln.Addr().String())
+		}
+		logger.Warn().Str("ui", ui).Msg("DEMO: sample history of " + demoRepo + " stored; open the web UI (anyone can edit in this mode)")
 	}
 	return a.Serve(ctx, ln)
 }

@@ -13,16 +13,22 @@ import (
 )
 
 const patternCols = `id, name, kind, expression, description, tags, jobs, steps, priority, last_lines, source,
-	repo_id, author, created_at, updated_at, retired_at, retired_by, replaced_by, scope, owner`
+	repo_id, author, created_at, updated_at, retired_at, retired_by, replaced_by, scope, owner, then_expr, retire_reason`
 
 func scanPattern(r Row) (store.Pattern, error) {
 	var p store.Pattern
-	var kind, tags, jobs, steps, scope string
+	var kind, tags, jobs, steps, scope, then string
 	err := r.Scan(&p.ID, &p.Name, &kind, &p.Expr, &p.Description, &tags, &jobs, &steps, &p.Priority,
 		&p.LastLines, &p.Source, &p.RepoID, &p.Author, &p.CreatedAt, &p.UpdatedAt, &p.RetiredAt,
-		&p.RetiredBy, &p.ReplacedBy, &scope, &p.Owner)
+		&p.RetiredBy, &p.ReplacedBy, &scope, &p.Owner, &then, &p.RetireReason)
 	if err != nil {
 		return p, err
+	}
+	if then != "" {
+		p.Then = &patterns.Then{}
+		if err := json.Unmarshal([]byte(then), p.Then); err != nil {
+			return p, fmt.Errorf("pattern %d: column then_expr: %w", p.ID, err)
+		}
 	}
 	p.Kind, p.Scope = patterns.Kind(kind), store.PatternScope(scope)
 	for _, f := range []struct {
@@ -49,7 +55,17 @@ func jsonList(xs []string) string {
 // needs a new id (and so a rescan) rather than an in-place update.
 func scanAffecting(a, b *store.Pattern) bool {
 	return a.Kind != b.Kind || a.Expr != b.Expr || a.LastLines != b.LastLines ||
-		!slices.Equal(a.Jobs, b.Jobs) || !slices.Equal(a.Steps, b.Steps) || !eqPtr(a.RepoID, b.RepoID)
+		!slices.Equal(a.Jobs, b.Jobs) || !slices.Equal(a.Steps, b.Steps) || !eqPtr(a.RepoID, b.RepoID) ||
+		thenJSON(a.Then) != thenJSON(b.Then)
+}
+
+// thenJSON is a multi-line pattern's second expression as stored ("" for a single-line one).
+func thenJSON(t *patterns.Then) string {
+	if t == nil {
+		return ""
+	}
+	b, _ := json.Marshal(t) // a Then always marshals
+	return string(b)
 }
 
 func eqPtr(a, b *int64) bool { return (a == nil && b == nil) || (a != nil && b != nil && *a == *b) }
@@ -180,10 +196,10 @@ func (s *Store) insertPattern(ctx context.Context, tx q, p *store.Pattern, actor
 	t := now()
 	var id int64
 	err := tx.row(ctx, `INSERT INTO patterns (name, kind, expression, description, tags, jobs, steps, priority,
-			last_lines, source, repo_id, author, created_at, updated_at, scope, owner)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			last_lines, source, repo_id, author, created_at, updated_at, scope, owner, then_expr)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		p.Name, string(p.Kind), p.Expr, p.Description, jsonList(p.Tags), jsonList(p.Jobs), jsonList(p.Steps),
-		p.Priority, p.LastLines, p.Source, p.RepoID, author, t, t, string(p.Scope), p.Owner).Scan(&id)
+		p.Priority, p.LastLines, p.Source, p.RepoID, author, t, t, string(p.Scope), p.Owner, thenJSON(p.Then)).Scan(&id)
 	if err != nil {
 		return 0, fmt.Errorf("insert pattern %q from %q: %w", p.Name, p.Source, err)
 	}
@@ -218,17 +234,22 @@ func audit(ctx context.Context, tx q, actor, action string, id int64, detail str
 
 // RetirePattern implements store.Store.
 func (s *Store) RetirePattern(ctx context.Context, id int64, actor string) error {
+	return s.RetirePatternWithReason(ctx, id, actor, "")
+}
+
+// RetirePatternWithReason implements store.Store.
+func (s *Store) RetirePatternWithReason(ctx context.Context, id int64, actor, reason string) error {
 	return s.inTx(ctx, func(tx q) error {
 		t := now()
-		n, err := tx.exec(ctx, `UPDATE patterns SET retired_at = ?, retired_by = ?, updated_at = ?
-			WHERE id = ? AND retired_at IS NULL`, t, actor, t, id)
+		n, err := tx.exec(ctx, `UPDATE patterns SET retired_at = ?, retired_by = ?, retire_reason = ?, updated_at = ?
+			WHERE id = ? AND retired_at IS NULL`, t, actor, reason, t, id)
 		if err != nil {
 			return fmt.Errorf("retire pattern %d: %w", id, err)
 		}
 		if n == 0 {
 			return fmt.Errorf("retire pattern %d (unknown or already retired): %w", id, store.ErrNotFound)
 		}
-		return audit(ctx, tx, actor, "pattern.retire", id, "")
+		return audit(ctx, tx, actor, "pattern.retire", id, reason)
 	})
 }
 

@@ -1,4 +1,4 @@
-package ci
+package ciprovider
 
 import "github.com/google/go-github/v89/github"
 
