@@ -233,15 +233,18 @@ func (s *Store) PutLog(ctx context.Context, l store.Log) (store.Log, error) {
 		if err != nil && !s.isNoRows(err) {
 			return fmt.Errorf("put log %s: %w", l.SHA256, err)
 		}
-		// Content stored again after retention expired it: the log is readable again.
-		if _, err := tx.exec(ctx, `UPDATE logs SET expired_at = NULL WHERE sha256 = ? AND expired_at IS NOT NULL`, l.SHA256); err != nil {
+		// Content stored again after retention expired it: the log is readable again. The
+		// caller stores the content once more (Revived): a prune may have deleted it after the
+		// caller first wrote it (see DeleteExpiredContents).
+		revived, err := tx.exec(ctx, `UPDATE logs SET expired_at = NULL WHERE sha256 = ? AND expired_at IS NOT NULL`, l.SHA256)
+		if err != nil {
 			return fmt.Errorf("put log %s: %w", l.SHA256, err)
 		}
 		out, err = scanLog(tx.row(ctx, `SELECT `+logCols+` FROM logs WHERE sha256 = ?`, l.SHA256))
 		if err != nil {
 			return fmt.Errorf("put log %s: read back: %w", l.SHA256, err)
 		}
-		out.Created = created
+		out.Created, out.Revived = created, revived > 0
 		return nil
 	})
 	return out, err
