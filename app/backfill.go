@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"strings"
 	"sync"
 	"time"
 
@@ -12,6 +11,7 @@ import (
 
 	"github.com/totto-ci/totto/backfill"
 	"github.com/totto-ci/totto/ciprovider"
+	"github.com/totto-ci/totto/ident"
 )
 
 // defaultBranchTTL is how long a repository's default branch is trusted before GitHub is asked
@@ -98,11 +98,11 @@ func (t *backfillTargets) defaultBranch(ctx context.Context, gh *github.Client, 
 	if ok && time.Since(c.fetched) < defaultBranchTTL {
 		return c.name, nil
 	}
-	owner, name, ok := strings.Cut(fullName, "/")
-	if !ok {
-		return "", fmt.Errorf("repository %q: want owner/name", fullName)
+	id, err := ident.ParseRepo(fullName)
+	if err != nil {
+		return "", err
 	}
-	repo, _, err := gh.Repositories.Get(ctx, owner, name)
+	repo, _, err := gh.Repositories.Get(ctx, id.Owner, id.Name)
 	if err != nil {
 		return "", fmt.Errorf("default branch of %s: %w", fullName, err)
 	}

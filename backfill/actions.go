@@ -12,6 +12,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/totto-ci/totto/ciprovider"
+	"github.com/totto-ci/totto/ident"
 	"github.com/totto-ci/totto/store"
 )
 
@@ -112,7 +113,7 @@ func (b *backfill) listSpan(ctx context.Context, sp span, top bool, runs chan<- 
 		var resp *github.Response
 		err := b.polite.do(ctx, "workflow runs created "+opts.Created, func(rctx context.Context) error {
 			var err error
-			page, resp, err = api.Actions.ListRepositoryWorkflowRuns(rctx, b.owner, b.name, opts)
+			page, resp, err = api.Actions.ListRepositoryWorkflowRuns(rctx, b.gh.Owner, b.gh.Name, opts)
 			return err
 		})
 		if err != nil {
@@ -229,13 +230,13 @@ func (b *backfill) listRunJobs(ctx context.Context, tasks chan<- task, r *runSta
 		var resp *github.Response
 		err := b.polite.do(ctx, "jobs of run "+strconv.FormatInt(r.id, 10), func(rctx context.Context) error {
 			var err error
-			page, resp, err = api.Actions.ListWorkflowJobs(rctx, b.owner, b.name, r.id, opts)
+			page, resp, err = api.Actions.ListWorkflowJobs(rctx, b.gh.Owner, b.gh.Name, r.id, opts)
 			return err
 		})
 		if err != nil {
 			updateRun(r, func(r *runState) { r.failed = true })
 			if ctx.Err() == nil {
-				b.failed(ctx, fmt.Sprintf("%s/%s run %d", ciprovider.ProviderGitHubActions, b.opts.Repo, r.id),
+				b.failed(ctx, fmt.Sprintf("%s/%s run %d", ident.ProviderGitHubActions, b.opts.Repo, r.id),
 					fmt.Errorf("listing jobs of workflow run %s#%d: %w", b.opts.Repo, r.id, err))
 			}
 			return nil
@@ -259,9 +260,9 @@ func (b *backfill) listRunJobs(ctx context.Context, tasks chan<- task, r *runSta
 }
 
 func (b *backfill) actionsTask(id int64, r *runState) task {
-	return task{key: fmt.Sprintf("%s/%s/%d", ciprovider.ProviderGitHubActions, b.opts.Repo, id), run: r,
+	return task{key: fmt.Sprintf("%s/%s/%d", ident.ProviderGitHubActions, b.opts.Repo, id), run: r,
 		open: func(ctx context.Context) (io.ReadCloser, error) {
-			return b.opts.Actions.OpenLog(ctx, b.owner, b.name, id)
+			return b.opts.Actions.OpenLog(ctx, b.gh.Owner, b.gh.Name, id)
 		}}
 }
 
@@ -272,7 +273,7 @@ func (b *backfill) queueSample(ctx context.Context, tasks chan<- task) error {
 	if b.opts.FailedOnly || b.opts.SampleSuccess <= 0 {
 		return nil
 	}
-	jobs, err := b.opts.Store.SuccessSample(ctx, b.repo.ID, b.opts.Branch, ciprovider.ProviderGitHubActions, b.opts.SampleSuccess)
+	jobs, err := b.opts.Store.SuccessSample(ctx, b.repo.ID, b.opts.Branch, ident.ProviderGitHubActions, b.opts.SampleSuccess)
 	if err != nil {
 		return fmt.Errorf("backfill %s: %w", b.opts.Repo, err)
 	}

@@ -11,13 +11,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strings"
 	"sync"
 	"time"
 
 	"github.com/rs/zerolog"
 
 	"github.com/totto-ci/totto/ciprovider"
+	"github.com/totto-ci/totto/ident"
 	"github.com/totto-ci/totto/scan"
 	"github.com/totto-ci/totto/store"
 	"github.com/totto-ci/totto/store/blob"
@@ -138,8 +138,7 @@ type task struct {
 type backfill struct {
 	opts   Options
 	repo   store.Repository
-	owner  string
-	name   string
+	gh     ident.Repo // opts.Repo, parsed
 	polite *polite
 	start  time.Time
 	runs   *tracker // GitHub Actions runs
@@ -161,9 +160,9 @@ type backfill struct {
 // stopped). The error is ctx's on cancellation, else the first listing or store error; per-job
 // fetch failures are in the result.
 func Run(ctx context.Context, opts Options) (Result, error) {
-	owner, name, ok := strings.Cut(opts.Repo, "/")
-	if !ok || owner == "" || name == "" || strings.Contains(name, "/") {
-		return Result{}, fmt.Errorf("backfill repository %q: want OWNER/NAME", opts.Repo)
+	gh, err := ident.ParseRepo(opts.Repo)
+	if err != nil {
+		return Result{}, fmt.Errorf("backfill: %w", err)
 	}
 	if opts.Store == nil || opts.Blobs == nil || (opts.Actions == nil && opts.CircleCI == nil) {
 		return Result{}, errors.New("backfill: a store, a log store and at least one provider are required")
@@ -195,7 +194,7 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 	if opts.CircleVCS == "" {
 		opts.CircleVCS = "github"
 	}
-	b := &backfill{opts: opts, owner: owner, name: name, start: time.Now(),
+	b := &backfill{opts: opts, gh: gh, start: time.Now(),
 		polite: &polite{gate: &ciprovider.Gate{Now: opts.Now, Sleep: opts.Sleep}, slots: make(chan struct{}, opts.Concurrency),
 			now: opts.Now, sleep: opts.Sleep, attempts: opts.Attempts, backoff: opts.Backoff}}
 	repo, err := store.RecordRepository(ctx, opts.Store, opts.Repo, opts.Public)

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/totto-ci/totto/ciprovider"
+	"github.com/totto-ci/totto/ident"
 )
 
 // circlePage is the page size of v1.1 listings (its maximum).
@@ -61,8 +62,8 @@ func (b *backfill) listCircle(ctx context.Context, tasks chan<- task) error {
 				continue
 			}
 			j := cb.AsJob(b.opts.Repo, "build")
-			target := ciprovider.CircleTarget{VCS: b.opts.CircleVCS, Owner: b.owner, Repo: b.name, BuildNum: cb.BuildNum}
-			t := task{key: fmt.Sprintf("%s/%s/%d", ciprovider.ProviderCircleCI, b.opts.Repo, cb.BuildNum), run: r,
+			target := ciprovider.CircleTarget{VCS: b.opts.CircleVCS, Project: b.gh, BuildNum: cb.BuildNum}
+			t := task{key: fmt.Sprintf("%s/%s/%d", ident.ProviderCircleCI, b.opts.Repo, cb.BuildNum), run: r,
 				open: func(ctx context.Context) (io.ReadCloser, error) { return b.circleOutput(ctx, target) }}
 			more, err := b.listed(ctx, tasks, j, t)
 			updateRun(r, func(r *runState) { r.listed = true; r.failed = r.failed || !more || err != nil })
@@ -97,7 +98,7 @@ func (b *backfill) circleTree(ctx context.Context, offset int) ([]ciprovider.Cir
 		q.Set("filter", "failed")
 	}
 	u := fmt.Sprintf("%s/project/%s/%s/%s/tree/%s?%s", strings.TrimRight(c.BaseURL, "/"), b.opts.CircleVCS,
-		url.PathEscape(b.owner), url.PathEscape(b.name), url.PathEscape(b.opts.Branch), q.Encode())
+		url.PathEscape(b.gh.Owner), url.PathEscape(b.gh.Name), url.PathEscape(b.opts.Branch), q.Encode())
 	what := fmt.Sprintf("CircleCI builds of %s on %s (offset %d)", b.opts.Repo, b.opts.Branch, offset)
 	var page []ciprovider.CircleBuild
 	err := b.polite.do(ctx, what, func(rctx context.Context) error {

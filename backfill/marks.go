@@ -10,7 +10,7 @@ import (
 
 	"github.com/rs/zerolog"
 
-	"github.com/totto-ci/totto/ciprovider"
+	"github.com/totto-ci/totto/ident"
 	"github.com/totto-ci/totto/store"
 )
 
@@ -144,7 +144,7 @@ func longer(from, to, bestFrom, bestTo time.Time) bool {
 
 // loadMarks reads what earlier backfills of the branch completely processed, per provider.
 func (b *backfill) loadMarks(ctx context.Context) error {
-	load := func(provider string) (*tracker, error) {
+	load := func(provider ident.Provider) (*tracker, error) {
 		prev, err := b.opts.Store.BackfillMark(ctx, b.repo.ID, b.opts.Branch, provider)
 		if err != nil {
 			return nil, fmt.Errorf("backfill %s: %w", b.opts.Repo, err)
@@ -153,12 +153,12 @@ func (b *backfill) loadMarks(ctx context.Context) error {
 	}
 	var err error
 	if b.opts.Actions != nil {
-		if b.runs, err = load(ciprovider.ProviderGitHubActions); err != nil {
+		if b.runs, err = load(ident.ProviderGitHubActions); err != nil {
 			return err
 		}
 	}
 	if b.opts.CircleCI != nil {
-		if b.builds, err = load(ciprovider.ProviderCircleCI); err != nil {
+		if b.builds, err = load(ident.ProviderCircleCI); err != nil {
 			return err
 		}
 	}
@@ -174,7 +174,7 @@ func (b *backfill) saveMark(ctx context.Context, final bool) error {
 		return nil
 	}
 	b.markSaved = final
-	for provider, t := range map[string]*tracker{ciprovider.ProviderGitHubActions: b.runs, ciprovider.ProviderCircleCI: b.builds} {
+	for provider, t := range map[ident.Provider]*tracker{ident.ProviderGitHubActions: b.runs, ident.ProviderCircleCI: b.builds} {
 		if t == nil {
 			continue
 		}
@@ -183,7 +183,7 @@ func (b *backfill) saveMark(ctx context.Context, final bool) error {
 		if err := b.opts.Store.PutBackfillMark(context.WithoutCancel(ctx), m); err != nil {
 			return fmt.Errorf("backfill %s: %w", b.opts.Repo, err)
 		}
-		zerolog.Ctx(ctx).Debug().Str("provider", provider).Time("from", m.From).Time("to", m.To).
+		zerolog.Ctx(ctx).Debug().Str("provider", string(provider)).Time("from", m.From).Time("to", m.To).
 			Int("done_outside", len(m.Done)).Msg("backfill mark saved")
 	}
 	return nil

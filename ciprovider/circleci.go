@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/totto-ci/totto/ident"
 )
 
 // CircleCI reads builds and step output through CircleCI's API v1.1: v2 has no endpoint for step
@@ -76,8 +78,8 @@ func (a CircleAction) failed() bool {
 // Build fetches a build's details.
 func (c *CircleCI) Build(ctx context.Context, t CircleTarget) (*CircleBuild, error) {
 	u := fmt.Sprintf("%s/project/%s/%s/%s/%d", strings.TrimRight(c.BaseURL, "/"), t.VCS,
-		url.PathEscape(t.Owner), url.PathEscape(t.Repo), t.BuildNum)
-	what := fmt.Sprintf("CircleCI build %s/%s#%d", t.Owner, t.Repo, t.BuildNum)
+		url.PathEscape(t.Project.Owner), url.PathEscape(t.Project.Name), t.BuildNum)
+	what := fmt.Sprintf("CircleCI build %s#%d", t.Project, t.BuildNum)
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", what, err)
@@ -108,7 +110,7 @@ func (c *CircleCI) Build(ctx context.Context, t CircleTarget) (*CircleBuild, err
 // AsJob describes the build in the provider-neutral shape. name is used when the build does not
 // say its job name (old builds); it usually comes from the status context "ci/circleci: NAME".
 func (b *CircleBuild) AsJob(repo, name string) *Job {
-	j := &Job{Provider: ProviderCircleCI, ExternalID: strconv.Itoa(b.BuildNum), Attempt: 1, Repo: repo,
+	j := &Job{Provider: ident.ProviderCircleCI, ExternalID: strconv.Itoa(b.BuildNum), Attempt: 1, Repo: repo,
 		SHA: b.VCSRevision, Branch: b.Branch, Name: name, Conclusion: circleConclusion(b), URL: b.BuildURL}
 	switch {
 	case b.Workflows != nil && b.Workflows.JobName != "":

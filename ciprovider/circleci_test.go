@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/totto-ci/totto/ident"
 	"github.com/totto-ci/totto/internal/fakecircleci"
 	"github.com/totto-ci/totto/internal/testcorpus"
 )
@@ -52,12 +53,12 @@ func TestCircleFailedOutputRealBuild(t *testing.T) {
 	f, c := newCircle(t)
 	f.AddBuild(t, "github", "octo", "widgets", 16, build, outputs)
 	ctx := context.Background()
-	b, err := c.Build(ctx, CircleTarget{"github", "octo", "widgets", 16})
+	b, err := c.Build(ctx, CircleTarget{"github", ident.Repo{Owner: "octo", Name: "widgets"}, 16})
 	if err != nil {
 		t.Fatal(err)
 	}
 	j := b.AsJob("octo/widgets", "fallback")
-	if j.Conclusion != "failure" || j.ExternalID != "16" || j.Provider != ProviderCircleCI {
+	if j.Conclusion != "failure" || j.ExternalID != "16" || j.Provider != ident.ProviderCircleCI {
 		t.Fatalf("job = %+v", j)
 	}
 	rc, err := c.FailedOutput(ctx, b)
@@ -88,17 +89,17 @@ func TestCircleFailedOutputRealBuild(t *testing.T) {
 func TestCircleErrors(t *testing.T) {
 	f, c := newCircle(t)
 	ctx := context.Background()
-	if _, err := c.Build(ctx, CircleTarget{"github", "o", "r", 1}); !IsUnavailable(err) {
+	if _, err := c.Build(ctx, CircleTarget{"github", ident.Repo{Owner: "o", Name: "r"}, 1}); !IsUnavailable(err) {
 		t.Fatalf("missing build: want Unavailable, got %v", err)
 	}
 	f.Answer("/api/v1.1/project/github/o/r/2", http.StatusBadGateway)
-	if _, err := c.Build(ctx, CircleTarget{"github", "o", "r", 2}); err == nil {
+	if _, err := c.Build(ctx, CircleTarget{"github", ident.Repo{Owner: "o", Name: "r"}, 2}); err == nil {
 		t.Fatal("502: want an error")
 	} else if retry, _ := RetryAfter(err); !retry {
 		t.Fatalf("502 must be retryable: %v", err)
 	}
 	f.Answer("/api/v1.1/project/github/o/r/3", http.StatusTooManyRequests)
-	if _, err := c.Build(ctx, CircleTarget{"github", "o", "r", 3}); err == nil {
+	if _, err := c.Build(ctx, CircleTarget{"github", ident.Repo{Owner: "o", Name: "r"}, 3}); err == nil {
 		t.Fatal("429: want an error")
 	} else if retry, _ := RetryAfter(err); !retry {
 		t.Fatalf("429 must be retryable: %v", err)

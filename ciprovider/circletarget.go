@@ -6,18 +6,16 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+
+	"github.com/totto-ci/totto/ident"
 )
 
 // CircleTarget identifies a build from a status's target_url.
 type CircleTarget struct {
-	VCS      string // "github" or "bitbucket"
-	Owner    string
-	Repo     string
+	VCS      string     // "github" or "bitbucket"
+	Project  ident.Repo // the project's owner and repository name
 	BuildNum int
 }
-
-// Project is the target's owner/repo.
-func (t CircleTarget) Project() string { return t.Owner + "/" + t.Repo }
 
 // CircleCloudHosts are the hosts circleci.com puts in status target URLs.
 var CircleCloudHosts = []string{"circleci.com", "app.circleci.com"}
@@ -83,14 +81,14 @@ func (s CircleSite) Parse(target string) (CircleTarget, error) {
 	var num string
 	switch {
 	case len(parts) == 4 && vcs[parts[0]] != "":
-		t, num = CircleTarget{VCS: vcs[parts[0]], Owner: parts[1], Repo: parts[2]}, parts[3]
+		t, num = CircleTarget{VCS: vcs[parts[0]], Project: ident.Repo{Owner: parts[1], Name: parts[2]}}, parts[3]
 	case len(parts) == 9 && parts[0] == "pipelines" && vcs[parts[1]] != "" && parts[5] == "workflows" && parts[7] == "jobs":
-		t, num = CircleTarget{VCS: vcs[parts[1]], Owner: parts[2], Repo: parts[3]}, parts[8]
+		t, num = CircleTarget{VCS: vcs[parts[1]], Project: ident.Repo{Owner: parts[2], Name: parts[3]}}, parts[8]
 	default:
 		return bad("not a build link")
 	}
-	if !validName(t.Owner) || !validName(t.Repo) {
-		return bad("owner or repository name has characters GitHub does not allow")
+	if err := t.Project.Validate(); err != nil {
+		return bad(err.Error())
 	}
 	if len(num) > 10 || strings.Trim(num, "0123456789") != "" {
 		return bad("bad build number")
@@ -101,16 +99,16 @@ func (s CircleSite) Parse(target string) (CircleTarget, error) {
 	return t, nil
 }
 
-// ForRepo parses target and requires it to name a GitHub build of repo (owner/name, compared as
-// GitHub does, ignoring case): a status on one repository may not make totto read another
+// ForRepo parses target and requires it to name a GitHub build of repo (compared as GitHub does,
+// ignoring case): a status on one repository may not make totto read another
 // project's build with the operator's token.
-func (s CircleSite) ForRepo(target, repo string) (CircleTarget, error) {
+func (s CircleSite) ForRepo(target string, repo ident.Repo) (CircleTarget, error) {
 	t, err := s.Parse(target)
 	if err != nil {
 		return t, err
 	}
-	if t.VCS != "github" || !strings.EqualFold(t.Project(), repo) {
-		return CircleTarget{}, fmt.Errorf("%w: %s/%s, not %s", ErrForeignTarget, t.VCS, t.Project(), repo)
+	if t.VCS != "github" || !t.Project.Is(repo) {
+		return CircleTarget{}, fmt.Errorf("%w: %s/%s, not %s", ErrForeignTarget, t.VCS, t.Project, repo)
 	}
 	return t, nil
 }
@@ -118,28 +116,14 @@ func (s CircleSite) ForRepo(target, repo string) (CircleTarget, error) {
 // CheckBuild verifies that a fetched build is the status's: the project CircleCI names (when it
 // names one) is repo, and the build ran sha. A build of another commit would put foreign output
 // in this commit's check run.
-func (b *CircleBuild) CheckBuild(repo, sha string) error {
-	if b.Username != "" && b.Reponame != "" && !strings.EqualFold(b.Username+"/"+b.Reponame, repo) {
+func (b *CircleBuild) CheckBuild(repo ident.Repo, sha string) error {
+	if b.Username != "" && b.Reponame != "" && !(ident.Repo{Owner: b.Username, Name: b.Reponame}).Is(repo) {
 		return fmt.Errorf("%w: the build belongs to %s/%s, not %s", ErrForeignTarget, b.Username, b.Reponame, repo)
 	}
 	if sha == "" || !strings.EqualFold(b.VCSRevision, sha) {
 		return fmt.Errorf("%w: build #%d ran commit %q, not the status's %q", ErrForeignTarget, b.BuildNum, clipURL(b.VCSRevision), sha)
 	}
 	return nil
-}
-
-// validName accepts GitHub owner and repository names: letters, digits, '-', '_' and '.'.
-func validName(s string) bool {
-	if s == "" || len(s) > 100 {
-		return false
-	}
-	for _, r := range s {
-		ok := r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == '.'
-		if !ok {
-			return false
-		}
-	}
-	return true
 }
 
 func hostIn(host string, list []string) bool {

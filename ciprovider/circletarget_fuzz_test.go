@@ -3,6 +3,8 @@ package ciprovider
 import (
 	"strings"
 	"testing"
+
+	"github.com/totto-ci/totto/ident"
 )
 
 // Whatever a status's target_url holds, a parsed target names a GitHub-style owner and repository
@@ -24,8 +26,8 @@ func FuzzCircleSiteParse(f *testing.F) {
 		if err != nil {
 			return
 		}
-		for _, name := range []string{tg.Owner, tg.Repo} {
-			if !validName(name) || name == "." || name == ".." || strings.ContainsAny(name, "/\\%?#") {
+		for _, name := range []string{tg.Project.Owner, tg.Project.Name} {
+			if !ident.ValidName(name) || name == "." || name == ".." || strings.ContainsAny(name, "/\\%?#") {
 				t.Fatalf("Parse(%q) accepted name %q", target, name)
 			}
 		}

@@ -9,6 +9,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/totto-ci/totto/ident"
 )
 
 func TestCircleSiteParse(t *testing.T) {
@@ -20,12 +22,12 @@ func TestCircleSiteParse(t *testing.T) {
 		want CircleTarget
 		bad  bool
 	}{
-		{site: cloud, in: "https://circleci.com/gh/faustbrian/probot-test/16?utm_campaign=vcs-integration-link&utm_medium=referral", want: CircleTarget{"github", "faustbrian", "probot-test", 16}},
-		{site: cloud, in: "https://app.circleci.com/pipelines/github/octo/widgets/812/workflows/2a91e516-9bf8-49aa-a650-c401781d15f8/jobs/4301", want: CircleTarget{"github", "octo", "widgets", 4301}},
-		{site: cloud, in: "https://circleci.com/bb/team/repo/3", want: CircleTarget{"bitbucket", "team", "repo", 3}},
-		{site: cloud, in: "https://circleci.com/gh/octo/widgets/16/", want: CircleTarget{"github", "octo", "widgets", 16}},
-		{site: server, in: "https://circle.corp.example:8443/gh/octo/widgets/7", want: CircleTarget{"github", "octo", "widgets", 7}},
-		{site: server, in: "https://circleci.com/gh/octo/widgets/7", want: CircleTarget{"github", "octo", "widgets", 7}},
+		{site: cloud, in: "https://circleci.com/gh/faustbrian/probot-test/16?utm_campaign=vcs-integration-link&utm_medium=referral", want: CircleTarget{"github", ident.Repo{Owner: "faustbrian", Name: "probot-test"}, 16}},
+		{site: cloud, in: "https://app.circleci.com/pipelines/github/octo/widgets/812/workflows/2a91e516-9bf8-49aa-a650-c401781d15f8/jobs/4301", want: CircleTarget{"github", ident.Repo{Owner: "octo", Name: "widgets"}, 4301}},
+		{site: cloud, in: "https://circleci.com/bb/team/repo/3", want: CircleTarget{"bitbucket", ident.Repo{Owner: "team", Name: "repo"}, 3}},
+		{site: cloud, in: "https://circleci.com/gh/octo/widgets/16/", want: CircleTarget{"github", ident.Repo{Owner: "octo", Name: "widgets"}, 16}},
+		{site: server, in: "https://circle.corp.example:8443/gh/octo/widgets/7", want: CircleTarget{"github", ident.Repo{Owner: "octo", Name: "widgets"}, 7}},
+		{site: server, in: "https://circleci.com/gh/octo/widgets/7", want: CircleTarget{"github", ident.Repo{Owner: "octo", Name: "widgets"}, 7}},
 		{site: cloud, in: "https://circleci.com/gh/octo/widgets", bad: true},
 		{site: cloud, in: "https://circleci.com/gh/octo/widgets/abc", bad: true},
 		{site: cloud, in: "https://circleci.com/gh/octo/widgets/0", bad: true},
@@ -65,7 +67,7 @@ func TestCircleSiteParse(t *testing.T) {
 
 func TestCircleSiteForRepo(t *testing.T) {
 	var site CircleSite
-	if _, err := site.ForRepo("https://circleci.com/gh/Octo/Widgets/16", "octo/widgets"); err != nil {
+	if _, err := site.ForRepo("https://circleci.com/gh/Octo/Widgets/16", ident.Repo{Owner: "octo", Name: "widgets"}); err != nil {
 		t.Errorf("same project, other case: %v", err)
 	}
 	for _, target := range []string{
@@ -73,7 +75,7 @@ func TestCircleSiteForRepo(t *testing.T) {
 		"https://circleci.com/gh/octo/widgets-private/16",
 		"https://circleci.com/bb/octo/widgets/16",
 	} {
-		if _, err := site.ForRepo(target, "octo/widgets"); !errors.Is(err, ErrForeignTarget) {
+		if _, err := site.ForRepo(target, ident.Repo{Owner: "octo", Name: "widgets"}); !errors.Is(err, ErrForeignTarget) {
 			t.Errorf("%s: err %v, want ErrForeignTarget", target, err)
 		}
 	}
@@ -81,10 +83,14 @@ func TestCircleSiteForRepo(t *testing.T) {
 
 func TestCircleBuildCheck(t *testing.T) {
 	b := CircleBuild{BuildNum: 16, Username: "octo", Reponame: "widgets", VCSRevision: "abc123"}
-	if err := b.CheckBuild("Octo/widgets", "ABC123"); err != nil {
+	if err := b.CheckBuild(ident.Repo{Owner: "Octo", Name: "widgets"}, "ABC123"); err != nil {
 		t.Errorf("matching build: %v", err)
 	}
-	for _, c := range []struct{ repo, sha string }{{"octo/widgets", "def456"}, {"victim/secret", "abc123"}, {"octo/widgets", ""}} {
+	octo, victim := ident.Repo{Owner: "octo", Name: "widgets"}, ident.Repo{Owner: "victim", Name: "secret"}
+	for _, c := range []struct {
+		repo ident.Repo
+		sha  string
+	}{{octo, "def456"}, {victim, "abc123"}, {octo, ""}} {
 		if err := b.CheckBuild(c.repo, c.sha); !errors.Is(err, ErrForeignTarget) {
 			t.Errorf("%+v: err %v, want ErrForeignTarget", c, err)
 		}
@@ -108,7 +114,7 @@ func TestCircleBuildCrossHostRedirect(t *testing.T) {
 	}))
 	t.Cleanup(api.Close)
 	c := &CircleCI{BaseURL: api.URL + "/api/v1.1", Token: "operator-token", API: &http.Client{Timeout: 5 * time.Second}}
-	_, err := c.Build(t.Context(), CircleTarget{VCS: "github", Owner: "octo", Repo: "widgets", BuildNum: 16})
+	_, err := c.Build(t.Context(), CircleTarget{VCS: "github", Project: ident.Repo{Owner: "octo", Name: "widgets"}, BuildNum: 16})
 	if !IsUnavailable(err) || !strings.Contains(err.Error(), "redirect") {
 		t.Fatalf("Build after a cross-host redirect: %v, want a permanent unavailable error", err)
 	}

@@ -9,6 +9,8 @@ import (
 	"strconv"
 
 	"github.com/google/go-github/v89/github"
+
+	"github.com/totto-ci/totto/ident"
 )
 
 // GitHubActions reads GitHub Actions jobs and their logs through an installation client. The log
@@ -34,7 +36,7 @@ func (g *GitHubActions) Job(ctx context.Context, owner, repo string, id int64) (
 
 func actionsJob(repo string, wj *github.WorkflowJob) *Job {
 	j := &Job{
-		Provider:   ProviderGitHubActions,
+		Provider:   ident.ProviderGitHubActions,
 		ExternalID: strconv.FormatInt(wj.GetID(), 10),
 		Attempt:    int(wj.GetRunAttempt()),
 		Repo:       repo,

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/totto-ci/totto/ident"
 	"github.com/totto-ci/totto/internal/fakegithub"
 )
 
@@ -37,7 +38,7 @@ func TestActionsJobAndLog(t *testing.T) {
 		t.Fatal(err)
 	}
 	if j.Name != "test (3.12)" || j.Attempt != 2 || j.SHA != "c0ffee" || j.Conclusion != "failure" || j.ExternalID != "501" ||
-		len(j.Steps) != 2 || !j.Steps[1].Failed || j.Steps[0].Failed || j.Provider != ProviderGitHubActions {
+		len(j.Steps) != 2 || !j.Steps[1].Failed || j.Steps[0].Failed || j.Provider != ident.ProviderGitHubActions {
 		t.Fatalf("job = %+v", j)
 	}
 	rc, err := g.OpenLog(ctx, "octo", "widgets", 501)

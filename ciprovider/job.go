@@ -1,16 +1,14 @@
 package ciprovider
 
-import "time"
+import (
+	"time"
 
-// Provider names as stored with each job.
-const (
-	ProviderGitHubActions = "github-actions"
-	ProviderCircleCI      = "circleci"
+	"github.com/totto-ci/totto/ident"
 )
 
 // Job is one CI job run as a provider describes it, in the shape the store and triage need.
 type Job struct {
-	Provider   string
+	Provider   ident.Provider
 	ExternalID string // provider's id: GitHub job id, CircleCI build number
 	Attempt    int
 	Repo       string // owner/name

@@ -7,6 +7,7 @@ import (
 	"github.com/google/go-github/v89/github"
 	"github.com/palantir/go-githubapp/githubapp"
 
+	"github.com/totto-ci/totto/ident"
 	"github.com/totto-ci/totto/pipeline"
 	"github.com/totto-ci/totto/queue"
 )
@@ -47,7 +48,7 @@ func (h CheckRun) Handle(ctx context.Context, eventType, deliveryID string, payl
 		JobName:        run.GetName(),
 		Conclusion:     run.GetConclusion(),
 	}
-	if args.Provider == ProviderGitHubActions {
+	if args.Provider == ident.ProviderGitHubActions {
 		// A GitHub Actions job's check run id is its job id (its details URL ends in /job/<id>).
 		args.JobID = run.GetID()
 	}

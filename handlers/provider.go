@@ -4,13 +4,7 @@ import (
 	"strings"
 
 	"github.com/totto-ci/totto/ciprovider"
-)
-
-// Providers a ProcessJobArgs can name (see pipeline.ProcessJobArgs.Provider).
-const (
-	ProviderGitHubActions = "github-actions"
-	ProviderCircleCI      = "circleci"
-	ProviderStatus        = "status"
+	"github.com/totto-ci/totto/ident"
 )
 
 // GitHub App slugs of the check-run producers totto can read logs from.
@@ -21,14 +15,14 @@ const (
 
 // checkRunProvider says which provider a completed check run comes from, given the slug of the
 // app that created it.
-func checkRunProvider(appSlug string) string {
+func checkRunProvider(appSlug string) ident.Provider {
 	switch appSlug {
 	case slugGitHubActions:
-		return ProviderGitHubActions
+		return ident.ProviderGitHubActions
 	case slugCircleCIChecks:
-		return ProviderCircleCI
+		return ident.ProviderCircleCI
 	default:
-		return ProviderStatus
+		return ident.ProviderStatus
 	}
 }
 
@@ -36,14 +30,14 @@ func checkRunProvider(appSlug string) string {
 // "ci/circleci" and its target is a build link on circleci.com or the configured CircleCI Server)
 // or from anything else, whose log totto cannot fetch. Whether the build is the event
 // repository's is the pipeline's check (ciprovider.CircleSite.ForRepo), made before any request.
-func statusProvider(site ciprovider.CircleSite, context, targetURL string) string {
+func statusProvider(site ciprovider.CircleSite, context, targetURL string) ident.Provider {
 	if !strings.HasPrefix(context, "ci/circleci") {
-		return ProviderStatus
+		return ident.ProviderStatus
 	}
 	if _, err := site.Parse(targetURL); err != nil {
-		return ProviderStatus
+		return ident.ProviderStatus
 	}
-	return ProviderCircleCI
+	return ident.ProviderCircleCI
 }
 
 // statusConclusion maps a commit status state to a job conclusion; "" means the status is not a

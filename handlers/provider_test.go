@@ -4,16 +4,17 @@ import (
 	"testing"
 
 	"github.com/totto-ci/totto/ciprovider"
+	"github.com/totto-ci/totto/ident"
 
 	"github.com/google/go-github/v89/github"
 )
 
 func TestCheckRunProvider(t *testing.T) {
-	for slug, want := range map[string]string{
-		"github-actions":  ProviderGitHubActions,
-		"circleci-checks": ProviderCircleCI,
-		"buildkite":       ProviderStatus,
-		"":                ProviderStatus,
+	for slug, want := range map[string]ident.Provider{
+		"github-actions":  ident.ProviderGitHubActions,
+		"circleci-checks": ident.ProviderCircleCI,
+		"buildkite":       ident.ProviderStatus,
+		"":                ident.ProviderStatus,
 	} {
 		if got := checkRunProvider(slug); got != want {
 			t.Errorf("checkRunProvider(%q) = %q, want %q", slug, got, want)
@@ -23,19 +24,20 @@ func TestCheckRunProvider(t *testing.T) {
 
 func TestStatusProvider(t *testing.T) {
 	cases := []struct {
-		context, target, want string
+		context, target string
+		want            ident.Provider
 	}{
-		{"ci/circleci: build", "https://circleci.com/gh/faustbrian/probot-test/16?utm_source=x", ProviderCircleCI},
-		{"ci/circleci: test", "https://app.circleci.com/pipelines/github/o/r/7/workflows/abc/jobs/42", ProviderCircleCI},
-		{"ci/circleci: build", "https://evil.example/gh/o/r/16", ProviderStatus},           // not CircleCI's host
-		{"ci/circleci: build", "https://circleci.com/gh/o/r/not-a-number", ProviderStatus}, // no build to read
-		{"ci/circleci: build", "", ProviderStatus},
-		{"continuous-integration/jenkins", "https://circleci.com/gh/o/r/16", ProviderStatus},
-		{"default", "", ProviderStatus},
+		{"ci/circleci: build", "https://circleci.com/gh/faustbrian/probot-test/16?utm_source=x", ident.ProviderCircleCI},
+		{"ci/circleci: test", "https://app.circleci.com/pipelines/github/o/r/7/workflows/abc/jobs/42", ident.ProviderCircleCI},
+		{"ci/circleci: build", "https://evil.example/gh/o/r/16", ident.ProviderStatus},           // not CircleCI's host
+		{"ci/circleci: build", "https://circleci.com/gh/o/r/not-a-number", ident.ProviderStatus}, // no build to read
+		{"ci/circleci: build", "", ident.ProviderStatus},
+		{"continuous-integration/jenkins", "https://circleci.com/gh/o/r/16", ident.ProviderStatus},
+		{"default", "", ident.ProviderStatus},
 		// A CircleCI Server install is read only when it is the configured one.
-		{"ci/circleci: build", "https://circle.corp.example:8443/gh/o/r/16", ProviderStatus},
+		{"ci/circleci: build", "https://circle.corp.example:8443/gh/o/r/16", ident.ProviderStatus},
 		// Path tricks are not build links.
-		{"ci/circleci: build", "https://circleci.com/gh/o/../evil/r/16", ProviderStatus},
+		{"ci/circleci: build", "https://circleci.com/gh/o/../evil/r/16", ident.ProviderStatus},
 	}
 	for _, c := range cases {
 		if got := statusProvider(ciprovider.CircleSite{}, c.context, c.target); got != c.want {
@@ -46,11 +48,11 @@ func TestStatusProvider(t *testing.T) {
 
 func TestStatusProviderCircleCIServer(t *testing.T) {
 	site := ciprovider.CircleSite{ServerAPI: "https://circle.corp.example:8443/api/v1.1"}
-	for target, want := range map[string]string{
-		"https://circle.corp.example:8443/gh/o/r/16": ProviderCircleCI,
-		"https://circleci.com/gh/o/r/16":             ProviderCircleCI,
-		"https://circle.corp.example/gh/o/r/16":      ProviderStatus, // another port is another server
-		"https://circle.corp.example:9999/gh/o/r/16": ProviderStatus,
+	for target, want := range map[string]ident.Provider{
+		"https://circle.corp.example:8443/gh/o/r/16": ident.ProviderCircleCI,
+		"https://circleci.com/gh/o/r/16":             ident.ProviderCircleCI,
+		"https://circle.corp.example/gh/o/r/16":      ident.ProviderStatus, // another port is another server
+		"https://circle.corp.example:9999/gh/o/r/16": ident.ProviderStatus,
 	} {
 		if got := statusProvider(site, "ci/circleci: build", target); got != want {
 			t.Errorf("statusProvider(%q) = %q, want %q", target, got, want)

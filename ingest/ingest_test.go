@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/totto-ci/totto/ciprovider"
+	"github.com/totto-ci/totto/ident"
 	"github.com/totto-ci/totto/store"
 	"github.com/totto-ci/totto/store/blob"
 	_ "github.com/totto-ci/totto/store/sqlite"
@@ -76,7 +77,7 @@ func TestJobLinkAndNoLog(t *testing.T) {
 		t.Fatal(err)
 	}
 	started := time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)
-	cj := &ciprovider.Job{Provider: ciprovider.ProviderGitHubActions, ExternalID: "7", Attempt: 2, Repo: "octo/widgets", Name: "test",
+	cj := &ciprovider.Job{Provider: ident.ProviderGitHubActions, ExternalID: "7", Attempt: 2, Repo: "octo/widgets", Name: "test",
 		Conclusion: "failure", Started: started, Steps: []ciprovider.Step{{Number: 1, Name: "setup"}, {Number: 2, Name: "pytest", Failed: true}}}
 	sj := Job(r.ID, cj)
 	if sj.Step != "pytest" || sj.LogState != store.LogPending || sj.StartedAt == nil || !sj.StartedAt.Equal(started) || sj.CompletedAt != nil {

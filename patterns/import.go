@@ -24,6 +24,7 @@ var importers = map[string]func(path string) (ImportResult, error){
 	"pytorch":         importPyTorch,
 	"drci":            importDrCI,
 	"elastic-recheck": importElasticRecheck,
+	"jenkins-bfa":     importBFA,
 }
 
 // ImportKinds lists the accepted --from names, sorted, for usage messages.

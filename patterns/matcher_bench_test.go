@@ -5,6 +5,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/totto-ci/totto/logs"
 )
@@ -80,4 +81,37 @@ func BenchmarkScanParallel(b *testing.B) {
 			}
 		}
 	})
+}
+
+// BenchmarkScanThenVsSingle measures multi-line patterns against their single-line peers in the
+// same run: P3 as is, and P3 with every pattern made multi-line (then: the next pattern's
+// expression within 20 lines), so the second expressions double the prefilter's literals and
+// every first-line match waits for an answer. It reports the time ratio multi/single.
+func BenchmarkScanThenVsSingle(b *testing.B) {
+	single := benchPatternSet(b, "P3")
+	multi := make([]Pattern, len(single))
+	for i, p := range single {
+		next := single[(i+1)%len(single)]
+		p.Then = &Then{Kind: next.Kind, Expr: next.Expr, Within: 20}
+		multi[i] = p
+	}
+	data, size := treeherderLogs(b)
+	b.SetBytes(size)
+	var took [2]time.Duration
+	for b.Loop() {
+		for k, ps := range [][]Pattern{single, multi} {
+			m, err := Compile(ps)
+			if err != nil {
+				b.Fatal(err)
+			}
+			start := time.Now()
+			for _, d := range data {
+				if _, err := m.Scan(logs.NewReader(bytes.NewReader(d)), ScanOptions{}, func(Match) error { return nil }); err != nil {
+					b.Fatal(err)
+				}
+			}
+			took[k] += time.Since(start)
+		}
+	}
+	b.ReportMetric(float64(took[1])/float64(took[0]), "multi/single")
 }

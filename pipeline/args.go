@@ -1,5 +1,7 @@
 package pipeline
 
+import "github.com/totto-ci/totto/ident"
+
 // ProcessJobArgs asks for one completed CI job to be recorded and, if it failed, its log fetched,
 // stored and scanned. Handlers enqueue it from check_run and status events.
 type ProcessJobArgs struct {
@@ -14,11 +16,11 @@ type ProcessJobArgs struct {
 	// Provider is "github-actions" (check run of a GitHub Actions job: JobID set), "circleci"
 	// (status or check run pointing at CircleCI: TargetURL set) or "status" (any other failed
 	// status context: recorded as a failure whose log totto cannot read).
-	Provider   string `json:"provider"`
-	JobID      int64  `json:"job_id,omitempty"`
-	JobName    string `json:"job_name,omitempty"` // check run name or status context
-	TargetURL  string `json:"target_url,omitempty"`
-	Conclusion string `json:"conclusion"` // success, failure, cancelled, timed_out, …
+	Provider   ident.Provider `json:"provider"`
+	JobID      int64          `json:"job_id,omitempty"`
+	JobName    string         `json:"job_name,omitempty"` // check run name or status context
+	TargetURL  string         `json:"target_url,omitempty"`
+	Conclusion string         `json:"conclusion"` // success, failure, cancelled, timed_out, …
 }
 
 // Kind names the job for the queue.

@@ -7,6 +7,7 @@ import (
 	"github.com/google/go-github/v89/github"
 	"github.com/rs/zerolog"
 
+	"github.com/totto-ci/totto/ident"
 	"github.com/totto-ci/totto/patterns"
 	"github.com/totto-ci/totto/store"
 	"github.com/totto-ci/totto/triage"
@@ -18,11 +19,11 @@ import (
 // evidence "not known" — never guessed — and a failure here never stops the check run.
 func (p *pipeline) baseEvidence(ctx context.Context, gh *github.Client, repo store.Repository, sha string, cfg RepoConfig, in *triage.Input) {
 	log := zerolog.Ctx(ctx)
-	owner, name, err := splitRepo(repo.FullName)
+	gr, err := ident.ParseRepo(repo.FullName)
 	if err != nil {
 		return
 	}
-	prs, _, err := gh.PullRequests.ListPullRequestsWithCommit(ctx, owner, name, sha, &github.ListOptions{PerPage: 10})
+	prs, _, err := gh.PullRequests.ListPullRequestsWithCommit(ctx, gr.Owner, gr.Name, sha, &github.ListOptions{PerPage: 10})
 	if err != nil {
 		log.Warn().Err(err).Msg("pull requests of the commit unknown; base-branch evidence not known")
 		return
@@ -38,7 +39,7 @@ func (p *pipeline) baseEvidence(ctx context.Context, gh *github.Client, repo sto
 		return
 	}
 	in.Commit.BaseBranch = base
-	cmp, _, err := gh.Repositories.CompareCommits(ctx, owner, name, base, sha, &github.ListOptions{PerPage: 1})
+	cmp, _, err := gh.Repositories.CompareCommits(ctx, gr.Owner, gr.Name, base, sha, &github.ListOptions{PerPage: 1})
 	if err != nil {
 		log.Warn().Err(err).Str("base", base).Msg("merge base unknown; base-branch evidence not known")
 		return
@@ -71,7 +72,7 @@ func (p *pipeline) baseEvidence(ctx context.Context, gh *github.Client, repo sto
 func (p *pipeline) baseOutcomes(ctx context.Context, jobs []store.Job, cfg RepoConfig) (map[triage.JobKey]triage.BaseOutcome, error) {
 	latest := map[triage.JobKey]store.Job{}
 	for _, j := range jobs {
-		k := triage.JobKey{Provider: providerOf(j), Name: j.Name}
+		k := triage.JobKey{Provider: j.Provider, Name: j.Name}
 		if old, ok := latest[k]; !ok || j.Attempt >= old.Attempt {
 			latest[k] = j
 		}

@@ -10,6 +10,7 @@ import (
 	"github.com/google/go-github/v89/github"
 	"github.com/rs/zerolog"
 
+	"github.com/totto-ci/totto/ident"
 	"github.com/totto-ci/totto/store"
 	"github.com/totto-ci/totto/triage"
 )
@@ -18,14 +19,13 @@ import (
 const CheckRunName = "totto"
 
 // DetailsURL is totto's page for a commit, linked from its check run.
-func DetailsURL(publicURL, repo, sha string) string {
-	owner, name, _ := strings.Cut(repo, "/")
-	return fmt.Sprintf("%s/repos/%s/%s/commits/%s", strings.TrimRight(publicURL, "/"), url.PathEscape(owner), url.PathEscape(name), url.PathEscape(sha))
+func DetailsURL(publicURL string, repo ident.Repo, sha string) string {
+	return fmt.Sprintf("%s/repos/%s/%s/commits/%s", strings.TrimRight(publicURL, "/"), url.PathEscape(repo.Owner), url.PathEscape(repo.Name), url.PathEscape(sha))
 }
 
 // detailsURL is the commit's page on totto, or "" when no public URL is configured (GitHub
 // rejects a relative details_url).
-func (p *pipeline) detailsURL(repo, sha string) string {
+func (p *pipeline) detailsURL(repo ident.Repo, sha string) string {
 	if p.PublicURL == "" {
 		return ""
 	}
@@ -33,13 +33,12 @@ func (p *pipeline) detailsURL(repo, sha string) string {
 }
 
 // testURL links a failing test to its history on totto's tests page (nil without a public URL).
-func (p *pipeline) testURL(repo string) func(triage.TestID) string {
+func (p *pipeline) testURL(repo ident.Repo) func(triage.TestID) string {
 	if p.PublicURL == "" {
 		return nil
 	}
-	owner, name, _ := strings.Cut(repo, "/")
 	return func(t triage.TestID) string {
-		return fmt.Sprintf("%s/repos/%s/%s/tests?test=%s", p.PublicURL, url.PathEscape(owner), url.PathEscape(name),
+		return fmt.Sprintf("%s/repos/%s/%s/tests?test=%s", p.PublicURL, url.PathEscape(repo.Owner), url.PathEscape(repo.Name),
 			store.TestKey{Runner: t.Runner, File: t.File, Name: t.Name}.ID())
 	}
 }
@@ -47,7 +46,7 @@ func (p *pipeline) testURL(repo string) func(triage.TestID) string {
 // render turns the report into the check run's output, with the repository's configuration
 // problems (if its file is broken) ahead of the verdicts and a suggested pattern under each new
 // job whose failure recurs.
-func (p *pipeline) render(repo, sha string, r triage.Report, cfg RepoConfig, sugg map[triage.JobKey]triage.Suggestion, reruns map[triage.JobKey]string) triage.Output {
+func (p *pipeline) render(repo ident.Repo, sha string, r triage.Report, cfg RepoConfig, sugg map[triage.JobKey]triage.Suggestion, reruns map[triage.JobKey]string) triage.Output {
 	note := configNote(cfg)
 	out := triage.Render(r, triage.RenderOptions{DetailsURL: p.detailsURL(repo, sha), MaxBytes: triage.MaxOutputBytes - len(note),
 		Redact:      p.Redactor.Text,
@@ -105,30 +104,30 @@ func (p *pipeline) publishCheckRun(ctx context.Context, gh *github.Client, repo 
 		// Suggestions help curation; the verdicts do not depend on them.
 		log.Warn().Err(err).Msg("pattern suggestions not available")
 	}
-	out := p.render(repo.FullName, sha, r, cfg, sugg, reruns)
+	gr, err := ident.ParseRepo(repo.FullName)
+	if err != nil {
+		return nil, err
+	}
+	out := p.render(gr, sha, r, cfg, sugg, reruns)
 	hash := triage.OutputHash(out)
 	if found && prev.OutputHash == hash {
 		log.Debug().Int64("check_run", prev.CheckRunID).Msg("check run unchanged; not written")
 		return &out, nil
 	}
-	owner, name, err := splitRepo(repo.FullName)
-	if err != nil {
-		return nil, err
-	}
 	id := prev.CheckRunID
 	if !found {
-		if id, err = adoptCheckRun(ctx, gh, p.AppID, owner, name, sha); err != nil {
+		if id, err = adoptCheckRun(ctx, gh, p.AppID, gr.Owner, gr.Name, sha); err != nil {
 			return nil, err
 		}
 	}
 	var details *string
-	if u := p.detailsURL(repo.FullName, sha); u != "" {
+	if u := p.detailsURL(gr, sha); u != "" {
 		details = github.Ptr(u)
 	}
 	output := &github.CheckRunOutput{Title: github.Ptr(out.Title), Summary: github.Ptr(out.Summary), Text: github.Ptr(out.Text)}
 	now := &github.Timestamp{Time: p.Clock()}
 	if id == 0 {
-		cr, _, err := gh.Checks.CreateCheckRun(ctx, owner, name, github.CreateCheckRunOptions{
+		cr, _, err := gh.Checks.CreateCheckRun(ctx, gr.Owner, gr.Name, github.CreateCheckRunOptions{
 			Name: CheckRunName, HeadSHA: sha, DetailsURL: details, Status: github.Ptr("completed"),
 			Conclusion: github.Ptr(out.Conclusion), CompletedAt: now, Output: output})
 		if err != nil {
@@ -137,7 +136,7 @@ func (p *pipeline) publishCheckRun(ctx context.Context, gh *github.Client, repo 
 		id = cr.GetID()
 		log.Info().Int64("check_run", id).Str("conclusion", out.Conclusion).Msg("check run created")
 	} else {
-		_, _, err := gh.Checks.UpdateCheckRun(ctx, owner, name, id, github.UpdateCheckRunOptions{
+		_, _, err := gh.Checks.UpdateCheckRun(ctx, gr.Owner, gr.Name, id, github.UpdateCheckRunOptions{
 			Name: CheckRunName, DetailsURL: details, Status: github.Ptr("completed"),
 			Conclusion: github.Ptr(out.Conclusion), CompletedAt: now, Output: output})
 		if err != nil {

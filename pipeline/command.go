@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"github.com/totto-ci/totto/access"
+	"github.com/totto-ci/totto/ident"
 	"strings"
 	"time"
 
@@ -42,12 +43,12 @@ const (
 // commandSite is where a command was written: the comment to react to and reply on, and the
 // commit it is about.
 type commandSite struct {
-	gh          *github.Client
-	owner, name string
-	a           CommandArgs
-	sha         string
-	queued      time.Time
-	perm        *string // the author's permission, asked once per comment
+	gh     *github.Client
+	repo   ident.Repo
+	a      CommandArgs
+	sha    string
+	queued time.Time
+	perm   *string // the author's permission, asked once per comment
 }
 
 // command carries out a comment's commands; queued is when the command job was created, the lower
@@ -57,7 +58,7 @@ func (p *pipeline) command(ctx context.Context, a CommandArgs, queued time.Time)
 	if len(cmds) == 0 {
 		return nil
 	}
-	owner, name, err := splitRepo(a.Repo)
+	gr, err := ident.ParseRepo(a.Repo)
 	if err != nil {
 		return river.JobCancel(err)
 	}
@@ -65,12 +66,12 @@ func (p *pipeline) command(ctx context.Context, a CommandArgs, queued time.Time)
 	if err != nil {
 		return fmt.Errorf("GitHub client for installation %d: %w", a.InstallationID, err)
 	}
-	s := &commandSite{gh: gh, owner: owner, name: name, a: a, sha: a.CommitSHA, queued: queued}
+	s := &commandSite{gh: gh, repo: gr, a: a, sha: a.CommitSHA, queued: queued}
 	if err := s.react(ctx, reactSeen); err != nil {
 		return err
 	}
 	if s.sha == "" {
-		pr, _, err := gh.PullRequests.Get(ctx, owner, name, a.IssueNumber)
+		pr, _, err := gh.PullRequests.Get(ctx, gr.Owner, gr.Name, a.IssueNumber)
 		if err != nil {
 			var ge *github.ErrorResponse
 			if errors.As(err, &ge) && ge.Response != nil && ge.Response.StatusCode == 404 {
@@ -249,7 +250,7 @@ func (s *commandSite) permission(ctx context.Context) (string, error) {
 	if s.perm != nil {
 		return *s.perm, nil
 	}
-	lvl, _, err := s.gh.Repositories.GetPermissionLevel(ctx, s.owner, s.name, s.a.Author)
+	lvl, _, err := s.gh.Repositories.GetPermissionLevel(ctx, s.repo.Owner, s.repo.Name, s.a.Author)
 	if err != nil {
 		var ge *github.ErrorResponse
 		if errors.As(err, &ge) && ge.Response != nil && ge.Response.StatusCode == 404 {
@@ -299,9 +300,9 @@ func (s *commandSite) IsOrgAdmin(ctx context.Context, login, owner string) (bool
 func (s *commandSite) react(ctx context.Context, content string) error {
 	var err error
 	if s.a.CommitComment {
-		_, _, err = s.gh.Reactions.CreateCommentReaction(ctx, s.owner, s.name, s.a.CommentID, content)
+		_, _, err = s.gh.Reactions.CreateCommentReaction(ctx, s.repo.Owner, s.repo.Name, s.a.CommentID, content)
 	} else {
-		_, _, err = s.gh.Reactions.CreateIssueCommentReaction(ctx, s.owner, s.name, s.a.CommentID, content)
+		_, _, err = s.gh.Reactions.CreateIssueCommentReaction(ctx, s.repo.Owner, s.repo.Name, s.a.CommentID, content)
 	}
 	if err != nil {
 		return fmt.Errorf("reacting %s to comment %d on %s: %w", content, s.a.CommentID, s.a.Repo, err)
@@ -319,7 +320,7 @@ func (s *commandSite) replied(ctx context.Context) (bool, error) {
 	marker := replyMarker(s.a.CommentID)
 	var bodies []string
 	if s.a.CommitComment {
-		cs, _, err := s.gh.Repositories.ListCommitComments(ctx, s.owner, s.name, s.sha, &github.ListOptions{PerPage: 100})
+		cs, _, err := s.gh.Repositories.ListCommitComments(ctx, s.repo.Owner, s.repo.Name, s.sha, &github.ListOptions{PerPage: 100})
 		if err != nil {
 			return false, fmt.Errorf("listing comments of %s on %s: %w", s.sha, s.a.Repo, err)
 		}
@@ -331,7 +332,7 @@ func (s *commandSite) replied(ctx context.Context) (bool, error) {
 		if !s.queued.IsZero() {
 			opts.Since = github.Ptr(s.queued.Add(-time.Minute))
 		}
-		cs, _, err := s.gh.Issues.ListComments(ctx, s.owner, s.name, s.a.IssueNumber, opts)
+		cs, _, err := s.gh.Issues.ListComments(ctx, s.repo.Owner, s.repo.Name, s.a.IssueNumber, opts)
 		if err != nil {
 			return false, fmt.Errorf("listing comments of #%d on %s: %w", s.a.IssueNumber, s.a.Repo, err)
 		}
@@ -359,9 +360,9 @@ func (s *commandSite) finish(ctx context.Context, ok bool, reply string) error {
 	}
 	reply += "\n\n" + replyMarker(s.a.CommentID)
 	if s.a.CommitComment {
-		_, _, err = s.gh.Repositories.CreateComment(ctx, s.owner, s.name, s.sha, &github.RepositoryComment{Body: github.Ptr(reply)})
+		_, _, err = s.gh.Repositories.CreateComment(ctx, s.repo.Owner, s.repo.Name, s.sha, &github.RepositoryComment{Body: github.Ptr(reply)})
 	} else {
-		_, _, err = s.gh.Issues.CreateComment(ctx, s.owner, s.name, s.a.IssueNumber, &github.IssueComment{Body: github.Ptr(reply)})
+		_, _, err = s.gh.Issues.CreateComment(ctx, s.repo.Owner, s.repo.Name, s.a.IssueNumber, &github.IssueComment{Body: github.Ptr(reply)})
 	}
 	if err != nil {
 		return fmt.Errorf("replying to comment %d on %s: %w", s.a.CommentID, s.a.Repo, err)

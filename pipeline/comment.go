@@ -12,6 +12,7 @@ import (
 	"github.com/rs/zerolog"
 	"go.yaml.in/yaml/v3"
 
+	"github.com/totto-ci/totto/ident"
 	"github.com/totto-ci/totto/store"
 	"github.com/totto-ci/totto/triage"
 )
@@ -46,11 +47,11 @@ func (p *pipeline) stickyComment(ctx context.Context, gh *github.Client, repo st
 	if cfg.Comment == CommentNever || cfg.Comment == "" {
 		return nil
 	}
-	owner, name, err := splitRepo(repo.FullName)
+	gr, err := ident.ParseRepo(repo.FullName)
 	if err != nil {
 		return err
 	}
-	prs, _, err := gh.PullRequests.ListPullRequestsWithCommit(ctx, owner, name, sha, &github.ListOptions{PerPage: 10})
+	prs, _, err := gh.PullRequests.ListPullRequestsWithCommit(ctx, gr.Owner, gr.Name, sha, &github.ListOptions{PerPage: 10})
 	if err != nil {
 		return fmt.Errorf("pull requests of %s: %w", sha, err)
 	}
@@ -61,7 +62,7 @@ func (p *pipeline) stickyComment(ctx context.Context, gh *github.Client, repo st
 		if pr.GetState() != "open" || pr.GetHead().GetSHA() != sha {
 			continue // only the pull request's latest commit speaks for it
 		}
-		if err := p.upsertComment(ctx, gh, repo, owner, name, pr.GetNumber(), body, hash, out.Conclusion == string(triage.CheckFailure) || cfg.Comment == CommentAlways); err != nil {
+		if err := p.upsertComment(ctx, gh, repo, gr.Owner, gr.Name, pr.GetNumber(), body, hash, out.Conclusion == string(triage.CheckFailure) || cfg.Comment == CommentAlways); err != nil {
 			return err
 		}
 	}

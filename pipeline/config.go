@@ -13,6 +13,7 @@ import (
 	"github.com/rs/zerolog"
 	"go.yaml.in/yaml/v3"
 
+	"github.com/totto-ci/totto/ident"
 	"github.com/totto-ci/totto/patterns"
 	"github.com/totto-ci/totto/store"
 	"github.com/totto-ci/totto/triage"
@@ -254,11 +255,11 @@ func (p *pipeline) config(ctx context.Context, gh *github.Client, repoID int64, 
 	if ok && now.Sub(cached.readAt) < configTTL {
 		return cached, nil
 	}
-	owner, name, err := splitRepo(fullName)
+	gr, err := ident.ParseRepo(fullName)
 	if err != nil {
 		return RepoConfig{}, err
 	}
-	c, err := appconfig.NewLoader([]string{ConfigPath}).LoadConfig(ctx, gh, owner, name, "")
+	c, err := appconfig.NewLoader([]string{ConfigPath}).LoadConfig(ctx, gh, gr.Owner, gr.Name, "")
 	if err != nil {
 		return RepoConfig{}, fmt.Errorf("reading %s of %s (%s): %w", c.Path, fullName, c.Source, err)
 	}

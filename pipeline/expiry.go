@@ -8,6 +8,7 @@ import (
 	"github.com/google/go-github/v89/github"
 	"github.com/rs/zerolog"
 
+	"github.com/totto-ci/totto/ident"
 	"github.com/totto-ci/totto/store"
 )
 
@@ -62,10 +63,10 @@ func (p *pipeline) defaultBranch(ctx context.Context, gh *github.Client, a Proce
 		return c.name
 	}
 	var def string
-	owner, name, err := splitRepo(a.Repo)
+	gr, err := ident.ParseRepo(a.Repo)
 	if err == nil {
 		var r *github.Repository
-		if r, _, err = gh.Repositories.Get(ctx, owner, name); err == nil {
+		if r, _, err = gh.Repositories.Get(ctx, gr.Owner, gr.Name); err == nil {
 			def = r.GetDefaultBranch()
 		}
 	}

@@ -61,13 +61,10 @@ func (p *pipeline) input(ctx context.Context, gh *github.Client, repo store.Repo
 	return in, nil
 }
 
-// providerOf maps a stored job's provider to triage's.
-func providerOf(j store.Job) triage.Provider { return triage.Provider(j.Provider) }
-
 // run builds one attempt's triage view. Matches of built-in patterns are dropped when the
 // repository switched the built-in packs off.
 func (p *pipeline) run(ctx context.Context, j store.Job, cfg RepoConfig, infos map[int64]triage.PatternInfo, sources map[int64]string) (triage.Run, error) {
-	r := triage.Run{Provider: providerOf(j), Name: j.Name, Attempt: j.Attempt, Conclusion: triage.Conclusion(j.Conclusion), URL: j.URL}
+	r := triage.Run{Provider: j.Provider, Name: j.Name, Attempt: j.Attempt, Conclusion: triage.Conclusion(j.Conclusion), URL: j.URL}
 	if !r.Conclusion.Failed() {
 		return r, nil
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/totto-ci/totto/ciprovider"
+	"github.com/totto-ci/totto/ident"
 	"github.com/totto-ci/totto/ingest"
 	"github.com/totto-ci/totto/store"
 	"github.com/totto-ci/totto/triage"
@@ -28,7 +29,7 @@ type processWorker struct {
 // Work implements river.Worker.
 func (w *processWorker) Work(ctx context.Context, job *river.Job[ProcessJobArgs]) error {
 	a := job.Args
-	l := zerolog.Ctx(ctx).With().Str("repo", a.Repo).Str("sha", a.SHA).Str("provider", a.Provider).
+	l := zerolog.Ctx(ctx).With().Str("repo", a.Repo).Str("sha", a.SHA).Str("provider", string(a.Provider)).
 		Int64("job_id", a.JobID).Str("job", a.JobName).Logger()
 	ctx = l.WithContext(ctx)
 	return jobResult(ctx, w.p.process(ctx, a))
@@ -43,7 +44,7 @@ type fetched struct {
 }
 
 func (p *pipeline) process(ctx context.Context, a ProcessJobArgs) error {
-	owner, name, err := splitRepo(a.Repo)
+	gr, err := ident.ParseRepo(a.Repo)
 	if err != nil {
 		return river.JobCancel(err)
 	}
@@ -55,7 +56,7 @@ func (p *pipeline) process(ctx context.Context, a ProcessJobArgs) error {
 	if err != nil {
 		return fmt.Errorf("GitHub client for installation %d: %w", a.InstallationID, err)
 	}
-	f, err := p.fetchJob(ctx, gh, a, owner, name)
+	f, err := p.fetchJob(ctx, gh, a, gr)
 	if err != nil {
 		return err
 	}
@@ -114,14 +115,14 @@ func (p *pipeline) repository(ctx context.Context, fullName string, installation
 
 // fetchJob asks the job's provider for its metadata. A job the provider no longer knows is
 // recorded from the event alone, with the reason its log is unavailable.
-func (p *pipeline) fetchJob(ctx context.Context, gh *github.Client, a ProcessJobArgs, owner, name string) (fetched, error) {
+func (p *pipeline) fetchJob(ctx context.Context, gh *github.Client, a ProcessJobArgs, repo ident.Repo) (fetched, error) {
 	fromEvent := ciprovider.Job{Provider: a.Provider, ExternalID: fmt.Sprintf("%s@%s", a.JobName, a.SHA), Attempt: 1, Repo: a.Repo,
 		SHA: a.SHA, Branch: a.Branch, Name: a.JobName, Conclusion: a.Conclusion, URL: a.TargetURL}
 	switch a.Provider {
-	case ciprovider.ProviderGitHubActions:
+	case ident.ProviderGitHubActions:
 		gha := &ciprovider.GitHubActions{API: gh, Logs: p.logs, Hosts: p.LogHosts}
 		fromEvent.ExternalID = fmt.Sprint(a.JobID)
-		cj, err := gha.Job(ctx, owner, name, a.JobID)
+		cj, err := gha.Job(ctx, repo.Owner, repo.Name, a.JobID)
 		if ciprovider.IsUnavailable(err) {
 			return fetched{job: fromEvent, reason: err.Error()}, nil
 		}
@@ -133,12 +134,12 @@ func (p *pipeline) fetchJob(ctx context.Context, gh *github.Client, a ProcessJob
 			cj.Conclusion = a.Conclusion
 		}
 		return fetched{job: *cj, openLog: func(ctx context.Context) (io.ReadCloser, error) {
-			return gha.OpenLog(ctx, owner, name, a.JobID)
+			return gha.OpenLog(ctx, repo.Owner, repo.Name, a.JobID)
 		}}, nil
-	case ciprovider.ProviderCircleCI:
+	case ident.ProviderCircleCI:
 		// The target URL is the status author's to choose: it must name this repository's build,
 		// checked before the operator's token is used on it, and the build must be of this commit.
-		t, err := ciprovider.CircleSite{ServerAPI: p.CircleCI.BaseURL}.ForRepo(a.TargetURL, a.Repo)
+		t, err := ciprovider.CircleSite{ServerAPI: p.CircleCI.BaseURL}.ForRepo(a.TargetURL, repo)
 		if err != nil {
 			return fetched{job: fromEvent, reason: "log not available: " + err.Error()}, nil
 		}
@@ -150,12 +151,12 @@ func (p *pipeline) fetchJob(ctx context.Context, gh *github.Client, a ProcessJob
 		if err != nil {
 			return fetched{}, err
 		}
-		if err := b.CheckBuild(a.Repo, a.SHA); err != nil {
+		if err := b.CheckBuild(repo, a.SHA); err != nil {
 			return fetched{job: fromEvent, reason: "log not available: " + err.Error()}, nil
 		}
 		cj := b.AsJob(a.Repo, circleJobName(a.JobName))
 		// Build numbers are per project: the external id names the project too.
-		cj.ExternalID = fmt.Sprintf("%s/%s/%s/%d", t.VCS, t.Owner, t.Repo, t.BuildNum)
+		cj.ExternalID = fmt.Sprintf("%s/%s/%d", t.VCS, t.Project, t.BuildNum)
 		cj.SHA = a.SHA
 		if a.Conclusion != "" && cj.Conclusion == "" {
 			cj.Conclusion = a.Conclusion
@@ -164,7 +165,7 @@ func (p *pipeline) fetchJob(ctx context.Context, gh *github.Client, a ProcessJob
 			return c.FailedOutput(ctx, b)
 		}}, nil
 	default:
-		fromEvent.Provider = string(triage.StatusProvider(a.JobName))
+		fromEvent.Provider = ident.StatusProvider(a.JobName)
 		return fetched{job: fromEvent, reason: fmt.Sprintf("log not available: totto cannot read logs of %q", a.JobName)}, nil
 	}
 }
@@ -216,12 +217,4 @@ func (p *pipeline) noLog(ctx context.Context, j store.Job, reason string) error 
 	}
 	zerolog.Ctx(ctx).Info().Str("reason", reason).Msg("log unavailable")
 	return nil
-}
-
-func splitRepo(full string) (string, string, error) {
-	owner, name, ok := strings.Cut(full, "/")
-	if !ok || owner == "" || name == "" || strings.Contains(name, "/") {
-		return "", "", fmt.Errorf("repository %q: want owner/name", full)
-	}
-	return owner, name, nil
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/google/go-github/v89/github"
 	"github.com/rs/zerolog"
 
+	"github.com/totto-ci/totto/ident"
 	"github.com/totto-ci/totto/store"
 	"github.com/totto-ci/totto/triage"
 )
@@ -26,7 +27,7 @@ const noRerunPermission = "not re-run: the App installation lacks the Actions: w
 func (p *pipeline) autoRerun(ctx context.Context, gh *github.Client, repo store.Repository, r triage.Report, cfg RepoConfig, jobs []store.Job) (map[triage.JobKey]string, error) {
 	if cfg.Rerun.Flaky && branchAllowed(cfg.Rerun.Branches, r.Commit.Branch) {
 		for _, jv := range r.Jobs {
-			if jv.Verdict != triage.Flaky || jv.Evidence.Rerun != nil || jv.Run.Provider != triage.ProviderGitHubActions ||
+			if jv.Verdict != triage.Flaky || jv.Evidence.Rerun != nil || jv.Run.Provider != ident.ProviderGitHubActions ||
 				jv.Run.Attempt >= cfg.Rerun.MaxAttempts {
 				continue
 			}
@@ -58,12 +59,12 @@ func (p *pipeline) rerun(ctx context.Context, gh *github.Client, repo store.Repo
 	if err != nil || !ok {
 		return err
 	}
-	owner, name, err := splitRepo(repo.FullName)
+	gr, err := ident.ParseRepo(repo.FullName)
 	if err != nil {
 		return err
 	}
 	log := zerolog.Ctx(ctx).With().Str("job", j.Name).Int("attempt", j.Attempt).Logger()
-	resp, err := gh.Actions.RerunJobByID(ctx, owner, name, id)
+	resp, err := gh.Actions.RerunJobByID(ctx, gr.Owner, gr.Name, id)
 	outcome := store.RerunRequested
 	switch {
 	case err != nil && resp != nil && resp.StatusCode == http.StatusForbidden:
@@ -83,7 +84,7 @@ func (p *pipeline) rerun(ctx context.Context, gh *github.Client, repo store.Repo
 // attemptOf finds the stored job of a triaged attempt.
 func attemptOf(jobs []store.Job, run triage.Run) (store.Job, bool) {
 	for _, j := range jobs {
-		if triage.Provider(j.Provider) == run.Provider && j.Name == run.Name && j.Attempt == run.Attempt {
+		if j.Provider == run.Provider && j.Name == run.Name && j.Attempt == run.Attempt {
 			return j, true
 		}
 	}
@@ -112,7 +113,7 @@ func rerunNotes(done []store.Rerun, jobs []store.Job) map[triage.JobKey]string {
 	}
 	notes := map[triage.JobKey]string{}
 	for _, r := range done {
-		k := triage.JobKey{Provider: triage.Provider(r.Provider), Name: r.JobName}
+		k := triage.JobKey{Provider: r.Provider, Name: r.JobName}
 		next := r.Attempt + 1
 		var s string
 		switch r.Outcome {

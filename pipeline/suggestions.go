@@ -8,6 +8,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/totto-ci/totto/likelycause"
 	"github.com/totto-ci/totto/store"
 	"github.com/totto-ci/totto/triage"
 )
@@ -24,11 +25,11 @@ const suggestionPage = 100
 // triaged); the rest wait for a later check run.
 const maxCauseReads = 20
 
-// cacheCauseLine keeps a log's cause line so suggestions need not read the log again. Failing to
-// keep it costs a later read, not a verdict, so it is only logged.
+// cacheCauseLine keeps a log's cause line and signature so suggestions, pages and failure
+// histories need not read the log again. Failing to keep them costs a later read, not a verdict,
+// so it is only logged.
 func (p *pipeline) cacheCauseLine(ctx context.Context, logID int64, e triage.Excerpt) {
-	line, _, _ := triage.CauseLine(e)
-	if err := p.Store.PutCauseLine(ctx, logID, line); err != nil {
+	if err := likelycause.Keep(ctx, p.Store, logID, e); err != nil {
 		zerolog.Ctx(ctx).Warn().Err(err).Int64("log", logID).Msg("cause line not cached")
 	}
 }

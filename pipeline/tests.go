@@ -7,6 +7,7 @@ import (
 	"github.com/google/go-github/v89/github"
 	"github.com/rs/zerolog"
 
+	"github.com/totto-ci/totto/ident"
 	"github.com/totto-ci/totto/scan"
 	"github.com/totto-ci/totto/store"
 	"github.com/totto-ci/totto/testlog"
@@ -27,11 +28,11 @@ func (p *pipeline) recordTests(ctx context.Context, gh *github.Client, a Process
 // pullRequestOf is the open pull request the commit belongs to (0 when none or GitHub does not
 // say: the history then counts the failure without a pull request).
 func (p *pipeline) pullRequestOf(ctx context.Context, gh *github.Client, a ProcessJobArgs) int {
-	owner, name, err := splitRepo(a.Repo)
+	gr, err := ident.ParseRepo(a.Repo)
 	if err != nil {
 		return 0
 	}
-	prs, _, err := gh.PullRequests.ListPullRequestsWithCommit(ctx, owner, name, a.SHA, &github.ListOptions{PerPage: 10})
+	prs, _, err := gh.PullRequests.ListPullRequestsWithCommit(ctx, gr.Owner, gr.Name, a.SHA, &github.ListOptions{PerPage: 10})
 	if err != nil {
 		zerolog.Ctx(ctx).Warn().Err(err).Msg("pull request of the commit unknown; failing tests recorded without it")
 		return 0

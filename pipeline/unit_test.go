@@ -13,6 +13,7 @@ import (
 	"github.com/riverqueue/river/rivertype"
 
 	"github.com/totto-ci/totto/ciprovider"
+	"github.com/totto-ci/totto/ident"
 	"github.com/totto-ci/totto/patterns"
 )
 
@@ -114,7 +115,7 @@ func TestJobResult(t *testing.T) {
 }
 
 func TestDetailsURL(t *testing.T) {
-	got := DetailsURL("https://totto.example.com/", "octo/wid gets", "abc")
+	got := DetailsURL("https://totto.example.com/", ident.Repo{Owner: "octo", Name: "wid gets"}, "abc")
 	if want := "https://totto.example.com/repos/octo/wid%20gets/commits/abc"; got != want {
 		t.Errorf("DetailsURL = %q, want %q", got, want)
 	}

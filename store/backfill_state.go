@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"time"
+
+	"github.com/totto-ci/totto/ident"
 )
 
 // BackfillMark is what a backfill of one repository's branch from one provider has completely
@@ -11,7 +13,7 @@ import (
 type BackfillMark struct {
 	RepoID   int64
 	Branch   string
-	Provider string
+	Provider ident.Provider
 	// Every run created in [From, To) was completely processed; zero times: none yet.
 	From, To time.Time
 	// Done are runs outside [From, To) that were completely processed (a run finished after an
@@ -31,11 +33,11 @@ type MarkedRun struct {
 type BackfillState interface {
 	// BackfillMark returns the mark of repoID's branch on provider; a zero mark (with the keys
 	// filled in) when there is none.
-	BackfillMark(ctx context.Context, repoID int64, branch, provider string) (BackfillMark, error)
+	BackfillMark(ctx context.Context, repoID int64, branch string, provider ident.Provider) (BackfillMark, error)
 	// PutBackfillMark replaces the mark of m's repository, branch and provider.
 	PutBackfillMark(ctx context.Context, m BackfillMark) error
 	// SuccessSample returns, for every job name of repoID's branch on provider, its newest
 	// perName successful jobs (by completion time, then id), whatever their log state: the
 	// deterministic sample of successful logs a backfill keeps.
-	SuccessSample(ctx context.Context, repoID int64, branch, provider string, perName int) ([]Job, error)
+	SuccessSample(ctx context.Context, repoID int64, branch string, provider ident.Provider, perName int) ([]Job, error)
 }

@@ -21,8 +21,9 @@ type Insights interface {
 	// for new patterns.
 	UnmatchedFailures(ctx context.Context, repoID int64, page Page) ([]Job, Cursor, error)
 	// BranchGrid is the main-branch health grid: the last commits of a branch (newest first) by
-	// job name, each cell the latest attempt's outcome.
-	BranchGrid(ctx context.Context, repoID int64, branch string, commits int) (BranchGrid, error)
+	// job name, each cell the latest attempt's outcome. A commit is in it when its latest job
+	// completion is at or after since (the zero time: any).
+	BranchGrid(ctx context.Context, repoID int64, branch string, commits int, since time.Time) (BranchGrid, error)
 	// AnnotationsCovering lists the known-broken annotations of a repository whose job glob
 	// matches jobName and whose commit range covers sha. The store keeps no commit graph, so a
 	// commit's place is when CI first saw it: the earliest start (else completion, else record)

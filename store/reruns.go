@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"time"
+
+	"github.com/totto-ci/totto/ident"
 )
 
 // Reruns remembers the automatic re-runs totto asked a CI for, so that one failed attempt of a
@@ -13,9 +15,9 @@ type Reruns interface {
 	// it reports false, writing nothing, when that attempt was claimed before.
 	ClaimRerun(ctx context.Context, r Rerun) (bool, error)
 	// SetRerunOutcome records what the CI answered ("requested", or why it was not).
-	SetRerunOutcome(ctx context.Context, repoID int64, provider, jobExternalID, outcome string) error
+	SetRerunOutcome(ctx context.Context, repoID int64, provider ident.Provider, jobExternalID, outcome string) error
 	// ReleaseRerun forgets a claim whose request failed in a way worth retrying.
-	ReleaseRerun(ctx context.Context, repoID int64, provider, jobExternalID string) error
+	ReleaseRerun(ctx context.Context, repoID int64, provider ident.Provider, jobExternalID string) error
 	// CommitReruns lists the re-runs asked for on a commit, oldest first.
 	CommitReruns(ctx context.Context, repoID int64, sha string) ([]Rerun, error)
 }
@@ -24,7 +26,7 @@ type Reruns interface {
 type Rerun struct {
 	RepoID        int64
 	SHA           string
-	Provider      string
+	Provider      ident.Provider
 	JobExternalID string // the re-run attempt's job id at the provider
 	JobName       string
 	Attempt       int // the attempt that was re-run

@@ -6,7 +6,7 @@ import (
 )
 
 // Screens are the read queries shaped by single web UI screens (the repositories table, the try
-// page's sample, a branch's health chart), typed so the UI holds no SQL.
+// page's sample), typed so the UI holds no SQL.
 type Screens interface {
 	// Repositories lists every repository known, by full name.
 	Repositories(ctx context.Context) ([]Repository, error)
@@ -20,10 +20,6 @@ type Screens interface {
 	// DefaultBranch guesses a repository's default branch, which the store does not record: the
 	// one of "main" and "master" with more jobs, "main" when neither has any.
 	DefaultBranch(ctx context.Context, repoID int64) (string, error)
-	// BranchOutcomes lists the commits of a branch with jobs completed in [from, to): the latest
-	// completion and whether a failed job's stored log has no match of a pattern applying to the
-	// repository.
-	BranchOutcomes(ctx context.Context, repoID int64, branch string, from, to time.Time) ([]CommitOutcome, error)
 }
 
 // RepositorySummary is one row of the repositories page.
@@ -41,11 +37,4 @@ type SampleLog struct {
 	JobName    string
 	Conclusion string
 	RepoID     int64
-}
-
-// CommitOutcome is a commit of a branch for the health chart.
-type CommitOutcome struct {
-	SHA         string
-	At          time.Time
-	Unexplained bool
 }

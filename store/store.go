@@ -5,6 +5,7 @@ import (
 	"errors"
 	"time"
 
+	"github.com/totto-ci/totto/ident"
 	"github.com/totto-ci/totto/patterns"
 )
 
@@ -18,6 +19,7 @@ type Store interface {
 	Screens
 	PrecisionQuerier
 	CauseLineCache
+	FailureHistories
 	BranchHistory
 	CommitLookup
 	AnnotationExpirer
@@ -172,8 +174,8 @@ const (
 // Job is one CI job run.
 type Job struct {
 	ID          int64
-	Provider    string // "github-actions", "circleci", "ingest", …
-	ExternalID  string // the provider's job id
+	Provider    ident.Provider // "github-actions", "circleci", "ingest", …
+	ExternalID  string         // the provider's job id
 	Attempt     int
 	RepoID      int64
 	SHA         string

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/totto-ci/totto/ident"
 	"github.com/totto-ci/totto/patterns"
 )
 
@@ -31,7 +32,7 @@ func match(pid int64, line int, text string) patterns.Match {
 }
 
 func failed(name string, ms ...patterns.Match) Run {
-	return Run{Provider: ProviderGitHubActions, Name: name, Attempt: 1, Conclusion: ConclusionFailure,
+	return Run{Provider: ident.ProviderGitHubActions, Name: name, Attempt: 1, Conclusion: ConclusionFailure,
 		URL: "https://github.com/o/r/actions/runs/1/job/2", Matches: ms}
 }
 
@@ -41,7 +42,7 @@ func attempt(r Run, n int, c Conclusion) Run {
 }
 
 func TestTriageVerdicts(t *testing.T) {
-	key := JobKey{ProviderGitHubActions, "test"}
+	key := JobKey{ident.ProviderGitHubActions, "test"}
 	annotation := Annotation{ID: 9, Repo: "o/r", JobGlob: "te*", FromCommit: "aaa", Reason: "r", Who: "m", When: time.Unix(0, 0), Covers: true}
 	tests := []struct {
 		name    string
@@ -120,8 +121,8 @@ func TestTriageVerdicts(t *testing.T) {
 		{name: "base passes", runs: []Run{failed("test", match(pidPlain, 7, "x"))},
 			base: map[JobKey]BaseOutcome{key: {SHA: mergeBase, Conclusion: ConclusionSuccess, Signature: "pattern:3"}}, want: New, noteHas: true},
 		{name: "base evidence for another provider does not count", runs: []Run{failed("test", match(pidPlain, 7, "x"))},
-			base: map[JobKey]BaseOutcome{{ProviderCircleCI, "test"}: {Conclusion: ConclusionFailure, Signature: "pattern:3"}}, want: New},
-		{name: "no log", runs: []Run{{Provider: ProviderCircleCI, Name: "test", Conclusion: ConclusionFailure, Log: LogState{Unavailable: true, Reason: "log expired"}}}, want: NoLog,
+			base: map[JobKey]BaseOutcome{{ident.ProviderCircleCI, "test"}: {Conclusion: ConclusionFailure, Signature: "pattern:3"}}, want: New},
+		{name: "no log", runs: []Run{{Provider: ident.ProviderCircleCI, Name: "test", Conclusion: ConclusionFailure, Log: LogState{Unavailable: true, Reason: "log expired"}}}, want: NoLog,
 			check: func(t *testing.T, ev Evidence) {
 				if ev.LogReason != "log expired" {
 					t.Errorf("reason %q", ev.LogReason)

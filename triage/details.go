@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/totto-ci/totto/ident"
 )
 
 // detailsBlock renders one failed job's collapsible section: why it got its verdict, a few lines
@@ -194,7 +196,7 @@ func contextLines(j JobVerdict, opts RenderOptions) ([]string, int) {
 // lineLink links to one log line where the provider supports it: GitHub Actions anchors lines as
 // <job url>#step:N:L, L counted within step N. Empty when it cannot.
 func lineLink(r Run, line int) string {
-	if r.Provider != ProviderGitHubActions || line < 1 || len(r.Steps) == 0 || strings.Contains(r.URL, "#") {
+	if r.Provider != ident.ProviderGitHubActions || line < 1 || len(r.Steps) == 0 || strings.Contains(r.URL, "#") {
 		return ""
 	}
 	if _, ok := safeURL(r.URL); !ok {

@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/totto-ci/totto/ident"
 	"github.com/totto-ci/totto/patterns"
 )
 
@@ -16,19 +17,6 @@ type Commit struct {
 	BaseBranch string
 	MergeBase  string
 }
-
-// Provider names the CI system a job ran on, so links and job identity stay per-provider: the same
-// job name on GitHub Actions and CircleCI is two jobs.
-type Provider string
-
-// Providers totto knows. Commit statuses from any other CI are "status:<context>".
-const (
-	ProviderGitHubActions Provider = "github-actions"
-	ProviderCircleCI      Provider = "circleci"
-)
-
-// StatusProvider is the provider of a job known only through a commit status with this context.
-func StatusProvider(context string) Provider { return Provider("status:" + context) }
 
 // Conclusion is a job attempt's outcome as the CI reported it (GitHub check-run and status
 // vocabulary: success, failure, cancelled, timed_out, skipped, neutral, action_required, error,
@@ -105,7 +93,7 @@ type StepSpan struct {
 // Run is one attempt of one CI job on the commit, with everything the store knows about its log.
 // Triage groups runs by (Provider, Name): the other attempts of a job are rerun evidence.
 type Run struct {
-	Provider   Provider
+	Provider   ident.Provider
 	Name       string
 	Attempt    int
 	Conclusion Conclusion
@@ -129,7 +117,7 @@ func (r Run) Key() JobKey { return JobKey{Provider: r.Provider, Name: r.Name} }
 
 // JobKey identifies a CI job on a commit across its attempts.
 type JobKey struct {
-	Provider Provider
+	Provider ident.Provider
 	Name     string
 }
 

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/totto-ci/totto/ident"
 	"github.com/totto-ci/totto/patterns"
 )
 
@@ -18,7 +19,7 @@ var update = flag.Bool("update", false, "rewrite testdata/*.golden from the curr
 // representative is a commit with one failed job of every verdict, the way the App would load it.
 func representative() Input {
 	gha := func(name string, job int) Run {
-		return Run{Provider: ProviderGitHubActions, Name: name, Attempt: 1, Conclusion: ConclusionFailure,
+		return Run{Provider: ident.ProviderGitHubActions, Name: name, Attempt: 1, Conclusion: ConclusionFailure,
 			URL: fmt.Sprintf("https://github.com/octo/app/actions/runs/100/job/%d", job)}
 	}
 	unit := gha("test (ubuntu-latest, 3.11)", 1)
@@ -48,7 +49,7 @@ func representative() Input {
 	rerunPass := rerun
 	rerunPass.Attempt, rerunPass.Conclusion, rerunPass.URL = 2, ConclusionSuccess, "https://github.com/octo/app/actions/runs/100/job/33"
 
-	ice := Run{Provider: ProviderCircleCI, Name: "gcc-13", Attempt: 1, Conclusion: ConclusionFailure,
+	ice := Run{Provider: ident.ProviderCircleCI, Name: "gcc-13", Attempt: 1, Conclusion: ConclusionFailure,
 		URL:     "https://app.circleci.com/pipelines/gh/octo/app/1/workflows/w/jobs/4",
 		Matches: []patterns.Match{match(pidKnown, 900, "internal compiler error: in expand_expr, at expr.cc:8720")}}
 
@@ -58,7 +59,7 @@ func representative() Input {
 	docs := gha("docs", 6)
 	docs.Matches = []patterns.Match{match(pidPlain, 30, "broken link: ./missing.md")}
 
-	gone := Run{Provider: StatusProvider("buildkite/app"), Name: "buildkite/app", Attempt: 1, Conclusion: ConclusionFailure,
+	gone := Run{Provider: ident.StatusProvider("buildkite/app"), Name: "buildkite/app", Attempt: 1, Conclusion: ConclusionFailure,
 		URL: "https://buildkite.com/octo/app/builds/9", Log: LogState{Unavailable: true, Reason: "Buildkite logs are not fetched; status only"}}
 
 	return Input{
@@ -67,7 +68,7 @@ func representative() Input {
 		Patterns: catalogue,
 		Annotations: []Annotation{{ID: 1, Repo: "octo/app", JobGlob: "lint", FromCommit: "1234567abcdef", Reason: "broken by #123, see https://github.com/octo/app/issues/123",
 			Who: "maintainer", When: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC), Covers: true}},
-		Base: map[JobKey]BaseOutcome{{ProviderGitHubActions, "docs"}: {SHA: mergeBase, Conclusion: ConclusionFailure, Signature: "pattern:3",
+		Base: map[JobKey]BaseOutcome{{ident.ProviderGitHubActions, "docs"}: {SHA: mergeBase, Conclusion: ConclusionFailure, Signature: "pattern:3",
 			URL: "https://github.com/octo/app/actions/runs/90/job/60"}},
 	}
 }
@@ -208,7 +209,7 @@ func TestRedactHookIsUsed(t *testing.T) {
 
 func TestLineLink(t *testing.T) {
 	steps := []StepSpan{{Number: 1, FirstLine: 1}, {Number: 3, FirstLine: 50}}
-	gha := Run{Provider: ProviderGitHubActions, URL: "https://github.com/o/r/actions/runs/1/job/2", Steps: steps}
+	gha := Run{Provider: ident.ProviderGitHubActions, URL: "https://github.com/o/r/actions/runs/1/job/2", Steps: steps}
 	tests := []struct {
 		name string
 		run  Run
@@ -219,10 +220,10 @@ func TestLineLink(t *testing.T) {
 		{"later step", gha, 55, gha.URL + "#step:3:6"},
 		{"step start", gha, 50, gha.URL + "#step:3:1"},
 		{"no line", gha, 0, ""},
-		{"no steps", Run{Provider: ProviderGitHubActions, URL: gha.URL}, 5, ""},
-		{"circleci", Run{Provider: ProviderCircleCI, URL: gha.URL, Steps: steps}, 5, ""},
-		{"unsafe url", Run{Provider: ProviderGitHubActions, URL: "javascript:x", Steps: steps}, 5, ""},
-		{"before first step", Run{Provider: ProviderGitHubActions, URL: gha.URL, Steps: steps[1:]}, 5, ""},
+		{"no steps", Run{Provider: ident.ProviderGitHubActions, URL: gha.URL}, 5, ""},
+		{"circleci", Run{Provider: ident.ProviderCircleCI, URL: gha.URL, Steps: steps}, 5, ""},
+		{"unsafe url", Run{Provider: ident.ProviderGitHubActions, URL: "javascript:x", Steps: steps}, 5, ""},
+		{"before first step", Run{Provider: ident.ProviderGitHubActions, URL: gha.URL, Steps: steps[1:]}, 5, ""},
 	}
 	for _, tt := range tests {
 		if got := lineLink(tt.run, tt.line); got != tt.want {

@@ -3,6 +3,8 @@ package triage
 import (
 	"strings"
 	"testing"
+
+	"github.com/totto-ci/totto/ident"
 )
 
 func withTests(r Run, ts ...FailingTest) Run {
@@ -15,7 +17,7 @@ func ft(name string, passedInLog bool) FailingTest {
 }
 
 func TestTriageByFailingTests(t *testing.T) {
-	key := JobKey{ProviderGitHubActions, "test"}
+	key := JobKey{ident.ProviderGitHubActions, "test"}
 	flipper := TestRecord{Failures: 6, Commits: 4, PullRequests: 3, FlipCommits: 2}
 	once := TestRecord{Failures: 3, Commits: 3, PullRequests: 2, FlipCommits: 1}
 	tests := []struct {

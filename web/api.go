@@ -69,8 +69,8 @@ func (s *server) apiPatterns(w http.ResponseWriter, r *http.Request) {
 		s.apiFail(w, r, err)
 		return
 	}
-	out := make([]apiPattern, 0, len(d.Rows))
-	for _, p := range d.Rows {
+	out := make([]apiPattern, 0, len(d.Rows)+len(d.Folded))
+	for _, p := range append(d.Rows, d.Folded...) {
 		out = append(out, apiPattern{Pattern: p.Pattern.Pattern, Scope: p.Scope, Author: p.Author, CreatedAt: p.CreatedAt,
 			Matches7d: p.Stat.Matches7d, Matches30d: p.Stat.Matches30d, MatchesAll: p.Stat.Matches, SuccessJobs: p.Stat.SuccessJobs, LastSeen: p.Stat.LastSeen})
 	}

@@ -2,136 +2,184 @@ package web
 
 import (
 	"errors"
-	"github.com/totto-ci/totto/access"
 	"net/http"
+	"net/url"
+	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 
+	"github.com/totto-ci/totto/ident"
 	"github.com/totto-ci/totto/store"
 	"github.com/totto-ci/totto/triage"
 )
 
-// healthCommits is how many recent default-branch commits the grid shows.
-const healthCommits = 30
+// healthCommits is how many recent commits of the branch the grid shows.
+const healthCommits = 120
 
 // healthWeeks is how many weeks the unexplained-share chart covers.
 const healthWeeks = 12
 
-// Cell states of the health grid, from the job's verdict on that commit.
-const (
-	cellPassed         = "passed"
-	cellFlaky          = "flaky"
-	cellKnownBroken    = "known-broken"
-	cellKnownProblem   = "known-problem"
-	cellBrokenUpstream = "broken-upstream"
-	cellNew            = "new"
-	cellNoLog          = "no-log"
-	cellOther          = "other" // cancelled, skipped, …
-)
+// healthChartCommits bounds the commits the weekly chart reads, so one request's work is bounded
+// on a busy branch; the chart says so when the bound cuts its oldest weeks.
+const healthChartCommits = 300
+
+// maxJobFilter bounds the job filter a request may carry.
+const maxJobFilter = 256
 
 type healthCell struct {
-	State string
+	cellKind
+	Job   string
 	JobID int64
+	Href  string // this page with the cell selected
 }
 
 type healthRow struct {
-	SHA   string
-	At    time.Time
-	Cells []healthCell // in Jobs order; State "" when the job did not run
+	SHA     string
+	At      time.Time
+	Message string // first line; empty when the commit's push was not recorded
+	Author  string
+	PR      int // the pull request the message names, 0 if none
+	Cells   []healthCell
+	// verdicts are the row's jobs by name, before the columns are chosen.
+	verdicts map[string]jobVerdict
+}
+
+// healthSelection is the cell a visitor clicked: its detail and the annotation forms, filled in.
+type healthSelection struct {
+	healthCell
+	SHA  string
+	Open []store.Annotation // open known-broken ranges whose glob matches the job
 }
 
 type healthData struct {
 	Repo        string
 	Branch      string
+	Filter      string // job-name glob; empty shows every job
+	AllJobs     int
 	Jobs        []string
 	Rows        []healthRow
+	Legend      []cellKind
 	Weekly      []point
+	ChartCut    bool // healthChartCommits cut the chart's oldest commits
 	Annotations []store.Annotation
+	Selected    *healthSelection
 }
 
-// healthPage shows the default branch: recent commits × jobs coloured by verdict, the weekly share
-// of commits with unexplained failures, and the known-broken annotations (open and close here).
+// healthPage shows a branch like a CI HUD: recent commits (message, author, pull request) by job,
+// each cell the job's verdict as a glyph and a colour; a click on a cell opens its detail with the
+// known-broken forms filled in (full SHA). Below: the weekly share of commits with unexplained
+// failures, from the same verdicts, and the known-broken annotations.
 func (s *server) healthPage(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	repo, ok := s.pathRepo(w, r)
 	if !ok || !s.viewer(r).allow(w, r, infoOf(repo)) {
 		return
 	}
-	name := repo.FullName
-	d := healthData{Repo: name, Branch: r.URL.Query().Get("branch")}
+	q := r.URL.Query()
+	d := healthData{Repo: repo.FullName, Branch: q.Get("branch"), Filter: strings.TrimSpace(q.Get("jobs")), Legend: cellKinds}
+	if len(d.Filter) > maxJobFilter || triage.CheckJobGlob(d.Filter) != nil {
+		http.Error(w, "the job filter must be a job-name glob of at most 256 bytes of visible text", http.StatusBadRequest)
+		return
+	}
 	if d.Branch == "" {
 		d.Branch = s.defaultBranch(ctx, repo.ID)
 	}
-	grid, err := s.st.BranchGrid(ctx, repo.ID, d.Branch, healthCommits)
+	now := s.deps.Now().UTC()
+	from := weekStart(now).AddDate(0, 0, -7*(healthWeeks-1))
+	recent, err := s.branchVerdicts(ctx, repo, d.Branch, healthChartCommits, from)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	d.Jobs = grid.Jobs
-	for _, c := range grid.Commits {
-		row := healthRow{SHA: c.SHA, At: c.At, Cells: make([]healthCell, len(grid.Jobs))}
-		var rep *triage.Report
-		for i, jn := range grid.Jobs {
-			cell, ok := c.Cells[jn]
-			if !ok {
-				continue
-			}
-			hc := healthCell{JobID: cell.JobID, State: cellOther}
-			switch {
-			case cell.Conclusion == "success" && cell.Attempts > 1:
-				hc.State = cellFlaky
-			case cell.Conclusion == "success":
-				hc.State = cellPassed
-			case triage.Conclusion(cell.Conclusion).Failed():
-				if rep == nil {
-					x, _, err := s.commitReport(ctx, repo, c.SHA)
-					if err != nil {
-						s.fail(w, r, err)
-						return
-					}
-					rep = &x
-				}
-				hc.State = cellNew
-				for _, v := range rep.Jobs {
-					if v.Run.Name == jn {
-						hc.State = string(v.Verdict)
-					}
-				}
-			}
-			row.Cells[i] = hc
+	d.Weekly, d.ChartCut = unexplainedShare(recent, from), len(recent) == healthChartCommits
+	grid := recent[:min(healthCommits, len(recent))]
+	if len(grid) < healthCommits {
+		if grid, err = s.branchVerdicts(ctx, repo, d.Branch, healthCommits, time.Time{}); err != nil {
+			s.fail(w, r, err)
+			return
 		}
-		d.Rows = append(d.Rows, row)
 	}
-	if d.Weekly, err = s.unexplainedShare(r, repo.ID, d.Branch); err != nil {
+	pushed, err := s.st.BranchCommits(ctx, repo.ID, d.Branch, healthCommits)
+	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
+	d.Rows = healthRows(grid, pushed, healthCommits)
 	if d.Annotations, err = s.st.Annotations(ctx, repo.ID, false); err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "health", name+" health", d)
+	d.layout(q)
+	s.render(w, r, http.StatusOK, "health", repo.FullName+" health", d)
 }
 
-// unexplainedShare is, per week, the percentage of the branch's commits with at least one failed
-// job whose stored log no pattern applying to the repository matched.
-func (s *server) unexplainedShare(r *http.Request, repoID int64, branch string) ([]point, error) {
-	now := s.deps.Now().UTC()
-	from := weekStart(now).AddDate(0, 0, -7*(healthWeeks-1))
-	commits, err := s.st.BranchOutcomes(r.Context(), repoID, branch, from, now.Add(time.Second))
-	if err != nil {
-		return nil, err
+// layout picks the columns the filter keeps, fills each row's cells and finds the selected cell.
+func (d *healthData) layout(q url.Values) {
+	names := map[string]bool{}
+	for _, row := range d.Rows {
+		for name := range row.verdicts {
+			names[name] = true
+		}
 	}
+	d.AllJobs = len(names)
+	for name := range names {
+		if d.Filter == "" || triage.MatchJobGlob(d.Filter, name) {
+			d.Jobs = append(d.Jobs, name)
+		}
+	}
+	slices.Sort(d.Jobs)
+	selSHA, selJob := q.Get("sha"), q.Get("job")
+	for i := range d.Rows {
+		row := &d.Rows[i]
+		row.Cells = make([]healthCell, len(d.Jobs))
+		for k, name := range d.Jobs {
+			v, ok := row.verdicts[name]
+			if !ok {
+				continue
+			}
+			c := healthCell{cellKind: kindOf(v.State), Job: name, JobID: v.JobID, Href: d.cellHref(row.SHA, name)}
+			row.Cells[k] = c
+			if row.SHA == selSHA && name == selJob {
+				d.Selected = &healthSelection{healthCell: c, SHA: row.SHA}
+			}
+		}
+	}
+	if d.Selected != nil {
+		for _, a := range d.Annotations {
+			if a.ToSHA == nil && triage.MatchJobGlob(a.JobGlob, d.Selected.Job) {
+				d.Selected.Open = append(d.Selected.Open, a)
+			}
+		}
+	}
+}
+
+// cellHref is the page with one cell selected, keeping the branch and the filter.
+func (d *healthData) cellHref(sha, job string) string {
+	v := url.Values{"branch": {d.Branch}, "sha": {sha}, "job": {job}}
+	if d.Filter != "" {
+		v.Set("jobs", d.Filter)
+	}
+	return "?" + v.Encode() + "#cell"
+}
+
+// unexplainedShare is, per week, the percentage of the commits whose latest job completion falls
+// in it that have a failed job the verdict leaves unexplained (new, no log).
+func unexplainedShare(commits []commitVerdicts, from time.Time) []point {
 	total := make([]int64, healthWeeks)
 	bad := make([]int64, healthWeeks)
 	for _, c := range commits {
 		i := int(c.At.UTC().Sub(from) / (7 * 24 * time.Hour))
-		if i < 0 || i >= healthWeeks {
+		if c.At.Before(from) || i >= healthWeeks {
 			continue
 		}
 		total[i]++
-		if c.Unexplained {
-			bad[i]++
+		for _, v := range c.Jobs {
+			if v.Unexplained() {
+				bad[i]++
+				break
+			}
 		}
 	}
 	out := make([]point, healthWeeks)
@@ -142,94 +190,35 @@ func (s *server) unexplainedShare(r *http.Request, repoID int64, branch string) 
 		}
 		out[i] = point{Label: from.AddDate(0, 0, 7*i).Format("2006-01-02"), Value: v}
 	}
-	return out, nil
+	return out
 }
 
-// openAnnotation declares a known-broken range from a commit on.
-func (s *server) openAnnotation(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	repo, ok := s.pathRepo(w, r)
-	if !ok {
-		return
+// pullRequestRe finds the pull request in the first line of a commit GitHub merged: "Title (#12)"
+// for a squash merge, "Merge pull request #12 from owner/branch" for a merge commit.
+var pullRequestRe = regexp.MustCompile(`\(#([0-9]{1,9})\)\s*$|^Merge pull request #([0-9]{1,9}) `)
+
+// pullRequestOf is the number of the pull request a merged commit's message names, or 0.
+func pullRequestOf(message string) int {
+	m := pullRequestRe.FindStringSubmatch(message)
+	if m == nil {
+		return 0
 	}
-	name := repo.FullName
-	glob, from, reason := strings.TrimSpace(r.PostFormValue("job")), strings.TrimSpace(r.PostFormValue("from")), strings.TrimSpace(r.PostFormValue("reason"))
-	if glob == "" || from == "" {
-		http.Error(w, "a job glob and a from-commit are required", http.StatusBadRequest)
-		return
-	}
-	if err := triage.CheckJobGlob(glob); err != nil {
-		http.Error(w, err.Error(), http.StatusBadRequest)
-		return
-	}
-	actor, ok := s.authorize(w, r, access.ChangeAnnotation, access.Target{Owner: repo.Owner(), Repo: name, Private: repo.Private})
-	if !ok {
-		return
-	}
-	from, ok = s.typedCommit(w, r, repo, from)
-	if !ok {
-		return
-	}
-	if _, err := s.st.OpenAnnotation(ctx, store.Annotation{RepoID: repo.ID, JobGlob: glob, FromSHA: from, Reason: reason, CreatedBy: actor}); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	http.Redirect(w, r, "/repos/"+name+"/health", http.StatusSeeOther)
+	n, _ := strconv.Atoi(m[1] + m[2])
+	return n
 }
 
-// closeAnnotation ends the open known-broken ranges of a job glob at the fixing commit.
-func (s *server) closeAnnotation(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	repo, ok := s.pathRepo(w, r)
-	if !ok {
-		return
-	}
-	name := repo.FullName
-	glob, to := strings.TrimSpace(r.PostFormValue("job")), strings.TrimSpace(r.PostFormValue("to"))
-	if glob == "" || to == "" {
-		http.Error(w, "a job glob and a fixing commit are required", http.StatusBadRequest)
-		return
-	}
-	if err := triage.CheckJobGlob(glob); err != nil {
-		http.Error(w, err.Error(), http.StatusBadRequest)
-		return
-	}
-	actor, ok := s.authorize(w, r, access.ChangeAnnotation, access.Target{Owner: repo.Owner(), Repo: name, Private: repo.Private})
-	if !ok {
-		return
-	}
-	to, ok = s.typedCommit(w, r, repo, to)
-	if !ok {
-		return
-	}
-	if _, err := s.st.CloseAnnotation(ctx, repo.ID, glob, to, actor); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	http.Redirect(w, r, "/repos/"+name+"/health", http.StatusSeeOther)
-}
-
-// typedCommit resolves a commit typed in a form (a short SHA as the grid shows it, or a full one)
-// to its full SHA; a reference that names no single commit is refused with 400 and the reason.
-func (s *server) typedCommit(w http.ResponseWriter, r *http.Request, repo store.Repository, ref string) (string, bool) {
-	sha, err := store.ResolveCommit(r.Context(), s.st, repo.ID, ref)
-	if errors.Is(err, store.ErrCommitRef) {
-		http.Error(w, err.Error(), http.StatusBadRequest)
-		return "", false
-	} else if err != nil {
-		s.fail(w, r, err)
-		return "", false
-	}
-	return sha, true
-}
-
-// pathRepo loads the repository named by the {owner}/{repo} path: 404 when unknown, 500 (logged)
-// when the store fails. Callers check read or write access themselves.
+// pathRepo loads the repository named by the {owner}/{repo} path: 404 when unknown (or not a
+// name GitHub allows), 500 (logged) when the store fails. Callers check read or write access
+// themselves.
 func (s *server) pathRepo(w http.ResponseWriter, r *http.Request) (store.Repository, bool) {
-	name := r.PathValue("owner") + "/" + r.PathValue("repo")
-	repo, err := s.st.Repository(r.Context(), name)
+	id := ident.Repo{Owner: r.PathValue("owner"), Name: r.PathValue("repo")}
+	if err := id.Validate(); err != nil {
+		s.notFound(w, r, err.Error())
+		return store.Repository{}, false
+	}
+	repo, err := s.st.Repository(r.Context(), id.String())
 	if errors.Is(err, store.ErrNotFound) {
-		s.notFound(w, r, "unknown repository "+name)
+		s.notFound(w, r, "unknown repository "+id.String())
 		return repo, false
 	} else if err != nil {
 		s.fail(w, r, err)

@@ -34,12 +34,12 @@ func TestPages(t *testing.T) {
 				fmt.Sprintf("/jobs/%d?page=3#L%d", w.build.ID, timeoutLine), "[REDACTED]")
 			mustNotContain(t, r, secretToken, fmt.Sprintf("step output line %d<", timeoutLine-6))
 		})
-		t.Run("job page is paged and highlights the match", func(t *testing.T) {
-			r := c.get(fmt.Sprintf("/jobs/%d?page=3", w.build.ID))
-			mustContain(t, r, 200, fmt.Sprintf(`id="L%d"`, timeoutLine), `<span class="ln matched" id="L1203">`, "page 3 of 3",
-				`id="verdict">flaky`, "open in CI", "[REDACTED]")
+		t.Run("job page opens on the match's page, highlighted, and is paged", func(t *testing.T) {
+			r := c.get(fmt.Sprintf("/jobs/%d", w.build.ID))
+			mustContain(t, r, 200, fmt.Sprintf(`id="L%d"`, timeoutLine), `<span class="ln matched cause" id="L1203">`, "page 3 of 3",
+				`id="verdict">flaky`, "open in CI", "[REDACTED]", "Matched network timeout")
 			mustNotContain(t, r, `id="L1000"`, secretToken)
-			r = c.get(fmt.Sprintf("/jobs/%d", w.build.ID))
+			r = c.get(fmt.Sprintf("/jobs/%d?page=1", w.build.ID))
 			mustContain(t, r, 200, `id="L1"`, `id="L500"`, "next page")
 			mustNotContain(t, r, `id="L501"`)
 		})
@@ -71,7 +71,7 @@ func TestPages(t *testing.T) {
 				}
 			}
 			mustContain(t, c.get("/patterns"), 200, "&lt;script&gt;alert(&#34;name&#34;)&lt;/script&gt;")
-			mustContain(t, c.get(fmt.Sprintf("/jobs/%d", w.build.ID)), 200, "&lt;script&gt;alert(&#39;log&#39;)&lt;/script&gt;")
+			mustContain(t, c.get(fmt.Sprintf("/jobs/%d?page=1", w.build.ID)), 200, "&lt;script&gt;alert(&#39;log&#39;)&lt;/script&gt;")
 		})
 		t.Run("not found and bad ids", func(t *testing.T) {
 			for path, want := range map[string]int{"/patterns/999999": 404, "/patterns/x": 400, "/jobs/999999": 404, "/repos/no/such/health": 404} {

@@ -6,6 +6,7 @@ import (
 	"path"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/totto-ci/totto/patterns"
@@ -17,16 +18,20 @@ const sparkWeeks = 12
 
 type patternRow struct {
 	store.Pattern
-	Scope    string
-	Stat     store.PatternStat
-	Weekly   []int64
-	TooBroad bool
+	Scope  string
+	Stat   store.PatternStat
+	Weekly []int64
+	dashboardRow
 }
 
 type patternsData struct {
 	Rows           []patternRow
 	Repo, Tag, Job string
 	Repos          []string
+	// Q searches the patterns, Sort orders them (see dashboard); Folded are the built-ins that
+	// never fired, listed apart.
+	Q, Sort string
+	Folded  []patternRow
 }
 
 // patternsPage lists the active patterns the viewer may see with their recent frequency over the
@@ -44,7 +49,7 @@ func (s *server) patternsPage(w http.ResponseWriter, r *http.Request) {
 func (s *server) patternRows(r *http.Request) (patternsData, error) {
 	ctx := r.Context()
 	q := r.URL.Query()
-	d := patternsData{Repo: q.Get("repo"), Tag: q.Get("tag"), Job: q.Get("job")}
+	d := patternsData{Repo: q.Get("repo"), Tag: q.Get("tag"), Job: q.Get("job"), Q: strings.TrimSpace(q.Get("q")), Sort: q.Get("sort")}
 	idx, err := s.repoIndex(ctx)
 	if err != nil {
 		return d, err
@@ -114,10 +119,9 @@ func (s *server) patternRows(r *http.Request) (patternsData, error) {
 		if wk == nil {
 			wk = make([]int64, sparkWeeks)
 		}
-		d.Rows = append(d.Rows, patternRow{Pattern: p, Scope: scopeLabel(p, idx), Stat: st, Weekly: wk,
-			TooBroad: p.HasTag(patterns.TagFlaky) && st.SuccessJobs > 0})
+		d.Rows = append(d.Rows, patternRow{Pattern: p, Scope: scopeLabel(p, idx), Stat: st, Weekly: wk})
 	}
-	return d, nil
+	return d, s.dashboard(ctx, &d, aud)
 }
 
 // repoByName finds a repository of the index by full name.
@@ -164,10 +168,16 @@ type patternData struct {
 	Next    store.Cursor
 	Audit   []store.AuditEvent
 	Saved   string
+	// JustRetired: the viewer has just retired it; Restorable: "Undo retire" brings it back.
+	JustRetired, Restorable bool
+	// SameName are the other visible active patterns of this name.
+	SameName []int64
 	// Rescanning: the rescan job has stored logs left to scan for some active pattern;
 	// RescanPercent is the share of stored logs already scanned for every one.
 	Rescanning    bool
 	RescanPercent string
+	// Seen is the failed jobs the pattern matched: how many, since when, the latest.
+	Seen store.FailureHistory
 }
 
 // patternPage shows one pattern: its weekly frequency, a page of matches with context read from
@@ -197,9 +207,14 @@ func (s *server) patternPage(w http.ResponseWriter, r *http.Request) {
 		v.refuse(w, r)
 		return
 	}
-	d := patternData{Pattern: p, Scope: scopeLabel(p, idx), Saved: r.URL.Query().Get("saved")}
+	d := patternData{Pattern: p, Scope: scopeLabel(p, idx), Saved: r.URL.Query().Get("saved"),
+		JustRetired: r.URL.Query().Get("retired") == "1" && !p.Active()}
 	if p.RepoID != nil {
 		d.Repo = idx[*p.RepoID].FullName
+	}
+	if err := s.retirementView(ctx, v, &d); err != nil {
+		s.fail(w, r, err)
+		return
 	}
 	if p.Active() {
 		// The rescan's progress as a share of every stored log: the deployment-wide counts
@@ -228,6 +243,10 @@ func (s *server) patternPage(w http.ResponseWriter, r *http.Request) {
 	}
 	for wk := from; !wk.After(now); wk = wk.AddDate(0, 0, 7) {
 		d.Weekly = append(d.Weekly, point{Label: wk.Format("2006-01-02"), Value: float64(byWeek[wk])})
+	}
+	if d.Seen, err = s.st.PatternHistory(ctx, id, aud, historyListed); err != nil {
+		s.fail(w, r, err)
+		return
 	}
 	ms, next, err := s.st.PatternMatches(ctx, id, aud, store.Page{Limit: 20, After: store.Cursor(r.URL.Query().Get("after"))})
 	if err != nil {
@@ -267,38 +286,4 @@ func (s *server) withContext(r *http.Request, ms []store.PatternMatch) []matchVi
 		out = append(out, matchView{PatternMatch: m, Context: b})
 	}
 	return out
-}
-
-// retirePattern stops scanning for a pattern; its matches stay.
-func (s *server) retirePattern(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil {
-		http.Error(w, "pattern id must be a number", http.StatusBadRequest)
-		return
-	}
-	p, err := s.st.Pattern(ctx, id)
-	if err != nil {
-		s.notFound(w, r, "no pattern "+r.PathValue("id"))
-		return
-	}
-	idx, err := s.repoIndex(ctx)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if !s.viewer(r).canSeePattern(p, idx) {
-		s.notFound(w, r, "no pattern "+r.PathValue("id"))
-		return
-	}
-	a, t := patternAccess(p, idx)
-	actor, ok := s.authorize(w, r, a, t)
-	if !ok {
-		return
-	}
-	if err := s.st.RetirePattern(ctx, id, actor); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	http.Redirect(w, r, "/patterns/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
 }

@@ -39,8 +39,10 @@ var funcs = template.FuncMap{
 	"add":      func(a, b int) int { return a + b },
 	"hasTag":   hasTag,
 	"jobLink":  jobLink,
+	"history":  historyLink,
 	"testPage": testPageOf,
 	"deref":    derefStr,
+	"linkify":  linkify,
 }
 
 // loadPages parses the templates with the shared funcs plus the server's own (its redactor).

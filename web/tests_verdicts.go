@@ -21,7 +21,7 @@ func (s *server) addTests(ctx context.Context, repoID int64, jobs []store.Job, i
 		}
 		var jobID int64
 		for _, j := range jobs {
-			if triage.Provider(j.Provider) == r.Provider && j.Name == r.Name && j.Attempt == r.Attempt {
+			if j.Provider == r.Provider && j.Name == r.Name && j.Attempt == r.Attempt {
 				jobID = j.ID
 			}
 		}

@@ -18,47 +18,6 @@ import (
 	"github.com/totto-ci/totto/store"
 )
 
-// tryForm is the pattern being tried or saved, as typed.
-type tryForm struct {
-	Name, Kind, Expr    string
-	Tags, Jobs, Steps   string
-	Description, Repo   string
-	Account             string
-	Priority, LastLines int
-	Replaces            int64
-	Logs                int
-}
-
-func formOf(r *http.Request) tryForm {
-	get := func(k string) string {
-		if r.Method == http.MethodPost {
-			return strings.TrimSpace(r.PostFormValue(k))
-		}
-		return strings.TrimSpace(r.URL.Query().Get(k))
-	}
-	f := tryForm{Name: get("name"), Kind: get("kind"), Expr: get("expr"), Tags: get("tags"), Jobs: get("jobs"),
-		Steps: get("steps"), Description: get("description"), Repo: get("repo"), Account: get("account")}
-	if r.Method == http.MethodPost {
-		f.Expr = r.PostFormValue("expr") // leading/trailing spaces can matter in a literal
-	} else {
-		f.Expr = r.URL.Query().Get("expr")
-	}
-	f.Priority, _ = strconv.Atoi(get("priority"))
-	f.LastLines, _ = strconv.Atoi(get("last_lines"))
-	f.Replaces, _ = strconv.ParseInt(get("replaces"), 10, 64)
-	f.Logs, _ = strconv.Atoi(get("logs"))
-	if f.Kind == "" {
-		f.Kind = string(patterns.Regex)
-	}
-	return f
-}
-
-func (f tryForm) pattern() patterns.Pattern {
-	return patterns.Pattern{Name: f.Name, Kind: patterns.Kind(f.Kind), Expr: f.Expr, Tags: trimList(f.Tags),
-		Jobs: trimList(f.Jobs), Steps: trimList(f.Steps), Description: f.Description, Priority: f.Priority,
-		LastLines: f.LastLines}
-}
-
 type trySample struct {
 	JobID      int64
 	JobName    string
@@ -101,6 +60,15 @@ func (s *server) tryPage(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "sign in with GitHub to try patterns", http.StatusUnauthorized)
 		return
 	}
+	// An edit opens on the stored pattern's every field; it is tried when the user asks.
+	opening := r.Method == http.MethodGet && f.Replaces != 0 && f.Expr == ""
+	if opening {
+		ef, ok := s.editStart(w, r, v, f.Replaces)
+		if !ok {
+			return
+		}
+		f, d.Form = ef, ef
+	}
 	if f.Repo != "" {
 		repo, err := s.st.Repository(r.Context(), f.Repo)
 		switch {
@@ -119,8 +87,16 @@ func (s *server) tryPage(w http.ResponseWriter, r *http.Request) {
 		if p.Name == "" {
 			p.Name = "draft" // a name is needed to save, not to try
 		}
-		d.Errors, d.Warnings = problems(p)
-		if len(d.Errors) == 0 {
+		d.Errors, d.Warnings = formProblems(f, p)
+		dup, err := s.sameNameWarnings(r.Context(), v, f)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		d.Warnings = append(d.Warnings, dup...)
+		switch {
+		case opening:
+		case len(d.Errors) == 0:
 			done, err := s.trials.enter(cmpStr(v.sess.Login, "anonymous"))
 			if err != nil {
 				w.Header().Set("Retry-After", "10")
@@ -137,7 +113,7 @@ func (s *server) tryPage(w http.ResponseWriter, r *http.Request) {
 				return
 			}
 			d.Result = res
-		} else {
+		default:
 			status = http.StatusUnprocessableEntity
 		}
 	}
@@ -275,9 +251,13 @@ func (s *server) savePattern(w http.ResponseWriter, r *http.Request) {
 	refuse := func(errs, warns []string) {
 		s.render(w, r, http.StatusUnprocessableEntity, "try", "Try a pattern", tryData{Form: f, Errors: errs, Warnings: warns})
 	}
-	errs, warns := problems(p)
+	errs, warns := formProblems(f, p)
 	if len(errs) > 0 {
 		refuse(errs, warns)
+		return
+	}
+	if err := s.keepEditScope(ctx, &f); err != nil {
+		s.fail(w, r, err)
 		return
 	}
 	sp, a, t, problem, err := s.formScope(ctx, s.viewer(r), f, p)
@@ -312,7 +292,7 @@ func (s *server) savePattern(w http.ResponseWriter, r *http.Request) {
 	}
 	id := changes[0].ID
 	if replaced != nil && replaced.ID != id {
-		if err := s.st.RetirePattern(ctx, replaced.ID, actor); err != nil && !errors.Is(err, store.ErrNotFound) {
+		if err := s.st.RetirePatternWithReason(ctx, replaced.ID, actor, editedReason+strconv.FormatInt(id, 10)); err != nil && !errors.Is(err, store.ErrNotFound) {
 			s.fail(w, r, err)
 			return
 		}

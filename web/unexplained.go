@@ -7,6 +7,8 @@ import (
 	"slices"
 	"time"
 
+	"github.com/rs/zerolog"
+
 	"github.com/totto-ci/totto/likelycause"
 	"github.com/totto-ci/totto/store"
 	"github.com/totto-ci/totto/triage"
@@ -26,6 +28,8 @@ type unexplainedGroup struct {
 	// Suggested is the pattern the suggestion engine proposes once the group is big enough to be
 	// a recurring failure (triage.DefaultSuggestMinJobs jobs); the check run offers the same one.
 	Suggested string
+	// History is the page of every job whose likely cause has the group's shape.
+	History string
 }
 
 type unexplainedData struct {
@@ -77,7 +81,7 @@ func (s *server) unexplainedPage(w http.ResponseWriter, r *http.Request) {
 		shape := triage.MaskLine(s.redactor.Text(line))
 		g, ok := groups[shape]
 		if !ok {
-			g = &unexplainedGroup{Shape: shape, Example: s.redactor.Text(line), ExampleLine: num}
+			g = &unexplainedGroup{Shape: shape, Example: s.redactor.Text(line), ExampleLine: num, History: historyLink(triage.ShapeKey(line))}
 			q := s.tryQuery(line, shape)
 			if d.Repo != "" {
 				q.Set("repo", d.Repo)
@@ -123,6 +127,10 @@ func (s *server) causeLine(ctx context.Context, j store.Job) (string, int) {
 	ex, err := likelycause.ForJob(ctx, s.st, s.deps.Blobs, j)
 	if err != nil {
 		return "(log unreadable)", 0
+	}
+	// Kept, so the job page and the group's history find it without reading the log.
+	if err := likelycause.Keep(ctx, s.st, *j.LogID, triage.Excerpt(ex)); err != nil {
+		zerolog.Ctx(ctx).Warn().Err(err).Int64("job", j.ID).Msg("unexplained: likely cause not kept")
 	}
 	// The same line the check run quotes for this job.
 	if t, n, ok := triage.CauseLine(triage.Excerpt(ex)); ok {

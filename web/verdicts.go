@@ -25,7 +25,7 @@ func (s *server) commitReport(ctx context.Context, repo store.Repository, sha st
 		if in.Commit.Branch == "" {
 			in.Commit.Branch = j.Branch
 		}
-		run := triage.Run{Provider: triage.Provider(j.Provider), Name: j.Name, Attempt: j.Attempt, Conclusion: triage.Conclusion(j.Conclusion), URL: j.URL}
+		run := triage.Run{Provider: j.Provider, Name: j.Name, Attempt: j.Attempt, Conclusion: triage.Conclusion(j.Conclusion), URL: j.URL}
 		if run.Conclusion.Failed() {
 			failedNames[j.Name] = true
 			switch {
@@ -99,7 +99,7 @@ func (s *server) logMatches(ctx context.Context, repoID, logID int64, infos map[
 // verdictOf finds a job's verdict in a commit report.
 func verdictOf(r triage.Report, j store.Job) *triage.JobVerdict {
 	for i := range r.Jobs {
-		if r.Jobs[i].Run.Name == j.Name && string(r.Jobs[i].Run.Provider) == j.Provider {
+		if r.Jobs[i].Run.Name == j.Name && r.Jobs[i].Run.Provider == j.Provider {
 			return &r.Jobs[i]
 		}
 	}

@@ -89,6 +89,7 @@ type uiStore interface {
 	Patterns(ctx context.Context, f store.PatternFilter) ([]store.Pattern, error)
 	AddPatterns(ctx context.Context, ps []store.Pattern, actor string) ([]store.PatternChange, error)
 	RetirePattern(ctx context.Context, id int64, actor string) error
+	RetirePatternWithReason(ctx context.Context, id int64, actor, reason string) error
 	AuditTrail(ctx context.Context, subject string, limit int) ([]store.AuditEvent, error)
 	Stats(ctx context.Context) (store.Stats, error)
 	OpenAnnotation(ctx context.Context, a store.Annotation) (store.Annotation, error)
@@ -102,6 +103,8 @@ type uiStore interface {
 	store.JobHistory   // the likely cause judged against the job's passing history, as the check run does
 	store.CommitLookup // short SHAs typed in annotation forms
 	BranchCommits(ctx context.Context, repoID int64, branch string, limit int) ([]store.BranchCommit, error)
+	store.CauseLineCache
+	store.FailureHistories
 }
 
 var _ uiStore = store.Store(nil)
@@ -188,7 +191,10 @@ func (s *server) routes() http.Handler {
 	mux.HandleFunc("POST /patterns", s.savePattern)
 	mux.HandleFunc("GET /patterns/{id}", s.patternPage)
 	mux.HandleFunc("POST /patterns/{id}/retire", s.retirePattern)
+	mux.HandleFunc("POST /patterns/{id}/restore", s.restorePattern)
 	mux.HandleFunc("GET /jobs/{id}", s.jobPage)
+	mux.HandleFunc("GET /jobs/{id}/pattern", s.patternFromLine)
+	mux.HandleFunc("GET /failures/{key}", s.failurePage)
 	mux.HandleFunc("GET /repos/{owner}/{repo}/commits/{sha}", s.commitPage)
 	mux.HandleFunc("GET /repos/{owner}/{repo}/health", s.healthPage)
 	mux.HandleFunc("GET /repos/{owner}/{repo}/tests", s.testsPage)

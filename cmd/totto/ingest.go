@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/totto-ci/totto/ident"
 	"github.com/totto-ci/totto/ingest"
 	"github.com/totto-ci/totto/scan"
 	"github.com/totto-ci/totto/store"
@@ -44,7 +45,7 @@ func runIngest(ctx context.Context, env *cliEnv, args []string) error {
 	job := fs.String("job", "", "job name (required)")
 	conclusion := fs.String("conclusion", "failure", "job conclusion: failure or success")
 	branch := fs.String("branch", "", "branch the commit was built on")
-	provider := fs.String("provider", "ingest", "CI provider name")
+	provider := fs.String("provider", string(ident.ProviderIngest), "CI provider name")
 	id := fs.String("id", "", "the provider's job id (default: derived from repo, sha and job)")
 	attempt := fs.Int("attempt", 1, "attempt (rerun) number")
 	url := fs.String("url", "", "link to the job on the CI")
@@ -99,7 +100,7 @@ func runIngest(ctx context.Context, env *cliEnv, args []string) error {
 		ext = hex.EncodeToString(h[:8])
 	}
 	now := time.Now()
-	j, err := st.UpsertJob(ctx, store.Job{Provider: *provider, ExternalID: ext, Attempt: *attempt, RepoID: r.ID, SHA: *sha,
+	j, err := st.UpsertJob(ctx, store.Job{Provider: ident.Provider(*provider), ExternalID: ext, Attempt: *attempt, RepoID: r.ID, SHA: *sha,
 		Branch: *branch, Name: *job, Conclusion: *conclusion, CompletedAt: &now, URL: *url, LogID: &l.ID, LogState: store.LogStored})
 	if err != nil {
 		return err

@@ -21,7 +21,8 @@ Converts another tool's failure catalogue into a totto pattern file on standard 
 can migrate without retyping: pytorch reads PyTorch's log-classifier ruleset.toml (priority follows
 rule order), drci reads Dr. CI's patterns-dump.json (specificity becomes priority, retired patterns
 are skipped), elastic-recheck reads an OpenStack query file or a directory of them (each message
-phrase becomes a literal linked to its Launchpad bug). What was skipped or approximated is reported
+phrase becomes a literal linked to its Launchpad bug), jenkins-bfa reads Jenkins Build Failure
+Analyzer's build-failure-analyzer.xml (multi-line indications become multi-line patterns). What was skipped or approximated is reported
 on standard error. The output always passes 'totto patterns validate'.
 
 Exit codes: 0 written; 2 usage error; 3 the catalogue could not be read.

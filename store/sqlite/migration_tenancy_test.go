@@ -15,9 +15,10 @@ import (
 // beforeTenancy is the last schema version without pattern scopes.
 const beforeTenancy = 180
 
-func sqliteTenancyMigration(t *testing.T) storetest.TenancyMigration {
+// sqliteMigrationFrom is a migration fixture on a database migrated up to version.
+func sqliteMigrationFrom(t *testing.T, version int64) storetest.MigrationFixture {
 	path := filepath.Join(t.TempDir(), "totto.db")
-	return storetest.TenancyMigration{
+	return storetest.MigrationFixture{
 		Before: func(t *testing.T, stmts []string) {
 			db, err := sql.Open("sqlite", "file:"+path+"?_pragma=foreign_keys(1)&_time_format=sqlite")
 			if err != nil {
@@ -28,8 +29,8 @@ func sqliteTenancyMigration(t *testing.T) storetest.TenancyMigration {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if _, err := p.UpTo(t.Context(), beforeTenancy); err != nil {
-				t.Fatalf("migrate to %d: %v", beforeTenancy, err)
+			if _, err := p.UpTo(t.Context(), version); err != nil {
+				t.Fatalf("migrate to %d: %v", version, err)
 			}
 			for _, q := range stmts {
 				if _, err := db.ExecContext(t.Context(), q); err != nil {
@@ -49,5 +50,12 @@ func sqliteTenancyMigration(t *testing.T) storetest.TenancyMigration {
 }
 
 func TestTenancyMigration(t *testing.T) {
-	storetest.RunTenancyMigration(t, sqliteTenancyMigration(t), sqliteTenancyMigration(t))
+	storetest.RunTenancyMigration(t, sqliteMigrationFrom(t, beforeTenancy), sqliteMigrationFrom(t, beforeTenancy))
+}
+
+// beforeShortSHAs is the last schema version before short SHAs in annotations were expanded.
+const beforeShortSHAs = 330
+
+func TestShortSHAMigration(t *testing.T) {
+	storetest.RunShortSHAMigration(t, sqliteMigrationFrom(t, beforeShortSHAs))
 }

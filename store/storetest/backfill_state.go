@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/totto-ci/totto/ident"
 	"github.com/totto-ci/totto/store"
 )
 
@@ -44,7 +45,7 @@ func testBackfillMark(t *testing.T, s store.Store) {
 func testSuccessSample(t *testing.T, s store.Store) {
 	c := ctx(t)
 	repo := must(s.UpsertRepository(c, store.Repository{FullName: "acme/sample", Active: true}))
-	add := func(id int, name, branch, provider, concl string, hour int) {
+	add := func(id int, name, branch string, provider ident.Provider, concl string, hour int) {
 		done := time.Date(2026, 11, 1, hour, 0, 0, 0, time.UTC)
 		must(s.UpsertJob(c, store.Job{Provider: provider, ExternalID: fmt.Sprint(id), Attempt: 1, RepoID: repo.ID,
 			SHA: "abc", Branch: branch, Name: name, Conclusion: concl, CompletedAt: &done}))

@@ -291,7 +291,7 @@ func testUnmatchedFailures(t *testing.T, s insightsStore, w world) {
 
 func testBranchGrid(t *testing.T, s insightsStore, w world) {
 	id := func(k string) int64 { return w.jobs[k].ID }
-	g := must(s.BranchGrid(ctx(t), w.repoA.ID, "main", 2))
+	g := must(s.BranchGrid(ctx(t), w.repoA.ID, "main", 2, time.Time{}))
 	if !slices.Equal(g.Jobs, []string{"build", "test"}) {
 		t.Errorf("grid jobs %v, want [build test]", g.Jobs)
 	}
@@ -306,11 +306,18 @@ func testBranchGrid(t *testing.T, s insightsStore, w world) {
 	if fmt.Sprint(g.Commits) != fmt.Sprint(want) {
 		t.Errorf("grid of o/a main, 2 commits:\n got %+v\nwant %+v", g.Commits, want)
 	}
-	if g := must(s.BranchGrid(ctx(t), w.repoA.ID, "main", 10)); len(g.Commits) != 3 || g.Commits[2].SHA != "c1" ||
+	if g := must(s.BranchGrid(ctx(t), w.repoA.ID, "main", 10, time.Time{})); len(g.Commits) != 3 || g.Commits[2].SHA != "c1" ||
 		g.Commits[2].Cells["test"].Conclusion != "failure" {
 		t.Errorf("grid of o/a main, 10 commits: %+v", g.Commits)
 	}
-	if g := must(s.BranchGrid(ctx(t), w.repoA.ID, "nope", 10)); len(g.Commits) != 0 || len(g.Jobs) != 0 {
+	// since keeps the commits whose latest completion is at or after it: c3 (and c2, exactly at it).
+	if g := must(s.BranchGrid(ctx(t), w.repoA.ID, "main", 10, t0.Add(27*time.Hour))); len(g.Commits) != 2 || g.Commits[1].SHA != "c2" {
+		t.Errorf("grid of o/a main since c2: %+v", g.Commits)
+	}
+	if g := must(s.BranchGrid(ctx(t), w.repoA.ID, "main", 10, t0.Add(27*time.Hour+time.Second))); len(g.Commits) != 1 || g.Commits[0].SHA != "c3" {
+		t.Errorf("grid of o/a main after c2: %+v", g.Commits)
+	}
+	if g := must(s.BranchGrid(ctx(t), w.repoA.ID, "nope", 10, time.Time{})); len(g.Commits) != 0 || len(g.Jobs) != 0 {
 		t.Errorf("grid of an unknown branch: %+v", g)
 	}
 
@@ -325,7 +332,7 @@ func testBranchGrid(t *testing.T, s insightsStore, w world) {
 	before := t0
 	must(s.UpsertJob(ctx(t), store.Job{Provider: "ingest", ExternalID: "wide-old", RepoID: r.ID, SHA: "old",
 		Branch: "main", Name: "shard 000", Conclusion: "failure", CompletedAt: &before}))
-	g = must(s.BranchGrid(ctx(t), r.ID, "main", 2))
+	g = must(s.BranchGrid(ctx(t), r.ID, "main", 2, time.Time{}))
 	if len(g.Commits) != 2 || g.Commits[0].SHA != "new" || g.Commits[1].SHA != "old" || len(g.Jobs) != 130 ||
 		len(g.Commits[0].Cells) != 130 || g.Commits[1].Cells["shard 000"].Conclusion != "failure" {
 		t.Errorf("grid of a wide commit: %d commits, %d jobs", len(g.Commits), len(g.Jobs))

@@ -51,7 +51,7 @@ func insightsCases(p GenProbes) []insightsCase {
 		{"UnmatchedFailures/all", unmatched(0)},
 		{"UnmatchedFailures/repo", unmatched(p.RepoID)},
 		{"BranchGrid/50-commits", func(ctx context.Context, s store.Insights) (int, error) {
-			g, err := s.BranchGrid(ctx, p.RepoID, p.Branch, 50)
+			g, err := s.BranchGrid(ctx, p.RepoID, p.Branch, 50, time.Time{})
 			return len(g.Commits), err
 		}},
 		{"AnnotationsCovering", func(ctx context.Context, s store.Insights) (int, error) {

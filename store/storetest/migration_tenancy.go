@@ -7,10 +7,11 @@ import (
 	"github.com/totto-ci/totto/store"
 )
 
-// TenancyMigration is how a backend takes part in RunTenancyMigration: Before runs statements
-// on a database migrated up to the schema just before pattern tenancy (00180); Open then opens
-// the same database as a store, which applies the remaining migrations.
-type TenancyMigration struct {
+// MigrationFixture is how a backend takes part in a migration test (RunTenancyMigration,
+// RunShortSHAMigration): Before runs statements on a database migrated up to the schema just
+// before the migration under test; Open then opens the same database as a store, which applies
+// the remaining migrations.
+type MigrationFixture struct {
 	Before func(t *testing.T, statements []string)
 	Open   func(t *testing.T) store.Store
 }
@@ -27,7 +28,7 @@ var legacyRows = []string{
 
 // RunTenancyMigration checks what migration 00200 does to patterns stored before tenancy, in a
 // store with one owner and in one with two (docs/security.md, "Migration of existing patterns").
-func RunTenancyMigration(t *testing.T, single, multi TenancyMigration) {
+func RunTenancyMigration(t *testing.T, single, multi MigrationFixture) {
 	byName := func(t *testing.T, s store.Store) map[string]store.Pattern {
 		ps, err := s.Patterns(ctx(t), store.PatternFilter{IncludeRetired: true})
 		if err != nil {

@@ -50,6 +50,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"Screens", testScreens},
 		{"BackfillMark", testBackfillMark},
 		{"SuccessSample", testSuccessSample},
+		{"FailureHistories", testFailureHistories},
 	}
 	for _, tc := range tests {
 		subtest(t, tc.name, func(t *testing.T) {

@@ -34,17 +34,9 @@ func testScreens(t *testing.T, s store.Store) {
 	if x := sums["evil/x"]; x.Failed7 != 2 || x.Explained7 != 1 {
 		t.Errorf("evil/x summary %+v, want 2 failed, 1 explained", x)
 	}
-	outs := must(s.BranchOutcomes(c, w.acmeB.ID, "nope", now.Add(-48*time.Hour), now.Add(time.Minute)))
-	if len(outs) != 0 {
-		t.Errorf("outcomes of a branch without jobs: %+v", outs)
-	}
 	at := now.Add(-time.Hour)
 	must(s.UpsertJob(c, store.Job{Provider: "ingest", ExternalID: "m1", RepoID: w.acmeB.ID, SHA: "m1", Branch: "master",
 		Name: "build", Conclusion: "failure", LogID: &w.sharedB.ID, LogState: store.LogStored, CompletedAt: &at}))
-	outs = must(s.BranchOutcomes(c, w.acmeB.ID, "master", now.Add(-48*time.Hour), now.Add(time.Minute)))
-	if len(outs) != 1 || outs[0].SHA != "m1" || !outs[0].Unexplained || outs[0].At.Sub(at).Abs() > time.Millisecond {
-		t.Errorf("master outcomes %+v, want m1 unexplained at %s", outs, at)
-	}
 	if b := must(s.DefaultBranch(c, w.acmeB.ID)); b != "master" {
 		t.Errorf("default branch %q, want master (the only one with jobs)", b)
 	}

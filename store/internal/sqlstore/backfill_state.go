@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/totto-ci/totto/ident"
 	"github.com/totto-ci/totto/store"
 )
 
@@ -28,7 +29,7 @@ func fromMilli(ms int64) time.Time {
 }
 
 // BackfillMark implements store.BackfillState.
-func (s *Store) BackfillMark(ctx context.Context, repoID int64, branch, provider string) (store.BackfillMark, error) {
+func (s *Store) BackfillMark(ctx context.Context, repoID int64, branch string, provider ident.Provider) (store.BackfillMark, error) {
 	m := store.BackfillMark{RepoID: repoID, Branch: branch, Provider: provider}
 	var from, to int64
 	var done string
@@ -71,7 +72,7 @@ func (s *Store) PutBackfillMark(ctx context.Context, m store.BackfillMark) error
 }
 
 // SuccessSample implements store.BackfillState.
-func (s *Store) SuccessSample(ctx context.Context, repoID int64, branch, provider string, perName int) ([]store.Job, error) {
+func (s *Store) SuccessSample(ctx context.Context, repoID int64, branch string, provider ident.Provider, perName int) ([]store.Job, error) {
 	if perName <= 0 {
 		return nil, nil
 	}

@@ -13,11 +13,11 @@ import (
 // BranchGrid implements store.Insights. Commits are ordered by the latest completion of their jobs on
 // the branch, read backwards from the (repo_id, branch, completed_at) index until enough distinct
 // commits are seen, so the cost follows the grid's size, not the branch's history.
-func (s *Store) BranchGrid(ctx context.Context, repoID int64, branch string, commits int) (store.BranchGrid, error) {
+func (s *Store) BranchGrid(ctx context.Context, repoID int64, branch string, commits int, since time.Time) (store.BranchGrid, error) {
 	if commits <= 0 {
 		commits = 50
 	}
-	grid, index, err := s.lastCommits(ctx, repoID, branch, commits)
+	grid, index, err := s.lastCommits(ctx, repoID, branch, commits, since)
 	if err != nil {
 		return store.BranchGrid{}, fmt.Errorf("branch grid of %q in repository %d: %w", branch, repoID, err)
 	}
@@ -63,7 +63,7 @@ func (s *Store) BranchGrid(ctx context.Context, repoID int64, branch string, com
 // abandoned result set, so one large LIMIT would cost its full size) until it has seen n commits.
 // A batch restarts at the previous batch's oldest time with <=, so ties across a batch boundary
 // are re-read rather than skipped; re-read commits are already known.
-func (s *Store) lastCommits(ctx context.Context, repoID int64, branch string, n int) (store.BranchGrid, map[string]int, error) {
+func (s *Store) lastCommits(ctx context.Context, repoID int64, branch string, n int, since time.Time) (store.BranchGrid, map[string]int, error) {
 	var grid store.BranchGrid
 	index := map[string]int{}
 	batch := max(4*n, 100)
@@ -72,6 +72,10 @@ func (s *Store) lastCommits(ctx context.Context, repoID int64, branch string, n 
 	for len(grid.Commits) < n {
 		sql := `SELECT sha, completed_at FROM jobs WHERE repo_id = ? AND branch = ? AND completed_at IS NOT NULL`
 		args := []any{repoID, branch}
+		if !since.IsZero() {
+			sql += ` AND completed_at >= ?`
+			args = append(args, since.UTC())
+		}
 		if until != nil {
 			op := " <= ?"
 			if strict {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/totto-ci/totto/ident"
 	"github.com/totto-ci/totto/store"
 )
 
@@ -27,7 +28,7 @@ func (s *Store) ClaimRerun(ctx context.Context, r store.Rerun) (bool, error) {
 }
 
 // SetRerunOutcome implements store.Reruns.
-func (s *Store) SetRerunOutcome(ctx context.Context, repoID int64, provider, jobExternalID, outcome string) error {
+func (s *Store) SetRerunOutcome(ctx context.Context, repoID int64, provider ident.Provider, jobExternalID, outcome string) error {
 	return s.inTx(ctx, func(tx q) error {
 		if _, err := tx.exec(ctx, `UPDATE reruns SET outcome = ? WHERE repo_id = ? AND provider = ? AND job_external_id = ?`,
 			outcome, repoID, provider, jobExternalID); err != nil {
@@ -38,7 +39,7 @@ func (s *Store) SetRerunOutcome(ctx context.Context, repoID int64, provider, job
 }
 
 // ReleaseRerun implements store.Reruns.
-func (s *Store) ReleaseRerun(ctx context.Context, repoID int64, provider, jobExternalID string) error {
+func (s *Store) ReleaseRerun(ctx context.Context, repoID int64, provider ident.Provider, jobExternalID string) error {
 	return s.inTx(ctx, func(tx q) error {
 		if _, err := tx.exec(ctx, `DELETE FROM reruns WHERE repo_id = ? AND provider = ? AND job_external_id = ?`,
 			repoID, provider, jobExternalID); err != nil {

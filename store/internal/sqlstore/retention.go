@@ -138,8 +138,10 @@ func (s *Store) DeleteJobs(ctx context.Context, cutoff time.Time, limit int, dry
 			if matches, err = tx.exec(ctx, `DELETE FROM matches WHERE log_id IN (`+lin+`)`, largs...); err != nil {
 				return err
 			}
-			if _, err := tx.exec(ctx, `DELETE FROM log_cause_lines WHERE log_id IN (`+lin+`)`, largs...); err != nil {
-				return err
+			for _, table := range []string{"log_cause_lines", "log_cause_shapes"} {
+				if _, err := tx.exec(ctx, `DELETE FROM `+table+` WHERE log_id IN (`+lin+`)`, largs...); err != nil {
+					return err
+				}
 			}
 		}
 		for _, stmt := range []string{`DELETE FROM pattern_hits WHERE job_id IN (` + in + `)`, `DELETE FROM jobs WHERE id IN (` + in + `)`} {
