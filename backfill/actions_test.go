@@ -204,3 +204,35 @@ func TestActionsBackfillRefusesBinaryLog(t *testing.T) {
 		t.Fatalf("binary log: %+v %v", j, err)
 	}
 }
+
+// Backfill records the failing tests of the logs it stores, as the App does, on the default
+// branch it asked GitHub for.
+func TestActionsBackfillRecordsFailingTests(t *testing.T) {
+	e := newEnv(t)
+	e.history(2, 100)
+	j := fakeJobWithStatus(10002, 0)
+	j.Log = []byte("=== RUN   TestParse\n--- FAIL: TestParse (0.00s)\n    parse_test.go:12: want error\nFAIL\nFAIL\texample.com/p\t0.01s\n")
+	e.gh.AddJob(j)
+	o := e.opts()
+	o.FailedOnly = true
+	if _, err := Run(context.Background(), o); err != nil {
+		t.Fatal(err)
+	}
+	id := jobIDByExternal(t, e, "10002")
+	ts, err := e.st.JobTests(context.Background(), id)
+	if err != nil || len(ts) != 1 || ts[0].Name != "TestParse" || ts[0].File != "example.com/p" {
+		t.Fatalf("failing tests of the backfilled job: %+v, %v", ts, err)
+	}
+	job, err := e.st.Job(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs, err := e.st.TestFailures(context.Background(), job.RepoID, ts[0].TestKey, 10)
+	if err != nil || len(fs) != 1 || !fs[0].DefaultBranch || fs[0].PullRequest != 0 {
+		t.Fatalf("history: %+v, %v; want one failure on the default branch", fs, err)
+	}
+	// Every other failed job was read for tests too (none found).
+	if left, err := e.st.JobsWithoutTests(context.Background(), 0, 100); err != nil || len(left) != 0 {
+		t.Errorf("failed jobs whose tests were not recorded: %d, %v", len(left), err)
+	}
+}

@@ -27,6 +27,9 @@ import (
 type Options struct {
 	Repo   string // owner/name
 	Branch string // default "main"
+	// DefaultBranch is the repository's default branch, for the failing tests' history (a
+	// failure there counts against everybody); default: Branch, which is usually it.
+	DefaultBranch string
 	// Public records the repository as public, its jobs and logs visible in the UI to everyone;
 	// otherwise a new repository is private (readable by its GitHub readers only) and a known
 	// one keeps the visibility its webhooks reported.
@@ -166,6 +169,9 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 	}
 	if opts.Branch == "" {
 		opts.Branch = "main"
+	}
+	if opts.DefaultBranch == "" {
+		opts.DefaultBranch = opts.Branch
 	}
 	if opts.Concurrency <= 0 {
 		opts.Concurrency = 4

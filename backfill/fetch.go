@@ -11,6 +11,7 @@ import (
 
 	"github.com/totto-ci/totto/ciprovider"
 	"github.com/totto-ci/totto/ingest"
+	"github.com/totto-ci/totto/scan"
 	"github.com/totto-ci/totto/store"
 )
 
@@ -117,13 +118,21 @@ func (b *backfill) firstLog(p *Progress) {
 	}
 }
 
-// storeFile stores a downloaded or cached log and links it to its job.
+// storeFile stores a downloaded or cached log, links it to its job and records the failing tests
+// it names (as the App does; a backfilled job has no pull request).
 func (b *backfill) storeFile(ctx context.Context, j store.Job, f io.ReaderAt, size int64) error {
 	l, err := ingest.StoreLogFile(ctx, b.opts.Store, b.opts.Blobs, f, size, b.opts.MaxLogBytes)
 	if err != nil {
 		return fmt.Errorf("log of job %d (%s): %w", j.ID, j.Name, err)
 	}
-	return ingest.Link(ctx, b.opts.Store, j.ID, l)
+	if err := ingest.Link(ctx, b.opts.Store, j.ID, l); err != nil {
+		return err
+	}
+	j.LogID = &l.ID
+	_, err = scan.RecordTests(ctx, b.opts.Store, b.opts.Blobs, j, b.opts.Now(), func(context.Context) scan.TestsWhere {
+		return scan.TestsWhere{DefaultBranch: j.Branch == b.opts.DefaultBranch}
+	})
+	return err
 }
 
 func (b *backfill) failedTask(ctx context.Context, t task, err error) {

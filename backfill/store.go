@@ -15,6 +15,7 @@ type Store interface {
 	store.BackfillState
 	ingest.LogStore
 	scan.Store
+	scan.TestsStore
 	UpsertJob(ctx context.Context, j store.Job) (store.Job, error)
 }
 

@@ -120,7 +120,30 @@ func storeText(ctx context.Context, st LogStore, blobs blob.Store, f io.ReaderAt
 	if err != nil {
 		return store.Log{}, fmt.Errorf("recording log %s: %w", obj.SHA256, err)
 	}
+	if l.Created || l.Revived {
+		// A prune may have deleted this content between the write above and PutLog (the log
+		// had expired, or its last job was deleted). Now that the row is live no prune deletes
+		// it, so content found now stays, and content written again now is final.
+		if err := ensureContent(ctx, blobs, l.StorageKey, f, size, maxBytes); err != nil {
+			return store.Log{}, err
+		}
+	}
 	return l, nil
+}
+
+// ensureContent stores the content again unless key can be opened.
+func ensureContent(ctx context.Context, blobs blob.Store, key string, f io.ReaderAt, size, maxBytes int64) error {
+	if rc, err := blobs.Open(ctx, key); err == nil {
+		return rc.Close()
+	}
+	r, err := tail(f, size, maxBytes)
+	if err != nil {
+		return err
+	}
+	if _, err := blobs.Put(ctx, r); err != nil {
+		return fmt.Errorf("storing log content again after a concurrent prune: %w", err)
+	}
+	return nil
 }
 
 // tail opens the part of f (size bytes) that is stored: all of it, or when longer than maxBytes

@@ -8,6 +8,7 @@ import (
 	"github.com/totto-ci/totto/patterns"
 	"github.com/totto-ci/totto/store"
 	"github.com/totto-ci/totto/store/sqlite"
+	"github.com/totto-ci/totto/verdicts"
 )
 
 // TestEvidenceHooks: the precision and expiry hooks read and write a real store.
@@ -40,7 +41,7 @@ func TestEvidenceHooks(t *testing.T) {
 	if _, err := st.RecordScan(ctx, pending[0], []patterns.Match{{PatternID: ch[0].ID, Line: 1, End: 4, Text: "Hash Sum mismatch"}}); err != nil {
 		t.Fatal(err)
 	}
-	prec, err := PatternPrecision(ctx, st, repo)
+	prec, err := verdicts.Precision(ctx, st, repo)
 	if err != nil {
 		t.Fatal(err)
 	}

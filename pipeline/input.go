@@ -93,6 +93,20 @@ func (p *pipeline) run(ctx context.Context, j store.Job, cfg RepoConfig, infos m
 	}
 	// The store lists matches newest first; triage and display want log order.
 	sortMatches(r.Matches)
+	l, err := p.Store.Log(ctx, *j.LogID)
+	if err != nil {
+		return r, fmt.Errorf("log %d (job %q): %w", *j.LogID, j.Name, err)
+	}
+	if r.Log.Expired = l.Expired(); r.Log.Expired != "" {
+		// The content is gone: the matches and the failing tests recorded while it was kept
+		// still stand; there is no excerpt to read.
+		ts, err := p.Store.JobTests(ctx, j.ID)
+		if err != nil {
+			return r, fmt.Errorf("failing tests of job %q: %w", j.Name, err)
+		}
+		r.Tests = storedTests(ts)
+		return r, nil
+	}
 	if err := p.readLogDetails(ctx, j, &r); err != nil {
 		// The matches still explain the failure without the excerpt; say so in the log only.
 		zerolog.Ctx(ctx).Warn().Err(err).Int64("log", *j.LogID).Msg("likely cause not available")

@@ -8,69 +8,21 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/totto-ci/totto/ident"
-	"github.com/totto-ci/totto/logs"
+	"github.com/totto-ci/totto/scan"
 	"github.com/totto-ci/totto/store"
 	"github.com/totto-ci/totto/testlog"
 	"github.com/totto-ci/totto/triage"
 )
 
 // recordTests files the failing tests a failed job's stored log names under the job, with the
-// commit's pull request and whether it ran on the default branch, so later commits can see the
-// test's history. Recording replaces, so a redelivered job never counts twice.
+// commit's pull request and whether it ran on the default branch (asked of GitHub only when the
+// log names a test), through the one recorder every path that stores a log uses.
 func (p *pipeline) recordTests(ctx context.Context, gh *github.Client, a ProcessJobArgs, j store.Job) error {
-	if j.LogID == nil || !triage.Conclusion(j.Conclusion).Failed() {
-		return nil
-	}
-	res, err := p.extractTests(ctx, *j.LogID)
-	if err != nil {
-		return err
-	}
-	c := store.JobTestsContext{JobID: j.ID, RepoID: j.RepoID, SHA: j.SHA, JobName: j.Name, At: p.Clock()}
-	if j.CompletedAt != nil {
-		c.At = *j.CompletedAt
-	} else if j.StartedAt != nil {
-		c.At = *j.StartedAt
-	}
-	if len(res.Tests) > 0 {
-		c.PullRequest = p.pullRequestOf(ctx, gh, a)
+	_, err := scan.RecordTests(ctx, p.Store, p.Blobs, j, p.Clock(), func(ctx context.Context) scan.TestsWhere {
 		def := p.defaultBranch(ctx, gh, a)
-		c.DefaultBranch = def != "" && j.Branch == def
-	}
-	tests := make([]store.JobTest, len(res.Tests))
-	for i, t := range res.Tests {
-		tests[i] = store.JobTest{TestKey: store.TestKey{Runner: t.Runner, File: t.File, Name: t.Name}, Line: t.Line, Text: t.Text, PassedInLog: t.PassedInLog}
-	}
-	if err := p.Store.RecordJobTests(ctx, c, tests); err != nil {
-		return fmt.Errorf("recording failing tests of job %q: %w", j.Name, err)
-	}
-	l := zerolog.Ctx(ctx).Debug().Int("failing_tests", len(tests))
-	for _, m := range res.Mismatches {
-		l = l.Str("mismatch", fmt.Sprintf("%s printed %d failed at line %d, %d found", m.Runner, m.Summary, m.Line, m.Extracted))
-	}
-	l.Msg("failing tests recorded")
-	return nil
-}
-
-// extractTests reads a stored log once with the failing-test extractor.
-func (p *pipeline) extractTests(ctx context.Context, logID int64) (testlog.Result, error) {
-	l, err := p.Store.Log(ctx, logID)
-	if err != nil {
-		return testlog.Result{}, fmt.Errorf("log %d: %w", logID, err)
-	}
-	rc, err := p.Blobs.Open(ctx, l.StorageKey)
-	if err != nil {
-		return testlog.Result{}, fmt.Errorf("opening log %d: %w", logID, err)
-	}
-	defer rc.Close()
-	e := testlog.New()
-	lr := logs.NewReader(rc)
-	for lr.Next() {
-		e.Add(lr.Line())
-	}
-	if err := lr.Err(); err != nil {
-		return testlog.Result{}, fmt.Errorf("reading log %d: %w", logID, err)
-	}
-	return e.Result(), nil
+		return scan.TestsWhere{PullRequest: p.pullRequestOf(ctx, gh, a), DefaultBranch: def != "" && j.Branch == def}
+	})
+	return err
 }
 
 // pullRequestOf is the open pull request the commit belongs to (0 when none or GitHub does not
@@ -95,6 +47,15 @@ func (p *pipeline) pullRequestOf(ctx context.Context, gh *github.Client, a Proce
 
 // failingTests converts testlog's tests into triage's.
 func failingTests(ts []testlog.Test) []triage.FailingTest {
+	out := make([]triage.FailingTest, len(ts))
+	for i, t := range ts {
+		out[i] = triage.FailingTest{TestID: triage.TestID{Runner: t.Runner, File: t.File, Name: t.Name}, Line: t.Line, Text: t.Text, PassedInLog: t.PassedInLog}
+	}
+	return out
+}
+
+// storedTests converts the store's recorded failing tests into triage's.
+func storedTests(ts []store.JobTest) []triage.FailingTest {
 	out := make([]triage.FailingTest, len(ts))
 	for i, t := range ts {
 		out[i] = triage.FailingTest{TestID: triage.TestID{Runner: t.Runner, File: t.File, Name: t.Name}, Line: t.Line, Text: t.Text, PassedInLog: t.PassedInLog}

@@ -174,7 +174,9 @@ func TestRescanCorruptLog(t *testing.T) {
 	})
 }
 
-func TestIngestBinaryLog(t *testing.T) {
+// A stored log with binary bytes (stored before ingest refused binary content) scans into clean
+// UTF-8 match text.
+func TestRescanBinaryLog(t *testing.T) {
 	eachBackend(t, func(t *testing.T, st store.Store, _ string) {
 		ctx := t.Context()
 		blobs, err := blob.OpenDir(t.TempDir())
@@ -182,7 +184,17 @@ func TestIngestBinaryLog(t *testing.T) {
 			t.Fatal(err)
 		}
 		content := "\x00\x01\x02ELF\xff\xfe\n\xc3\x28 error: bad \x00 byte\x80\n"
-		l := ingestJob(t, st, blobs, "1", "j", content)
+		if _, err := ingest.StoreLog(ctx, st, blobs, strings.NewReader(content), 0); !errors.Is(err, ingest.ErrBinary) {
+			t.Fatalf("ingest of binary content: %v, want ErrBinary", err)
+		}
+		obj, err := blobs.Put(ctx, strings.NewReader(content))
+		if err != nil {
+			t.Fatal(err)
+		}
+		l, err := st.PutLog(ctx, store.Log{SHA256: obj.SHA256, RawSize: obj.Size, Lines: 2, StorageKey: obj.Key})
+		if err != nil {
+			t.Fatal(err)
+		}
 		addPatterns(t, st, lit("err", "error: bad"))
 		if _, err := scan.Rescan(ctx, st, blobs, scan.RescanOptions{}); err != nil {
 			t.Fatal(err)

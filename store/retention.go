@@ -22,6 +22,16 @@ type Retention struct {
 	Jobs time.Duration
 }
 
+// Expired is the one way a log whose content retention deleted is described, wherever a log
+// would be shown (the check run, the job and commit pages): "log expired on DATE by retention
+// (retention.logs_days)"; "" while the content is kept.
+func (l Log) Expired() string {
+	if l.ExpiredAt == nil {
+		return ""
+	}
+	return "log expired on " + l.ExpiredAt.UTC().Format(time.DateOnly) + " by retention (retention.logs_days)"
+}
+
 // PruneReport counts what a prune removed (or, dry, would remove).
 type PruneReport struct {
 	ExpiredLogs     int64 // log contents deleted, rows kept
@@ -44,10 +54,20 @@ type Pruner interface {
 	// DeleteDeliveries deletes up to limit delivery records received before cutoff (dry: counts
 	// them).
 	DeleteDeliveries(ctx context.Context, cutoff time.Time, limit int, dry bool) (int64, error)
-	// DeleteJobs deletes up to limit jobs completed (or recorded) before cutoff, then the logs no
-	// remaining job uses, with their matches; it returns the deleted logs, whose contents the
-	// caller removes (dry: nothing is deleted, the counts and logs are what would be).
+	// DeleteJobs deletes up to limit jobs completed (or recorded) before cutoff and the matches
+	// of the logs no remaining job uses, and marks those logs expired (OrphanLogs then finds
+	// them); it returns those logs (dry: nothing is changed, the counts and logs are what would
+	// be).
 	DeleteJobs(ctx context.Context, cutoff time.Time, limit int, dry bool) (jobs int64, logs []Log, matches int64, err error)
+	// DeleteExpiredContents calls del for each of the given logs that is still expired, in one
+	// transaction holding their rows, so a PutLog of the same content waits and then revives
+	// the row (and the caller stores the content again); it returns the logs del was called for.
+	DeleteExpiredContents(ctx context.Context, ids []int64, del func(Log) error) ([]Log, error)
+	// OrphanLogs returns up to limit expired logs no job uses (0: all).
+	OrphanLogs(ctx context.Context, limit int) ([]Log, error)
+	// DeleteOrphanLogs deletes the given logs that are still expired and used by no job, with
+	// their matches and cause lines, and returns how many it deleted.
+	DeleteOrphanLogs(ctx context.Context, ids []int64) (int64, error)
 }
 
 // LogDeleter removes log contents from the log store (a missing object is not an error).
@@ -58,10 +78,14 @@ type LogDeleter interface {
 // pruneBatch bounds each step's transaction.
 const pruneBatch = 1000
 
-// Prune applies the retention policy at now: expired logs' contents leave the log store (their
-// rows are marked first, so a crash between the two leaves a marked row whose content a later
-// prune cannot find, never an unmarked row without content), then old delivery records, then old
-// jobs with the logs only they used. dry counts without deleting.
+// Prune applies the retention policy at now: old jobs with the logs only they used, then expired
+// logs' contents, then old delivery records. dry counts without deleting.
+//
+// A log's content is deleted only while its row is marked expired, inside the transaction that
+// confirms the mark (DeleteExpiredContents): a crash leaves at worst a marked row whose content is
+// already gone, never a live row without content, and a re-ingest of the same content that
+// revives the row (PutLog) either comes first (the content is kept) or waits and then stores the
+// content again. Rows of logs no job uses any more are deleted last, once their content is gone.
 func Prune(ctx context.Context, st Pruner, blobs LogDeleter, r Retention, now time.Time, dry bool) (PruneReport, error) {
 	var rep PruneReport
 	if r.Jobs > 0 {
@@ -73,15 +97,19 @@ func Prune(ctx context.Context, st Pruner, blobs LogDeleter, r Retention, now ti
 				return rep, fmt.Errorf("prune jobs before %s: %w", cutoff.Format(time.DateOnly), err)
 			}
 			rep.Jobs += jobs
-			rep.DeletedLogs += int64(len(logs))
 			rep.Matches += matches
-			if !dry {
-				if err := deleteContents(ctx, blobs, logs); err != nil {
-					return rep, err
-				}
+			if dry {
+				rep.DeletedLogs += int64(len(logs))
 			}
 			if dry || jobs < pruneBatch {
 				break
+			}
+		}
+		if !dry {
+			n, err := deleteOrphans(ctx, st, blobs)
+			rep.DeletedLogs += n
+			if err != nil {
+				return rep, err
 			}
 		}
 	}
@@ -100,20 +128,18 @@ func Prune(ctx context.Context, st Pruner, blobs LogDeleter, r Retention, now ti
 				}
 				break
 			}
-			ids := make([]int64, len(logs))
-			for i, l := range logs {
-				ids[i] = l.ID
-			}
+			ids := logIDs(logs)
 			expired, err := st.ExpireLogs(ctx, ids, now)
 			if err != nil {
 				return rep, fmt.Errorf("expire %d logs: %w", len(ids), err)
 			}
-			if err := deleteContents(ctx, blobs, expired); err != nil {
-				return rep, err
-			}
-			for _, l := range expired {
+			deleted, err := st.DeleteExpiredContents(ctx, logIDs(expired), deleteContent(ctx, blobs))
+			for _, l := range deleted {
 				rep.ExpiredLogs++
 				rep.ExpiredLogBytes += l.RawSize
+			}
+			if err != nil {
+				return rep, err
 			}
 			if len(logs) < pruneBatch {
 				break
@@ -145,12 +171,43 @@ func batch(n int, dry bool) int {
 	return n
 }
 
-// deleteContents removes logs' contents from the log store; one already gone is fine.
-func deleteContents(ctx context.Context, blobs LogDeleter, logs []Log) error {
-	for _, l := range logs {
+// deleteOrphans deletes the contents, then the rows, of expired logs no job uses, in batches;
+// it returns how many rows it deleted.
+func deleteOrphans(ctx context.Context, st Pruner, blobs LogDeleter) (int64, error) {
+	var n int64
+	for {
+		logs, err := st.OrphanLogs(ctx, pruneBatch)
+		if err != nil {
+			return n, err
+		}
+		if _, err := st.DeleteExpiredContents(ctx, logIDs(logs), deleteContent(ctx, blobs)); err != nil {
+			return n, err
+		}
+		deleted, err := st.DeleteOrphanLogs(ctx, logIDs(logs))
+		n += deleted
+		if err != nil {
+			return n, err
+		}
+		if len(logs) < pruneBatch {
+			return n, nil
+		}
+	}
+}
+
+func logIDs(logs []Log) []int64 {
+	ids := make([]int64, len(logs))
+	for i, l := range logs {
+		ids[i] = l.ID
+	}
+	return ids
+}
+
+// deleteContent removes a log's content from the log store; one already gone is fine.
+func deleteContent(ctx context.Context, blobs LogDeleter) func(Log) error {
+	return func(l Log) error {
 		if err := blobs.Delete(ctx, l.StorageKey); err != nil && !errors.Is(err, os.ErrNotExist) {
 			return fmt.Errorf("delete content of log %d (%s): %w", l.ID, l.StorageKey, err)
 		}
+		return nil
 	}
-	return nil
 }

@@ -208,6 +208,12 @@ type Log struct {
 	// scanned over this log.
 	ScannedThrough int64
 	CreatedAt      time.Time
+	// ExpiredAt is when retention deleted the content (nil: kept); the row and its matches stay.
+	ExpiredAt *time.Time
+	// Revived is set by PutLog when the log had expired (its content deleted by retention) and
+	// is live again: the caller must store the content again, as a prune may have deleted it
+	// after the caller wrote it.
+	Revived bool
 	// Created is set by PutLog when this call stored the log (false: it already existed).
 	Created bool
 }

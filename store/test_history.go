@@ -15,6 +15,10 @@ type TestHistory interface {
 	// RecordJobTests replaces the failing tests recorded for a job, so scanning a log again
 	// (a redelivery, a rescan) never counts a failure twice. at is when the job ran.
 	RecordJobTests(ctx context.Context, job JobTestsContext, tests []JobTest) error
+	// JobsWithoutTests returns failed jobs with a stored log whose failing tests were never
+	// recorded (RecordJobTests marks a job recorded, even with no test), with an id above
+	// afterID, in id order, at most limit.
+	JobsWithoutTests(ctx context.Context, afterID int64, limit int) ([]Job, error)
 	// JobTests returns the failing tests recorded for one job, in log order.
 	JobTests(ctx context.Context, jobID int64) ([]JobTest, error)
 	// FailingTests returns the tests recorded as failing on any attempt of a job (by name) at a
@@ -26,6 +30,9 @@ type TestHistory interface {
 	// RepoTests lists a repository's tests that failed at or after since, flakiest first (most
 	// flip commits, then most failures, then most recent), at most limit.
 	RepoTests(ctx context.Context, repoID int64, since time.Time, limit int) ([]TestSummary, error)
+	// NewTests lists a repository's tests whose first recorded failure is at or after since
+	// (none before it), the newest first failure first, at most limit.
+	NewTests(ctx context.Context, repoID int64, since time.Time, limit int) ([]TestSummary, error)
 	// TestFailures lists one test's recorded failures in a repository, newest first, at most limit.
 	TestFailures(ctx context.Context, repoID int64, key TestKey, limit int) ([]TestFailure, error)
 }

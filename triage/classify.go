@@ -162,6 +162,9 @@ const baseMismatchNote = "also fails at merge base"
 func classify(in Input, run Run, runs []Run) JobVerdict {
 	jv := JobVerdict{Run: run, Attempts: len(runs)}
 	ev := &jv.Evidence
+	if run.Log.Expired != "" {
+		ev.Notes = append(ev.Notes, run.Log.Expired)
+	}
 	if run.Log.Unavailable {
 		ev.LogReason = run.Log.Reason
 		if ev.LogReason == "" {

@@ -54,6 +54,10 @@ type LogState struct {
 	Unavailable bool
 	// Reason is shown to the user when the log is unavailable, e.g. "log expired" or "403 from CircleCI".
 	Reason string
+	// Expired says the log was read once but retention has since deleted its content (the text of
+	// store.Log.Expired): the matches found while it was kept still decide the verdict, and the
+	// check run says why there is no excerpt.
+	Expired string
 }
 
 // Excerpt is the likely-cause excerpt of a log, or lines around a match. It has the same shape as

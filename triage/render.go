@@ -260,6 +260,8 @@ func tableRow(j JobVerdict, opts RenderOptions) string {
 		line = codeSpan(clip(opts.Redact(clip(l, redactRunes)), maxCellRunes))
 	} else if j.Verdict == NoLog {
 		line = text(clip(j.Evidence.LogReason, maxCellRunes))
+	} else if j.Run.Log.Expired != "" {
+		line = text(clip(j.Run.Log.Expired, maxCellRunes))
 	}
 	return "| " + tableCell(job) + " | " + tableCell(verdictCell(j.Verdict)) + " | " + tableCell(pat) + " | " + tableCell(line) + " |\n"
 }

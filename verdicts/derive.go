@@ -24,6 +24,7 @@ type Store interface {
 	Pattern(ctx context.Context, id int64) (store.Pattern, error)
 	AnnotationsCovering(ctx context.Context, repoID int64, jobName, sha string) ([]store.Annotation, error)
 	JobTests(ctx context.Context, jobID int64) ([]store.JobTest, error)
+	Log(ctx context.Context, id int64) (store.Log, error)
 	TestStats(ctx context.Context, repoID int64, keys []store.TestKey, since time.Time) (map[store.TestKey]store.TestStats, error)
 	store.PrecisionQuerier
 	store.VerdictKeeper
@@ -55,6 +56,12 @@ func FromStore(ctx context.Context, st Store, repo store.Repository, sha string,
 				if run.Matches, err = logMatches(ctx, st, repo.ID, *j.LogID, in.Patterns); err != nil {
 					return triage.Report{}, nil, err
 				}
+				l, err := st.Log(ctx, *j.LogID)
+				if err != nil {
+					return triage.Report{}, nil, fmt.Errorf("log %d: %w", *j.LogID, err)
+				}
+				// A log retention dropped keeps its matches; the pages say why it cannot be read.
+				run.Log.Expired = l.Expired()
 			}
 		}
 		in.Runs = append(in.Runs, run)

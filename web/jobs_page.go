@@ -101,12 +101,17 @@ func (s *server) jobPage(w http.ResponseWriter, r *http.Request) {
 	if d.Focus > 0 {
 		lo, hi = min(lo, max(1, d.Focus-aroundBefore)), max(hi, d.Focus+aroundAfter)
 	}
+	if d.LogError = l.Expired(); d.LogError != "" {
+		// Retention deleted the content: the matches still show what it said.
+		s.render(w, r, http.StatusOK, "job", j.Name, d)
+		return
+	}
 	// One pass reads the page and the lines around the focus.
 	ls, err := s.readLines(ctx, l.StorageKey, lo, hi)
 	if err != nil {
 		// The error names the log store's paths or bucket: logged, not shown.
 		zerolog.Ctx(ctx).Warn().Err(err).Int64("log", l.ID).Msg("job page: stored log unreadable")
-		d.LogError = "the stored log could not be read (expired, or the log store is unavailable)"
+		d.LogError = "the stored log could not be read (the log store is unavailable)"
 	}
 	shown := s.showLines(ls, byLine)
 	var page []logs.Line

@@ -15,10 +15,16 @@ const testsWindowDays = verdicts.TestsWindowDays
 // testsListed bounds the tests and the failures of one test the page lists.
 const testsListed = 200
 
+// testsNewListed bounds the newest failing tests listed above them.
+const testsNewListed = 20
+
 type testsData struct {
 	Repo  string
 	Days  int
 	Tests []testRow
+	// New are the tests whose first recorded failure is within the window, the newest first:
+	// the failures somebody's recent change may have brought.
+	New []testRow
 	// Test is the test asked for with ?test=ID, with its failures.
 	Test     *testRow
 	Failures []store.TestFailure
@@ -29,8 +35,8 @@ type testRow struct {
 	Href string
 }
 
-// testsPage lists a repository's failing tests over the window, flakiest first, each linking to
-// its history: every recorded failure with its commit, pull request and a link to the log line.
+// testsPage lists a repository's failing tests over the window: the newest (first failed within
+// it), then all of them flakiest first, each linking to its history: every recorded failure with its commit, pull request and a link to the log line.
 func (s *server) testsPage(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	repo, ok := s.pathRepo(w, r)
@@ -46,6 +52,14 @@ func (s *server) testsPage(w http.ResponseWriter, r *http.Request) {
 	d := testsData{Repo: repo.FullName, Days: testsWindowDays}
 	for _, t := range list {
 		d.Tests = append(d.Tests, testRow{TestSummary: t, Href: testHref(repo.FullName, t.TestKey)})
+	}
+	fresh, err := s.st.NewTests(ctx, repo.ID, since, testsNewListed)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	for _, t := range fresh {
+		d.New = append(d.New, testRow{TestSummary: t, Href: testHref(repo.FullName, t.TestKey)})
 	}
 	if id := r.URL.Query().Get("test"); id != "" {
 		for i := range d.Tests {

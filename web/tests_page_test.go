@@ -51,3 +51,41 @@ func TestTestsPage(t *testing.T) {
 		mustContain(t, c.get(fmt.Sprintf("/jobs/%d", w.lint1.ID)), 200, "/repos/acme/widgets/tests?test="+odd.ID(), "Test&lt;script&gt;", "— new")
 	})
 }
+
+// The tests page's newest failing tests are those whose first failure is within the window, the
+// newest first; a test that also failed before it is listed with all failing tests only.
+func TestTestsPageNewestFailures(t *testing.T) {
+	backends(t, func(t *testing.T, st store.Store) {
+		w := seed(t, st)
+		old := store.TestKey{Runner: "go", File: "example.com/p", Name: "TestOld"}
+		newer := store.TestKey{Runner: "go", File: "example.com/p", Name: "TestNewer"}
+		newest := store.TestKey{Runner: "go", File: "example.com/p", Name: "TestNewest"}
+		rec := func(j store.Job, at time.Time, ks ...store.TestKey) {
+			t.Helper()
+			var ts []store.JobTest
+			for _, k := range ks {
+				ts = append(ts, store.JobTest{TestKey: k, Line: 1, Text: "boom"})
+			}
+			if err := st.RecordJobTests(t.Context(), store.JobTestsContext{JobID: j.ID, RepoID: j.RepoID, SHA: j.SHA, JobName: j.Name, At: at}, ts); err != nil {
+				t.Fatal(err)
+			}
+		}
+		rec(w.lint1, testNow.Add(-20*24*time.Hour), old)
+		rec(w.build, testNow.Add(-3*24*time.Hour), old, newer)
+		rec(w.lint2, testNow.Add(-time.Hour), newest)
+		r := newClient(t, w.handler(t, nil)).get("/repos/acme/widgets/tests")
+		mustContain(t, r, 200, `id="new-tests"`, "Newest failing tests")
+		start, end := strings.Index(r.body, `id="new-tests"`), strings.Index(r.body, `id="tests"`)
+		if start < 0 || end < start {
+			t.Fatalf("no newest-failures table before the list of all tests:\n%s", r.body)
+		}
+		section, all := r.body[start:end], r.body[end:]
+		i, j := strings.Index(section, "TestNewest"), strings.Index(section, "TestNewer")
+		if i < 0 || j < 0 || i > j || strings.Contains(section, "TestOld") {
+			t.Errorf("newest failures, want TestNewest then TestNewer and not TestOld:\n%s", section)
+		}
+		if !strings.Contains(all, "TestOld") {
+			t.Errorf("TestOld is not among all failing tests")
+		}
+	})
+}

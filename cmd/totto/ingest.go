@@ -26,7 +26,8 @@ const ingestHelp = `usage: totto ingest --repo OWNER/NAME --sha SHA --job NAME [
        [--branch B] [--provider P] [--id ID] [--attempt N] [--url URL] [--public] LOG
 
 Stores one CI job and its log (a file, or - for standard input; gzip is detected by its magic bytes
-and binary input is refused), so CIs without a totto provider work too, then scans the log with every active pattern and prints its matches. Storing the same job
+and binary input is refused), so CIs without a totto provider work too, then scans the log with every active pattern, prints its
+matches and records the failing tests it names (as the App does). Storing the same job
 again (same provider, id and attempt) updates it; the same log content is stored once. The job id
 defaults to a hash of repo, sha and job name. A repository first seen here is private (the web UI
 shows its jobs only to users who can read it on GitHub) unless --public is given.
@@ -111,6 +112,13 @@ func runIngest(ctx context.Context, env *cliEnv, args []string) error {
 	fmt.Fprintf(env.stdout, "job %d (%s #%d) log %d: %d lines, %d bytes%s\n", j.ID, *job, *attempt, l.ID, l.Lines, l.RawSize, map[bool]string{true: ", truncated"}[l.Truncated])
 	if len(res.Failures) > 0 {
 		return withCode(exitFindings, fmt.Errorf("log %d stored but not scanned: %w", l.ID, res.Failures[0].Err))
+	}
+	tests, err := scan.RecordTests(ctx, st, blobs, j, now, nil)
+	if err != nil {
+		return withCode(exitFindings, fmt.Errorf("log %d stored but its failing tests not recorded ('totto rescan' does): %w", l.ID, err))
+	}
+	if len(tests.Tests) > 0 {
+		fmt.Fprintf(env.stdout, "  %d failing test(s) recorded\n", len(tests.Tests))
 	}
 	ms, err := st.Matches(ctx, store.MatchFilter{LogID: l.ID, ForRepo: r.ID})
 	if err != nil {

@@ -23,7 +23,8 @@ const rescanHelp = `usage: totto rescan [--workers N] [--progress-every N] [--da
 Scans every stored (log, pattern) pair not scanned yet: one query finds the pending logs, each is
 read once for all its missing patterns, and its matches and scan watermark are written in one
 transaction. Interrupt it at any moment (even kill -9) and run it again: it resumes with no match
-lost or doubled. Progress goes to standard output, redrawn in place on a terminal, as plain lines
+lost or doubled. It then records the failing tests of failed jobs whose logs were never read for
+them (jobs stored by an older release), as the App, backfill and ingest do for every new log. Progress goes to standard output, redrawn in place on a terminal, as plain lines
 otherwise.
 
 Exit codes: 0 every pending log scanned; 1 some logs could not be read (listed on standard error;
@@ -62,8 +63,18 @@ func runRescan(ctx context.Context, env *cliEnv, args []string) error {
 		}
 		return withCode(exitError, fmt.Errorf("%w (run again to resume)", err))
 	}
-	if len(res.Failures) > 0 {
-		return withCode(exitFindings, fmt.Errorf("%d log(s) could not be scanned", len(res.Failures)))
+	tests, err := scan.RecordMissingTests(ctx, st, blobs, time.Now())
+	if tests.Jobs > 0 {
+		fmt.Fprintf(env.stdout, "failing tests recorded for %d job(s)\n", tests.Jobs)
+	}
+	for _, f := range tests.Failures {
+		fmt.Fprintf(env.stderr, "totto rescan: %v\n", f)
+	}
+	if err != nil {
+		return withCode(exitError, fmt.Errorf("%w (run again to resume)", err))
+	}
+	if n := len(res.Failures) + len(tests.Failures); n > 0 {
+		return withCode(exitFindings, fmt.Errorf("%d log(s) could not be read", n))
 	}
 	return nil
 }

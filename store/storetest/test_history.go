@@ -115,6 +115,17 @@ func RunTestHistory(t *testing.T, open func(t *testing.T) store.Store) {
 	if top, err := h.RepoTests(ctx, repo.ID, day.Add(-72*time.Hour), 1); err != nil || len(top) != 1 {
 		t.Errorf("limit 1: %+v, %v", top, err)
 	}
+	// New failing tests: flaky first failed at day, broken two days before, so from a day
+	// before only flaky is new; from three days before both are, the newest first failure first.
+	if nt, err := h.NewTests(ctx, repo.ID, day.Add(-24*time.Hour), 10); err != nil || len(nt) != 1 || nt[0].TestKey != flaky || nt[0].TestStats != wantFlaky {
+		t.Errorf("new tests since the day before: %+v, %v", nt, err)
+	}
+	if nt, err := h.NewTests(ctx, repo.ID, day.Add(-72*time.Hour), 10); err != nil || len(nt) != 2 || nt[0].TestKey != flaky || nt[1].TestKey != broken {
+		t.Errorf("new tests since three days before: %+v, %v", nt, err)
+	}
+	if nt, err := h.NewTests(ctx, repo.ID, day.Add(-72*time.Hour), 1); err != nil || len(nt) != 1 {
+		t.Errorf("new tests, limit 1: %+v, %v", nt, err)
+	}
 	fails, err := h.TestFailures(ctx, repo.ID, flaky, 3)
 	if err != nil || len(fails) != 3 {
 		t.Fatalf("failures of the flaky test: %+v, %v", fails, err)
@@ -139,5 +150,50 @@ func RunTestHistory(t *testing.T, open func(t *testing.T) store.Store) {
 	lots, err := h.TestStats(ctx, repo.ID, many, day.Add(-time.Hour))
 	if err != nil || len(lots) != len(many) {
 		t.Fatalf("%d of %d tests found (%v)", len(lots), len(many), err)
+	}
+	runJobsWithoutTests(t, st, job)
+}
+
+// runJobsWithoutTests: failed jobs with a stored log wait for their tests to be recorded until
+// RecordJobTests runs for them, even with no test to record.
+func runJobsWithoutTests(t *testing.T, st store.Store, job func(store.Repository, string, string, int, string) store.Job) {
+	ctx := t.Context()
+	repo := must(st.UpsertRepository(ctx, store.Repository{FullName: "acme/unrecorded", Active: true}))
+	l := must(st.PutLog(ctx, store.Log{SHA256: fmt.Sprintf("%064x", 0x7e57), RawSize: 10, Lines: 1, StorageKey: "unrecorded"}))
+	withLog := func(j store.Job) store.Job {
+		if err := st.SetJobLog(ctx, j.ID, &l.ID, store.LogStored, ""); err != nil {
+			t.Fatal(err)
+		}
+		return j
+	}
+	failed := withLog(job(repo, "u", "test", 1, "failure"))
+	timedOut := withLog(job(repo, "u", "lint", 1, "timed_out"))
+	withLog(job(repo, "u", "build", 1, "success"))
+	job(repo, "u", "docs", 1, "failure") // no log
+	ids := func(after int64, limit int) []int64 {
+		t.Helper()
+		js, err := st.JobsWithoutTests(ctx, after, limit)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []int64
+		for _, j := range js {
+			if j.RepoID == repo.ID {
+				out = append(out, j.ID)
+			}
+		}
+		return out
+	}
+	if got := ids(0, 100); fmt.Sprint(got) != fmt.Sprint([]int64{failed.ID, timedOut.ID}) {
+		t.Errorf("jobs without tests: %v, want [%d %d] (failed, with a stored log)", got, failed.ID, timedOut.ID)
+	}
+	if got := ids(failed.ID, 1); fmt.Sprint(got) != fmt.Sprint([]int64{timedOut.ID}) {
+		t.Errorf("after %d, limit 1: %v, want [%d]", failed.ID, got, timedOut.ID)
+	}
+	if err := st.RecordJobTests(ctx, store.JobTestsContext{JobID: failed.ID, RepoID: repo.ID, SHA: "u", JobName: "test", At: time.Now()}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if got := ids(0, 100); fmt.Sprint(got) != fmt.Sprint([]int64{timedOut.ID}) {
+		t.Errorf("after recording no test for job %d: %v, want [%d]", failed.ID, got, timedOut.ID)
 	}
 }

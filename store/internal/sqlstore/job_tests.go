@@ -38,6 +38,9 @@ func (s *Store) RecordJobTests(ctx context.Context, j store.JobTestsContext, tes
 				return fmt.Errorf("record failing test %q of job %d: %w", t.Name, j.JobID, err)
 			}
 		}
+		if _, err := tx.exec(ctx, `UPDATE jobs SET tests_recorded = ? WHERE id = ?`, true, j.JobID); err != nil {
+			return fmt.Errorf("mark failing tests of job %d recorded: %w", j.JobID, err)
+		}
 		return nil
 	})
 }
@@ -109,23 +112,46 @@ func scanTestSummary(rows Rows) (store.TestSummary, error) {
 
 // RepoTests implements store.TestHistory.
 func (s *Store) RepoTests(ctx context.Context, repoID int64, since time.Time, limit int) ([]store.TestSummary, error) {
-	rows, err := s.read().query(ctx, `SELECT `+testStatsColumns+`
+	out, err := s.testSummaries(ctx, `SELECT `+testStatsColumns+`
 		FROM job_tests t WHERE t.repo_id = ? AND t.ran_at >= ?
 		GROUP BY t.runner, t.file, t.name
 		ORDER BY 8 DESC, 4 DESC, 10 DESC, t.name LIMIT ?`, repoID, since.Unix(), limit)
 	if err != nil {
 		return nil, fmt.Errorf("tests of repository %d: %w", repoID, err)
 	}
+	return out, nil
+}
+
+// testSummaries runs a query selecting testStatsColumns.
+func (s *Store) testSummaries(ctx context.Context, query string, args ...any) ([]store.TestSummary, error) {
+	rows, err := s.read().query(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
 	defer rows.Close()
 	var out []store.TestSummary
 	for rows.Next() {
 		ts, err := scanTestSummary(rows)
 		if err != nil {
-			return nil, fmt.Errorf("tests of repository %d: %w", repoID, err)
+			return nil, err
 		}
 		out = append(out, ts)
 	}
 	return out, rows.Err()
+}
+
+// NewTests implements store.TestHistory. Only the window's rows are grouped: a test with an
+// older failure is ruled out through the (repo_id, name, ran_at) index.
+func (s *Store) NewTests(ctx context.Context, repoID int64, since time.Time, limit int) ([]store.TestSummary, error) {
+	out, err := s.testSummaries(ctx, `SELECT `+testStatsColumns+`
+		FROM job_tests t WHERE t.repo_id = ? AND t.ran_at >= ? AND NOT EXISTS (SELECT 1 FROM job_tests o
+			WHERE o.repo_id = t.repo_id AND o.name = t.name AND o.runner = t.runner AND o.file = t.file AND o.ran_at < ?)
+		GROUP BY t.runner, t.file, t.name
+		ORDER BY 9 DESC, t.name LIMIT ?`, repoID, since.Unix(), since.Unix(), limit)
+	if err != nil {
+		return nil, fmt.Errorf("new failing tests of repository %d: %w", repoID, err)
+	}
+	return out, nil
 }
 
 // TestFailures implements store.TestHistory.
@@ -196,4 +222,24 @@ func (s *Store) TestStats(ctx context.Context, repoID int64, keys []store.TestKe
 		}
 	}
 	return out, nil
+}
+
+// JobsWithoutTests implements store.TestHistory.
+func (s *Store) JobsWithoutTests(ctx context.Context, afterID int64, limit int) ([]store.Job, error) {
+	rows, err := s.read().query(ctx, `SELECT `+jobCols+` FROM jobs
+		WHERE NOT tests_recorded AND log_state = 'stored' AND id > ? AND conclusion IN `+failedConclusions+`
+		ORDER BY id LIMIT ?`, afterID, limit)
+	if err != nil {
+		return nil, fmt.Errorf("jobs without recorded tests: %w", err)
+	}
+	defer rows.Close()
+	var out []store.Job
+	for rows.Next() {
+		j, err := scanJob(rows)
+		if err != nil {
+			return nil, fmt.Errorf("jobs without recorded tests: %w", err)
+		}
+		out = append(out, j)
+	}
+	return out, rows.Err()
 }

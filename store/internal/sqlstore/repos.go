@@ -215,11 +215,12 @@ func (s *Store) SetJobLog(ctx context.Context, jobID int64, logID *int64, state 
 	})
 }
 
-const logCols = `id, sha256, raw_size, lines, truncated, storage_key, scanned_through, created_at`
+const logCols = `id, sha256, raw_size, lines, truncated, storage_key, scanned_through, created_at, expired_at`
 
 func scanLog(r Row) (store.Log, error) {
 	var l store.Log
-	err := r.Scan(&l.ID, &l.SHA256, &l.RawSize, &l.Lines, &l.Truncated, &l.StorageKey, &l.ScannedThrough, &l.CreatedAt)
+	err := r.Scan(&l.ID, &l.SHA256, &l.RawSize, &l.Lines, &l.Truncated, &l.StorageKey, &l.ScannedThrough, &l.CreatedAt, &l.ExpiredAt)
+	l.ExpiredAt = utcPtr(l.ExpiredAt)
 	return l, err
 }
 
@@ -238,15 +239,18 @@ func (s *Store) PutLog(ctx context.Context, l store.Log) (store.Log, error) {
 		if err != nil && !s.isNoRows(err) {
 			return fmt.Errorf("put log %s: %w", l.SHA256, err)
 		}
-		// Content stored again after retention expired it: the log is readable again.
-		if _, err := tx.exec(ctx, `UPDATE logs SET expired_at = NULL WHERE sha256 = ? AND expired_at IS NOT NULL`, l.SHA256); err != nil {
+		// Content stored again after retention expired it: the log is readable again. The
+		// caller stores the content once more (Revived): a prune may have deleted it after the
+		// caller first wrote it (see DeleteExpiredContents).
+		revived, err := tx.exec(ctx, `UPDATE logs SET expired_at = NULL WHERE sha256 = ? AND expired_at IS NOT NULL`, l.SHA256)
+		if err != nil {
 			return fmt.Errorf("put log %s: %w", l.SHA256, err)
 		}
 		out, err = scanLog(tx.row(ctx, `SELECT `+logCols+` FROM logs WHERE sha256 = ?`, l.SHA256))
 		if err != nil {
 			return fmt.Errorf("put log %s: read back: %w", l.SHA256, err)
 		}
-		out.Created = created
+		out.Created, out.Revived = created, revived > 0
 		return nil
 	})
 	return out, err

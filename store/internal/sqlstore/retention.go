@@ -150,8 +150,12 @@ func (s *Store) DeleteJobs(ctx context.Context, cutoff time.Time, limit int, dry
 			}
 		}
 		if len(logIDs) > 0 {
+			// Tombstones, not deletions: the rows stay, expired and unscanned, until their contents
+			// are gone (see DeleteExpiredContents, DeleteOrphanLogs). A re-ingest of the same
+			// content meanwhile revives the row instead of racing a delete of its content.
 			lin, largs := idList(logIDs)
-			if _, err := tx.exec(ctx, `DELETE FROM logs WHERE id IN (`+lin+`)`, largs...); err != nil {
+			if _, err := tx.exec(ctx, `UPDATE logs SET expired_at = ?, scanned_through = 0 WHERE id IN (`+lin+`)`,
+				append([]any{now()}, largs...)...); err != nil {
 				return err
 			}
 		}
@@ -205,4 +209,77 @@ func collectIDs(rows Rows) ([]int64, error) {
 		out = append(out, id)
 	}
 	return out, rows.Err()
+}
+
+// DeleteExpiredContents implements store.Pruner. Locking the rows (an UPDATE that changes
+// nothing) makes a concurrent PutLog of the same content wait until the contents are deleted,
+// after which it revives the row and stores the content again; a row revived before the lock is
+// no longer expired and its content is kept.
+func (s *Store) DeleteExpiredContents(ctx context.Context, ids []int64, del func(store.Log) error) ([]store.Log, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	var out []store.Log
+	err := s.inTx(ctx, func(tx q) error {
+		in, args := idList(ids)
+		if _, err := tx.exec(ctx, `UPDATE logs SET expired_at = expired_at WHERE expired_at IS NOT NULL AND id IN (`+in+`)`, args...); err != nil {
+			return err
+		}
+		rows, err := tx.query(ctx, `SELECT `+logCols+` FROM logs WHERE expired_at IS NOT NULL AND id IN (`+in+`) ORDER BY id`, args...)
+		if err != nil {
+			return err
+		}
+		logs, err := collectLogs(rows)
+		if err != nil {
+			return err
+		}
+		for _, l := range logs {
+			if err := del(l); err != nil {
+				return err
+			}
+			out = append(out, l)
+		}
+		return nil
+	})
+	if err != nil {
+		// Contents deleted before the failure belong to rows that stay expired: nothing live
+		// points at them.
+		return out, fmt.Errorf("delete contents of %d expired logs: %w", len(ids), err)
+	}
+	return out, nil
+}
+
+// OrphanLogs implements store.Pruner.
+func (s *Store) OrphanLogs(ctx context.Context, limit int) ([]store.Log, error) {
+	rows, err := s.read().query(ctx, `SELECT `+logCols+` FROM logs l WHERE l.expired_at IS NOT NULL
+		AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.log_id = l.id) ORDER BY l.id`+limitClause(limit))
+	if err != nil {
+		return nil, fmt.Errorf("orphan logs: %w", err)
+	}
+	return collectLogs(rows)
+}
+
+// DeleteOrphanLogs implements store.Pruner.
+func (s *Store) DeleteOrphanLogs(ctx context.Context, ids []int64) (int64, error) {
+	if len(ids) == 0 {
+		return 0, nil
+	}
+	var n int64
+	err := s.inTx(ctx, func(tx q) error {
+		in, args := idList(ids)
+		cond := `expired_at IS NOT NULL AND id IN (` + in + `) AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.log_id = logs.id)`
+		for _, stmt := range []string{`DELETE FROM matches WHERE log_id IN (SELECT id FROM logs WHERE ` + cond + `)`,
+			`DELETE FROM log_cause_lines WHERE log_id IN (SELECT id FROM logs WHERE ` + cond + `)`} {
+			if _, err := tx.exec(ctx, stmt, args...); err != nil {
+				return err
+			}
+		}
+		var err error
+		n, err = tx.exec(ctx, `DELETE FROM logs WHERE `+cond, args...)
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("delete %d orphan logs: %w", len(ids), err)
+	}
+	return n, nil
 }
