@@ -79,6 +79,7 @@ func (w *rescanWorker) Work(ctx context.Context, job *river.Job[RescanArgs]) err
 	}
 	log := zerolog.Ctx(ctx)
 	scanned := false
+	failed := 0
 	for {
 		res, err := Rescan(slice, w.st, w.blobs, RescanOptions{Workers: w.workers, Matchers: w.matchers})
 		log.Info().Int("logs", res.Done).Int64("matches", res.Matches).Int("failed", res.Failed).Dur("took", res.Elapsed).Msg("rescan of stored logs")
@@ -98,11 +99,23 @@ func (w *rescanWorker) Work(ctx context.Context, job *river.Job[RescanArgs]) err
 		if err != nil {
 			return fmt.Errorf("rescan: %w", err)
 		}
-		if len(left) <= len(res.Failures) {
+		if failed = len(res.Failures); len(left) <= failed {
 			break
 		}
 	}
-	return w.decideVerdicts(slice, scanned)
+	if err := w.decideVerdicts(slice, scanned); err != nil {
+		return err
+	}
+	// A pattern saved while verdicts were decided found this job running, so its enqueue added
+	// nothing: its logs are pending now, and this job scans them before it finishes.
+	left, err := w.st.PendingScans(ctx, 0, failed+1)
+	if err != nil {
+		return fmt.Errorf("rescan: %w", err)
+	}
+	if len(left) > failed {
+		return river.JobSnooze(100 * time.Millisecond)
+	}
+	return nil
 }
 
 // decideVerdicts decides stale and missing verdicts until none is left; when the slice ends

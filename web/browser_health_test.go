@@ -85,6 +85,9 @@ func TestBrowserHealthHUD(t *testing.T) {
 	}
 	do("mark it known broken", chromedp.SendKeys(chromedp.CSS(`#annotate input[name="reason"]`), "linter upgrade"),
 		chromedp.Click(chromedp.CSS(`#annotate button[type="submit"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#annotations`)))
+	w.waitRescan(t) // the annotation's verdicts are decided again by the rescan job it queued
+	do("reload", chromedp.Reload(),
 		chromedp.WaitVisible(chromedp.CSS(`#grid a[aria-label="lint: known broken"][href*="sha=`+c1+`"]`)))
 	if s := text("#annotations"); !strings.Contains(s, "linter upgrade") || !strings.Contains(s, "open") {
 		t.Errorf("annotations after marking: %q", s)

@@ -63,6 +63,10 @@ func (s *server) openAnnotation(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	if err := s.decideAgain(r.Context(), "known-broken range opened"); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	http.Redirect(w, r, "/repos/"+c.repo.FullName+"/health", http.StatusSeeOther)
 }
 
@@ -73,6 +77,10 @@ func (s *server) closeAnnotation(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if _, err := s.st.CloseAnnotation(r.Context(), c.repo.ID, c.glob, c.sha, c.actor); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := s.decideAgain(r.Context(), "known-broken range closed"); err != nil {
 		s.fail(w, r, err)
 		return
 	}

@@ -66,6 +66,7 @@ func TestHealthChartFollowsVerdicts(t *testing.T) {
 	if r := c.post("/repos/acme/widgets/annotations", url.Values{"csrf": {tok}, "job": {"lint"}, "from": {w.lint1.SHA}}); r.status != 303 {
 		t.Fatalf("open annotation: %d %s", r.status, r.body)
 	}
+	w.waitRescan(t) // the annotation's verdicts are decided again by the rescan job it queued
 	r := c.get("/repos/acme/widgets/health")
 	mustContain(t, r, 200, "2026-03-09: 0\u00a0% of commits", `aria-label="lint: known broken"`)
 	mustNotContain(t, r, `aria-label="lint: new"`)

@@ -175,7 +175,7 @@ func TestAnnotationsFromHealthPage(t *testing.T) {
 	r = c.get("/repos/acme/widgets/health")
 	mustNotContain(t, r, "<strong>open</strong>")
 	// The fixing commit's lint failure is no longer covered; the first one still is.
-	mustContain(t, r, 200, fmt.Sprintf(`class="cell new"><a href="/jobs/%d"`, w.lint2.ID), fmt.Sprintf(`class="cell known-broken"><a href="/jobs/%d"`, w.lint1.ID))
+	mustContain(t, r, 200, `job=lint&amp;sha=`+w.lint2.SHA+`#cell" title="lint: new"`, `job=lint&amp;sha=`+w.lint1.SHA+`#cell" title="lint: known broken"`)
 }
 
 func mustStats(t *testing.T, st store.Store) store.Stats {

@@ -21,8 +21,11 @@ type tryForm struct {
 	// ThenKind, ThenExpr and ThenWithin are a multi-line pattern's `then:`; no ThenExpr, no then.
 	ThenKind, ThenExpr string
 	ThenWithin         int
-	Replaces           int64
-	Logs               int
+	// RawMarker is the file's raw_marker: the expression sees a line GitHub marked as an error
+	// with its ##[error] prefix, as imported catalogues written against raw logs expect.
+	RawMarker bool
+	Replaces  int64
+	Logs      int
 	// Invalid lists numeric fields that are not numbers, named as in the file format.
 	Invalid []string
 }
@@ -38,7 +41,7 @@ func formOf(r *http.Request) tryForm {
 	f := tryForm{Name: get("name"), Kind: get("kind"), Tags: get("tags"), Jobs: get("jobs"),
 		Steps: get("steps"), Description: get("description"), Repo: get("repo"), Account: get("account"),
 		// Leading and trailing spaces can matter in a literal.
-		Expr: raw("expr"), ThenKind: get("then_kind"), ThenExpr: raw("then_expr")}
+		Expr: raw("expr"), ThenKind: get("then_kind"), ThenExpr: raw("then_expr"), RawMarker: get("raw_marker") != ""}
 	num := func(k string) int {
 		v := get(k)
 		if v == "" {
@@ -65,7 +68,7 @@ func formOf(r *http.Request) tryForm {
 func (f tryForm) pattern() patterns.Pattern {
 	p := patterns.Pattern{Name: f.Name, Kind: patterns.Kind(f.Kind), Expr: f.Expr, Tags: trimList(f.Tags),
 		Jobs: trimList(f.Jobs), Steps: trimList(f.Steps), Description: f.Description, Priority: f.Priority,
-		LastLines: f.LastLines}
+		LastLines: f.LastLines, RawMarker: f.RawMarker}
 	if f.ThenExpr != "" {
 		p.Then = &patterns.Then{Kind: patterns.Kind(f.ThenKind), Expr: f.ThenExpr, Within: f.ThenWithin}
 	}
@@ -77,7 +80,7 @@ func (f tryForm) pattern() patterns.Pattern {
 func editForm(p store.Pattern, repo string) tryForm {
 	f := tryForm{Name: p.Name, Kind: string(p.Kind), Expr: p.Expr, Tags: strings.Join(p.Tags, ", "),
 		Jobs: strings.Join(p.Jobs, ", "), Steps: strings.Join(p.Steps, ", "), Description: p.Description,
-		Priority: p.Priority, LastLines: p.LastLines, Replaces: p.ID, ThenKind: string(patterns.Regex)}
+		Priority: p.Priority, LastLines: p.LastLines, Replaces: p.ID, ThenKind: string(patterns.Regex), RawMarker: p.RawMarker}
 	if p.Then != nil {
 		f.ThenKind, f.ThenExpr, f.ThenWithin = string(p.Then.Kind), p.Then.Expr, p.Then.Within
 	}

@@ -20,7 +20,7 @@ func fullPattern(w *world) store.Pattern {
 	return store.Pattern{Pattern: patterns.Pattern{Name: "lint undefined", Kind: patterns.Regex, Expr: `undefined: \w+`,
 		Tags: []string{"known-problem"}, Description: "see https://example.com/runbook", Priority: 7,
 		Jobs: []string{"lint*"}, Steps: []string{"Run lint"}, LastLines: 400,
-		Then: &patterns.Then{Kind: patterns.Literal, Expr: "exit 1", Within: 3}, Source: "ui:acme/widgets"},
+		Then: &patterns.Then{Kind: patterns.Literal, Expr: "exit 1", Within: 3}, RawMarker: true, Source: "ui:acme/widgets"},
 		RepoID: &w.repo.ID}
 }
 
@@ -29,7 +29,10 @@ func fullPattern(w *world) store.Pattern {
 func formValues(t *testing.T, body string) url.Values {
 	t.Helper()
 	v := url.Values{}
-	for _, m := range regexp.MustCompile(`<input[^>]*? name="([^"]+)"[^>]*? value="([^"]*)"`).FindAllStringSubmatch(body, -1) {
+	for _, m := range regexp.MustCompile(`<input[^>]*? name="([^"]+)"[^>]*? value="([^"]*)"[^>]*>`).FindAllStringSubmatch(body, -1) {
+		if strings.Contains(m[0], `type="checkbox"`) && !strings.Contains(m[0], " checked") {
+			continue // a browser sends a checkbox only when it is checked
+		}
 		v.Set(m[1], html.UnescapeString(m[2]))
 	}
 	for _, m := range regexp.MustCompile(`(?s)<textarea name="([^"]+)"[^>]*>(.*?)</textarea>`).FindAllStringSubmatch(body, -1) {
@@ -58,7 +61,7 @@ func TestEditKeepsScopeAndFields(t *testing.T) {
 		form := formValues(t, r.body)
 		for k, want := range map[string]string{"name": "lint undefined", "expr": `undefined: \w+`, "kind": "regex", "tags": "known-problem",
 			"jobs": "lint*", "steps": "Run lint", "priority": "7", "last_lines": "400", "then_kind": "literal", "then_expr": "exit 1",
-			"then_within": "3", "repo": "acme/widgets", "account": "", "description": "see https://example.com/runbook", "replaces": fmt.Sprint(id)} {
+			"then_within": "3", "raw_marker": "true", "repo": "acme/widgets", "account": "", "description": "see https://example.com/runbook", "replaces": fmt.Sprint(id)} {
 			if got := form.Get(k); got != want {
 				t.Errorf("edit form field %s = %q, want %q", k, got, want)
 			}
@@ -111,6 +114,8 @@ func TestRetireWithReasonAndUndo(t *testing.T) {
 		if r := c.post(fmt.Sprintf("/patterns/%d/retire", id), url.Values{"csrf": {tok}}); r.status != 409 {
 			t.Errorf("retire twice: status %d, want 409", r.status)
 		}
+
+		w.waitRescan(t) // the retirement queued the verdicts' new decision
 
 		r = c.post(fmt.Sprintf("/patterns/%d/restore", id), url.Values{"csrf": {tok}})
 		got := redirectedPattern(t, st, r, "undo")
@@ -190,7 +195,7 @@ func fieldDiff(got, want store.Pattern) string {
 	}{{"name", got.Name, want.Name}, {"kind", got.Kind, want.Kind}, {"expression", got.Expr, want.Expr},
 		{"tags", got.Tags, want.Tags}, {"description", got.Description, want.Description}, {"priority", got.Priority, want.Priority},
 		{"jobs", got.Jobs, want.Jobs}, {"steps", got.Steps, want.Steps}, {"last_lines", got.LastLines, want.LastLines},
-		{"then", got.Then, want.Then}, {"source", got.Source, want.Source}, {"repository", got.RepoID, want.RepoID}} {
+		{"then", got.Then, want.Then}, {"raw_marker", got.RawMarker, want.RawMarker}, {"source", got.Source, want.Source}, {"repository", got.RepoID, want.RepoID}} {
 		if !reflect.DeepEqual(f.got, f.want) {
 			d = append(d, fmt.Sprintf("%s (%v, want %v)", f.name, f.got, f.want))
 		}
