@@ -201,6 +201,20 @@ func TestInstallationLifecycle(t *testing.T) {
 	})
 }
 
+// Repositories added to an installation totto has not recorded (its own delivery comes later, or
+// was lost) are recorded under it, not refused with a 500 that GitHub would redeliver for ever.
+func TestRepositoriesAddedBeforeTheirInstallation(t *testing.T) {
+	eachBackend(t, func(t *testing.T, b backend) {
+		a := newTestApp(t, b.url(t), false)
+		wantCode(t, post(t, a, "installation_repositories", "r-1", corpusDelivery(t, "octokit", "installation_repositories.added.0.json"), true), http.StatusOK)
+		r, err := a.Store.Repository(context.Background(), "Codertocat/Space")
+		if err != nil || !r.Active || r.InstallationID == nil || *r.InstallationID != 957387 {
+			t.Fatalf("added repository: %+v, %v; want active under installation 957387", r, err)
+		}
+		wantCode(t, post(t, a, "installation", "r-2", corpusDelivery(t, "octokit", "installation.created.1.json"), true), http.StatusOK)
+	})
+}
+
 // A push to the default branch records its commits once; tag pushes and other branches do not.
 func TestPushRecordsDefaultBranchCommits(t *testing.T) {
 	eachBackend(t, func(t *testing.T, b backend) {

@@ -38,6 +38,13 @@ func (h InstallationRepositories) Handle(ctx context.Context, eventType, deliver
 		return err
 	}
 	if action == "added" {
+		// Repositories are added only to a live installation, and this delivery may come before
+		// (or without) the installation's own: record it first, as the repositories refer to it.
+		if err := h.Store.UpsertInstallation(ctx, store.Installation{
+			ID: instID, Account: event.GetInstallation().GetAccount().GetLogin(), Active: true,
+		}); err != nil {
+			return fmt.Errorf("record installation %d: %w", instID, err)
+		}
 		if err := h.addRepositories(ctx, instID, event.RepositoriesAdded); err != nil {
 			return err
 		}
