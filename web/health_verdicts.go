@@ -51,9 +51,6 @@ type jobVerdict struct {
 	State string
 	// Verdict is the failed job's kept verdict; empty when the job did not fail.
 	Verdict triage.Verdict
-	// Stale: something the verdict was decided from changed and the rescan job has not decided
-	// it again yet.
-	Stale bool
 }
 
 // Unexplained reports whether the job failed and its verdict does not explain the failure.
@@ -96,7 +93,6 @@ func (s *server) branchVerdicts(ctx context.Context, repo store.Repository, bran
 				v.Verdict = triage.New
 				if k, ok := kept[cell.JobID]; ok {
 					v.Verdict = triage.Verdict(k.Verdict)
-					v.Stale = k.Stale
 				}
 				v.State = string(v.Verdict)
 			}
