@@ -5,17 +5,14 @@ import (
 	"time"
 )
 
-// Screens are the read queries shaped by single web UI screens (the repositories table, the try
-// page's sample), typed so the UI holds no SQL.
+// Screens are the read queries shaped by single web UI screens (the repositories table), typed
+// so the UI holds no SQL.
 type Screens interface {
 	// Repositories lists every repository known, by full name.
 	Repositories(ctx context.Context) ([]Repository, error)
 	// RepositorySummaries counts, per repository, failed jobs completed since since30 and since
 	// since7, and how many of them their kept verdict explains (VerdictKeeper).
 	RepositorySummaries(ctx context.Context, since7, since30 time.Time) ([]RepositorySummary, error)
-	// RecentLogs returns the newest n stored logs of failed and successful jobs (one job each) in
-	// the audience's repositories, of one repository when repoID is not 0.
-	RecentLogs(ctx context.Context, aud Audience, repoID int64, n int) ([]SampleLog, error)
 	// DefaultBranch guesses a repository's default branch, which the store does not record: the
 	// one of "main" and "master" with more jobs, "main" when neither has any.
 	DefaultBranch(ctx context.Context, repoID int64) (string, error)
@@ -26,14 +23,4 @@ type RepositorySummary struct {
 	Repository
 	Failed7, Explained7   int64
 	Failed30, Explained30 int64
-}
-
-// SampleLog is a recent stored log with one job it belongs to, for trying a pattern.
-type SampleLog struct {
-	LogID      int64
-	StorageKey string
-	JobID      int64
-	JobName    string
-	Conclusion string
-	RepoID     int64
 }

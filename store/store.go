@@ -17,6 +17,7 @@ import (
 type Store interface {
 	Insights
 	Screens
+	TrialLogs
 	PrecisionQuerier
 	CauseLineCache
 	FailureHistories

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -73,6 +74,44 @@ func (f tryForm) pattern() patterns.Pattern {
 		p.Then = &patterns.Then{Kind: patterns.Kind(f.ThenKind), Expr: f.ThenExpr, Within: f.ThenWithin}
 	}
 	return p
+}
+
+// values is the form as formOf reads it back, so a link (the next page of a trial) carries every
+// field; zero numbers are left out.
+func (f tryForm) values() url.Values {
+	v := url.Values{}
+	set := func(k, x string) {
+		if x != "" {
+			v.Set(k, x)
+		}
+	}
+	num := func(k string, n int64) {
+		if n != 0 {
+			v.Set(k, strconv.FormatInt(n, 10))
+		}
+	}
+	set("expr", f.Expr)
+	set("kind", f.Kind)
+	set("name", f.Name)
+	set("tags", f.Tags)
+	set("jobs", f.Jobs)
+	set("steps", f.Steps)
+	set("description", f.Description)
+	set("repo", f.Repo)
+	set("account", f.Account)
+	set("then_expr", f.ThenExpr)
+	if f.ThenExpr != "" {
+		set("then_kind", f.ThenKind)
+	}
+	if f.RawMarker {
+		v.Set("raw_marker", "true")
+	}
+	num("priority", int64(f.Priority))
+	num("last_lines", int64(f.LastLines))
+	num("then_within", int64(f.ThenWithin))
+	num("replaces", f.Replaces)
+	num("logs", int64(f.Logs))
+	return v
 }
 
 // editForm is the form an edit starts from: every field of the stored pattern, its scope

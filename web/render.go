@@ -97,17 +97,38 @@ func (s *server) render(w http.ResponseWriter, r *http.Request, status int, page
 		s.fail(w, r, fmt.Errorf("no template %q", page))
 		return
 	}
-	sess := sessionOf(r.Context())
-	v := view{Title: title, Login: sess.Login, CSRF: sess.CSRF, Dev: s.deps.DevInsecure && sess.Login == "",
-		OAuth: s.deps.OAuth.ClientID != "", Path: r.URL.RequestURI(), Data: data}
 	var buf bytes.Buffer
-	if err := t.ExecuteTemplate(&buf, "layout.html", v); err != nil {
+	if err := t.ExecuteTemplate(&buf, "layout.html", s.viewOf(r, title, data)); err != nil {
 		s.fail(w, r, fmt.Errorf("render %s: %w", page, err))
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(status)
 	_, _ = w.Write(buf.Bytes())
+}
+
+// stream writes a page while its template runs, for a page whose data produces content as it is
+// written (a trial's hits, flushed as they are found). Proxies are asked not to buffer it. A
+// template error after the first flush can no longer become a 500: it is logged.
+func (s *server) stream(w http.ResponseWriter, r *http.Request, page, title string, data any) {
+	t, ok := s.pages.byName[page]
+	if !ok {
+		s.fail(w, r, fmt.Errorf("no template %q", page))
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("X-Accel-Buffering", "no")
+	w.WriteHeader(http.StatusOK)
+	if err := t.ExecuteTemplate(w, "layout.html", s.viewOf(r, title, data)); err != nil && r.Context().Err() == nil {
+		zerolog.Ctx(r.Context()).Error().Err(err).Str("path", r.URL.Path).Msg("streamed page cut short")
+	}
+}
+
+// viewOf is a page's data with the chrome of the request's session.
+func (s *server) viewOf(r *http.Request, title string, data any) view {
+	sess := sessionOf(r.Context())
+	return view{Title: title, Login: sess.Login, CSRF: sess.CSRF, Dev: s.deps.DevInsecure && sess.Login == "",
+		OAuth: s.deps.OAuth.ClientID != "", Path: r.URL.RequestURI(), Data: data}
 }
 
 // fail logs an internal error and answers 500 without leaking details beyond the message.

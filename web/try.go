@@ -11,37 +11,15 @@ import (
 	"strings"
 	"time"
 
-	"github.com/rs/zerolog"
-
-	"github.com/totto-ci/totto/logs"
 	"github.com/totto-ci/totto/patterns"
 	"github.com/totto-ci/totto/store"
 )
-
-type trySample struct {
-	JobID      int64
-	JobName    string
-	Conclusion string
-	Context    contextBlock
-}
-
-type tryResult struct {
-	Ran                     bool
-	Logs, FailedLogs, Green int
-	HitFailed, HitGreen     int
-	Matches                 int
-	Elapsed                 time.Duration
-	Samples                 []trySample
-	Unreadable              int
-	// Stopped says why the trial ended before scanning every log ("" when it did not).
-	Stopped string
-}
 
 type tryData struct {
 	Form     tryForm
 	Errors   []string // problems that block saving, RE2's message included
 	Warnings []string
-	Result   tryResult
+	Trial    *tryTrial
 }
 
 // tryPage runs a pattern over recent stored logs (failed and successful) without saving anything,
@@ -103,16 +81,16 @@ func (s *server) tryPage(w http.ResponseWriter, r *http.Request) {
 				http.Error(w, err.Error(), http.StatusTooManyRequests)
 				return
 			}
-			res, err := s.try(r.Context(), v, p, f)
-			done()
-			if r.Context().Err() != nil {
-				return // the visitor left: nobody to answer
-			}
+			defer done()
+			rc := http.NewResponseController(w)
+			t, err := s.startTrial(r.Context(), v, p, f, trialCursor(r), func() { _ = rc.Flush() })
 			if err != nil {
 				s.fail(w, r, err)
 				return
 			}
-			d.Result = res
+			d.Trial = t
+			s.stream(w, r, "try", "Try a pattern", d)
+			return
 		default:
 			status = http.StatusUnprocessableEntity
 		}
@@ -139,25 +117,22 @@ func problems(p patterns.Pattern) (errs, warns []string) {
 	return errs, warns
 }
 
-const trySamples = 10
-
-// try scans the recent logs of repositories the viewer may read: neither the counts nor the
-// sample lines say anything of the others. It stops when the trial's time budget runs out (the
-// result says how far it got) or the visitor disconnects.
-func (s *server) try(ctx context.Context, v *viewer, p patterns.Pattern, f tryForm) (tryResult, error) {
-	start := time.Now()
+// startTrial reads the first page of logs a trial scans: newest first, below the cursor before
+// (a job id; 0: from the newest), of repositories the viewer may read, so neither the counts nor
+// the sample lines say anything of the others. Its samples scan as the page is written.
+func (s *server) startTrial(ctx context.Context, v *viewer, p patterns.Pattern, f tryForm, before int64, flush func()) (*tryTrial, error) {
 	p.ID = 1
 	m, err := patterns.Compile([]patterns.Pattern{p})
 	if err != nil {
-		return tryResult{}, fmt.Errorf("compile pattern %q: %w", p.Name, err)
+		return nil, fmt.Errorf("compile pattern %q: %w", p.Name, err)
 	}
-	var repoID int64
+	q := store.TrialQuery{Owner: strings.ToLower(f.Account), Before: before}
 	if f.Repo != "" {
 		repo, err := s.st.Repository(ctx, f.Repo)
 		if err != nil {
-			return tryResult{}, fmt.Errorf("repository %q: %w", f.Repo, err)
+			return nil, fmt.Errorf("repository %q: %w", f.Repo, err)
 		}
-		repoID = repo.ID
+		q.RepoID = repo.ID
 	}
 	n := s.deps.TryLogs
 	if f.Logs > 0 {
@@ -165,79 +140,29 @@ func (s *server) try(ctx context.Context, v *viewer, p patterns.Pattern, f tryFo
 	}
 	idx, err := s.repoIndex(ctx)
 	if err != nil {
-		return tryResult{}, err
+		return nil, err
 	}
-	// The sample is drawn from readable repositories only, so it is full-sized for every viewer.
-	sample, err := s.st.RecentLogs(ctx, v.audience(idx), repoID, n)
+	q.Audience = v.audience(idx)
+	page, err := s.st.TrialLogs(ctx, q, n)
 	if err != nil {
-		return tryResult{}, err
+		return nil, err
 	}
-	scanCtx, cancel := context.WithTimeout(ctx, s.deps.TryBudget)
-	defer cancel()
-	res := tryResult{Ran: true}
-	account := strings.ToLower(f.Account)
-	for _, l := range sample {
-		if !v.canReadID(idx, l.RepoID) || (account != "" && store.OwnerOf(idx[l.RepoID].FullName) != account) {
-			continue
-		}
-		if scanCtx.Err() != nil {
-			break
-		}
-		var hits []patterns.Match
-		err := s.scanLog(scanCtx, m, l, &hits)
-		if scanCtx.Err() != nil {
-			break // the log was cut short: it is not counted
-		}
-		res.Logs++
-		green := l.Conclusion == "success"
-		if green {
-			res.Green++
-		} else {
-			res.FailedLogs++
-		}
-		if err != nil {
-			zerolog.Ctx(ctx).Warn().Err(err).Int64("log", l.LogID).Msg("try: log unreadable")
-			res.Unreadable++
-			continue
-		}
-		if len(hits) == 0 {
-			continue
-		}
-		res.Matches += len(hits)
-		if green {
-			res.HitGreen++
-		} else {
-			res.HitFailed++
-		}
-		if len(res.Samples) < trySamples {
-			blocks := s.matchContext(ctx, l.StorageKey, hits[:1], 3)
-			res.Samples = append(res.Samples, trySample{JobID: l.JobID, JobName: l.JobName, Conclusion: l.Conclusion, Context: blocks[hits[0].Line]})
-		}
-	}
-	if err := ctx.Err(); err != nil {
-		return res, fmt.Errorf("try pattern: %w", err)
-	}
-	if scanCtx.Err() != nil {
-		res.Stopped = fmt.Sprintf("stopped after the trial's time budget of %s", s.deps.TryBudget)
-	}
-	res.Elapsed = time.Since(start).Round(time.Millisecond)
-	return res, nil
+	t := &trial{s: s, v: v, idx: idx, m: m, q: q, page: page, want: n, flush: flush, start: time.Now(), budget: s.deps.TryBudget,
+		next: func(before int64) string {
+			vs := f.values()
+			vs.Set("before", strconv.FormatInt(before, 10))
+			return "/try?" + vs.Encode()
+		}}
+	return &tryTrial{Want: n, Samples: t.samples(ctx), Result: &t.res}, nil
 }
 
-func (s *server) scanLog(ctx context.Context, m *patterns.Matcher, l store.SampleLog, into *[]patterns.Match) error {
-	rc, err := s.deps.Blobs.Open(ctx, l.StorageKey)
-	if err != nil {
-		return fmt.Errorf("open log %d: %w", l.LogID, err)
+// trialCursor is the page a trial resumes at: the job id its previous page stopped above.
+func trialCursor(r *http.Request) int64 {
+	n, err := strconv.ParseInt(r.FormValue("before"), 10, 64)
+	if err != nil || n < 0 {
+		return 0
 	}
-	defer rc.Close()
-	_, err = m.Scan(logs.NewReader(ctxReader{ctx: ctx, r: rc}), patterns.ScanOptions{Job: l.JobName, MaxMatchesPerPattern: 50}, func(x patterns.Match) error {
-		*into = append(*into, x)
-		return nil
-	})
-	if err != nil {
-		return fmt.Errorf("scan log %d: %w", l.LogID, err)
-	}
-	return nil
+	return n
 }
 
 // savePattern stores a tried pattern in the scope the form names (a repository, or an account:

@@ -48,6 +48,9 @@ type Deps struct {
 	TryBudget  time.Duration
 	TryPerUser int
 	TryTotal   int
+	// TryBytes bounds the log bytes one trial page reads (default 512 MiB); checked before each
+	// log, so a page reads at most this plus one log.
+	TryBytes int64
 	// SessionKey (32 bytes, see ParseSessionKey) seals the GitHub tokens of stored sessions and
 	// signs CSRF tokens. Every replica must share it for a sign-in to work on all of them and
 	// across restarts; nil: a key made for this process alone.
@@ -97,6 +100,7 @@ type uiStore interface {
 	Annotations(ctx context.Context, repoID int64, openOnly bool) ([]store.Annotation, error)
 	store.Insights
 	store.Screens
+	store.TrialLogs // the pages of logs /try reads
 	store.PrecisionQuerier
 	store.SessionStore
 	store.TestHistory
@@ -142,6 +146,9 @@ func New(deps Deps) (http.Handler, error) {
 	}
 	if deps.TryBudget <= 0 {
 		deps.TryBudget = 10 * time.Second
+	}
+	if deps.TryBytes <= 0 {
+		deps.TryBytes = 512 << 20
 	}
 	if deps.TryPerUser <= 0 {
 		deps.TryPerUser = 1

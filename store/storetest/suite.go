@@ -48,6 +48,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"MultiLinePatterns", testMultiLinePatterns},
 		{"RetireReason", testRetireReason},
 		{"Screens", testScreens},
+		{"TrialLogs", testTrialLogs},
 		{"BackfillMark", testBackfillMark},
 		{"SuccessSample", testSuccessSample},
 		{"FailureHistories", testFailureHistories},

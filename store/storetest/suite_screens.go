@@ -51,19 +51,4 @@ func testScreens(t *testing.T, s store.Store) {
 	if b := must(s.DefaultBranch(c, w.acmeA.ID)); b != "main" {
 		t.Errorf("default branch without main/master jobs %q, want main", b)
 	}
-	logs := must(s.RecentLogs(c, store.Everyone, w.evilX.ID, 10))
-	if len(logs) != 2 || logs[0].JobID != w.jobEvB.ID || logs[0].RepoID != w.evilX.ID {
-		t.Errorf("recent logs of evil/x: %+v", logs)
-	}
-	if all := must(s.RecentLogs(c, store.Everyone, 0, 2)); len(all) != 2 {
-		t.Errorf("recent logs, 2 asked: %d", len(all))
-	}
-	for _, l := range must(s.RecentLogs(c, store.Audience{Repos: []int64{w.acmeA.ID}}, 0, 10)) {
-		if l.RepoID != w.acmeA.ID {
-			t.Errorf("recent logs for a reader of acme/a include repository %d", l.RepoID)
-		}
-	}
-	if none := must(s.RecentLogs(c, store.Audience{}, 0, 10)); len(none) != 0 {
-		t.Errorf("recent logs for an empty audience: %d", len(none))
-	}
 }

@@ -64,39 +64,6 @@ func (s *Store) RepositorySummaries(ctx context.Context, since7, since30 time.Ti
 	return out, nil
 }
 
-// RecentLogs implements store.Screens. Twice n jobs are read so that logs shared by several jobs
-// still fill the sample.
-func (s *Store) RecentLogs(ctx context.Context, aud store.Audience, repoID int64, n int) ([]store.SampleLog, error) {
-	cond, args := aud.SQL("j.repo_id")
-	sql := `SELECT l.id, l.storage_key, j.id, j.name, j.conclusion, j.repo_id FROM jobs j JOIN logs l ON l.id = j.log_id
-		WHERE j.log_state = 'stored' AND j.conclusion IN ('failure', 'success') AND ` + cond
-	if repoID != 0 {
-		sql += ` AND j.repo_id = ?`
-		args = append(args, repoID)
-	}
-	rows, err := s.screenRead().query(ctx, sql+` ORDER BY j.id DESC LIMIT ?`, append(args, n*2)...)
-	if err != nil {
-		return nil, fmt.Errorf("recent logs: %w", err)
-	}
-	defer rows.Close()
-	seen := map[int64]bool{}
-	var out []store.SampleLog
-	for rows.Next() {
-		var l store.SampleLog
-		if err := rows.Scan(&l.LogID, &l.StorageKey, &l.JobID, &l.JobName, &l.Conclusion, &l.RepoID); err != nil {
-			return nil, fmt.Errorf("recent logs: %w", err)
-		}
-		if !seen[l.LogID] && len(out) < n {
-			seen[l.LogID] = true
-			out = append(out, l)
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("recent logs: %w", err)
-	}
-	return out, nil
-}
-
 // DefaultBranch implements store.Screens.
 func (s *Store) DefaultBranch(ctx context.Context, repoID int64) (string, error) {
 	rows, err := s.screenRead().query(ctx, `SELECT branch, count(*) FROM jobs WHERE repo_id = ? AND branch IN ('main', 'master') GROUP BY branch`, repoID)
