@@ -55,6 +55,9 @@ type Line struct {
 	// Step is the name of the CI step the line belongs to, when the log says (GitHub Actions
 	// step headers, CircleCI step names, Travis folds); empty otherwise.
 	Step string
+	// Group is the title of the GitHub Actions group ("##[group]…", a step's "Run …" header or
+	// a user "::group::") the line is in, from that line to its "##[endgroup]"; empty outside.
+	Group string
 	// Overwritten marks a progress frame ended by a lone "\r": a terminal would overwrite it with
 	// the next piece, so it is not shown by default and matchers may skip it.
 	Overwritten bool

@@ -39,6 +39,8 @@ type stepState struct {
 	stepIndex int
 	stepRaw   int // RawLine of the current step's first line
 	fold      string
+	section   string // the open "##[group]" within the step ("" when none)
+	ending    bool   // this line ends the section
 }
 
 // apply strips the CI markers of one line, records what they say in line and in the state, and
@@ -74,6 +76,7 @@ func (s *stepState) applyGitHub(text []byte, line *Line, known bool) []byte {
 		case markerGroup:
 			s.group(rest, line.RawLine)
 		case markerEndGroup:
+			s.ending = s.section != ""
 		case markerError:
 			line.ErrorMarker = true
 		}
@@ -96,7 +99,8 @@ func (s *stepState) applyGitHub(text []byte, line *Line, known bool) []byte {
 // group handles a "##[group]TITLE" line: a "Run " title is a step header, and the first
 // "Checking docker version" group opens the implicit container step; any other group is a
 // section inside the current step (GitHub Actions groups do not nest, and user groups appear
-// inside steps), so it leaves the step alone.
+// inside steps), so it leaves the step alone. Every group, the header's too, is the section its
+// lines belong to until its "##[endgroup]".
 func (s *stepState) group(title []byte, raw int) {
 	switch {
 	case bytes.HasPrefix(title, runPrefix):
@@ -108,6 +112,10 @@ func (s *stepState) group(title []byte, raw int) {
 	case bytes.Equal(title, dockerVersion) && s.stepIndex <= 1:
 		s.newStep(stepInitContainer, raw)
 	}
+	if string(title) != s.section { // allocate only for a new title
+		s.section = string(title)
+	}
+	s.ending = false
 }
 
 // newStep starts the next GitHub Actions step; "Set up job" is always step 1.
@@ -117,7 +125,7 @@ func (s *stepState) newStep(name string, raw int) {
 		s.stepIndex = 1
 	}
 	s.stepIndex++
-	s.step = name
+	s.step, s.section = name, "" // a group does not outlive its step
 	s.stepRaw = raw
 }
 

@@ -149,3 +149,37 @@ func TestInitialStep(t *testing.T) {
 		t.Errorf("got %+v", got)
 	}
 }
+
+// Every GitHub Actions group, a step's "Run" header and a user "::group::" inside the step's
+// output, is the Group of its lines from its own line to its "##[endgroup]"; a group left open
+// ends with its step.
+func TestGroups(t *testing.T) {
+	in := "2026-03-11T10:00:00.0000000Z ##[group]Run make test\n" +
+		"2026-03-11T10:00:00.0000000Z make test\n" +
+		"2026-03-11T10:00:00.0000000Z ##[endgroup]\n" +
+		"2026-03-11T10:00:01.0000000Z compiling\n" +
+		"2026-03-11T10:00:02.0000000Z ##[group]Test results\n" +
+		"2026-03-11T10:00:02.0000000Z ok pkg/a\n" +
+		"2026-03-11T10:00:02.0000000Z ##[endgroup]\n" +
+		"2026-03-11T10:00:03.0000000Z FAIL pkg/b\n" +
+		"2026-03-11T10:00:04.0000000Z ##[group]Left open\n" +
+		"2026-03-11T10:00:04.0000000Z inside\n" +
+		"2026-03-11T10:00:05.0000000Z Post job cleanup.\n"
+	want := []struct{ step, group string }{
+		{"Run make test", "Run make test"}, {"Run make test", "Run make test"}, {"Run make test", "Run make test"},
+		{"Run make test", ""},
+		{"Run make test", "Test results"}, {"Run make test", "Test results"}, {"Run make test", "Test results"},
+		{"Run make test", ""},
+		{"Run make test", "Left open"}, {"Run make test", "Left open"},
+		{"Post job cleanup.", ""},
+	}
+	got := readAll(t, []byte(in), Options{Format: FormatGitHubActions})
+	if len(got) != len(want) {
+		t.Fatalf("%d lines, want %d", len(got), len(want))
+	}
+	for i, w := range want {
+		if got[i].Step != w.step || got[i].Group != w.group {
+			t.Errorf("line %d %q: step %q group %q, want %q %q", i+1, got[i].S, got[i].Step, got[i].Group, w.step, w.group)
+		}
+	}
+}

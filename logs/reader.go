@@ -366,7 +366,10 @@ func (r *Reader) setLine(text []byte, kind breakKind, truncated, overwritten boo
 		text = r.steps.apply(text, &r.line, r.format)
 	}
 	r.line.Text = text
-	r.line.Step = r.steps.step
+	r.line.Step, r.line.Group = r.steps.step, r.steps.section
+	if r.steps.ending {
+		r.steps.section, r.steps.ending = "", false // the "##[endgroup]" line is the group's last
+	}
 }
 
 // runeCut returns a cut point <= n that does not split a UTF-8 sequence of b.
