@@ -125,6 +125,11 @@ func New(ctx context.Context, cfg Config, opts Options) (*App, error) {
 	if cfg.GitHub.AppID != 0 && len(privateKey) > 0 {
 		a.auth = &authCheck{cfg: cfg, gh: a.GitHub}
 	}
+	if a.rescans, err = scan.Register(a.Queue, a.Store, a.Blobs); err != nil {
+		a.Close()
+		return nil, fmt.Errorf("register the rescan worker: %w", err)
+	}
+
 	if err := pipeline.Register(a.Queue, pipeline.Deps{
 		Store:     a.Store,
 		Blobs:     a.Blobs,
@@ -139,14 +144,10 @@ func New(ctx context.Context, cfg Config, opts Options) (*App, error) {
 		MaxLogBytes: cfg.Logs.MaxBytes,
 		TriageDelay: pipeline.DefaultTriageDelay,
 		Redactor:    redactor,
+		Rescans:     a.rescans,
 	}); err != nil {
 		a.Close()
 		return nil, fmt.Errorf("register pipeline workers: %w", err)
-	}
-
-	if a.rescans, err = scan.Register(a.Queue, a.Store, a.Blobs); err != nil {
-		a.Close()
-		return nil, fmt.Errorf("register the rescan worker: %w", err)
 	}
 
 	a.schedule = a.newSchedule(cfg)

@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"strings"
@@ -80,6 +81,15 @@ type Deps struct {
 	// Redactor hides secrets in the log text check runs quote (nil: the built-in rules); the
 	// App passes the one the web UI uses too, with the operator's rules.
 	Redactor *redact.Redactor
+	// Rescans queues the rescan job when a triage finds a pattern's demotion changed, so the
+	// verdicts it marked stale are decided again (the App passes scan.Jobs; nil: they wait for
+	// the next rescan).
+	Rescans RescanQueue
+}
+
+// RescanQueue queues the durable rescan job (scan.Jobs).
+type RescanQueue interface {
+	QueueRescan(ctx context.Context) error
 }
 
 // pipeline is the shared state of the workers of one process.

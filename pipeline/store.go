@@ -26,6 +26,7 @@ type Store interface {
 	store.Reruns
 	store.TestHistory
 	store.VerdictKeeper
+	store.DemotionWatch
 
 	Repository(ctx context.Context, fullName string) (store.Repository, error)
 	UpsertRepository(ctx context.Context, r store.Repository) (store.Repository, error)

@@ -59,6 +59,18 @@ func (p *pipeline) triageCommit(ctx context.Context, a TriageCommitArgs) error {
 	if err := verdicts.Record(ctx, p.Store, report, jobs, decidedAt); err != nil {
 		return err
 	}
+	// This commit's reruns and hits are part of the precision just read: a pattern they demoted
+	// or restored has other verdicts of the account to decide again.
+	if changed, err := verdicts.WatchDemotions(ctx, p.Store, repo, in.Precision); err != nil {
+		return err
+	} else if len(changed) > 0 {
+		zerolog.Ctx(ctx).Info().Ints64("patterns", changed).Msg("demotion changed: their verdicts are decided again")
+		if p.Rescans != nil {
+			if err := p.Rescans.QueueRescan(ctx); err != nil {
+				return err
+			}
+		}
+	}
 	reruns, err := p.autoRerun(ctx, gh, repo, report, cfg, jobs)
 	if err != nil {
 		return err

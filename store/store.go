@@ -22,6 +22,7 @@ type Store interface {
 	CauseLineCache
 	FailureHistories
 	VerdictKeeper
+	DemotionWatch
 	BranchHistory
 	CommitLookup
 	AnnotationExpirer

@@ -38,7 +38,7 @@ func FromStore(ctx context.Context, st Store, repo store.Repository, sha string,
 	if err != nil {
 		return triage.Report{}, nil, err
 	}
-	in := triage.Input{Commit: triage.Commit{Repo: repo.FullName, SHA: sha}, Patterns: map[int64]triage.PatternInfo{}}
+	in := triage.Input{Commit: triage.Commit{Repo: repo.FullName, SHA: sha}, Patterns: map[int64]triage.PatternInfo{}, Config: storeConfig}
 	failedNames := map[string]bool{}
 	for _, j := range jobs {
 		if in.Commit.Branch == "" {

@@ -49,6 +49,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"RetireReason", testRetireReason},
 		{"Screens", testScreens},
 		{"TrialLogs", testTrialLogs},
+		{"Demotions", testDemotions},
 		{"BackfillMark", testBackfillMark},
 		{"SuccessSample", testSuccessSample},
 		{"FailureHistories", testFailureHistories},
