@@ -22,9 +22,10 @@ type tryData struct {
 	Trial    *tryTrial
 }
 
-// tryPage runs a pattern over recent stored logs (failed and successful) without saving anything,
-// so its reach and its hits on green jobs are seen before it affects any check run. Where sign-in
-// is configured only signed-in users may try; every trial is bounded (see try_limits.go).
+// tryPage runs a pattern over stored logs (failed and successful, newest first, a page at a time)
+// without saving anything, so its reach and its hits on green jobs are seen before it affects any
+// check run. A trial's page streams: hits show as they are found (try_scan.go). Where sign-in is
+// configured only signed-in users may try; every page is bounded (see try_limits.go).
 func (s *server) tryPage(w http.ResponseWriter, r *http.Request) {
 	f := formOf(r)
 	d := tryData{Form: f}
@@ -117,7 +118,7 @@ func problems(p patterns.Pattern) (errs, warns []string) {
 	return errs, warns
 }
 
-// startTrial reads the first page of logs a trial scans: newest first, below the cursor before
+// startTrial reads the page of logs a trial scans: newest first, below the cursor before
 // (a job id; 0: from the newest), of repositories the viewer may read, so neither the counts nor
 // the sample lines say anything of the others. Its samples scan as the page is written.
 func (s *server) startTrial(ctx context.Context, v *viewer, p patterns.Pattern, f tryForm, before int64, flush func()) (*tryTrial, error) {

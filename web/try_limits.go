@@ -9,9 +9,10 @@ import (
 )
 
 // A trial scans hundreds of stored logs with an expression the visitor wrote, so its cost is
-// bounded three ways: the expression's compiled size (patterns.MaxRegexInsts, checked by
-// validation), a time budget per trial (Deps.TryBudget), and how many trials run at once, per
-// user and in all. A trial also stops as soon as its visitor disconnects (the request's context).
+// bounded: the expression's compiled size (patterns.MaxRegexInsts, checked by validation), per
+// page the logs (Deps.TryLogs), the time (Deps.TryBudget) and the bytes read (Deps.TryBytes), and
+// how many trials run at once, per user and in all. A trial also stops as soon as its visitor
+// disconnects (the request's context).
 
 // trialGate counts running trials per user and in all.
 type trialGate struct {
