@@ -40,9 +40,10 @@ type Deps struct {
 	HTTPClient *http.Client
 	// Now is the clock (tests pin it); nil: time.Now.
 	Now func() time.Time
-	// TryLogs is how many recent stored logs /try scans (default 200).
+	// TryLogs is how many stored logs a page of /try scans (default 200; a visitor may ask for up
+	// to 5 times that).
 	TryLogs int
-	// TryBudget bounds the time one trial scans for (default 10 s); TryPerUser is how many
+	// TryBudget bounds the time one trial page scans for (default 10 s); TryPerUser is how many
 	// trials one user may run at once (default 1) and TryTotal how many run at once in all
 	// (default: the number of CPUs).
 	TryBudget  time.Duration
