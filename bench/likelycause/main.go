@@ -187,7 +187,7 @@ func predictAll(in []loaded, cfg config, p cause.Params) []cause.Excerpt {
 
 // prediction is one line of the scorer's input.
 func prediction(id string, ex cause.Excerpt) map[string]any {
-	p := map[string]any{"log": id, "start_line": ex.StartLine(), "end_line": ex.EndLine()}
+	p := map[string]any{"log": id, "start_line": ex.StartLine(), "end_line": ex.EndLine(), "cause": ex.Cause}
 	if len(ex.Ranges) > 1 {
 		p["ranges"] = ex.Ranges
 	}

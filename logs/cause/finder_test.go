@@ -26,6 +26,31 @@ func TestFinderPicksTheCause(t *testing.T) {
 			cause: "--- FAIL: TestParse",
 		},
 		{
+			// The shape of logchunks-dev erlang@otp 546804521: the cause is the repeated runtime
+			// error, then make's and the build script's closing summaries.
+			name: "a bare closing verdict points back to the cause",
+			log: "$ ./scripts/build-otp\nBuilding OTP.................... failed.\n" +
+				strings.Repeat("(no logger present) unexpected logger message: {log,error,\"Error in process ~p with exit value:~n~p~n\",[<0.0.0>,{{badmatch,{error,{bad_lib,\"Function not found prim_file:read_handle_info_nif/1\"}}}]}\n", 12) +
+				"make[4]: *** [obj/x86_64-unknown-linux-gnu/opt/smp/PROFILE] Error 1\n" +
+				strings.Repeat("make[3]: *** [opt] Error 2\nmake[3]: Leaving directory `/build/erts/emulator'\n", 4) +
+				"*** Failed ***\n",
+			cause: "unexpected logger message",
+		},
+		{
+			// The shape of logchunks-dev php@php-src 529279089: an expected failure's diff quotes a
+			// fatal error early in the run; the test that failed it is named by its FAIL verdict.
+			name: "a test harness verdict outranks error text quoted in test output",
+			log: "$ sapi/cli/php run-tests.php\n========DIFF========\n001+ B1::f()\n" +
+				"001- Fatal error: Call to protected method B1::f() from context 'B2' in %s on line %d\n" +
+				"========DONE========\nXFAIL Inconsistencies when accessing protected members [Zend/tests/access_modifiers_008.phpt]\n" +
+				strings.Repeat("TEST 845/13884 [2/2 concurrent test workers running]\n", 400) +
+				"========DIFF========\n001+ ** ERROR: process timed out **\n001- OK.\n========DONE========\n" +
+				"FAIL Bug #60120 (proc_open hangs when data in stdin/out/err is getting larger or equal to 2048) [ext/standard/tests/file/bug60120.phpt] \n" +
+				strings.Repeat("TEST 12164/13884 [2/2 concurrent test workers running]\n", 400) +
+				"The command \"./sapi/cli/php run-tests.php\" exited with 1.\n",
+			cause: "process timed out",
+		},
+		{
 			name: "python traceback ends in the exception",
 			log: strings.Repeat("collecting ...\n", 20) + "Traceback (most recent call last):\n" +
 				"  File \"setup.py\", line 3, in <module>\n    import yaml\n" +

@@ -50,6 +50,11 @@ func TestScoreTextHarnesses(t *testing.T) {
 		{"unittest totals", "FAILED (failures=2, errors=1)", "unittest-totals", 4, kindSummary},
 		// logchunks-dev composer@composer.
 		{"phpunit there was", "There was 1 failure:", "phpunit-there-was", 6, kindHeader},
+		// logchunks-dev php@php-src 529279089: run-tests.php's verdict after a test's diff; the
+		// diff's lines quote output (NNN+ actual, NNN- expected) and only the verdict says it failed.
+		{"phpt verdict", "FAIL Bug #60120 (proc_open hangs when data in stdin/out/err is getting larger or equal to 2048) [ext/standard/tests/file/bug60120.phpt] ", "phpt-fail", 9, kindTail},
+		{"phpt expected output", "001- Fatal error: Call to protected method B1::f() from context 'B2' in %s on line %d", "phpt-diff", -10, kindNoise},
+		{"phpt actual output", "001+ Fatal error: Uncaught BadMethodCallException: phar \"/home/travis/build/php/php-src/ext/phar/tests/bug69958.tar\" exists", "phpt-diff", -10, kindNoise},
 		{"dotnet failed", "  Failed Calculator.Tests.AddTests.AddsNegatives [12 ms]", "dotnet-failed", 9, kindHeader},
 		{"ctest test", "3/12 Test  #3: parser_tests .....................***Failed    0.05 sec", "ctest-test", 8, kindPoint},
 		{"ctest list", "The following tests FAILED:", "ctest-failed", 4, kindHeader},
@@ -100,6 +105,10 @@ func TestScoreTextWrappers(t *testing.T) {
 		"Command exited with non-zero status 2",
 		"The command '/bin/sh -c make' returned a non-zero code: 2",
 		"make: *** [Makefile:12: all] Error 1",
+		// logchunks-dev erlang@otp 546804521: the build script's last line.
+		"*** Failed ***",
+		"FAILED",
+		"==== ERROR ====",
 	} {
 		if score, _, rule := scoreText([]byte(line)); score >= minCandidateScore {
 			t.Errorf("%q scores %v (rule %q), want below %v", line, score, rule, float64(minCandidateScore))

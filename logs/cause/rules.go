@@ -72,6 +72,9 @@ var rules = []rule{
 	r("go-test-assert", words("_test.go:"), `^\s+[\w.-]+_test\.go:\d+: \S`, 10, kindPoint),
 	r("pkg-resolve", words("ERESOLVE", "E404", "ETARGET", "No matching version", "No matching distribution", "Could not resolve dependencies", "Could not find a version that satisfies", "Unable to locate package", "Couldn't find any versions", "ResolutionImpossible", "Could not find artifact", "Could not transfer artifact", "Failed to collect dependencies", "No match for argument", "Unable to find a match", "nothing provides", "unable to resolve dependency tree"),
 		`(ERESOLVE|\bE404\b|ETARGET|No matching version found for|No matching distribution found|Could not resolve dependencies|Could not find a version that satisfies|Unable to locate package|Couldn't find any versions for|ResolutionImpossible|Could not find artifact|Could not transfer artifact|Failed to collect dependencies|No match for argument|Unable to find a match|nothing provides|unable to resolve dependency tree)`, 9, kindPoint),
+	// PHP's run-tests.php shows a test's output as a numbered diff (NNN+ actual, NNN- expected)
+	// before its verdict (FAIL, XFAIL); the verdict says whether the diff failed the run.
+	r("phpt-diff", words("+ ", "- "), `^\d{3}[+-] `, 1, kindNoise),
 	r("travis-exited", words("exited with"), `^(The command ".*)?" exited with [1-9]\d*\.?$`, -1, kindStepEnd),
 	r("travis-done", words("Your build exited"), `Done\. Your build exited with`, -4, kindNoise),
 	r("circleci-exited", words("Exited with"), `^Exited with (exit )?(code )?(exit (status|code) )?[1-9]\d*\.?$`, -2, kindStepEnd),
@@ -81,6 +84,9 @@ var rules = []rule{
 	// Wrappers' closing summaries (package builders, build drivers, linker drivers): a consequence
 	// of a failure stated earlier.
 	r("wrapper", words("xit status", "build stopped", "ELIFECYCLE", "recipe for target", "Errors while running CTest", "non-zero status", "non-zero code"), `([Bb]ad exit status|ninja: build stopped|ELIFECYCLE|recipe for target .* failed|Errors while running CTest|exited with non-zero status|returned a non-zero code|ld returned \d+ exit status)`, -1, kindNoise),
+	// A line that says only that something failed, without what (a build script's "*** Failed ***"):
+	// the cause is stated before it.
+	r("bare-verdict", words("ail", "AIL", "rror", "RROR"), `^[\s*=#>!-]*(FAILED|[Ff]ailed|FAIL|FAILURE|[Ff]ailure|ERROR|[Ee]rror)[\s*=#<!.-]*$`, -1, kindNoise),
 	r("jest-console", words("● Console"), `^\s*● Console\s*$`, -2, kindNoise),
 	r("skipped", words("skip", "SKIP", "Skip", "XFAIL", "xfail", "TODO", "pending", "ignored"), `(\b([Ss]kipped|SKIPPED|xfailed|XFAIL|pending|ignored)\b|^SKIP\b|^\s*TODO passed)`, -2, kindNoise),
 	r("xtrace-exit", words("exit"), `^\++ exit [1-9]\d*\s*$`, 3, kindStepEnd),
@@ -152,7 +158,7 @@ var rules = []rule{
 	r("gradle-test", words("FAILED"), `^\S.* > .+ FAILED$`, 9, kindHeader),
 	r("rspec-expected", words("expected", "Expected"), `^\s*(expected|Expected)(:| .*got)`, 6, kindPoint),
 	r("php-fatal", words("rror"), `(PHP )?(Fatal|Parse) error:`, 10, kindPoint),
-	r("phpt-fail", words("FAIL "), `^FAIL .*\[.*\.phpt\]`, 7, kindSummary),
+	r("phpt-fail", words("FAIL "), `^FAIL .*\[.*\.phpt\]`, 9, kindTail),
 	r("erlang-fail", words("failed on line", "Reason:"), `(failed on line \d+|^Reason: )`, 8, kindPoint),
 	r("segfault", words("Segmentation fault", "core dumped", "SIGSEGV", "Aborted"), `(Segmentation fault|core dumped|SIGSEGV|^Aborted)`, 8, kindPoint),
 	r("oom", words("ut of memory", "UT OF MEMORY", "OutOfMemory", "Killed", "No space left"), `([Oo]ut of memory|OUT OF MEMORY|OutOfMemory|^Killed\b|No space left on device)`, 8, kindPoint),
@@ -173,7 +179,7 @@ var rules = []rule{
 	r("maven-goal", words("Failed to execute goal"), `Failed to execute goal`, 6, kindPoint),
 	r("gradle-task", words("Execution failed for task", "What went wrong"), `(Execution failed for task|What went wrong:)`, 7, kindPoint),
 	r("gradle-build-failed", words("FAILURE:", "BUILD FAILURE"), `(FAILURE: Build failed|BUILD FAILURE)`, 2, kindSummary),
-	r("task-failed", words("FAILED"), `(^> Task \S+ FAILED|^FAILED: |^FAILED\s*$)`, 6, kindPoint),
+	r("task-failed", words("FAILED"), `(^> Task \S+ FAILED|^FAILED: )`, 6, kindPoint),
 	r("failures-heading", words("Failures:", "failures:", "FAILURES", "Failed tests", "Errors:"), `^\s*(Failures:|failures:|=+ FAILURES =+|FAILURES!|Failed tests:|Tests in error:|Errors:)\s*$`, 4, kindHeader),
 	r("tap-summary", words("Wstat:"), `\(Wstat: \d+ Tests: \d+ Failed: [1-9]`, 5, kindSummary),
 	r("unittest-totals", words("FAILED ("), `^FAILED \((failures|errors)=\d+`, 4, kindSummary),
