@@ -51,6 +51,25 @@ func TestFinderPicksTheCause(t *testing.T) {
 			cause: "process timed out",
 		},
 		{
+			// The shape of logchunks-dev square@retrofit 484944937: a passing test logs an exception
+			// early; surefire marks the failing test near the end, before Maven's closing summary.
+			name: "surefire's failure marker outranks an exception a passing test logged",
+			log: "$ mvn test -B\n" + strings.Repeat("[INFO] Downloading from central: https://repo/x.pom\n", 30) +
+				"INFO: MockWebServer[39080] received request: GET / HTTP/1.1 and responded: HTTP/1.1 404 Client Error\n" +
+				"java.lang.IllegalArgumentException: n > 0 required but it was 0\n" +
+				strings.Repeat("\tat okhttp3.mockwebserver.MockWebServer.serveConnection(MockWebServer.java:412)\n", 6) +
+				strings.Repeat("Tests run: 3, Failures: 0, Errors: 0, Skipped: 0, Time elapsed: 0.1 sec - in retrofit2.CallTest\n", 1500) +
+				"requireFullResponseDocumentConsumption(retrofit2.converter.moshi.MoshiConverterFactoryTest)  Time elapsed: 0.228 sec  <<< ERROR!\n" +
+				"java.lang.NoSuchMethodError: okio.BufferedSource.getBuffer()Lokio/Buffer;\n" +
+				strings.Repeat("\tat com.squareup.moshi.JsonUtf8Reader.<init>(JsonUtf8Reader.java:97)\n", 30) +
+				strings.Repeat("Tests run: 3, Failures: 0, Errors: 0, Skipped: 0, Time elapsed: 0.1 sec - in retrofit2.converter.ScalarsTest\n", 400) +
+				"[INFO] BUILD FAILURE\n" +
+				"[ERROR] Failed to execute goal org.apache.maven.plugins:maven-surefire-plugin:2.12.4:test (default-test) on project converter-moshi: There are test failures.\n" +
+				"[ERROR] -> [Help 1]\n" +
+				"The command \"mvn test -B\" exited with 1.\n",
+			cause: "NoSuchMethodError",
+		},
+		{
 			name: "python traceback ends in the exception",
 			log: strings.Repeat("collecting ...\n", 20) + "Traceback (most recent call last):\n" +
 				"  File \"setup.py\", line 3, in <module>\n    import yaml\n" +

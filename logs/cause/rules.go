@@ -168,15 +168,17 @@ var rules = []rule{
 
 	// Exceptions: the final line of a traceback names the cause.
 	r("traceback", words("Traceback"), `^\s*Traceback \(most recent call last\)`, 5, kindHeader),
+	// A JVM exception (reverse-domain package) opens its stack trace; passing tests log them too,
+	// so it ranks below the harness's own failure marker (<<< FAILURE!, Test > x FAILED).
+	r("java-exception", words("Exception", "Error"), `^\s*(Caused by: )?(java|javax|jakarta|kotlin|kotlinx|scala|groovy|clojure|org|com|net|io|android|androidx|sun|jdk)\.([\w$]+\.)*[A-Z][\w$]*(Exception|Error)(:|$)`, 7, kindPoint),
 	r("py-exception", words("Error", "Exception", "Interrupt", "Exit", "Failure"), `^\s*([A-Za-z_][\w.]*\.)?[A-Z]\w*(Error|Exception|Interrupt|Exit|Failure)(:\s|$)`, 9, kindTail),
 	r("assert", words("ssert"), `(AssertionError|AssertionFailedError|ComparisonFailure|Assert\.\w+\(\) Failure|(?i:assertion failed)|Failed asserting|(?i:assert(ion)? .* failed))`, 7, kindPoint),
-	r("java-exception", words("Exception", "Error"), `^\s*(Caused by: )?([a-z][\w$]*\.)+[A-Z][\w$]*(Exception|Error)(:|$)`, 7, kindPoint),
 	r("keyboard-interrupt", words("KeyboardInterrupt", "Interrupted"), `(KeyboardInterrupt|^!+ Interrupted)`, 7, kindPoint),
 
 	// Summaries: they repeat the failure; the detail is elsewhere but they help when it is not.
 	r("go-fail-pkg", words("FAIL"), `^FAIL\s+\S+\s+\d+(\.\d+)?s\s*$`, 4, kindSummary),
 	r("tests-run-failures", words("Tests run:", "Tests: "), `(Tests run: \d+, Failures: \d+, Errors: \d+|Tests: .*\d+ failed)`, 5, kindSummary),
-	r("maven-goal", words("Failed to execute goal"), `Failed to execute goal`, 6, kindPoint),
+	r("maven-goal", words("Failed to execute goal"), `Failed to execute goal`, 4, kindSummary),
 	r("gradle-task", words("Execution failed for task", "What went wrong"), `(Execution failed for task|What went wrong:)`, 7, kindPoint),
 	r("gradle-build-failed", words("FAILURE:", "BUILD FAILURE"), `(FAILURE: Build failed|BUILD FAILURE)`, 2, kindSummary),
 	r("task-failed", words("FAILED"), `(^> Task \S+ FAILED|^FAILED: )`, 6, kindPoint),
