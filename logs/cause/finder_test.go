@@ -228,3 +228,18 @@ func TestFinderCountsEveryLineByDefault(t *testing.T) {
 		t.Fatalf("excerpt %v misses the error line", ex.Ranges)
 	}
 }
+
+// A command killed from outside (here timeout(1), the shape of logchunks-dev purescript@purescript
+// 549434310) printed nothing about why: the step's end is the line to read first.
+func TestFinderKilledStepIsItsOwnCause(t *testing.T) {
+	log := "$ $TIMEOUT 35m ci/build.sh\n" +
+		strings.Repeat("tf-random                        > src/System/Random/TF/Init.hs:94:5: warning: [-Wdeprecations]\n"+
+			"tf-random                        > 94 |   | bitSize n > 64 = error \"mkTFGen: case where size of Int > 64 not implemented\"\n", 20) +
+		"tf-random                        > [4 of 4] Compiling System.Random.TF.Instances\n" +
+		"travis_time:end:0182d774:start=1561315767526388200,finish=1561317874115286200,duration=2106588898000\n" +
+		"The command \"$TIMEOUT 35m ci/build.sh\" exited with 124.\n\nDone. Your build exited with 1.\n"
+	ex, _ := excerptOf(t, log, Options{})
+	if want := lineOf(t, log, "exited with 124"); ex.Cause != want {
+		t.Fatalf("cause line %d, want %d (the killed step's end); excerpt %q", ex.Cause, want, ex.Lines)
+	}
+}

@@ -41,6 +41,12 @@ func TestScoreTextHarnesses(t *testing.T) {
 		{"oops", "[  212.331090] Oops: 0000 [#1] PREEMPT SMP NOPTI", "kernel", 10, kindHeader},
 		{"call trace", "[  805.345102] Call Trace:", "call-trace", 4, kindTail},
 		{"debug is not BUG", "DEBUG: Rule 'rules_cuda' indicated that a canonical reproducible form can be obtained", "", 0, kindPoint},
+		// logchunks-dev purescript@purescript 549434310: a step killed by timeout(1); its output
+		// before the end is ordinary progress.
+		{"killed by timeout", `The command "$TIMEOUT 35m ci/build.sh" exited with 124.`, "killed-exit", 8, kindStepEnd},
+		{"killed on github", "Process completed with exit code 137.", "killed-exit", 8, kindStepEnd},
+		{"killed on circleci", "Exited with code 143", "killed-exit", 8, kindStepEnd},
+		{"ordinary exit is no cause", `The command "test/run !" exited with 1.`, "travis-exited", -1, kindStepEnd},
 		// The end of CircleCI's failing step (api/circleci/fixtures step outputs).
 		{"circleci exited", "Exited with code exit status 1", "circleci-exited", -2, kindStepEnd},
 		{"circleci exited 2", "Exited with code 1", "circleci-exited", -2, kindStepEnd},

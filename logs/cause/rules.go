@@ -75,6 +75,9 @@ var rules = []rule{
 	// PHP's run-tests.php shows a test's output as a numbered diff (NNN+ actual, NNN- expected)
 	// before its verdict (FAIL, XFAIL); the verdict says whether the diff failed the run.
 	r("phpt-diff", words("+ ", "- "), `^\d{3}[+-] `, 1, kindNoise),
+	// A command killed from outside (timeout(1) exits 124, SIGKILL 137 as from the OOM killer,
+	// SIGTERM 143): what it printed before says nothing of why, so the step's end is the cause.
+	r("killed-exit", words("exited with 1", "exit code 1", "with code 1", "exit status 1"), `(" exited with|Process completed with exit code|^Exited with code( exit status)?) (124|137|143)\.?$`, 8, kindStepEnd),
 	r("travis-exited", words("exited with"), `^(The command ".*)?" exited with [1-9]\d*\.?$`, -1, kindStepEnd),
 	r("travis-done", words("Your build exited"), `Done\. Your build exited with`, -4, kindNoise),
 	r("circleci-exited", words("Exited with"), `^Exited with (exit )?(code )?(exit (status|code) )?[1-9]\d*\.?$`, -2, kindStepEnd),
