@@ -28,6 +28,9 @@ func TestScoreTextHarnesses(t *testing.T) {
 		{"asan", "PID 16211 | ==16211==ERROR: AddressSanitizer: heap-use-after-free on address 0x512000dacef0 at pc 0x7f5f778257ff bp 0x7fff65bbc1b0 sp 0x7fff65bbc1a8", "sanitizer", 10, kindHeader},
 		{"ubsan runtime", "src/hash.c:112:17: runtime error: left shift of 1 by 31 places cannot be represented in type 'int'", "sanitizer", 10, kindHeader},
 		{"tsan", "WARNING: ThreadSanitizer: data race (pid=9337)", "sanitizer", 10, kindHeader},
+		// logchunks-dev purescript@purescript 574008409: a warning made an error names its flag.
+		{"ghc werror", "/home/travis/build/purescript/purescript/sdist-test/src/Language/PureScript/TypeChecker/Types.hs:40:1: error: [-Wunused-imports, -Werror=unused-imports]", "cc-error", 10, kindPoint},
+		{"gcc werror", "src/parse.c:88:9: error: unused variable 'n' [-Werror=unused-variable]", "cc-error", 10, kindPoint},
 		// Linker errors (GNU ld, as in kernel and Open MPI build reports).
 		{"undefined reference", "vfio_pci_zdev.c:(.text+0x242): undefined reference to `kvm_s390_pci_register_kvm'", "linker", 10, kindPoint},
 		{"ld undefined", "/usr/src/linux/kernel/crash_dump_dm_crypt.c:250:(.text+0x228028): undefined reference to `config_item_init_type_name'", "linker", 10, kindPoint},

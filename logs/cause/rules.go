@@ -104,7 +104,6 @@ var rules = []rule{
 	r("gradle-boiler", words("Try:", "--stacktrace", "--info", "--scan", "Get more help", "BUILD FAILED"), `^(\* Try:|> Run with --|Run with --(stacktrace|info|scan)|> Get more help|\* Get more help|BUILD FAILED in)`, -3, kindNoise),
 	r("zero-failures", words("0 error", "0 fail", ": 0"), `(\b0 (errors?|failures?|failed)\b|[Ff]ailures: 0, [Ee]rrors: 0|[Ee]rrors: 0, [Ff]ailures: 0|\b([Ff]ailed|[Ff]ailures|FAILED|[Ff]ail): 0\b)`, -3, kindNoise),
 	suffixed(r("zero-counter", words("rror", "ailure", "imeout"), `\b([Ee]rrors?|[Ff]ailures?|[Tt]imeouts?)\s+0\s*$`, -3, kindNoise), " 0"),
-	r("werror-flag", words("-Werror", "-Wno-error", "-Werror="), `-W(no-)?error`, -3, kindNoise),
 	r("pytest-totals", words(" failed"), `^=+ .*\d+ failed.* =+$`, 4, kindSummary),
 	r("passing", words("PASS", "✓", "✔", " ok", "passed"), `(^\s*(✓|✔)|\bPASS(ED)?\b|^ok\s|\.\.\. ok$|\d+ passed\b)`, -2, kindNoise),
 	r("exit-status", words("exit status", "exit code", "Exit code"), `^\s*(exit status \d+|(E|e)xit code:? \d+)\s*$`, -1, kindNoise),
@@ -122,6 +121,9 @@ var rules = []rule{
 	r("sanitizer", words("Sanitizer", "runtime error: "), `(==\d+==\s*ERROR: \w*Sanitizer|WARNING: \w*Sanitizer: |\.\w+:\d+:\d+: runtime error: )`, 10, kindHeader),
 	r("kernel", words("Kernel panic", "BUG: ", "Oops", "KASAN", "UBSAN", "KCSAN", "KMSAN", "KFENCE", "general protection fault", "Unable to handle kernel", "WARNING: CPU:", "blocked for more than"), `(Kernel panic - not syncing|\bBUG: |\bOops: |\bOops\[|\b(KASAN|UBSAN|KCSAN|KMSAN|KFENCE): |general protection fault|Unable to handle kernel|WARNING: CPU: \d+ PID: \d+|INFO: task \S+ blocked for more than)`, 10, kindHeader),
 	r("call-trace", words("Call Trace:", "Call trace:"), `^\s*(\[[\s\d.]+\]\s*)?Call [Tt]race:`, 4, kindTail),
+	// A compiler command line's -Werror mentions "error" but states none; after the diagnostics
+	// above, which name the flag that made a warning an error ("[-Werror=unused-variable]").
+	r("werror-flag", words("-Werror", "-Wno-error", "-Werror="), `-W(no-)?error`, -3, kindNoise),
 	r("flake8", words(".py:"), `^\S+\.py:\d+:\d+: [EFWCN]\d{3} `, 9, kindPoint),
 	r("eslint", words("  error  "), `^\s+\d+:\d+\s+error\s+\S`, 9, kindPoint),
 	r("js-lint", words(".js:", ".ts:", ".jsx:", ".tsx:", ".mjs:", ".cjs:", ".vue:"), `^\s+\S+\.(js|jsx|ts|tsx|mjs|cjs|vue):\d+:\d+: \S`, 9, kindPoint),
