@@ -78,6 +78,8 @@ func TestScoreTextHarnesses(t *testing.T) {
 		{"apt", "E: Unable to locate package python3-venv", "pkg-resolve", 9, kindPoint},
 		{"dnf", "No match for argument: python3-foo", "pkg-resolve", 9, kindPoint},
 		{"maven resolution", "[ERROR] Failed to execute goal on project app: Could not resolve dependencies for project com.acme:app:jar:1.0: Could not find artifact com.acme:lib:jar:2.0 in central", "pkg-resolve", 9, kindPoint},
+		// logchunks-dev ReactiveCocoa@ReactiveCocoa 522133183: CocoaPods' spec validation marker.
+		{"cocoapods lint", `    - ERROR | [OSX] unknown: Encountered an unknown error (CocoaPods could not find compatible versions for pod "ReactiveCocoa":`, "cocoapods-lint", 9, kindPoint},
 		// Linters.
 		{"flake8", "./src/app/views.py:12:1: F401 'os' imported but unused", "flake8", 9, kindPoint},
 		{"eslint", "  12:5  error  'foo' is not defined  no-undef", "eslint", 9, kindPoint},

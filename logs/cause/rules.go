@@ -124,6 +124,7 @@ var rules = []rule{
 	// A compiler command line's -Werror mentions "error" but states none; after the diagnostics
 	// above, which name the flag that made a warning an error ("[-Werror=unused-variable]").
 	r("werror-flag", words("-Werror", "-Wno-error", "-Werror="), `-W(no-)?error`, -3, kindNoise),
+	r("cocoapods-lint", words("- ERROR |"), `^\s*- ERROR \| `, 9, kindPoint),
 	r("flake8", words(".py:"), `^\S+\.py:\d+:\d+: [EFWCN]\d{3} `, 9, kindPoint),
 	r("eslint", words("  error  "), `^\s+\d+:\d+\s+error\s+\S`, 9, kindPoint),
 	r("js-lint", words(".js:", ".ts:", ".jsx:", ".tsx:", ".mjs:", ".cjs:", ".vue:"), `^\s+\S+\.(js|jsx|ts|tsx|mjs|cjs|vue):\d+:\d+: \S`, 9, kindPoint),
