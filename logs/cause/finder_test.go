@@ -243,3 +243,18 @@ func TestFinderKilledStepIsItsOwnCause(t *testing.T) {
 		t.Fatalf("cause line %d, want %d (the killed step's end); excerpt %q", ex.Cause, want, ex.Lines)
 	}
 }
+
+// A formatter in check mode fails a step with only its list of files: the cause line is the
+// first of them, not the step's end (black --check on GitHub Actions).
+func TestFinderFormatterCheckCauseLine(t *testing.T) {
+	log := "##[group]Run black --check .\nblack --check .\n##[endgroup]\n" +
+		"would reformat /home/runner/work/app/app/backend/main.py\n" +
+		"would reformat /home/runner/work/app/app/backend/agents.py\n\n" +
+		"Oh no! 💥 💔 💥\n2 files would be reformatted, 14 files would be left unchanged.\n" +
+		"##[error]Process completed with exit code 1.\n" +
+		"Post job cleanup.\n" + strings.Repeat("[command]/usr/bin/git config --local --unset-all http.https://github.com/.extraheader\n", 10)
+	ex, _ := excerptOf(t, log, Options{})
+	if want := lineOf(t, log, "would reformat"); ex.Cause != want {
+		t.Fatalf("cause line %d, want %d (the first file black would change); excerpt %q", ex.Cause, want, ex.Lines)
+	}
+}

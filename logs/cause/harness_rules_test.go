@@ -31,6 +31,10 @@ func TestScoreTextHarnesses(t *testing.T) {
 		// logchunks-dev purescript@purescript 574008409: a warning made an error names its flag.
 		{"ghc werror", "/home/travis/build/purescript/purescript/sdist-test/src/Language/PureScript/TypeChecker/Types.hs:40:1: error: [-Wunused-imports, -Werror=unused-imports]", "cc-error", 10, kindPoint},
 		{"gcc werror", "src/parse.c:88:9: error: unused variable 'n' [-Werror=unused-variable]", "cc-error", 10, kindPoint},
+		// Kotlin's compiler under Gradle (GitHub Actions Android builds, as quoted in public reports),
+		// in its current and its older shape.
+		{"kotlin", "e: file:///home/runner/work/app/app/src/main/java/com/example/SmsReceiver.kt:32:46 Unresolved reference: getMessages", "kotlin-error", 10, kindPoint},
+		{"kotlin old", "e: /home/travis/build/app/src/main/kotlin/Main.kt: (12, 5): Unresolved reference: foo", "kotlin-error", 10, kindPoint},
 		// Linker errors (GNU ld, as in kernel and Open MPI build reports).
 		{"undefined reference", "vfio_pci_zdev.c:(.text+0x242): undefined reference to `kvm_s390_pci_register_kvm'", "linker", 10, kindPoint},
 		{"ld undefined", "/usr/src/linux/kernel/crash_dump_dm_crypt.c:250:(.text+0x228028): undefined reference to `config_item_init_type_name'", "linker", 10, kindPoint},
@@ -80,11 +84,19 @@ func TestScoreTextHarnesses(t *testing.T) {
 		{"maven resolution", "[ERROR] Failed to execute goal on project app: Could not resolve dependencies for project com.acme:app:jar:1.0: Could not find artifact com.acme:lib:jar:2.0 in central", "pkg-resolve", 9, kindPoint},
 		// logchunks-dev ReactiveCocoa@ReactiveCocoa 522133183: CocoaPods' spec validation marker.
 		{"cocoapods lint", `    - ERROR | [OSX] unknown: Encountered an unknown error (CocoaPods could not find compatible versions for pod "ReactiveCocoa":`, "cocoapods-lint", 9, kindPoint},
+		// Terraform's boxed diagnostic, as `terraform plan` and `validate` print it (public bug
+		// reports of providers).
+		{"terraform", "│ Error: Unsupported argument", "terraform-error", 9, kindHeader},
+		{"terraform warning", "│ Warning: Argument is deprecated", "warning", -10, kindNoise},
 		// Linters.
 		{"flake8", "./src/app/views.py:12:1: F401 'os' imported but unused", "flake8", 9, kindPoint},
 		{"eslint", "  12:5  error  'foo' is not defined  no-undef", "eslint", 9, kindPoint},
 		{"standard", "  /home/circleci/repo/lib/bot.js:14:3: Expected '===' and instead saw '=='.", "js-lint", 9, kindPoint},
 		{"rubocop", "app/models/user.rb:3:81: C: Layout/LineLength: Line is too long. [95/80]", "rubocop", 8, kindPoint},
+		// black --check and prettier --check in GitHub Actions (as quoted in public CI reports).
+		{"black", "would reformat /home/runner/work/app/app/backend/main.py", "format-check", 8, kindPoint},
+		{"prettier", "[warn] Code style issues found in the above file. Run Prettier with --write to fix.", "format-check", 8, kindPoint},
+		{"prettier files", "[warn] Code style issues found in 7 files. Run Prettier with --write to fix.", "format-check", 8, kindPoint},
 		{"shellcheck", "  ^-- SC2086 (info): Double quote to prevent globbing and word splitting.", "shellcheck", 8, kindPoint},
 		{"shellcheck file", "In scripts/build.sh line 12:", "shellcheck-in", 5, kindHeader},
 		{"golangci-lint", "pkg/api/server.go:88:2: ineffectual assignment to err (ineffassign)", "go-build", 9, kindPoint},

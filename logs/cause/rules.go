@@ -117,6 +117,7 @@ var rules = []rule{
 	r("javac-maven", words("[ERROR]"), `^\[ERROR\] .*\.(java|kt|scala|groovy):\[?\d+`, 10, kindPoint),
 	r("sbt-error", words("[error]"), `^\[error\] \S+\.\w+:\d+:`, 10, kindPoint),
 	r("javac", words("error:"), `\.(java|kt|scala):\d+: error:`, 10, kindPoint),
+	r("kotlin-error", words(".kt:", ".kts:"), `^e: \S+\.kts?(:\d+:\d+:? |: \(\d+, \d+\): )`, 10, kindPoint),
 	r("linker", words("undefined reference", "multiple definition", "Undefined symbols", "symbol(s) not found", "unresolved external symbol", "cannot find -l"), `(undefined reference to|multiple definition of|Undefined symbols for architecture|symbol\(s\) not found|unresolved external symbol|cannot find -l\S)`, 10, kindPoint),
 	r("sanitizer", words("Sanitizer", "runtime error: "), `(==\d+==\s*ERROR: \w*Sanitizer|WARNING: \w*Sanitizer: |\.\w+:\d+:\d+: runtime error: )`, 10, kindHeader),
 	r("kernel", words("Kernel panic", "BUG: ", "Oops", "KASAN", "UBSAN", "KCSAN", "KMSAN", "KFENCE", "general protection fault", "Unable to handle kernel", "WARNING: CPU:", "blocked for more than"), `(Kernel panic - not syncing|\bBUG: |\bOops: |\bOops\[|\b(KASAN|UBSAN|KCSAN|KMSAN|KFENCE): |general protection fault|Unable to handle kernel|WARNING: CPU: \d+ PID: \d+|INFO: task \S+ blocked for more than)`, 10, kindHeader),
@@ -124,11 +125,15 @@ var rules = []rule{
 	// A compiler command line's -Werror mentions "error" but states none; after the diagnostics
 	// above, which name the flag that made a warning an error ("[-Werror=unused-variable]").
 	r("werror-flag", words("-Werror", "-Wno-error", "-Werror="), `-W(no-)?error`, -3, kindNoise),
+	// Terraform's diagnostics are boxed; the detail (file, line, explanation) follows the title.
+	r("terraform-error", words("│ Error: "), `^│ Error: \S`, 9, kindHeader),
 	r("cocoapods-lint", words("- ERROR |"), `^\s*- ERROR \| `, 9, kindPoint),
 	r("flake8", words(".py:"), `^\S+\.py:\d+:\d+: [EFWCN]\d{3} `, 9, kindPoint),
 	r("eslint", words("  error  "), `^\s+\d+:\d+\s+error\s+\S`, 9, kindPoint),
 	r("js-lint", words(".js:", ".ts:", ".jsx:", ".tsx:", ".mjs:", ".cjs:", ".vue:"), `^\s+\S+\.(js|jsx|ts|tsx|mjs|cjs|vue):\d+:\d+: \S`, 9, kindPoint),
 	r("rubocop", words(".rb:"), `^\S+\.rb:\d+:\d+: [CWEF]: `, 8, kindPoint),
+	// Formatters in check mode: the files they would change are the failure.
+	r("format-check", words("ould reformat", "Code style issues"), `^([Ww]ould reformat:? \S|\[warn\] Code style issues (were )?found)`, 8, kindPoint),
 	r("shellcheck", words("SC"), `\^-+ SC\d{4}( \((error|warning|info|style)\))?: `, 8, kindPoint),
 	r("shellcheck-in", words(" line "), `^In \S+ line \d+:$`, 5, kindHeader),
 	r("go-build", words(".go:"), `^\S+\.go:\d+:\d+: `, 9, kindPoint),
