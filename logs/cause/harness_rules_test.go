@@ -40,6 +40,12 @@ func TestScoreTextHarnesses(t *testing.T) {
 		{"ld undefined", "/usr/src/linux/kernel/crash_dump_dm_crypt.c:250:(.text+0x228028): undefined reference to `config_item_init_type_name'", "linker", 10, kindPoint},
 		{"multiple definition", "/usr/bin/ld: b.o:(.bss+0x0): multiple definition of `counter'; a.o:(.bss+0x0): first defined here", "linker", 10, kindPoint},
 		{"macos undefined", "Undefined symbols for architecture arm64:", "linker", 10, kindPoint},
+		// treeherder/build-fail: LLVM's linker (lld, as ld.lld and lld-link; mold says the same).
+		{"lld undefined", "[task 2025-02-13T21:47:57.553Z] 21:47:57    ERROR -    = note: lld-link: error: undefined symbol: PropVariantCompareEx", "linker", 10, kindPoint},
+		// treeherder/build-fail, logchunks-dev scala@scala 566866822, erlang@otp 550114180: a line
+		// pointing back at earlier errors is their consequence.
+		{"cargo could not compile", "[task 2025-02-13T21:47:57.564Z] 21:47:57    ERROR -  error: could not compile `crashreporter` (bin \"crashreporter\") due to 1 previous error", "wrapper", -10, kindNoise},
+		{"tar previous errors", "tar: Exiting with failure status due to previous errors", "wrapper", -10, kindNoise},
 		// Kernels (syzbot, LAVA and LTP reports).
 		{"kernel panic", "[    8.384415] Kernel panic - not syncing: Fatal exception in interrupt", "kernel", 10, kindHeader},
 		{"kasan", "[  805.338188] BUG: KASAN: use-after-free in zap_page_range+0x7c/0x270", "kernel", 10, kindHeader},

@@ -86,7 +86,7 @@ var rules = []rule{
 	r("exited-with", words("xited with", "xit status", "xit code", "non-zero exit"), `([Ee]xited with( code)?:? \d+|[Ee]xit (status|code):? \d+|returned non-zero exit status|[Pp]rocess exited with code)`, -2, kindNoise),
 	// Wrappers' closing summaries (package builders, build drivers, linker drivers): a consequence
 	// of a failure stated earlier.
-	r("wrapper", words("xit status", "build stopped", "ELIFECYCLE", "recipe for target", "Errors while running CTest", "non-zero status", "non-zero code"), `([Bb]ad exit status|ninja: build stopped|ELIFECYCLE|recipe for target .* failed|Errors while running CTest|exited with non-zero status|returned a non-zero code|ld returned \d+ exit status)`, -1, kindNoise),
+	r("wrapper", words("xit status", "build stopped", "ELIFECYCLE", "recipe for target", "Errors while running CTest", "non-zero status", "non-zero code", "previous error"), `([Bb]ad exit status|ninja: build stopped|ELIFECYCLE|recipe for target .* failed|Errors while running CTest|exited with non-zero status|returned a non-zero code|ld returned \d+ exit status|(due to|from) (\d+ )?previous errors?)`, -1, kindNoise),
 	// A line that says only that something failed, without what (a build script's "*** Failed ***"):
 	// the cause is stated before it.
 	r("bare-verdict", words("ail", "AIL", "rror", "RROR"), `^[\s*=#>!-]*(FAILED|[Ff]ailed|FAIL|FAILURE|[Ff]ailure|ERROR|[Ee]rror)[\s*=#<!.-]*$`, -1, kindNoise),
@@ -118,7 +118,7 @@ var rules = []rule{
 	r("sbt-error", words("[error]"), `^\[error\] \S+\.\w+:\d+:`, 10, kindPoint),
 	r("javac", words("error:"), `\.(java|kt|scala):\d+: error:`, 10, kindPoint),
 	r("kotlin-error", words(".kt:", ".kts:"), `^e: \S+\.kts?(:\d+:\d+:? |: \(\d+, \d+\): )`, 10, kindPoint),
-	r("linker", words("undefined reference", "multiple definition", "Undefined symbols", "symbol(s) not found", "unresolved external symbol", "cannot find -l"), `(undefined reference to|multiple definition of|Undefined symbols for architecture|symbol\(s\) not found|unresolved external symbol|cannot find -l\S)`, 10, kindPoint),
+	r("linker", words("undefined reference", "multiple definition", "Undefined symbols", "symbol(s) not found", "unresolved external symbol", "cannot find -l", "undefined symbol: "), `(undefined reference to|multiple definition of|Undefined symbols for architecture|symbol\(s\) not found|unresolved external symbol|cannot find -l\S|error: undefined symbol: )`, 10, kindPoint),
 	r("sanitizer", words("Sanitizer", "runtime error: "), `(==\d+==\s*ERROR: \w*Sanitizer|WARNING: \w*Sanitizer: |\.\w+:\d+:\d+: runtime error: )`, 10, kindHeader),
 	r("kernel", words("Kernel panic", "BUG: ", "Oops", "KASAN", "UBSAN", "KCSAN", "KMSAN", "KFENCE", "general protection fault", "Unable to handle kernel", "WARNING: CPU:", "blocked for more than"), `(Kernel panic - not syncing|\bBUG: |\bOops: |\bOops\[|\b(KASAN|UBSAN|KCSAN|KMSAN|KFENCE): |general protection fault|Unable to handle kernel|WARNING: CPU: \d+ PID: \d+|INFO: task \S+ blocked for more than)`, 10, kindHeader),
 	r("call-trace", words("Call Trace:", "Call trace:"), `^\s*(\[[\s\d.]+\]\s*)?Call [Tt]race:`, 4, kindTail),
