@@ -3,7 +3,7 @@
 #  1. leave-repositories-out cross-validation on LogChunks (the headline: weights chosen without
 #     the scored repository), next to the plain dev figure;
 #  2. the plain figures of all three dev sets (canonical text, and as `totto scan` reads logs);
-#  3. CiDiff with the passing twin as the job's history;
+#  3. CiDiff with the passing twin as the job's history, and Treeherder's own error lines;
 #  4. the older fixed half split (A = even-numbered repositories / cases, B = odd), next to the
 #     spread of the same difference over random halves of the repositories.
 # Usage: bench/likelycause.sh [SPLIT] [BUDGET]   (defaults: dev 10)
@@ -32,6 +32,26 @@ echo
 echo "== CiDiff with the passing twin as the job's history"
 "$bin" -corpus "$corpus/logs" -split "$split" -budget "$budget" -history -out "$pred.history"
 python3 "$corpus/tools/score_excerpts.py" "$pred.history" "$split" --budget "$budget" --dataset cidiff | tail -n +2
+echo
+echo "== Treeherder (Firefox CI): does the excerpt hold one of Treeherder's own error lines (*.logview.json)?"
+"$bin" -corpus "$corpus/logs" -treeherder -budget "$budget" -out "$pred.treeherder"
+python3 - "$corpus/logs" "$pred.treeherder" <<'PY'
+import json, sys
+logs, pred = sys.argv[1], sys.argv[2]
+hit = n = 0
+for line in open(pred):
+    p = json.loads(line)
+    stem = p["log"].split(":", 1)[1]
+    errs = json.load(open("%s/treeherder/%s.logview.json" % (logs, stem)))["errors"]
+    gold = {e["linenumber"] + 1 for e in errs}  # Treeherder numbers lines from 0
+    ranges = p.get("ranges") or [[p["start_line"], p["end_line"]]]
+    n += 1
+    if any(a <= g <= b for a, b in ranges for g in gold):
+        hit += 1
+    else:
+        print("  miss %s: excerpt %s, Treeherder's lines %s" % (stem, ranges, sorted(gold)[:5]))
+print("%d of %d logs" % (hit, n))
+PY
 echo
 echo "== imported PyTorch ruleset: does the best match land on the line PyTorch's classifier marks?"
 go build -o "$bin.totto" ./cmd/totto
