@@ -103,6 +103,11 @@ var rules = []rule{
 	r("maven-boiler", words("[ERROR]"), `^\[ERROR\]\s*($|-> \[Help|To see the full stack trace|Re-run Maven|For more information about|\[Help \d|After correcting the problems|Please refer to .* for the individual test results|There are test failures|mvn <args>|  mvn <goals>)`, -3, kindNoise),
 	r("gradle-boiler", words("Try:", "--stacktrace", "--info", "--scan", "Get more help", "BUILD FAILED"), `^(\* Try:|> Run with --|Run with --(stacktrace|info|scan)|> Get more help|\* Get more help|BUILD FAILED in)`, -3, kindNoise),
 	r("zero-failures", words("0 error", "0 fail", ": 0"), `(\b0 (errors?|failures?|failed)\b|[Ff]ailures: 0, [Ee]rrors: 0|[Ee]rrors: 0, [Ff]ailures: 0|\b([Ff]ailed|[Ff]ailures|FAILED|[Ff]ail): 0\b)`, -3, kindNoise),
+	// A line saying only that there were none: "No errors found.", "errors: none".
+	r("no-errors", words("o errors", "o failures", "rrors: ", "RRORS: ", "ailures: "), `^\W*([Nn]o (errors|failures)( found| detected| reported)?|([Ee]rrors|ERRORS|[Ff]ailures): (none|0))\W*$`, -3, kindNoise),
+	// CMake's configure probes: a feature test that fails or a symbol not found is how CMake
+	// learns what the platform has, not a failure.
+	r("cmake-probe", words("-- "), `^-- (Performing Test|Looking for|Check(ing)? (for|if|whether|size of)|Detecting) .* - (Failed|not found|no)\s*$`, -2, kindNoise),
 	suffixed(r("zero-counter", words("rror", "ailure", "imeout"), `\b([Ee]rrors?|[Ff]ailures?|[Tt]imeouts?)\s+0\s*$`, -3, kindNoise), " 0"),
 	r("pytest-totals", words(" failed"), `^=+ .*\d+ failed.* =+$`, 4, kindSummary),
 	r("passing", words("PASS", "✓", "✔", " ok", "passed"), `(^\s*(✓|✔)|\bPASS(ED)?\b|^ok\s|\.\.\. ok$|\d+ passed\b)`, -2, kindNoise),

@@ -94,6 +94,13 @@ func TestScoreTextBoilerplate(t *testing.T) {
 		"g++ -O2 -Werror -Wall -c a.cc",
 		"    raise RuntimeError(failure.message + keep_going_message)",
 		"  warning: unused variable 'x'",
+		// logchunks-dev BVLC@caffe 214074807: CMake probing the platform.
+		"-- Looking for pthread_create - not found",
+		"-- Performing Test HAVE_STD_REGEX - Failed",
+		// Tools reporting that there was nothing wrong (PHPStan, linters' summaries).
+		"No errors found.",
+		"errors: none",
+		"Errors: 0",
 	}
 	for _, l := range lines {
 		if score, _, rule := scoreText([]byte(l)); score >= minCandidateScore {

@@ -44,6 +44,8 @@ func shortcutLines() []string {
 		"would reformat a.py", "Would reformat: a.py", "[warn] Code style issues found in 2 files.",
 		"    - ERROR | [iOS] x", "ld.lld: error: undefined symbol: x", "due to 2 previous errors",
 		"java.lang.X: y", "org.a.BError", "kotlin.KotlinNullPointerException",
+		"No errors found.", "no failures", "errors: none", "Errors: 0", "[Errors: 0]", "No errors x",
+		"-- Looking for x - not found", "-- Performing Test X - Failed", "--  Looking for x - no",
 	}
 	// Long lines: a keyword around the cut at maxScoredBytes and around the middle of the line.
 	for _, kw := range []string{"error", "Process completed with exit code", "warning", "FAILED", ": 0"} {
