@@ -156,7 +156,7 @@ func (p *pipeline) fetchJob(ctx context.Context, gh *github.Client, a ProcessJob
 		}
 		cj := b.AsJob(a.Repo, circleJobName(a.JobName))
 		// Build numbers are per project: the external id names the project too.
-		cj.ExternalID = fmt.Sprintf("%s/%s/%d", t.VCS, t.Project, t.BuildNum)
+		cj.ExternalID = t.ExternalID()
 		cj.SHA = a.SHA
 		if a.Conclusion != "" && cj.Conclusion == "" {
 			cj.Conclusion = a.Conclusion
