@@ -35,8 +35,9 @@ type circleRerun struct {
 	r     triage.Report
 	cfg   RepoConfig
 	jobs  []store.Job
-	notes map[triage.JobKey]string // why a flaky job was not re-run this time (not stored)
-	seen  map[string]bool          // workflows decided
+	notes   map[triage.JobKey]string // why a flaky job was not re-run this time (not stored)
+	seen    map[string]bool          // workflows decided
+	claimed map[string]bool          // builds whose re-run was claimed before
 }
 
 // rerunCircle re-runs, through CircleCI's "rerun from failed", the workflow of each flaky
@@ -45,7 +46,20 @@ type circleRerun struct {
 // is never re-run. It returns the notes of jobs that were not re-run and why, for this triage
 // only (a later triage decides again).
 func (p *pipeline) rerunCircle(ctx context.Context, repo store.Repository, r triage.Report, cfg RepoConfig, jobs []store.Job, flaky []triage.JobVerdict) (map[triage.JobKey]string, error) {
-	cr := &circleRerun{p: p, c: p.circleCI(), repo: repo, r: r, cfg: cfg, jobs: jobs, notes: map[triage.JobKey]string{}, seen: map[string]bool{}}
+	if len(flaky) == 0 {
+		return nil, nil
+	}
+	cr := &circleRerun{p: p, c: p.circleCI(), repo: repo, r: r, cfg: cfg, jobs: jobs, notes: map[triage.JobKey]string{},
+		seen: map[string]bool{}, claimed: map[string]bool{}}
+	done, err := p.Store.CommitReruns(ctx, repo.ID, r.Commit.SHA)
+	if err != nil {
+		return nil, err
+	}
+	for _, d := range done {
+		if d.Provider == ident.ProviderCircleCI {
+			cr.claimed[d.JobExternalID] = true
+		}
+	}
 	for _, jv := range flaky {
 		if err := cr.decide(ctx, jv); err != nil {
 			return nil, err
@@ -61,8 +75,8 @@ func (cr *circleRerun) decide(ctx context.Context, jv triage.JobVerdict) error {
 		return nil
 	}
 	j, t, ok := latestCircleBuild(cr.jobs, jv.Run.Name)
-	if !ok {
-		return nil // recorded from the event alone: no build to re-run
+	if !ok || cr.claimed[j.ExternalID] {
+		return nil // recorded from the event alone (no build to re-run), or decided before
 	}
 	b, err := cr.c.Build(ctx, t)
 	if ciprovider.IsUnavailable(err) {

@@ -105,10 +105,16 @@ func TestCircleCIAutomaticRerun(t *testing.T) {
 		if cr.Conclusion != "success" || !strings.Contains(cr.Output.Summary, "re\\-ran attempt 1 automatically → attempt 2 requested") {
 			t.Errorf("after the re-run request: %s\n%s", cr.Conclusion, cr.Output.Summary)
 		}
+		calls := len(e.circle.Requests())
 		e.enqueue(first) // a redelivery
 		e.drain()
 		if n := e.rerunPosts(1); n != 1 {
 			t.Errorf("%d re-run requests after a redelivery, want 1", n)
+		}
+		for _, r := range e.circle.Requests()[calls:] {
+			if strings.HasPrefix(r.URL.Path, "/api/v2/") {
+				t.Errorf("a decided re-run asked CircleCI again: %s %s", r.Method, r.URL.Path)
+			}
 		}
 		// The re-run workflow's build of the job passes.
 		e.circleWorkflow(2, "success", fakecircleci.WorkflowJob{Number: 103, Name: stress, Status: "success"})
