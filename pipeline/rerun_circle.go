@@ -29,12 +29,12 @@ func (p *pipeline) circleCI() *ciprovider.CircleCI {
 
 // circleRerun is one CircleCI re-run decision: the triage report and stored jobs of the commit.
 type circleRerun struct {
-	p     *pipeline
-	c     *ciprovider.CircleCI
-	repo  store.Repository
-	r     triage.Report
-	cfg   RepoConfig
-	jobs  []store.Job
+	p       *pipeline
+	c       *ciprovider.CircleCI
+	repo    store.Repository
+	r       triage.Report
+	cfg     RepoConfig
+	jobs    []store.Job
 	notes   map[triage.JobKey]string // why a flaky job was not re-run this time (not stored)
 	seen    map[string]bool          // workflows decided
 	claimed map[string]bool          // builds whose re-run was claimed before

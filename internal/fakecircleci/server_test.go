@@ -14,8 +14,10 @@ type recordingTB struct {
 	cleanups []func()
 }
 
-func (r *recordingTB) Errorf(format string, args ...any) { r.errs = append(r.errs, fmt.Sprintf(format, args...)) }
-func (r *recordingTB) Cleanup(f func())                  { r.cleanups = append(r.cleanups, f) }
+func (r *recordingTB) Errorf(format string, args ...any) {
+	r.errs = append(r.errs, fmt.Sprintf(format, args...))
+}
+func (r *recordingTB) Cleanup(f func()) { r.cleanups = append(r.cleanups, f) }
 
 // API v2 requests are checked against CircleCI's description: a well-formed re-run passes, a
 // body CircleCI would reject (from_failed as a string) and an unknown operation fail the test.
