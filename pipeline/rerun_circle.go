@@ -86,6 +86,9 @@ func (cr *circleRerun) decide(ctx context.Context, jv triage.JobVerdict) error {
 	if err != nil {
 		return fmt.Errorf("reading CircleCI build %s to re-run it: %w", j.ExternalID, err)
 	}
+	if gr, perr := ident.ParseRepo(cr.repo.FullName); perr != nil || b.CheckBuild(gr, j.SHA) != nil {
+		return nil // CircleCI now names another project or commit: nothing of ours to re-run
+	}
 	wf := b.WorkflowID()
 	if wf == "" {
 		cr.notes[jv.Run.Key()] = "not re-run: the CircleCI build ran outside a workflow"
