@@ -53,6 +53,25 @@ func TestCircleRerunFromFailed(t *testing.T) {
 	}
 }
 
+// A workflow's job list is read across pages.
+func TestCircleWorkflowJobsPaged(t *testing.T) {
+	f, c := circleWorkflowWorld(t)
+	f.PageJobs(1)
+	jobs, err := c.WorkflowJobs(context.Background(), wfID)
+	if err != nil || len(jobs) != 3 || jobs[2].Name != "deploy" {
+		t.Fatalf("jobs %+v, %v; want all 3 across pages", jobs, err)
+	}
+	pages := 0
+	for _, r := range f.Requests() {
+		if r.URL.Path == "/api/v2/workflow/"+wfID+"/job" {
+			pages++
+		}
+	}
+	if pages != 3 {
+		t.Errorf("%d pages read, want 3", pages)
+	}
+}
+
 // A token CircleCI refuses (401, 403, 404) is a RerunRefusedError with CircleCI's message, never
 // a retry; a 5xx or 429 is retried; no token at all never reaches CircleCI.
 func TestCircleRerunRefused(t *testing.T) {

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -35,6 +37,14 @@ type workflowState struct {
 	workflows map[string]Workflow
 	reruns    []Rerun
 	refuse    int // status answered to re-runs instead of 202 (0: accept)
+	pageSize  int // jobs per page of a workflow's job list (0: all on one page)
+}
+
+// PageJobs lists workflow jobs n per page, with next_page_token, as CircleCI pages long lists.
+func (s *Server) PageJobs(n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.wf.pageSize = n
 }
 
 // AddWorkflow serves w through API v2 (replacing a workflow with the same id).
@@ -97,13 +107,34 @@ func (s *Server) workflowJobs(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	s.mu.Lock()
+	size := s.wf.pageSize
+	s.mu.Unlock()
+	jobs := wf.Jobs
+	start := 0
+	if tok := r.URL.Query().Get("page-token"); tok != "" {
+		n, err := strconv.Atoi(strings.TrimPrefix(tok, "page-"))
+		if err != nil || n < 0 || n > len(jobs) {
+			writeJSON(w, http.StatusBadRequest, map[string]any{"message": "invalid page-token"})
+			return
+		}
+		start = n
+	}
+	end := len(jobs)
+	if size > 0 && start+size < end {
+		end = start + size
+	}
+	var next any
+	if end < len(jobs) {
+		next = fmt.Sprintf("page-%d", end)
+	}
 	items := []map[string]any{}
-	for _, j := range wf.Jobs {
+	for _, j := range jobs[start:end] {
 		items = append(items, map[string]any{"id": j.ID, "job_number": j.Number, "name": j.Name, "status": j.Status,
 			"project_slug": wf.Project, "type": "build", "dependencies": []string{},
 			"started_at": created.Add(time.Minute).Format(time.RFC3339)})
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"items": items, "next_page_token": nil})
+	writeJSON(w, http.StatusOK, map[string]any{"items": items, "next_page_token": next})
 }
 
 func (s *Server) rerunWorkflow(w http.ResponseWriter, r *http.Request) {
