@@ -131,9 +131,10 @@ func (cr *circleRerun) rerunWorkflow(ctx context.Context, t ciprovider.CircleTar
 	}
 	for _, sj := range failed {
 		if why := cr.blocker(sj); why != "" {
-			for _, o := range failed {
-				cr.notes[triage.JobKey{Provider: ident.ProviderCircleCI, Name: o.Name}] =
-					fmt.Sprintf("not re-run: CircleCI re-runs every failed job of workflow %q, and %s", w.Name, why)
+			for _, o := range failed { // said where a re-run was due: under the flaky jobs
+				if jv, ok := verdictOf(cr.r, ident.ProviderCircleCI, o.Name); ok && jv.Verdict == triage.Flaky {
+					cr.notes[jv.Run.Key()] = fmt.Sprintf("not re-run: CircleCI re-runs every failed job of workflow %q, and %s", w.Name, why)
+				}
 			}
 			return nil
 		}
