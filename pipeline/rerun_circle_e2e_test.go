@@ -83,9 +83,10 @@ func (e *env) rerunPosts(wf int) int {
 
 // A flaky CircleCI job is re-run through its workflow's "rerun from failed" exactly once, even
 // when its status is delivered again, and the check run follows the new attempt; a workflow
-// with a new failure beside the flaky one is not re-run, and the check run says why; a job whose
-// builds on the commit reached max_attempts is not re-run again; a token CircleCI refuses leaves
-// a note, no failed work and no second request.
+// with a new failure beside the flaky one is not re-run, and the check run says why, while one
+// with two flaky failures is re-run once for both; a job whose builds on the commit reached
+// max_attempts is not re-run again; a token CircleCI refuses leaves a note, no failed work and
+// no second request.
 func TestCircleCIAutomaticRerun(t *testing.T) {
 	eachBackend(t, func(t *testing.T, b backend) {
 		e := circleWorld(t, b, "personal-token")
@@ -151,6 +152,20 @@ func TestCircleCIAutomaticRerun(t *testing.T) {
 		}
 		if cr = e.checkRunOf(c3); !strings.Contains(cr.Output.Summary, "attempt 2 failed") {
 			t.Errorf("after attempt 2 failed:\n%s", cr.Output.Summary)
+		}
+
+		// Two flaky failures in one workflow: one request re-runs both, and both say so.
+		c5 := commitSHA(35)
+		e.circleWorkflow(8, "failed", fakecircleci.WorkflowJob{Number: 601, Name: stress, Status: "failed"},
+			fakecircleci.WorkflowJob{Number: 602, Name: "stress-2", Status: "failed"})
+		e.enqueue(e.circleJob(c5, 601, stress, wfUUID(8), "failure", true))
+		e.enqueue(e.circleJob(c5, 602, "stress-2", wfUUID(8), "failure", true))
+		e.drain()
+		if n := e.rerunPosts(8); n != 1 {
+			t.Errorf("%d re-run requests for a workflow with two flaky failures, want 1", n)
+		}
+		if cr = e.checkRunOf(c5); strings.Count(cr.Output.Summary, "re\\-ran attempt 1 automatically → attempt 2 requested") != 2 {
+			t.Errorf("both re-run jobs should say so:\n%s", cr.Output.Summary)
 		}
 
 		// A token CircleCI refuses: a note, nothing retried, no failed work.
