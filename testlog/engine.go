@@ -53,12 +53,12 @@ func (r *rule) match(l *line, inSection bool) []string {
 	return out
 }
 
-// hintTable holds every distinct hint of every runner; hintIndex finds one; hintScanner finds
-// the hints a line holds in one pass (member i is hintTable[i]).
+// hintTable holds every distinct hint of every runner; hintIndex finds one; hints finds the
+// hints a line holds in one pass (member i is hintTable[i]), shared with the likely-cause finder.
 var (
-	hintTable   []string
-	hintIndex   = map[string]int{}
-	hintScanner *keywords.Scanner
+	hintTable []string
+	hintIndex = map[string]int{}
+	hints     *keywords.Family
 )
 
 // buildHintScanner compiles the hint table once every runner has filed its hints.
@@ -67,7 +67,7 @@ func buildHintScanner() {
 	for i, h := range hintTable {
 		lits[i] = []string{h}
 	}
-	hintScanner = keywords.New(lits)
+	hints = keywords.Register(lits)
 }
 
 func hintID(h string) int {

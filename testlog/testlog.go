@@ -83,7 +83,7 @@ func (e *Extractor) Add(l logs.Line) {
 		return
 	}
 	ln := line{num: l.Num, text: stripPrefix(l.Text), prev: e.prev}
-	ln.hint = hintScanner.Scan(ln.text)
+	ln.hint = hints.ScanLine(l.Keywords, ln.text, -1)
 	ln.trimmed = bytes.TrimSpace(ln.text)
 	for _, r := range e.runs {
 		r.line(&ln)

@@ -6,10 +6,12 @@ package keywords
 import "fmt"
 
 // MaxMembers is how many literal sets one Scanner tells apart.
-const MaxMembers = 128
+const MaxMembers = 64 * setWords
+
+const setWords = 4
 
 // Set is a set of member indexes (0 ≤ i < MaxMembers).
-type Set [2]uint64
+type Set [setWords]uint64
 
 // Add puts member i in the set.
 func (s *Set) Add(i int) { s[i>>6] |= 1 << (i & 63) }
@@ -18,13 +20,13 @@ func (s *Set) Add(i int) { s[i>>6] |= 1 << (i & 63) }
 func (s Set) Has(i int) bool { return s[i>>6]&(1<<(i&63)) != 0 }
 
 // Empty reports whether the set has no member.
-func (s Set) Empty() bool { return s[0]|s[1] == 0 }
+func (s Set) Empty() bool { return s[0]|s[1]|s[2]|s[3] == 0 }
 
 // Union adds the members of o.
-func (s *Set) Union(o Set) { s[0] |= o[0]; s[1] |= o[1] }
+func (s *Set) Union(o Set) { s[0] |= o[0]; s[1] |= o[1]; s[2] |= o[2]; s[3] |= o[3] }
 
 // Intersects reports whether the sets share a member.
-func (s Set) Intersects(o Set) bool { return s[0]&o[0]|s[1]&o[1] != 0 }
+func (s Set) Intersects(o Set) bool { return s[0]&o[0]|s[1]&o[1]|s[2]&o[2]|s[3]&o[3] != 0 }
 
 // Scanner is a dense Aho–Corasick automaton over byte classes (bytes in no literal share class
 // 0), matching bytes exactly as bytes.Contains does.
@@ -178,9 +180,15 @@ func (k *Scanner) Scan(text []byte) Set {
 
 // walk returns the members with a literal in text, in one pass.
 func (k *Scanner) walk(text []byte) Set {
+	out, _ := k.walkFrom(0, text)
+	return out
+}
+
+// walkFrom returns the members with a literal ending in text when the automaton reads it from
+// premultiplied state s, and the state it ends in.
+func (k *Scanner) walkFrom(s int32, text []byte) (Set, int32) {
 	var out Set
 	next, class, nc := k.next, &k.class, k.nc
-	s := int32(0)
 	for _, b := range text {
 		s = next[s+int32(class[b])]
 		if s < 0 {
@@ -188,5 +196,21 @@ func (k *Scanner) walk(text []byte) Set {
 			out.Union(k.found[s/nc])
 		}
 	}
-	return out
+	return out, s
+}
+
+// scanHead returns, in one pass, the members with a literal in text[:limit] and those with one
+// anywhere in text.
+func (k *Scanner) scanHead(text []byte, limit int) (head, all Set) {
+	if len(text) <= limit {
+		all = k.Scan(text)
+		return all, all
+	}
+	if k.longest == 0 {
+		return head, all
+	}
+	head, s := k.walkFrom(0, text[:limit])
+	all, _ = k.walkFrom(s, text[limit:])
+	all.Union(head)
+	return head, all
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"sort"
 
+	"github.com/totto-ci/totto/internal/keywords"
 	"github.com/totto-ci/totto/logs"
 )
 
@@ -112,7 +113,7 @@ type Finder struct {
 	lastEnd *candidate
 
 	// score scores a cleaned line: scoreRule, or scoreRuleReference when checking it.
-	score func(text []byte) (float64, kind, int)
+	score func(text []byte, memo *keywords.Memo) (float64, kind, int)
 
 	hbuf []byte // masking buffer for history look-ups
 }
@@ -120,7 +121,7 @@ type Finder struct {
 // NewFinder returns a Finder for one log.
 func NewFinder(opts Options) *Finder {
 	opts = opts.withDefaults()
-	return &Finder{opts: opts, ring: make([]ringLine, 0, opts.Context+opts.Budget), lastOfRule: map[int]int{}, score: scoreRule}
+	return &Finder{opts: opts, ring: make([]ringLine, 0, opts.Context+opts.Budget), lastOfRule: map[int]int{}, score: scoreLine}
 }
 
 // Add consumes the next line of the log. Lines must come in order; Num is taken as given.
@@ -142,7 +143,7 @@ func (f *Finder) Add(l logs.Line) {
 	e.blank = f.opts.FreeBlank && len(bytes.TrimSpace(l.Text)) == 0 && l.StepIndex == 0
 	e.rule = -1
 	if !l.Overwritten && !f.inHeader {
-		e.score, e.kind, e.rule = f.score(text)
+		e.score, e.kind, e.rule = f.score(text, l.Keywords)
 	} else {
 		e.kind = kindNoise
 	}
