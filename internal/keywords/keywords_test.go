@@ -17,7 +17,7 @@ func TestScanAgreesWithContains(t *testing.T) {
 	alphabet := []string{"FAIL", "ED", "ERR", "OR", "-", " ", ":", "●", "x", "a", "AI", "L", "\xe2"}
 	for n := range 5000 {
 		var b strings.Builder
-		for range rng.IntN(40) + n%3*60 {
+		for range rng.IntN(40) + n%4*120 {
 			b.WriteString(alphabet[rng.IntN(len(alphabet))])
 		}
 		text := []byte(b.String())
