@@ -29,18 +29,32 @@ func (s *Set) Union(o Set) { s[0] |= o[0]; s[1] |= o[1]; s[2] |= o[2]; s[3] |= o
 func (s Set) Intersects(o Set) bool { return s[0]&o[0]|s[1]&o[1]|s[2]&o[2]|s[3]&o[3] != 0 }
 
 // Scanner is a dense Aho–Corasick automaton over byte classes (bytes in no literal share class
-// 0), matching bytes exactly as bytes.Contains does.
+// 0), matching bytes exactly as bytes.Contains does. It holds only the first prefixLen bytes of
+// each literal; a literal longer than that is compared with the text where its prefix ends. The
+// automaton stays small (it lives in the cache), and a line can be walked as parts that overlap
+// by prefixLen-1 bytes, not by the longest literal: short lines get parallel chains too.
 type Scanner struct {
 	class [256]byte
 	nc    int32
 	// next[s+c] is the state after premultiplied state s (state number × nc) reads a byte of class
-	// c, premultiplied too, and negated when that state ends a literal.
+	// c, premultiplied too, and negated when that state ends a literal or a prefix.
 	next []int32
 	// found[q] is the set of members with a literal ending at state number q.
 	found []Set
+	// checks[q] lists the literals whose prefix ends at state number q.
+	checks [][]check
 	// longest is the length of the longest literal.
 	longest int
 }
+
+// check is a literal longer than prefixLen, to compare with the text where its prefix ends.
+type check struct {
+	lit    string
+	member int
+}
+
+// prefixLen is how many bytes of a literal the automaton holds.
+const prefixLen = 8
 
 // New compiles a scanner; member i of the sets it returns owns the literals lits[i] (empty ones
 // are never found). It panics with more than MaxMembers members: the sets are fixed-size.
@@ -52,7 +66,7 @@ func New(lits [][]string) *Scanner {
 	var used [256]bool
 	for _, ls := range lits {
 		for _, n := range ls {
-			for i := 0; i < len(n); i++ {
+			for i := 0; i < min(len(n), prefixLen); i++ {
 				used[n[i]] = true
 			}
 		}
@@ -76,6 +90,7 @@ func New(lits [][]string) *Scanner {
 	}
 	gotos := [][]int32{row()}
 	found := []Set{{}}
+	checks := [][]check{nil}
 	for i, ls := range lits {
 		for _, n := range ls {
 			if n == "" {
@@ -83,21 +98,26 @@ func New(lits [][]string) *Scanner {
 			}
 			k.longest = max(k.longest, len(n))
 			q := int32(0)
-			for j := 0; j < len(n); j++ {
+			for j := 0; j < min(len(n), prefixLen); j++ {
 				cl := k.class[n[j]]
 				if gotos[q][cl] < 0 {
 					gotos[q][cl] = int32(len(gotos))
 					gotos = append(gotos, row())
 					found = append(found, Set{})
+					checks = append(checks, nil)
 				}
 				q = gotos[q][cl]
 			}
-			found[q].Add(i)
+			if len(n) <= prefixLen {
+				found[q].Add(i)
+			} else {
+				checks[q] = append(checks[q], check{lit: n, member: i})
+			}
 		}
 	}
 
-	// Breadth-first: complete the transitions with the failure links and inherit the members of the
-	// longest proper suffix that is a state.
+	// Breadth-first: complete the transitions with the failure links and inherit what the longest
+	// proper suffix that is a state ends.
 	fail := make([]int32, len(gotos))
 	queue := make([]int32, 0, len(gotos))
 	for c := range nc {
@@ -112,6 +132,7 @@ func New(lits [][]string) *Scanner {
 		q := queue[0]
 		queue = queue[1:]
 		found[q].Union(found[fail[q]])
+		checks[q] = append(checks[q], checks[fail[q]]...)
 		for c := range nc {
 			child := gotos[q][c]
 			if child < 0 {
@@ -123,12 +144,12 @@ func New(lits [][]string) *Scanner {
 		}
 	}
 
-	k.found = found
+	k.found, k.checks = found, checks
 	k.next = make([]int32, len(gotos)*nc)
 	for q, r := range gotos {
 		for c, to := range r {
 			v := to * int32(nc)
-			if !found[to].Empty() {
+			if !found[to].Empty() || len(checks[to]) > 0 {
 				v = -v
 			}
 			k.next[q*nc+c] = v
@@ -137,115 +158,110 @@ func New(lits [][]string) *Scanner {
 	return k
 }
 
-// Scan returns the members with a literal in text. A long line is walked as two or four parts at
-// once, each part but the first starting early enough to hold any literal that ends in it, which
-// keeps independent chains of table look-ups in flight: a walk's speed is the latency of one
-// look-up per byte, not the throughput of the loads.
+// Scan returns the members with a literal in text. A line is walked as two or four parts at once,
+// each part but the first starting early enough to hold any prefix that ends in it, which keeps
+// independent chains of table look-ups in flight: a walk's speed is the latency of one look-up
+// per byte, not the throughput of the loads.
 func (k *Scanner) Scan(text []byte) Set {
+	var out Set
 	if k.longest == 0 {
-		return Set{}
+		return out
 	}
-	overlap := k.longest - 1
+	const overlap = prefixLen - 1
 	switch {
-	case len(text) >= 4*overlap+256:
-		return k.scan4(text, overlap)
-	case len(text) >= 2*overlap+64:
-		return k.scan2(text, overlap)
+	case len(text) >= 4*overlap+128:
+		k.scan4(text, overlap, &out)
+	case len(text) >= 2*overlap+32:
+		k.scan2(text, overlap, &out)
+	default:
+		k.walk(text, 0, 0, len(text), &out)
 	}
-	return k.walk(text)
+	return out
+}
+
+// hit adds what the state reached by reading text[i] ends (s is that state, premultiplied).
+func (k *Scanner) hit(text []byte, i int, s int32, out *Set) {
+	q := s / k.nc
+	out.Union(k.found[q])
+	for _, c := range k.checks[q] {
+		start := i + 1 - prefixLen
+		if !out.Has(c.member) && start+len(c.lit) <= len(text) && string(text[start:start+len(c.lit)]) == c.lit {
+			out.Add(c.member)
+		}
+	}
+}
+
+// walk reads text[from:to] from premultiplied state s and adds what ends in it.
+func (k *Scanner) walk(text []byte, s int32, from, to int, out *Set) {
+	next, class := k.next, &k.class
+	for i := from; i < to; i++ {
+		s = next[s+int32(class[text[i]])]
+		if s < 0 {
+			s = -s
+			k.hit(text, i, s, out)
+		}
+	}
 }
 
 // scan2 walks text as two halves at once.
-func (k *Scanner) scan2(text []byte, overlap int) Set {
-	mid := len(text) / 2
-	first, second := text[:mid], text[mid-overlap:]
-	var out Set
-	next, class, nc := k.next, &k.class, k.nc
+func (k *Scanner) scan2(text []byte, overlap int, out *Set) {
+	h := len(text) / 2
+	b1 := h - overlap // the second chain reads text[b1:]
+	first, second := text[:h], text[b1:b1+h]
+	next, class := k.next, &k.class
 	s0, s1 := int32(0), int32(0)
-	second = second[:len(first)+overlap+len(text)%2]
 	for i, b := range first {
 		s0 = next[s0+int32(class[b])]
 		s1 = next[s1+int32(class[second[i]])]
 		if s0|s1 < 0 {
 			if s0 < 0 {
 				s0 = -s0
-				out.Union(k.found[s0/nc])
+				k.hit(text, i, s0, out)
 			}
 			if s1 < 0 {
 				s1 = -s1
-				out.Union(k.found[s1/nc])
+				k.hit(text, b1+i, s1, out)
 			}
 		}
 	}
-	rest, _ := k.walkFrom(s1, second[len(first):])
-	out.Union(rest)
-	return out
+	k.walk(text, s1, b1+h, len(text), out)
 }
 
 // scan4 walks text as four quarters at once; the bytes of the last three past the first's
 // length (their overlap, and the division's remainder) are walked after.
-func (k *Scanner) scan4(text []byte, overlap int) Set {
+func (k *Scanner) scan4(text []byte, overlap int, out *Set) {
 	q := len(text) / 4
-	p0 := text[:q]
-	p1, p2, p3 := text[q-overlap:2*q], text[2*q-overlap:3*q], text[3*q-overlap:]
-	p1, p2, p3 = p1[:len(p1):len(p1)], p2[:len(p2):len(p2)], p3[:len(p3):len(p3)]
-	var out Set
-	next, class, nc := k.next, &k.class, k.nc
+	b1, b2, b3 := q-overlap, 2*q-overlap, 3*q-overlap
+	p0, p1, p2, p3 := text[:q], text[b1:b1+q], text[b2:b2+q], text[b3:b3+q]
+	next, class := k.next, &k.class
 	var s0, s1, s2, s3 int32
-	p1q, p2q, p3q := p1[:q], p2[:q], p3[:q]
 	for i, b := range p0 {
 		s0 = next[s0+int32(class[b])]
-		s1 = next[s1+int32(class[p1q[i]])]
-		s2 = next[s2+int32(class[p2q[i]])]
-		s3 = next[s3+int32(class[p3q[i]])]
+		s1 = next[s1+int32(class[p1[i]])]
+		s2 = next[s2+int32(class[p2[i]])]
+		s3 = next[s3+int32(class[p3[i]])]
 		if s0|s1|s2|s3 < 0 {
 			if s0 < 0 {
 				s0 = -s0
-				out.Union(k.found[s0/nc])
+				k.hit(text, i, s0, out)
 			}
 			if s1 < 0 {
 				s1 = -s1
-				out.Union(k.found[s1/nc])
+				k.hit(text, b1+i, s1, out)
 			}
 			if s2 < 0 {
 				s2 = -s2
-				out.Union(k.found[s2/nc])
+				k.hit(text, b2+i, s2, out)
 			}
 			if s3 < 0 {
 				s3 = -s3
-				out.Union(k.found[s3/nc])
+				k.hit(text, b3+i, s3, out)
 			}
 		}
 	}
-	for _, t := range [...]struct {
-		s    int32
-		rest []byte
-	}{{s1, p1[q:]}, {s2, p2[q:]}, {s3, p3[q:]}} {
-		rest, _ := k.walkFrom(t.s, t.rest)
-		out.Union(rest)
-	}
-	return out
-}
-
-// walk returns the members with a literal in text, in one pass.
-func (k *Scanner) walk(text []byte) Set {
-	out, _ := k.walkFrom(0, text)
-	return out
-}
-
-// walkFrom returns the members with a literal ending in text when the automaton reads it from
-// premultiplied state s, and the state it ends in.
-func (k *Scanner) walkFrom(s int32, text []byte) (Set, int32) {
-	var out Set
-	next, class, nc := k.next, &k.class, k.nc
-	for _, b := range text {
-		s = next[s+int32(class[b])]
-		if s < 0 {
-			s = -s
-			out.Union(k.found[s/nc])
-		}
-	}
-	return out, s
+	k.walk(text, s1, b1+q, 2*q, out)
+	k.walk(text, s2, b2+q, 3*q, out)
+	k.walk(text, s3, b3+q, len(text), out)
 }
 
 // scanHead returns the members with a literal in text[:limit] and those with one anywhere in

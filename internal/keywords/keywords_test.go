@@ -8,10 +8,12 @@ import (
 )
 
 // Scan finds exactly the members one of whose literals bytes.Contains finds, on short lines and
-// on lines long enough to be walked as two halves, with literals straddling the middle, at both
-// ends, overlapping each other and sharing prefixes and suffixes.
+// on lines long enough to be walked as two or four parts, with literals straddling the parts'
+// bounds, at both ends, overlapping each other, sharing prefixes and suffixes, and longer than
+// the automaton's prefixes (compared where their prefix ends, running past the line's end).
 func TestScanAgreesWithContains(t *testing.T) {
-	lits := [][]string{{"FAIL"}, {"FAILED", "ERROR"}, {"--- FAIL: "}, {}, {"::"}, {"● "}, {"a"}, {"AIL"}, {""}}
+	lits := [][]string{{"FAIL"}, {"FAILED", "ERROR"}, {"--- FAIL: "}, {}, {"::"}, {"● "}, {"a"}, {"AIL"}, {""},
+		{"FAILED ERROR FAIL", "- FAIL: FAILED"}, {"ERRORFAILED: x"}}
 	k := New(lits)
 	rng := rand.New(rand.NewPCG(1, 2))
 	alphabet := []string{"FAIL", "ED", "ERR", "OR", "-", " ", ":", "●", "x", "a", "AI", "L", "\xe2"}
