@@ -15,6 +15,7 @@ import (
 type rule struct {
 	hint    string
 	hintIDs keywords.Set // hint's parts in the shared hint table, set once
+	first   *byteSet     // the bytes a match can start with (nil: any), set once
 	re      *regexp.Regexp
 	// inSection: only inside the runner's failure section (spec.sectionStart … sectionEnd).
 	inSection bool
@@ -37,6 +38,9 @@ func (r *rule) match(l *line, inSection bool) []string {
 		return nil
 	}
 	if !r.hintIDs.Empty() && !l.hint.Intersects(r.hintIDs) {
+		return nil
+	}
+	if r.first != nil && (len(l.text) == 0 || !r.first[l.text[0]]) {
 		return nil
 	}
 	if r.after != nil && !r.after.Match(l.prev) {
@@ -159,12 +163,11 @@ func (r *runState) key(name string) string {
 	return name
 }
 
+// line reads the next line; Extractor.Add calls it only when the runner may use the line (a hint
+// of its rules, or a test or section pending).
 func (r *runState) line(l *line) {
 	s := r.s
 	num, text := l.num, l.text
-	if r.naming == nil && r.pending == nil && !r.inSection && !s.mayMatch(l) {
-		return // most lines: none of this runner's hints, nothing pending
-	}
 	if r.naming != nil {
 		r.continueName(l.trimmed)
 		return
@@ -449,6 +452,7 @@ func leaves(tests []*Test) []*Test {
 func (s *spec) prepare() {
 	s.anyHint, s.everyLine = keywords.Set{}, false
 	for _, r := range s.rules() {
+		r.first = firstBytes(r.re)
 		r.hintIDs = keywords.Set{}
 		if r.hint == "" {
 			s.everyLine = true

@@ -86,7 +86,11 @@ func (e *Extractor) Add(l logs.Line) {
 	ln.hint = hints.ScanLine(l.Keywords, ln.text, -1)
 	ln.trimmed = bytes.TrimSpace(ln.text)
 	for _, r := range e.runs {
-		r.line(&ln)
+		// Most lines: none of this runner's hints, nothing pending (checked here, where it
+		// costs no call).
+		if r.naming != nil || r.pending != nil || r.inSection || r.s.mayMatch(&ln) {
+			r.line(&ln)
+		}
 	}
 	if len(ln.trimmed) > 0 {
 		e.prev = append(e.prev[:0], ln.trimmed...)
