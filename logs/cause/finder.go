@@ -203,7 +203,7 @@ func (f *Finder) Add(l logs.Line) {
 	case e.kind == kindStepEnd:
 		f.lastEnd = f.newCandidate(e, 0)
 	case e.score >= minCandidateScore:
-		f.addCandidate(f.newCandidate(e, f.opts.Context))
+		f.addCandidate(e)
 	}
 	f.push(e, keep, stored)
 }
@@ -246,10 +246,12 @@ func (f *Finder) newCandidate(e entry, after int) *candidate {
 	return c
 }
 
-// addCandidate remembers c, dropping the least promising candidate when the set is full.
-func (f *Finder) addCandidate(c *candidate) {
-	f.cands = append(f.cands, c)
-	if len(f.cands) <= f.opts.MaxCandidates {
+// addCandidate remembers a candidate for e, dropping the least promising candidate when the set
+// is full: when that is e itself (a weak line late in a log full of stronger ones), no candidate
+// is made, which spares copying its context.
+func (f *Finder) addCandidate(e entry) {
+	if len(f.cands) < f.opts.MaxCandidates {
+		f.cands = append(f.cands, f.newCandidate(e, f.opts.Context))
 		return
 	}
 	worst, worstScore := 0, 0.0
@@ -259,10 +261,14 @@ func (f *Finder) addCandidate(c *candidate) {
 			worst, worstScore = i, s
 		}
 	}
+	// The new candidate, last in the set, is the one dropped only when it scores strictly less:
+	// on a tie the first of the least is.
+	if e.score+cheapRecency(0) < worstScore {
+		return
+	}
 	dropped := f.cands[worst]
 	copy(f.cands[worst:], f.cands[worst+1:])
-	f.cands[len(f.cands)-1] = nil
-	f.cands = f.cands[:len(f.cands)-1]
+	f.cands[len(f.cands)-1] = f.newCandidate(e, f.opts.Context)
 	if dropped.needAfter > 0 {
 		for i, o := range f.open {
 			if o == dropped {
