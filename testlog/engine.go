@@ -65,6 +65,39 @@ var (
 	hints     *keywords.Family
 )
 
+// anyRunner holds the hints of every runner: a line without any, while no runner has anything
+// pending, is skipped whole. prevNeeded is the bytes a line that some rule's after expression
+// matches can start with (nil: any line).
+var (
+	anyRunner  spec
+	prevNeeded *byteSet
+)
+
+// prepareAll gathers what every runner needs from a line, once each has filed its hints.
+func prepareAll() {
+	need, anyLine := &byteSet{}, false
+	for _, s := range specs {
+		anyRunner.anyHint.Union(s.anyHint)
+		anyRunner.everyLine = anyRunner.everyLine || s.everyLine
+		for _, r := range s.rules() {
+			if r.after == nil {
+				continue
+			}
+			f := firstBytes(r.after)
+			if f == nil {
+				anyLine = true
+				continue
+			}
+			for b, in := range f {
+				need[b] = need[b] || in
+			}
+		}
+	}
+	if !anyLine {
+		prevNeeded = need
+	}
+}
+
 // buildHintScanner compiles the hint table once every runner has filed its hints.
 func buildHintScanner() {
 	lits := make([][]string, len(hintTable))

@@ -66,6 +66,7 @@ type Extractor struct {
 	runs []*runState
 	buf  []byte
 	prev []byte
+	busy bool // a runner has a test or a section pending
 }
 
 // New returns an Extractor for every supported runner.
@@ -85,15 +86,26 @@ func (e *Extractor) Add(l logs.Line) {
 	ln := line{num: l.Num, text: stripPrefix(l.Text), prev: e.prev}
 	ln.hint = hints.ScanLine(l.Keywords, ln.text, -1)
 	ln.trimmed = bytes.TrimSpace(ln.text)
-	for _, r := range e.runs {
-		// Most lines: none of this runner's hints, nothing pending (checked here, where it
-		// costs no call).
-		if r.naming != nil || r.pending != nil || r.inSection || r.s.mayMatch(&ln) {
-			r.line(&ln)
+	if e.busy || anyRunner.mayMatch(&ln) {
+		busy := false
+		for _, r := range e.runs {
+			// Most lines: none of this runner's hints, nothing pending (checked here, where it
+			// costs no call).
+			if r.naming != nil || r.pending != nil || r.inSection || r.s.mayMatch(&ln) {
+				r.line(&ln)
+			}
+			busy = busy || r.naming != nil || r.pending != nil || r.inSection
 		}
+		e.busy = busy
 	}
 	if len(ln.trimmed) > 0 {
-		e.prev = append(e.prev[:0], ln.trimmed...)
+		// Only a rule's "after" expression reads the previous line: a line none of them can
+		// match is remembered as empty, which none of them matches either.
+		if prevNeeded == nil || prevNeeded[ln.trimmed[0]] {
+			e.prev = append(e.prev[:0], ln.trimmed...)
+		} else {
+			e.prev = e.prev[:0]
+		}
 	}
 }
 
