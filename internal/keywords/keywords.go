@@ -3,7 +3,10 @@
 // skip every rule whose literals a line does not hold, which is most rules on most lines.
 package keywords
 
-import "fmt"
+import (
+	"fmt"
+	"unsafe"
+)
 
 // MaxMembers is how many literal sets one Scanner tells apart.
 const MaxMembers = 64 * setWords
@@ -207,21 +210,20 @@ func (k *Scanner) walk(text []byte, s int32, from, to int, out *Set) {
 func (k *Scanner) scan2(text []byte, overlap int, out *Set) {
 	h := len(text) / 2
 	b1 := h - overlap // the second chain reads text[b1:]
-	first, second := text[:h], text[b1:b1+h]
-	next, class := k.next, &k.class
-	s0, s1 := int32(0), int32(0)
-	for i, b := range first {
-		s0 = next[s0+int32(class[b])]
-		s1 = next[s1+int32(class[second[i]])]
-		if s0|s1 < 0 {
-			if s0 < 0 {
-				s0 = -s0
-				k.hit(text, i, s0, out)
-			}
-			if s1 < 0 {
-				s1 = -s1
-				k.hit(text, b1+i, s1, out)
-			}
+	p0, p1 := text[:h], text[b1:b1+h]
+	var s0, s1 int32
+	for i := 0; i < h; i++ {
+		i, s0, s1 = k.run2(p0, p1, i, s0, s1)
+		if i == h {
+			break
+		}
+		if s0 < 0 {
+			s0 = -s0
+			k.hit(text, i, s0, out)
+		}
+		if s1 < 0 {
+			s1 = -s1
+			k.hit(text, b1+i, s1, out)
 		}
 	}
 	k.walk(text, s1, b1+h, len(text), out)
@@ -233,35 +235,70 @@ func (k *Scanner) scan4(text []byte, overlap int, out *Set) {
 	q := len(text) / 4
 	b1, b2, b3 := q-overlap, 2*q-overlap, 3*q-overlap
 	p0, p1, p2, p3 := text[:q], text[b1:b1+q], text[b2:b2+q], text[b3:b3+q]
-	next, class := k.next, &k.class
 	var s0, s1, s2, s3 int32
-	for i, b := range p0 {
-		s0 = next[s0+int32(class[b])]
-		s1 = next[s1+int32(class[p1[i]])]
-		s2 = next[s2+int32(class[p2[i]])]
-		s3 = next[s3+int32(class[p3[i]])]
-		if s0|s1|s2|s3 < 0 {
-			if s0 < 0 {
-				s0 = -s0
-				k.hit(text, i, s0, out)
-			}
-			if s1 < 0 {
-				s1 = -s1
-				k.hit(text, b1+i, s1, out)
-			}
-			if s2 < 0 {
-				s2 = -s2
-				k.hit(text, b2+i, s2, out)
-			}
-			if s3 < 0 {
-				s3 = -s3
-				k.hit(text, b3+i, s3, out)
-			}
+	for i := 0; i < q; i++ {
+		i, s0, s1, s2, s3 = k.run4(p0, p1, p2, p3, i, s0, s1, s2, s3)
+		if i == q {
+			break
+		}
+		if s0 < 0 {
+			s0 = -s0
+			k.hit(text, i, s0, out)
+		}
+		if s1 < 0 {
+			s1 = -s1
+			k.hit(text, b1+i, s1, out)
+		}
+		if s2 < 0 {
+			s2 = -s2
+			k.hit(text, b2+i, s2, out)
+		}
+		if s3 < 0 {
+			s3 = -s3
+			k.hit(text, b3+i, s3, out)
 		}
 	}
 	k.walk(text, s1, b1+q, 2*q, out)
 	k.walk(text, s2, b2+q, 3*q, out)
 	k.walk(text, s3, b3+q, len(text), out)
+}
+
+// run2 and run4 advance their walks from position i until one of them reaches a state that ends
+// something, returning that position and the (possibly negated) states there, or the parts'
+// length and the states after their last byte. They hold only the walks' states in their loop,
+// so that all of it stays in registers; the hits are handled by the caller. The table is read
+// without bounds checks: every entry is a premultiplied state at most len(next)-nc and every
+// class is below nc, so s+class always indexes inside it (built so by New).
+func (k *Scanner) run2(p0, p1 []byte, i int, s0, s1 int32) (int, int32, int32) {
+	p1 = p1[:len(p0)]
+	next := unsafe.Pointer(unsafe.SliceData(k.next))
+	class := &k.class
+	for ; i < len(p0); i++ {
+		t0 := *(*int32)(unsafe.Add(next, uintptr(s0+int32(class[p0[i]]))*4))
+		t1 := *(*int32)(unsafe.Add(next, uintptr(s1+int32(class[p1[i]]))*4))
+		if t0|t1 < 0 {
+			return i, t0, t1
+		}
+		s0, s1 = t0, t1
+	}
+	return i, s0, s1
+}
+
+func (k *Scanner) run4(p0, p1, p2, p3 []byte, i int, s0, s1, s2, s3 int32) (int, int32, int32, int32, int32) {
+	p1, p2, p3 = p1[:len(p0)], p2[:len(p0)], p3[:len(p0)]
+	next := unsafe.Pointer(unsafe.SliceData(k.next))
+	class := &k.class
+	for ; i < len(p0); i++ {
+		t0 := *(*int32)(unsafe.Add(next, uintptr(s0+int32(class[p0[i]]))*4))
+		t1 := *(*int32)(unsafe.Add(next, uintptr(s1+int32(class[p1[i]]))*4))
+		t2 := *(*int32)(unsafe.Add(next, uintptr(s2+int32(class[p2[i]]))*4))
+		t3 := *(*int32)(unsafe.Add(next, uintptr(s3+int32(class[p3[i]]))*4))
+		if t0|t1|t2|t3 < 0 {
+			return i, t0, t1, t2, t3
+		}
+		s0, s1, s2, s3 = t0, t1, t2, t3
+	}
+	return i, s0, s1, s2, s3
 }
 
 // scanHead returns the members with a literal in text[:limit] and those with one anywhere in
