@@ -57,3 +57,26 @@ func TestSet(t *testing.T) {
 		t.Errorf("union lost 64: %b", a)
 	}
 }
+
+// FuzzScan checks Scan against bytes.Contains on any text, with literals shorter and longer than
+// the automaton's prefixes.
+func FuzzScan(f *testing.F) {
+	lits := [][]string{{"FAIL"}, {"error:", "Error"}, {"--- FAIL: "}, {"::"}, {"● "}, {"a"},
+		{"Could not resolve dependencies"}, {"resolve dep", "not res"}}
+	k := New(lits)
+	f.Add([]byte("x --- FAIL: TestA Could not resolve dependencies ● error: a"))
+	f.Add([]byte(strings.Repeat("Could not resolve ", 30)))
+	f.Fuzz(func(t *testing.T, text []byte) {
+		var want Set
+		for i, ls := range lits {
+			for _, l := range ls {
+				if bytes.Contains(text, []byte(l)) {
+					want.Add(i)
+				}
+			}
+		}
+		if got := k.Scan(text); got != want {
+			t.Fatalf("Scan(%q) = %b, want %b", text, got, want)
+		}
+	})
+}
