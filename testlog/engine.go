@@ -2,6 +2,7 @@ package testlog
 
 import (
 	"bytes"
+	"math/bits"
 	"regexp"
 	"strconv"
 	"strings"
@@ -65,20 +66,32 @@ var (
 	hints     *keywords.Family
 )
 
-// anyRunner holds the hints of every runner: a line without any, while no runner has anything
-// pending, is skipped whole. prevNeeded is the bytes a line that some rule's after expression
-// matches can start with (nil: any line).
+// hintRunners[h] holds the runners (bit i: specs[i]) with a rule hinted by hint h, and
+// everyLineRunners those with a rule that has no hint: the runners a line may concern are found
+// from its hints without asking each runner. prevNeeded is the bytes a line that some rule's after
+// expression matches can start with (nil: any line).
 var (
-	anyRunner  spec
-	prevNeeded *byteSet
+	hintRunners      []uint32
+	everyLineRunners uint32
+	prevNeeded       *byteSet
 )
 
 // prepareAll gathers what every runner needs from a line, once each has filed its hints.
 func prepareAll() {
+	if len(specs) > 32 {
+		panic("testlog: more runners than a runner mask holds")
+	}
+	hintRunners = make([]uint32, len(hintTable))
 	need, anyLine := &byteSet{}, false
-	for _, s := range specs {
-		anyRunner.anyHint.Union(s.anyHint)
-		anyRunner.everyLine = anyRunner.everyLine || s.everyLine
+	for i, s := range specs {
+		for h := range hintTable {
+			if s.anyHint.Has(h) {
+				hintRunners[h] |= 1 << i
+			}
+		}
+		if s.everyLine {
+			everyLineRunners |= 1 << i
+		}
 		for _, r := range s.rules() {
 			if r.after == nil {
 				continue
@@ -96,6 +109,18 @@ func prepareAll() {
 	if !anyLine {
 		prevNeeded = need
 	}
+}
+
+// runnersOf returns the runners with a rule hinted by one of the hints in hs.
+func runnersOf(hs keywords.Set) uint32 {
+	var m uint32
+	for w, word := range hs {
+		for word != 0 {
+			m |= hintRunners[w<<6|bits.TrailingZeros64(word)]
+			word &= word - 1
+		}
+	}
+	return m
 }
 
 // buildHintScanner compiles the hint table once every runner has filed its hints.
@@ -497,14 +522,6 @@ func (s *spec) prepare() {
 			s.anyHint.Add(id)
 		}
 	}
-}
-
-// mayMatch reports whether any of the runner's rules could match the line.
-func (s *spec) mayMatch(l *line) bool {
-	if s.everyLine {
-		return true
-	}
-	return l.hint.Intersects(s.anyHint)
 }
 
 func (s *spec) rules() []*rule {

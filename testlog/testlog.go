@@ -11,6 +11,7 @@ package testlog
 
 import (
 	"bytes"
+	"math/bits"
 	"sort"
 
 	"github.com/totto-ci/totto/logs"
@@ -66,7 +67,7 @@ type Extractor struct {
 	runs []*runState
 	buf  []byte
 	prev []byte
-	busy bool // a runner has a test or a section pending
+	busy uint32 // the runners (bit i: runs[i]) with a test or a section pending
 }
 
 // New returns an Extractor for every supported runner.
@@ -86,17 +87,17 @@ func (e *Extractor) Add(l logs.Line) {
 	ln := line{num: l.Num, text: stripPrefix(l.Text), prev: e.prev}
 	ln.hint = hints.ScanLine(l.Keywords, ln.text, -1)
 	ln.trimmed = bytes.TrimSpace(ln.text)
-	if e.busy || anyRunner.mayMatch(&ln) {
-		busy := false
-		for _, r := range e.runs {
-			// Most lines: none of this runner's hints, nothing pending (checked here, where it
-			// costs no call).
-			if r.naming != nil || r.pending != nil || r.inSection || r.s.mayMatch(&ln) {
-				r.line(&ln)
-			}
-			busy = busy || r.naming != nil || r.pending != nil || r.inSection
+	// Most lines concern no runner, or one or two: those with a hint of theirs in the line, or
+	// with a test or section pending.
+	for m := e.busy | everyLineRunners | runnersOf(ln.hint); m != 0; m &= m - 1 {
+		i := bits.TrailingZeros32(m)
+		r := e.runs[i]
+		r.line(&ln)
+		if r.naming != nil || r.pending != nil || r.inSection {
+			e.busy |= 1 << i
+		} else {
+			e.busy &^= 1 << i
 		}
-		e.busy = busy
 	}
 	if len(ln.trimmed) > 0 {
 		// Only a rule's "after" expression reads the previous line: a line none of them can
