@@ -10,7 +10,7 @@ import (
 
 // GenVersion changes whenever Generate's output or the schema it is loaded into changes, so
 // cached benchmark databases built by an older generator or migration are not reused.
-const GenVersion = 5
+const GenVersion = 6
 
 // GenConfig sizes a generated history. The defaults are the insights latency budget's scale.
 type GenConfig struct {
@@ -62,6 +62,8 @@ type GenProbes struct {
 	Branch        string // its main branch
 	JobName       string // a common job name
 	SHA           string // a commit of RepoID on Branch inside annotated ranges
+	FailedJobID   int64  // a failed job of RepoID with a stored log, a cause line and failing tests
+	ShapeKey      string // the shape key of the most common likely cause
 }
 
 var genJobNames = []string{"build", "test (1/4)", "test (2/4)", "test (3/4)", "test (4/4)", "lint", "typecheck",
@@ -146,6 +148,13 @@ func Generate(c GenConfig) *Generated {
 	mainCommits := commitsByRepoMain[1]
 	if len(mainCommits) > 0 {
 		g.Probes.SHA = mainCommits[len(mainCommits)*3/4]
+	}
+	g.Probes.ShapeKey = genShapeKey(0)
+	for i := len(jobs) - 1; i >= 0; i-- {
+		if j := jobs[i]; j.repo == 1 && j.concl == "failure" && j.logID != 0 && genRunsTests(j.name) {
+			g.Probes.FailedJobID = j.id
+			break
+		}
 	}
 	ts := func(t time.Time) time.Time { return t.UTC() }
 	g.Tables = []Table{
@@ -269,23 +278,23 @@ func Generate(c GenConfig) *Generated {
 			}},
 		{Name: "log_cause_lines", Columns: []string{"log_id", "line"},
 			Rows: func(yield func([]any) bool) {
-				// A failed log's likely-cause line: a few hundred distinct shapes, Zipf-skewed.
-				cr := rand.New(rand.NewPCG(c.Seed+13, c.Seed+17))
-				cz := rand.NewZipf(cr, 1.2, 1, uint64(len(genWords)*len(genWords)-1))
-				done := make([]bool, logs+1)
-				for _, j := range jobs {
-					if j.concl != "failure" || j.logID == 0 || done[j.logID] {
-						continue
-					}
-					done[j.logID] = true
-					k := int(cz.Uint64())
-					line := fmt.Sprintf("error: %s %s failed at /src/pkg%d/file.go:%d (took %dms)",
-						genWords[k%len(genWords)], genWords[k/len(genWords)], cr.IntN(50), cr.IntN(900), cr.IntN(5000))
-					if !yield([]any{j.logID, line}) {
+				for c := range genCauses(c, jobs) {
+					if !yield([]any{c.logID, c.text}) {
 						return
 					}
 				}
 			}},
+		{Name: "log_cause_shapes", Columns: []string{"log_id", "shape_key", "line"},
+			Rows: func(yield func([]any) bool) {
+				for c := range genCauses(c, jobs) {
+					if !yield([]any{c.logID, genShapeKey(c.shape), int64(c.line)}) {
+						return
+					}
+				}
+			}},
+		{Name: "job_tests", Columns: []string{"job_id", "repo_id", "runner", "file", "name", "line", "text", "passed_in_log",
+			"sha", "job_name", "pull_request", "default_branch", "ran_at"},
+			Rows: func(yield func([]any) bool) { genJobTests(c, jobs, yield) }},
 		{Name: "job_verdicts", Columns: []string{"job_id", "repo_id", "sha", "verdict", "explained", "decided_at"},
 			Rows: func(yield func([]any) bool) {
 				// Most failures a pattern matched are explained; the rest, and unmatched ones, are new.
