@@ -69,39 +69,45 @@ func (s *Store) PatternHistory(ctx context.Context, patternID int64, aud store.A
 }
 
 // history counts the jobs of from (FROM … WHERE …, with args) and lists the oldest and the
-// newest limit by the time expression at.
+// newest limit by the time expression at. The count comes with the newest (a window over the
+// same pass), and the oldest is among them when they are all there is, so a short history costs
+// one pass and a long one two.
 func (s *Store) history(ctx context.Context, from string, args []any, at string, limit int) (store.FailureHistory, error) {
 	var h store.FailureHistory
-	if err := s.screenRead().row(ctx, `SELECT count(*)`+from, args...).Scan(&h.Total); err != nil {
+	recent, total, err := s.historyJobs(ctx, `SELECT `+historyJobCols+`, count(*) OVER ()`+from+
+		` ORDER BY `+at+` DESC, j.id DESC LIMIT `+strconv.Itoa(max(limit, 1)), args)
+	if err != nil || total == 0 {
 		return h, err
 	}
-	if h.Total == 0 {
+	h.Total, h.Recent = total, recent
+	if total == len(recent) {
+		h.First = &recent[len(recent)-1]
 		return h, nil
 	}
-	first, err := s.historyJobs(ctx, `SELECT `+historyJobCols+from+` ORDER BY `+at+`, j.id LIMIT 1`, args)
+	first, _, err := s.historyJobs(ctx, `SELECT `+historyJobCols+`, 0`+from+` ORDER BY `+at+`, j.id LIMIT 1`, args)
 	if err != nil {
 		return h, err
 	}
 	if len(first) == 1 {
 		h.First = &first[0]
 	}
-	h.Recent, err = s.historyJobs(ctx, `SELECT `+historyJobCols+from+` ORDER BY `+at+` DESC, j.id DESC LIMIT `+strconv.Itoa(max(limit, 1)), args)
-	return h, err
+	return h, nil
 }
 
-func (s *Store) historyJobs(ctx context.Context, sql string, args []any) ([]store.MatchJob, error) {
+func (s *Store) historyJobs(ctx context.Context, sql string, args []any) ([]store.MatchJob, int, error) {
 	rows, err := s.screenRead().query(ctx, sql, args...)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	defer rows.Close()
 	var out []store.MatchJob
+	var total int
 	for rows.Next() {
 		var j store.MatchJob
 		var completed *time.Time
 		var created time.Time
-		if err := rows.Scan(&j.JobID, &j.RepoID, &j.Repo, &j.Name, &j.SHA, &j.Branch, &j.Conclusion, &j.URL, &completed, &created); err != nil {
-			return nil, err
+		if err := rows.Scan(&j.JobID, &j.RepoID, &j.Repo, &j.Name, &j.SHA, &j.Branch, &j.Conclusion, &j.URL, &completed, &created, &total); err != nil {
+			return nil, 0, err
 		}
 		if completed == nil {
 			completed = &created
@@ -109,5 +115,5 @@ func (s *Store) historyJobs(ctx context.Context, sql string, args []any) ([]stor
 		j.CompletedAt = utcPtr(completed)
 		out = append(out, j)
 	}
-	return out, rows.Err()
+	return out, total, rows.Err()
 }
