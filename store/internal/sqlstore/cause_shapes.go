@@ -68,14 +68,19 @@ func (s *Store) PatternHistory(ctx context.Context, patternID int64, aud store.A
 	return h, nil
 }
 
-// history counts the jobs of from (FROM … WHERE …, with args) and lists the oldest and the
-// newest limit by the time expression at. The count comes with the newest (a window over the
-// same pass), and the oldest is among them when they are all there is, so a short history costs
-// one pass and a long one two.
+// history counts the jobs of from (FROM … WHERE …, with args, naming the jobs j) and lists the
+// oldest and the newest limit by the time expression at. The count comes with the newest (a
+// window over the same pass), and the oldest is among them when they are all there is, so a
+// short history costs one pass and a long one two. Each pass orders ids and times (for a shape,
+// from index jobs_log_history alone) and reads only the jobs it lists.
 func (s *Store) history(ctx context.Context, from string, args []any, at string, limit int) (store.FailureHistory, error) {
 	var h store.FailureHistory
-	recent, total, err := s.historyJobs(ctx, `SELECT `+historyJobCols+`, count(*) OVER ()`+from+
-		` ORDER BY `+at+` DESC, j.id DESC LIMIT `+strconv.Itoa(max(limit, 1)), args)
+	page := func(order string, limit int, total string) string {
+		return `SELECT ` + historyJobCols + `, t.total FROM (SELECT j.id AS id, ` + at + ` AS at, ` + total + ` AS total` + from +
+			` ORDER BY 2 ` + order + `, 1 ` + order + ` LIMIT ` + strconv.Itoa(limit) + `) t
+			JOIN jobs j ON j.id = t.id JOIN repositories r ON r.id = j.repo_id ORDER BY t.at ` + order + `, t.id ` + order
+	}
+	recent, total, err := s.historyJobs(ctx, page("DESC", max(limit, 1), "count(*) OVER ()"), args)
 	if err != nil || total == 0 {
 		return h, err
 	}
@@ -84,7 +89,7 @@ func (s *Store) history(ctx context.Context, from string, args []any, at string,
 		h.First = &recent[len(recent)-1]
 		return h, nil
 	}
-	first, _, err := s.historyJobs(ctx, `SELECT `+historyJobCols+`, 0`+from+` ORDER BY `+at+`, j.id LIMIT 1`, args)
+	first, _, err := s.historyJobs(ctx, page("ASC", 1, "0"), args)
 	if err != nil {
 		return h, err
 	}
