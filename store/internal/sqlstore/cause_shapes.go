@@ -46,9 +46,8 @@ func (s *Store) ShapeHistory(ctx context.Context, shapeKey string, aud store.Aud
 		return store.FailureHistory{}, nil // no cause line: nothing to compare with
 	}
 	cond, args := aud.SQL("j.repo_id")
-	from := ` FROM log_cause_shapes ls JOIN jobs j ON j.log_id = ls.log_id JOIN repositories r ON r.id = j.repo_id
-		WHERE ls.shape_key = ? AND ` + cond
-	h, err := s.history(ctx, from, append([]any{shapeKey}, args...), `coalesce(j.completed_at, j.created_at)`, limit)
+	from := ` FROM log_cause_shapes ls JOIN jobs j ON j.log_id = ls.log_id WHERE ls.shape_key = ? AND ` + cond
+	h, err := s.history(ctx, from, append([]any{shapeKey}, args...), `j.id`, `coalesce(j.completed_at, j.created_at)`, limit)
 	if err != nil {
 		return h, fmt.Errorf("history of failure shape key %s: %w", shapeKey, err)
 	}
@@ -56,27 +55,27 @@ func (s *Store) ShapeHistory(ctx context.Context, shapeKey string, aud store.Aud
 }
 
 // PatternHistory implements store.FailureHistories. pattern_hits holds only hits in repositories
-// the pattern applies to.
+// the pattern applies to, and the job's repository, conclusion and time, so the jobs listed are
+// the only ones read.
 func (s *Store) PatternHistory(ctx context.Context, patternID int64, aud store.Audience, limit int) (store.FailureHistory, error) {
 	cond, args := aud.SQL("h.repo_id")
-	from := ` FROM pattern_hits h JOIN jobs j ON j.id = h.job_id JOIN repositories r ON r.id = j.repo_id
-		WHERE h.pattern_id = ? AND h.conclusion = 'failure' AND ` + cond
-	h, err := s.history(ctx, from, append([]any{patternID}, args...), `h.at`, limit)
+	from := ` FROM pattern_hits h WHERE h.pattern_id = ? AND h.conclusion = 'failure' AND ` + cond
+	h, err := s.history(ctx, from, append([]any{patternID}, args...), `h.job_id`, `h.at`, limit)
 	if err != nil {
 		return h, fmt.Errorf("history of pattern %d: %w", patternID, err)
 	}
 	return h, nil
 }
 
-// history counts the jobs of from (FROM … WHERE …, with args, naming the jobs j) and lists the
-// oldest and the newest limit by the time expression at. The count comes with the newest (a
+// history counts the jobs of from (FROM … WHERE …, with args; id is the job id in it) and lists
+// the oldest and the newest limit by the time expression at. The count comes with the newest (a
 // window over the same pass), and the oldest is among them when they are all there is, so a
 // short history costs one pass and a long one two. Each pass orders ids and times (for a shape,
 // from index jobs_log_history alone) and reads only the jobs it lists.
-func (s *Store) history(ctx context.Context, from string, args []any, at string, limit int) (store.FailureHistory, error) {
+func (s *Store) history(ctx context.Context, from string, args []any, id, at string, limit int) (store.FailureHistory, error) {
 	var h store.FailureHistory
 	page := func(order string, limit int, total string) string {
-		return `SELECT ` + historyJobCols + `, t.total FROM (SELECT j.id AS id, ` + at + ` AS at, ` + total + ` AS total` + from +
+		return `SELECT ` + historyJobCols + `, t.total FROM (SELECT ` + id + ` AS id, ` + at + ` AS at, ` + total + ` AS total` + from +
 			` ORDER BY 2 ` + order + `, 1 ` + order + ` LIMIT ` + strconv.Itoa(limit) + `) t
 			JOIN jobs j ON j.id = t.id JOIN repositories r ON r.id = j.repo_id ORDER BY t.at ` + order + `, t.id ` + order
 	}
