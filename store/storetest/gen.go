@@ -10,7 +10,7 @@ import (
 
 // GenVersion changes whenever Generate's output or the schema it is loaded into changes, so
 // cached benchmark databases built by an older generator or migration are not reused.
-const GenVersion = 6
+const GenVersion = 7
 
 // GenConfig sizes a generated history. The defaults are the insights latency budget's scale.
 type GenConfig struct {
@@ -43,8 +43,8 @@ type Table struct {
 
 // Generated is a deterministic history with realistic skew: a few repositories, branches and
 // jobs take most of the traffic, a quarter of jobs fail, most failures match a handful of
-// popular patterns (Zipf), one in five failed logs matches nothing, and some successful jobs have
-// logs with matches too (how over-broad patterns show up).
+// popular patterns (Zipf), one in five failed logs matches nothing, some successful jobs have
+// logs with matches too (how over-broad patterns show up), and one failure in twenty is rerun.
 type Generated struct {
 	Config GenConfig
 	// Tables in load order (parents before children; jobs before matches).
@@ -123,6 +123,17 @@ func Generate(c GenConfig) *Generated {
 				}
 			}
 			jobs = append(jobs, j)
+			// One failure in twenty is run again: a second attempt that passes (a flake the
+			// rerun confirms) or fails again with a log of its own, as pattern precision counts.
+			if j.concl == "failure" && len(jobs) < c.Jobs && rng.IntN(20) == 0 {
+				r := j
+				r.id, r.attempt, r.at, r.concl, r.logID = int64(len(jobs)+1), 2, j.at.Add(15*time.Minute), "success", 0
+				if rng.IntN(10) < 3 {
+					logs++
+					r.concl, r.logID = "failure", logs
+				}
+				jobs = append(jobs, r)
+			}
 		}
 	}
 

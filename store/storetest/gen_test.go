@@ -63,6 +63,15 @@ func TestGenerateShape(t *testing.T) {
 			}
 		}
 	}
+	reruns := 0
+	for _, j := range rows["jobs"] {
+		if j[3] == int64(2) {
+			reruns++
+		}
+	}
+	if reruns < failed/40 || reruns > failed/10 {
+		t.Errorf("%d reruns of %d failures, want about one in twenty", reruns, failed)
+	}
 	if failed < smallGen.Jobs/5 || failed > smallGen.Jobs*3/10 {
 		t.Errorf("%d of %d jobs failed, want about a quarter", failed, smallGen.Jobs)
 	}
