@@ -10,7 +10,7 @@ import (
 
 // GenVersion changes whenever Generate's output or the schema it is loaded into changes, so
 // cached benchmark databases built by an older generator or migration are not reused.
-const GenVersion = 7
+const GenVersion = 8
 
 // GenConfig sizes a generated history. The defaults are the insights latency budget's scale.
 type GenConfig struct {
@@ -169,10 +169,10 @@ func Generate(c GenConfig) *Generated {
 	}
 	ts := func(t time.Time) time.Time { return t.UTC() }
 	g.Tables = []Table{
-		{Name: "repositories", Columns: []string{"id", "full_name", "active", "created_at"},
+		{Name: "repositories", Columns: []string{"id", "full_name", "owner", "active", "created_at"},
 			Rows: func(yield func([]any) bool) {
 				for i := 1; i <= c.Repos; i++ {
-					if !yield([]any{int64(i), fmt.Sprintf("gen-org/repo-%02d", i), true, ts(start)}) {
+					if !yield([]any{int64(i), fmt.Sprintf("gen-org/repo-%02d", i), "gen-org", true, ts(start)}) {
 						return
 					}
 				}

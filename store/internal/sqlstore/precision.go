@@ -18,7 +18,7 @@ const failedConclusions = `('failure', 'timed_out', 'error', 'startup_failure')`
 // did. Those are found from the reruns' side (index jobs_retried, attempts after the first only:
 // "r.attempt > 1" is implied by "r.attempt > e.attempt" and lets the planners use it; CROSS JOIN
 // keeps SQLite walking the reruns first even before ANALYZE has seen the index). Both parts take
-// the audience's condition (%[1]s).
+// the audience's condition on the hits (%[1]s), the reruns too (%[2]s).
 const precisionSQL = `
 SELECT pattern_id, SUM(hits), SUM(on_success), SUM(flaky), SUM(not_flaky) FROM (
     SELECT h.pattern_id, COUNT(*) AS hits, SUM(CASE WHEN h.conclusion = 'success' THEN 1 ELSE 0 END) AS on_success,
@@ -33,7 +33,7 @@ SELECT pattern_id, SUM(hits), SUM(on_success), SUM(flaky), SUM(not_flaky) FROM (
     FROM (SELECT e.id AS job_id, e.repo_id, e.sha, e.name, e.provider, e.attempt,
                  MAX(CASE WHEN r.conclusion = 'success' THEN 1 ELSE 0 END) AS passed
           FROM jobs r CROSS JOIN jobs e
-          WHERE r.attempt > 1 AND e.repo_id = r.repo_id AND e.sha = r.sha AND e.name = r.name
+          WHERE r.attempt > 1 AND %[2]s AND e.repo_id = r.repo_id AND e.sha = r.sha AND e.name = r.name
                 AND e.provider = r.provider AND e.attempt < r.attempt AND e.conclusion IN ` + failedConclusions + `
           GROUP BY e.id, e.repo_id, e.sha, e.name, e.provider, e.attempt) rr
     JOIN pattern_hits h ON h.job_id = rr.job_id
@@ -46,7 +46,9 @@ ORDER BY pattern_id`
 // count (pattern_hits holds only hits in repositories their pattern applies to).
 func (s *Store) PatternPrecision(ctx context.Context, aud store.Audience) ([]store.PatternPrecision, error) {
 	cond, args := aud.SQL("h.repo_id")
-	rows, err := s.read().query(ctx, fmt.Sprintf(precisionSQL, cond), append(args, args...)...)
+	reruns, _ := aud.SQL("r.repo_id")
+	all := append(append(append([]any{}, args...), args...), args...)
+	rows, err := s.read().query(ctx, fmt.Sprintf(precisionSQL, cond, reruns), all...)
 	if err != nil {
 		return nil, fmt.Errorf("pattern precision: %w", err)
 	}
