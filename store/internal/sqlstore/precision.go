@@ -18,7 +18,7 @@ const failedConclusions = `('failure', 'timed_out', 'error', 'startup_failure')`
 // did. Those are found from the reruns' side (index jobs_retried, attempts after the first only:
 // "r.attempt > 1" is implied by "r.attempt > e.attempt" and lets the planners use it; CROSS JOIN
 // keeps SQLite walking the reruns first even before ANALYZE has seen the index). Both parts take
-// the audience's condition on the hits (%[1]s), the reruns too (%[2]s).
+// the audience's condition on the hits (%[1]s, with the patterns asked for), the reruns too (%[2]s).
 const precisionSQL = `
 SELECT pattern_id, SUM(hits), SUM(on_success), SUM(flaky), SUM(not_flaky) FROM (
     SELECT h.pattern_id, COUNT(*) AS hits, SUM(CASE WHEN h.conclusion = 'success' THEN 1 ELSE 0 END) AS on_success,
@@ -44,10 +44,18 @@ ORDER BY pattern_id`
 
 // PatternPrecision implements store.PrecisionQuerier: only hits in the audience's repositories
 // count (pattern_hits holds only hits in repositories their pattern applies to).
-func (s *Store) PatternPrecision(ctx context.Context, aud store.Audience) ([]store.PatternPrecision, error) {
+func (s *Store) PatternPrecision(ctx context.Context, aud store.Audience, patternIDs []int64) ([]store.PatternPrecision, error) {
+	if patternIDs != nil && len(patternIDs) == 0 {
+		return nil, nil
+	}
 	cond, args := aud.SQL("h.repo_id")
-	reruns, _ := aud.SQL("r.repo_id")
-	all := append(append(append([]any{}, args...), args...), args...)
+	reruns, rerunArgs := aud.SQL("r.repo_id")
+	if len(patternIDs) > 0 {
+		in, ids := idList(patternIDs)
+		cond += ` AND h.pattern_id IN (` + in + `)`
+		args = append(args, ids...)
+	}
+	all := append(append(append([]any{}, args...), rerunArgs...), args...)
 	rows, err := s.read().query(ctx, fmt.Sprintf(precisionSQL, cond, reruns), all...)
 	if err != nil {
 		return nil, fmt.Errorf("pattern precision: %w", err)
