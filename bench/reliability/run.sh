@@ -13,7 +13,8 @@
 #
 # Ports: FAKE_PORT (default 9100) for the fake, SERVE_PORT (default 9180) and the three after it
 # for `totto serve`, so parallel runs on one machine do not collide. TOTTO_BIN runs a prebuilt
-# binary instead of building ./cmd/totto (an A/B of two builds under the same harness).
+# binary instead of building ./cmd/totto (an A/B of two builds under the same harness); LOG_HOSTS
+# replaces the fake's log hosts in logs.hosts (a build older than host:port rules needs '"127.0.0.1"').
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
