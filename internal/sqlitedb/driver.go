@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql/driver"
 	"errors"
-	"sync"
 )
 
 // connector wraps modernc's connector so that every connection it makes takes the file's writer
@@ -122,7 +121,7 @@ func (c *conn) lockedQuery(ctx context.Context, run func() (driver.Rows, error))
 		c.lock.release()
 		return nil, err
 	}
-	return &lockedRows{Rows: r, release: c.lock.release}, nil
+	return &releasingRows{Rows: r, release: c.lock.release}, nil
 }
 
 func (c *conn) Ping(ctx context.Context) error {
@@ -217,17 +216,4 @@ func (s *stmt) QueryContext(ctx context.Context, args []driver.NamedValue) (driv
 		return q.QueryContext(ctx, args)
 	}
 	return s.c.lockedQuery(ctx, func() (driver.Rows, error) { return q.QueryContext(ctx, args) })
-}
-
-// lockedRows gives the writer slot back when the rows of a writing query are closed.
-type lockedRows struct {
-	driver.Rows
-	once    sync.Once
-	release func()
-}
-
-func (r *lockedRows) Close() error {
-	err := r.Rows.Close()
-	r.once.Do(r.release)
-	return err
 }

@@ -138,7 +138,8 @@ func (c *conn) query(ctx context.Context, query string, args []driver.NamedValue
 	return &releasingRows{Rows: r, release: func() { cs.busy = false }}, nil
 }
 
-// releasingRows runs release once when the rows are closed.
+// releasingRows runs release once when the rows are closed: the writer slot of a writing query
+// (SQLite keeps the write lock until the statement is reset), a cached statement's busy mark.
 type releasingRows struct {
 	driver.Rows
 	once    sync.Once
