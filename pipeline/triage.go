@@ -59,8 +59,8 @@ func (p *pipeline) triageCommit(ctx context.Context, a TriageCommitArgs) error {
 	if err := verdicts.Record(ctx, p.Store, report, jobs, decidedAt); err != nil {
 		return err
 	}
-	// This commit's reruns and hits are part of the precision just read: a pattern they demoted
-	// or restored has other verdicts of the account to decide again.
+	// This commit's reruns and hits are part of the precision just read (every pattern's, see
+	// input): a pattern they demoted or restored has other verdicts of the account to decide again.
 	if changed, err := verdicts.WatchDemotions(ctx, p.Store, repo, in.Precision); err != nil {
 		return err
 	} else if len(changed) > 0 {

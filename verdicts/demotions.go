@@ -13,8 +13,9 @@ import (
 // repository's file lives on GitHub, so its defaults, the demotion thresholds included.
 var storeConfig = triage.Config{}
 
-// WatchDemotions works out which patterns their precision record prec (Precision, of repo's
-// account) demotes under the thresholds the store's decisions use, and records them: the store
+// WatchDemotions works out which patterns their precision record prec (Precision of every
+// pattern, nil ids: one left out counts as not demoted) in repo's account demotes under the
+// thresholds the store's decisions use, and records them: the store
 // marks stale the verdicts of the account's jobs matched by each pattern whose demotion changed
 // (a rerun confirmed or refuted it, hits landed on green jobs), so that deciding them again
 // (DecideStale, the rescan job) sees the change. It returns the patterns that changed; the

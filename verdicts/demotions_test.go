@@ -49,7 +49,7 @@ func TestDemotionChangeDecidesAgain(t *testing.T) {
 		}
 		watch := func() []int64 {
 			t.Helper()
-			prec, err := verdicts.Precision(ctx, st, r)
+			prec, err := verdicts.Precision(ctx, st, r, nil)
 			if err != nil {
 				t.Fatal(err)
 			}

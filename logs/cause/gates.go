@@ -222,7 +222,7 @@ func init() {
 			}
 		}
 	}
-	keywordScanner = keywords.New(need)
+	ruleKeywords = keywords.Register(need)
 	for i := range rules {
 		if len(rules[i].need) == 0 && !shaped.Has(i) {
 			everywhere.Add(i)

@@ -236,14 +236,18 @@ func scoreText(text []byte) (float64, kind, string) {
 // returns what scoreRuleReference returns, but runs a rule's regular expression only when the
 // line holds one of the rule's literals (found for all rules at once by keywords) and passes the
 // rule's gate.
-func scoreRule(text []byte) (float64, kind, int) {
+func scoreRule(text []byte) (float64, kind, int) { return scoreLine(text, nil) }
+
+// scoreLine is scoreRule taking the line's keywords from memo when it holds them (see
+// keywords.Memo): the failing-test extractor reading the same line then scans it no more.
+func scoreLine(text []byte, memo *keywords.Memo) (float64, kind, int) {
 	if len(bytes.TrimSpace(text)) == 0 {
 		return 0, kindNoise, -1
 	}
+	cand := ruleKeywords.ScanLine(memo, text, maxScoredBytes)
 	if len(text) > maxScoredBytes {
 		text = text[:maxScoredBytes]
 	}
-	cand := keywordScanner.Scan(text)
 	cand.Union(everywhere)
 	for _, i := range shapedRules {
 		if ru := &rules[i]; ru.gate(text) && ru.holdsNeed(text) {
@@ -276,8 +280,8 @@ func scoreRule(text []byte) (float64, kind, int) {
 }
 
 var (
-	// keywordScanner finds the rules whose literals a line holds (member i is rules[i]).
-	keywordScanner *keywords.Scanner
+	// ruleKeywords finds the rules whose literals a line holds (member i is rules[i]).
+	ruleKeywords *keywords.Family
 	// everywhere holds the rules without literals, tried on every line.
 	everywhere keywords.Set
 )

@@ -120,7 +120,7 @@ func checkShortcuts(t *testing.T, text []byte) {
 			want.Add(i)
 		}
 	}
-	if got := keywordScanner.Scan(text); got != want {
+	if got := ruleKeywords.Scan(text); got != want {
 		t.Errorf("keywords in %q: %v, want %v", text, got, want)
 	}
 }
