@@ -8,7 +8,7 @@ FUZZTIME ?= 4s
 # rebuilding every dependency for -trimpath.
 STATIC := CGO_ENABLED=0 GOFLAGS="-trimpath $(shell $(GO) env GOFLAGS)"
 
-.PHONY: quick test vet lint unit race long s3 fuzz bench build release-check reliability
+.PHONY: quick test vet lint unit race single long s3 fuzz bench build release-check reliability
 
 # The release build: the Dockerfile runs the same script, so CI builds exactly the image's binary
 # (internal/release's test checks both call it, and builds and runs it).
@@ -26,15 +26,21 @@ release-check:
 quick: vet
 	$(GO) test -short ./...
 
-# CI. Every check runs once: the whole suite under -race in -short mode, then the tests that do
-# more without -short (corpus sweeps, the binary under kill -9) in full, without -race, which
-# would only multiply the time of single-goroutine sweeps.
+# CI. Every check runs once: the suite in -short mode, under -race wherever a test binary runs
+# more than one goroutine, then the tests that do more without -short (corpus sweeps, the binary
+# under kill -9) in full, without -race, which would only multiply the time of single-goroutine
+# sweeps.
 test: vet lint unit s3 release-check fuzz
 
-unit: race long
+unit: race single long
 
 race:
-	$(GO) test -race -short -count=1 ./...
+	$(GO) test -race -short -count=1 $$(./scripts/single-goroutine.sh --others)
+
+# The packages whose test binaries start no goroutine (scripts/single-goroutine.sh finds them and
+# says why): a data race needs two, so -race would only slow them down about tenfold.
+single:
+	$(STATIC) $(GO) test -short -count=1 $$(./scripts/single-goroutine.sh)
 
 # The tests that check testing.Short() (directly or through a helper), in full; the rest of their
 # packages already ran in the race pass. scripts/long-tests.sh finds them.
