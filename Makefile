@@ -8,7 +8,7 @@ FUZZTIME ?= 4s
 # rebuilding every dependency for -trimpath.
 STATIC := CGO_ENABLED=0 GOFLAGS="-trimpath $(shell $(GO) env GOFLAGS)"
 
-.PHONY: quick test vet lint unit race single long s3 fuzz bench build release-check reliability
+.PHONY: quick test fmt vet lint unit race single long s3 fuzz bench build release-check reliability
 
 # The release build: the Dockerfile runs the same script, so CI builds exactly the image's binary
 # (internal/release's test checks both call it, and builds and runs it).
@@ -22,8 +22,10 @@ release-check:
 	TOTTO_RELEASE_BUILD=1 $(STATIC) $(GO) test -count=1 -run TestReleaseBuild -timeout 30m ./internal/release
 
 # The inner loop: formatting, vet and every test in -short mode (corpus sweeps thinned, the built
-# binary's kill -9 runs skipped). Unchanged packages come from the test cache.
-quick: vet
+# binary's kill -9 runs skipped). Unchanged packages come from the test cache. It keeps Go's
+# default settings, so it shares its compiled packages with a plain `go test`.
+quick: fmt
+	$(GO) vet ./...
 	$(GO) test -short ./...
 
 # CI. Every check runs once: the suite in -short mode, under -race wherever a test binary runs
@@ -43,7 +45,7 @@ single:
 	$(STATIC) $(GO) test -short -count=1 $$(./scripts/single-goroutine.sh)
 
 # The tests that check testing.Short() (directly or through a helper), in full; the rest of their
-# packages already ran in the race pass. scripts/long-tests.sh finds them.
+# packages already ran in the race or single pass. scripts/long-tests.sh finds them.
 long:
 	$(STATIC) $(GO) test -count=1 $$(./scripts/long-tests.sh)
 
@@ -53,8 +55,10 @@ s3:
 	$(STATIC) $(GO) vet -tags s3 ./store/blob/
 	$(STATIC) $(GO) test -tags s3 -count=1 ./store/blob/
 
-vet:
+fmt:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))" || { echo "gofmt needed:"; gofmt -l .; exit 1; }
+
+vet: fmt
 	$(STATIC) $(GO) vet ./...
 
 lint:
