@@ -24,7 +24,8 @@ const DefaultConfigFile = "config.yml"
 var envOnly = []string{ConfigEnvVar, "TOTTO_LOG_LEVEL",
 	"TOTTO_VERSION", "TOTTO_COMMIT", "TOTTO_RELEASE_BUILD",
 	"TOTTO_TEST_POSTGRES", "TOTTO_REQUIRE_POSTGRES", "TOTTO_REQUIRE_CHROMIUM", "TOTTO_CORPUS", "TOTTO_FULL_CORPUS",
-	"TOTTO_HOSTILE_LOG_MB", "TOTTO_BACKFILL_SCALE", "TOTTO_RELIABILITY_POSTGRES"}
+	"TOTTO_HOSTILE_LOG_MB", "TOTTO_BACKFILL_SCALE", "TOTTO_RELIABILITY_POSTGRES",
+	"TOTTO_BIN", "TOTTO_PPROF"} // the reliability suite's prebuilt binary; a pprofdebug build's profiles
 
 // deprecatedEnv maps old variable names to the ones that replace them; the old name still works
 // (below the new one) and is warned about.

@@ -3,8 +3,9 @@
 #  1. leave-repositories-out cross-validation on LogChunks (the headline: weights chosen without
 #     the scored repository), next to the plain dev figure;
 #  2. the plain figures of all three dev sets (canonical text, and as `totto scan` reads logs);
-#  3. CiDiff with the passing twin as the job's history;
-#  4. the older fixed half split (A = even-numbered repositories / cases, B = odd).
+#  3. CiDiff with the passing twin as the job's history, and Treeherder's own error lines;
+#  4. the older fixed half split (A = even-numbered repositories / cases, B = odd), next to the
+#     spread of the same difference over random halves of the repositories.
 # Usage: bench/likelycause.sh [SPLIT] [BUDGET]   (defaults: dev 10)
 set -eu
 cd "$(dirname "$0")/.."
@@ -31,6 +32,26 @@ echo
 echo "== CiDiff with the passing twin as the job's history"
 "$bin" -corpus "$corpus/logs" -split "$split" -budget "$budget" -history -out "$pred.history"
 python3 "$corpus/tools/score_excerpts.py" "$pred.history" "$split" --budget "$budget" --dataset cidiff | tail -n +2
+echo
+echo "== Treeherder (Firefox CI): does the excerpt hold one of Treeherder's own error lines (*.logview.json)?"
+"$bin" -corpus "$corpus/logs" -treeherder -budget "$budget" -out "$pred.treeherder"
+python3 - "$corpus/logs" "$pred.treeherder" <<'PY'
+import json, sys
+logs, pred = sys.argv[1], sys.argv[2]
+hit = n = 0
+for line in open(pred):
+    p = json.loads(line)
+    stem = p["log"].split(":", 1)[1]
+    errs = json.load(open("%s/treeherder/%s.logview.json" % (logs, stem)))["errors"]
+    gold = {e["linenumber"] + 1 for e in errs}  # Treeherder numbers lines from 0
+    ranges = p.get("ranges") or [[p["start_line"], p["end_line"]]]
+    n += 1
+    if any(a <= g <= b for a, b in ranges for g in gold):
+        hit += 1
+    else:
+        print("  miss %s: excerpt %s, Treeherder's lines %s" % (stem, ranges, sorted(gold)[:5]))
+print("%d of %d logs" % (hit, n))
+PY
 echo
 echo "== imported PyTorch ruleset: does the best match land on the line PyTorch's classifier marks?"
 go build -o "$bin.totto" ./cmd/totto
@@ -84,4 +105,24 @@ for h in "AB":
         if ds in res:
             d = res[ds]
             print("%-5s %-10s %5d %7.1f%% %7.1f%%" % (h, ds, d["n"], 100.0 * d["hit"] / d["n"], 100.0 * d["strict"] / d["n"]))
+# The fixed split is one draw. Random halves of the LogChunks repositories show how far two halves
+# differ by chance alone, which is what the fixed split's gap is to be read against.
+import random, statistics
+lc = [it for it in items if it["dataset"] == "logchunks"]
+_, per = s.score(preds, lc, budget)
+by_repo = {}
+for it, r in per:
+    h = by_repo.setdefault(it["meta"]["repo"], [0, 0])
+    h[0] += bool(r and r["hit"])
+    h[1] += 1
+rng = random.Random(14)
+diffs = []
+for _ in range(1000):
+    a = set(rng.sample(repos, len(repos) // 2))
+    ha = [sum(by_repo[r][i] for r in repos if r in a) for i in (0, 1)]
+    hb = [sum(by_repo[r][i] for r in repos if r not in a) for i in (0, 1)]
+    diffs.append(100.0 * (ha[0] / ha[1] - hb[0] / hb[1]))
+absd = sorted(abs(d) for d in diffs)
+print("random repository halves (1000 draws, seed 14): A-B %.1f ± %.1f points, |A-B| median %.1f, 95th percentile %.1f"
+      % (statistics.mean(diffs), statistics.pstdev(diffs), absd[len(absd) // 2], absd[int(0.95 * len(absd))]))
 PY

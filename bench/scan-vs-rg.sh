@@ -5,19 +5,28 @@
 # as a process over all files (startup and, for totto, pattern compilation included). Also checks that both find the same
 # matching lines, measures -j 2 scaling and peak RSS on a 1 GB log.
 #
-#   bench/scan-vs-rg.sh            # REPS=5 by default; CORPUS=../shared/corpus
+# With BASE=<git revision>, the default `totto scan` of that revision is measured too, interleaved
+# with this tree's, so a change's before and after are compared in the same run.
+#
+#   bench/scan-vs-rg.sh            # REPS=5 by default; CORPUS=../shared/corpus; BASE unset
 set -euo pipefail
 cd "$(dirname "$0")/.."
 corpus=${CORPUS:-../shared/corpus}
 reps=${REPS:-5}
 [ -d "$corpus/logs/treeherder" ] || { echo "corpus absent at $corpus" >&2; exit 1; }
 command -v rg >/dev/null || apt-get install -y ripgrep >/dev/null
+base=${BASE:-}
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+trap 'git worktree remove --force "$tmp/base-src" >/dev/null 2>&1 || true; rm -rf "$tmp"' EXIT
 
 echo "== build"
 go build -o "$tmp/scanbench" ./bench/cmd/scanbench
 go build -o "$tmp/totto" ./cmd/totto
+if [ -n "$base" ]; then
+	git worktree add --detach "$tmp/base-src" "$base" >/dev/null 2>&1
+	(cd "$tmp/base-src" && go build -o "$tmp/base-totto" ./cmd/totto)
+	echo "base: $(git rev-parse --short "$base")"
+fi
 echo "$(rg --version | head -1), $(go version | cut -d' ' -f3), $(nproc) cores"
 
 echo "== normalise treeherder (lines as totto sees them; ripgrep and totto read the same text)"
@@ -67,8 +76,12 @@ printf "%-4s %22s %22s %15s %30s  %s\n" set "ripgrep MB/s wall/cpu" "scan MB/s w
 for set in P1 P2 P3; do
 	re="$corpus/patterns/bench/$set.re"
 	"$tmp/scanbench" yaml "$corpus/patterns/bench/$set.jsonl" >"$tmp/$set.yml"
-	rg_w=999999 rg_c=999999 tt_w=999999 tt_c=999999 lc_w=999999 lc_c=999999
+	rg_w=999999 rg_c=999999 tt_w=999999 tt_c=999999 lc_w=999999 lc_c=999999 bl_c=999999
 	for _ in $(seq "$reps"); do
+		if [ -n "$base" ]; then
+			read -r _ c < <(measure "$tmp/base-totto" scan --builtin=false --format json --patterns "$tmp/$set.yml" "${files[@]}")
+			((c < bl_c)) && bl_c=$c
+		fi
 		read -r w c < <(measure rg -j1 -c -f "$re" "${files[@]}")
 		((w < rg_w)) && rg_w=$w
 		((c < rg_c)) && rg_c=$c
@@ -88,6 +101,9 @@ for l in open(sys.argv[1]):
 	diff=$(LC_ALL=C comm -3 "$tmp/rg.$set" "$tmp/ts.$set" | wc -l)
 	printf "%-4s %22s %22s %15s %30s  %d / %d / %d\n" "$set" "$(mbps "$rg_w") / $(mbps "$rg_c")" "$(mbps "$tt_w") / $(mbps "$tt_c")" \
 		"$(ratio "$tt_w" "$rg_w") / $(ratio "$tt_c" "$rg_c")" "$(mbps "$lc_w")/$(mbps "$lc_c") MB/s $(ratio "$lc_w" "$rg_w") / $(ratio "$lc_c" "$rg_c")" "$(wc -l <"$tmp/rg.$set")" "$(wc -l <"$tmp/ts.$set")" "$diff"
+	if [ -n "$base" ]; then
+		echo "     default scan of the base revision vs rg, CPU: $(ratio "$bl_c" "$rg_c") (this tree: $(ratio "$lc_c" "$rg_c"))"
+	fi
 done
 
 echo

@@ -45,6 +45,8 @@
 // until their fold ends. CircleCI step output is read per step with NewCircleCIReader.
 package logs
 
+import "github.com/totto-ci/totto/internal/keywords"
+
 // Line is one normalised line of a log. Text is only valid until the next call to Reader.Next.
 type Line struct {
 	// Num is the 1-based canonical line number: lines are split on "\r+\n", a lone "\r" and "\n",
@@ -71,4 +73,8 @@ type Line struct {
 	// StepLine is the 1-based "\n"-line within the GitHub Actions step (its header is line 1),
 	// the L of "#step:N:L" links; 0 when StepIndex is 0.
 	StepLine int
+	// Keywords, when set, holds the keywords of Text for every consumer of the line, so that the
+	// likely-cause finder and the failing-test extractor scan it once between them. The reader
+	// sets it; it is valid, like Text, until the next call to Reader.Next.
+	Keywords *keywords.Memo
 }

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"unicode/utf8"
+
+	"github.com/totto-ci/totto/internal/keywords"
 )
 
 // DefaultMaxLine is the longest line kept whole; longer lines keep their first DefaultMaxLine
@@ -84,6 +86,7 @@ type Reader struct {
 	scratch      []byte
 	line         Line
 	steps        stepState
+	memo         keywords.Memo
 }
 
 // NewReader returns a Reader over raw log bytes with the default options.
@@ -367,6 +370,8 @@ func (r *Reader) setLine(text []byte, kind breakKind, truncated, overwritten boo
 	}
 	r.line.Text = text
 	r.line.Step = r.steps.step
+	r.memo.Reset(text)
+	r.line.Keywords = &r.memo
 }
 
 // runeCut returns a cut point <= n that does not split a UTF-8 sequence of b.

@@ -41,7 +41,7 @@ func TestEvidenceHooks(t *testing.T) {
 	if _, err := st.RecordScan(ctx, pending[0], []patterns.Match{{PatternID: ch[0].ID, Line: 1, End: 4, Text: "Hash Sum mismatch"}}); err != nil {
 		t.Fatal(err)
 	}
-	prec, err := verdicts.Precision(ctx, st, repo)
+	prec, err := verdicts.Precision(ctx, st, repo, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

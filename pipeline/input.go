@@ -54,7 +54,7 @@ func (p *pipeline) input(ctx context.Context, gh *github.Client, repo store.Repo
 	if err := p.testHistory(ctx, repo, cfg, &in); err != nil {
 		return in, err
 	}
-	prec, err := verdicts.Precision(ctx, p.Store, repo)
+	prec, err := verdicts.Precision(ctx, p.Store, repo, nil)
 	if err != nil {
 		return in, err
 	}

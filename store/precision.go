@@ -7,8 +7,10 @@ import "context"
 // passed): a derived, read-only view; a role of Store.
 type PrecisionQuerier interface {
 	// PatternPrecision returns one row per pattern with at least one hit, ascending by pattern
-	// id, counting jobs of the audience's repositories to which the pattern applies.
-	PatternPrecision(ctx context.Context, aud Audience) ([]PatternPrecision, error)
+	// id, counting jobs of the audience's repositories to which the pattern applies: of the
+	// patterns patternIDs names, or of every pattern when it is nil (a commit's verdicts need
+	// only the patterns that matched it).
+	PatternPrecision(ctx context.Context, aud Audience, patternIDs []int64) ([]PatternPrecision, error)
 }
 
 // PatternPrecision is one pattern's record. A hit is a job whose log the pattern matched. Jobs of

@@ -123,6 +123,10 @@ type Store interface {
 
 	// Stats counts what is stored, for `totto stats` and health pages.
 	Stats(ctx context.Context) (Stats, error)
+	// ScanBacklog counts the stored logs and those a pattern has still to scan: Stats' Logs and
+	// UnscannedLogs without its counts of every job and match, for a page showing a rescan's
+	// progress.
+	ScanBacklog(ctx context.Context) (ScanBacklog, error)
 	// MigrationStatus reports the applied schema version and the newest one embedded.
 	MigrationStatus(ctx context.Context) (MigrationStatus, error)
 	// Close releases connections.
@@ -355,6 +359,12 @@ type Stats struct {
 	UnscannedPairs int64 `json:"unscanned_pairs"`
 	// UnscannedLogs counts logs with at least one unscanned pair.
 	UnscannedLogs int64 `json:"unscanned_logs"`
+}
+
+// ScanBacklog is how far the rescan is: Stats.Logs and Stats.UnscannedLogs.
+type ScanBacklog struct {
+	Logs          int64
+	UnscannedLogs int64
 }
 
 // MigrationStatus is the schema version applied and the newest one this binary knows.

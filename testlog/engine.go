@@ -2,6 +2,7 @@ package testlog
 
 import (
 	"bytes"
+	"math/bits"
 	"regexp"
 	"strconv"
 	"strings"
@@ -15,6 +16,7 @@ import (
 type rule struct {
 	hint    string
 	hintIDs keywords.Set // hint's parts in the shared hint table, set once
+	first   *byteSet     // the bytes a match can start with (nil: any), set once
 	re      *regexp.Regexp
 	// inSection: only inside the runner's failure section (spec.sectionStart … sectionEnd).
 	inSection bool
@@ -39,6 +41,9 @@ func (r *rule) match(l *line, inSection bool) []string {
 	if !r.hintIDs.Empty() && !l.hint.Intersects(r.hintIDs) {
 		return nil
 	}
+	if r.first != nil && (len(l.text) == 0 || !r.first[l.text[0]]) {
+		return nil
+	}
 	if r.after != nil && !r.after.Match(l.prev) {
 		return nil
 	}
@@ -53,13 +58,70 @@ func (r *rule) match(l *line, inSection bool) []string {
 	return out
 }
 
-// hintTable holds every distinct hint of every runner; hintIndex finds one; hintScanner finds
-// the hints a line holds in one pass (member i is hintTable[i]).
+// hintTable holds every distinct hint of every runner; hintIndex finds one; hints finds the
+// hints a line holds in one pass (member i is hintTable[i]), shared with the likely-cause finder.
 var (
-	hintTable   []string
-	hintIndex   = map[string]int{}
-	hintScanner *keywords.Scanner
+	hintTable []string
+	hintIndex = map[string]int{}
+	hints     *keywords.Family
 )
+
+// hintRunners[h] holds the runners (bit i: specs[i]) with a rule hinted by hint h, and
+// everyLineRunners those with a rule that has no hint: the runners a line may concern are found
+// from its hints without asking each runner. prevNeeded is the bytes a line that some rule's after
+// expression matches can start with (nil: any line).
+var (
+	hintRunners      []uint32
+	everyLineRunners uint32
+	prevNeeded       *byteSet
+)
+
+// prepareAll gathers what every runner needs from a line, once each has filed its hints.
+func prepareAll() {
+	if len(specs) > 32 {
+		panic("testlog: more runners than a runner mask holds")
+	}
+	hintRunners = make([]uint32, len(hintTable))
+	need, anyLine := &byteSet{}, false
+	for i, s := range specs {
+		for h := range hintTable {
+			if s.anyHint.Has(h) {
+				hintRunners[h] |= 1 << i
+			}
+		}
+		if s.everyLine {
+			everyLineRunners |= 1 << i
+		}
+		for _, r := range s.rules() {
+			if r.after == nil {
+				continue
+			}
+			f := firstBytes(r.after)
+			if f == nil {
+				anyLine = true
+				continue
+			}
+			for b, in := range f {
+				need[b] = need[b] || in
+			}
+		}
+	}
+	if !anyLine {
+		prevNeeded = need
+	}
+}
+
+// runnersOf returns the runners with a rule hinted by one of the hints in hs.
+func runnersOf(hs keywords.Set) uint32 {
+	var m uint32
+	for w, word := range hs {
+		for word != 0 {
+			m |= hintRunners[w<<6|bits.TrailingZeros64(word)]
+			word &= word - 1
+		}
+	}
+	return m
+}
 
 // buildHintScanner compiles the hint table once every runner has filed its hints.
 func buildHintScanner() {
@@ -67,7 +129,7 @@ func buildHintScanner() {
 	for i, h := range hintTable {
 		lits[i] = []string{h}
 	}
-	hintScanner = keywords.New(lits)
+	hints = keywords.Register(lits)
 }
 
 func hintID(h string) int {
@@ -159,12 +221,11 @@ func (r *runState) key(name string) string {
 	return name
 }
 
+// line reads the next line; Extractor.Add calls it only when the runner may use the line (a hint
+// of its rules, or a test or section pending).
 func (r *runState) line(l *line) {
 	s := r.s
 	num, text := l.num, l.text
-	if r.naming == nil && r.pending == nil && !r.inSection && !s.mayMatch(l) {
-		return // most lines: none of this runner's hints, nothing pending
-	}
 	if r.naming != nil {
 		r.continueName(l.trimmed)
 		return
@@ -449,6 +510,7 @@ func leaves(tests []*Test) []*Test {
 func (s *spec) prepare() {
 	s.anyHint, s.everyLine = keywords.Set{}, false
 	for _, r := range s.rules() {
+		r.first = firstBytes(r.re)
 		r.hintIDs = keywords.Set{}
 		if r.hint == "" {
 			s.everyLine = true
@@ -460,14 +522,6 @@ func (s *spec) prepare() {
 			s.anyHint.Add(id)
 		}
 	}
-}
-
-// mayMatch reports whether any of the runner's rules could match the line.
-func (s *spec) mayMatch(l *line) bool {
-	if s.everyLine {
-		return true
-	}
-	return l.hint.Intersects(s.anyHint)
 }
 
 func (s *spec) rules() []*rule {

@@ -82,4 +82,5 @@ func init() {
 		s.prepare()
 	}
 	buildHintScanner()
+	prepareAll()
 }

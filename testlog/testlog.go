@@ -11,6 +11,7 @@ package testlog
 
 import (
 	"bytes"
+	"math/bits"
 	"sort"
 
 	"github.com/totto-ci/totto/logs"
@@ -66,6 +67,7 @@ type Extractor struct {
 	runs []*runState
 	buf  []byte
 	prev []byte
+	busy uint32 // the runners (bit i: runs[i]) with a test or a section pending
 }
 
 // New returns an Extractor for every supported runner.
@@ -83,13 +85,28 @@ func (e *Extractor) Add(l logs.Line) {
 		return
 	}
 	ln := line{num: l.Num, text: stripPrefix(l.Text), prev: e.prev}
-	ln.hint = hintScanner.Scan(ln.text)
+	ln.hint = hints.ScanLine(l.Keywords, ln.text, -1)
 	ln.trimmed = bytes.TrimSpace(ln.text)
-	for _, r := range e.runs {
+	// Most lines concern no runner, or one or two: those with a hint of theirs in the line, or
+	// with a test or section pending.
+	for m := e.busy | everyLineRunners | runnersOf(ln.hint); m != 0; m &= m - 1 {
+		i := bits.TrailingZeros32(m)
+		r := e.runs[i]
 		r.line(&ln)
+		if r.naming != nil || r.pending != nil || r.inSection {
+			e.busy |= 1 << i
+		} else {
+			e.busy &^= 1 << i
+		}
 	}
 	if len(ln.trimmed) > 0 {
-		e.prev = append(e.prev[:0], ln.trimmed...)
+		// Only a rule's "after" expression reads the previous line: a line none of them can
+		// match is remembered as empty, which none of them matches either.
+		if prevNeeded == nil || prevNeeded[ln.trimmed[0]] {
+			e.prev = append(e.prev[:0], ln.trimmed...)
+		} else {
+			e.prev = e.prev[:0]
+		}
 	}
 }
 

@@ -68,3 +68,30 @@ func TestPrefixedLinesAreRead(t *testing.T) {
 		t.Fatalf("got %+v", res)
 	}
 }
+
+// A minitest failure is named by the line under "Failure:" (its after expression reads the
+// previous non-blank line), also when blank lines come between; a line in between that is not a
+// failure heading breaks the pair, whether or not it could start one.
+func TestMinitestNameNeedsTheHeadingAbove(t *testing.T) {
+	res := Extract(strings.Split(`Failure:
+
+CalcTest#test_add [test/calc_test.rb:5]:
+Expected: 3
+  2) Error:
+CalcTest#test_div [test/calc_test.rb:9]:
+ZeroDivisionError: divided by 0
+Failure:
+Error: not a heading
+CalcTest#test_sub [test/calc_test.rb:7]:
+Failure:
+noise
+CalcTest#test_mul [test/calc_test.rb:8]:
+4 runs, 4 assertions, 1 failures, 1 errors, 0 skips`, "\n"))
+	var names []string
+	for _, tt := range res.Tests {
+		names = append(names, tt.Name)
+	}
+	if got := strings.Join(names, ","); got != "test_add,test_div" || len(res.Mismatches) != 0 {
+		t.Fatalf("got tests %q, mismatches %+v", got, res.Mismatches)
+	}
+}

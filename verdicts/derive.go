@@ -69,7 +69,11 @@ func FromStore(ctx context.Context, st Store, repo store.Repository, sha string,
 	if err := annotations(ctx, st, repo, sha, failedNames, &in); err != nil {
 		return triage.Report{}, nil, err
 	}
-	if in.Precision, err = Precision(ctx, st, repo); err != nil {
+	matched := make([]int64, 0, len(in.Patterns)) // not nil: no match, no precision to read
+	for id := range in.Patterns {
+		matched = append(matched, id)
+	}
+	if in.Precision, err = Precision(ctx, st, repo, matched); err != nil {
 		return triage.Report{}, nil, err
 	}
 	if err := addTests(ctx, st, repo.ID, jobs, &in, now); err != nil {
@@ -124,11 +128,11 @@ func logMatches(ctx context.Context, st Store, repoID, logID int64, infos map[in
 	return out, nil
 }
 
-// Precision is every pattern's record from rerun evidence in the repository owner's
-// repositories, so the store's decision demotes the same too-broad flaky patterns the check run
-// does.
-func Precision(ctx context.Context, st store.PrecisionQuerier, repo store.Repository) (map[int64]triage.Precision, error) {
-	rows, err := st.PatternPrecision(ctx, store.OwnerAudience(repo.Owner()))
+// Precision is the record from rerun evidence in the repository owner's repositories of the
+// patterns patternIDs names (nil: every pattern; triage reads those of the commit's matches), so
+// the store's decision demotes the same too-broad flaky patterns the check run does.
+func Precision(ctx context.Context, st store.PrecisionQuerier, repo store.Repository, patternIDs []int64) (map[int64]triage.Precision, error) {
+	rows, err := st.PatternPrecision(ctx, store.OwnerAudience(repo.Owner()), patternIDs)
 	if err != nil {
 		return nil, fmt.Errorf("pattern precision: %w", err)
 	}

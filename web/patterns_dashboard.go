@@ -31,7 +31,7 @@ type dashboardRow struct {
 // description, tags and scope (case-insensitive); sort "name" orders by name, anything else by
 // recent hits.
 func (s *server) dashboard(ctx context.Context, d *patternsData, aud store.Audience) error {
-	recs, err := s.st.PatternPrecision(ctx, aud)
+	recs, err := s.st.PatternPrecision(ctx, aud, nil)
 	if err != nil {
 		return fmt.Errorf("pattern precision: %w", err)
 	}

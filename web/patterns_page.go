@@ -219,7 +219,7 @@ func (s *server) patternPage(w http.ResponseWriter, r *http.Request) {
 	if p.Active() {
 		// The rescan's progress as a share of every stored log: the deployment-wide counts
 		// themselves are not the viewer's to see.
-		stats, err := s.st.Stats(ctx)
+		stats, err := s.st.ScanBacklog(ctx)
 		if err != nil {
 			s.fail(w, r, err)
 			return

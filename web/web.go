@@ -91,7 +91,7 @@ type uiStore interface {
 	RetirePattern(ctx context.Context, id int64, actor string) error
 	RetirePatternWithReason(ctx context.Context, id int64, actor, reason string) error
 	AuditTrail(ctx context.Context, subject string, limit int) ([]store.AuditEvent, error)
-	Stats(ctx context.Context) (store.Stats, error)
+	ScanBacklog(ctx context.Context) (store.ScanBacklog, error)
 	OpenAnnotation(ctx context.Context, a store.Annotation) (store.Annotation, error)
 	CloseAnnotation(ctx context.Context, repoID int64, jobGlob, toSHA, actor string) (int, error)
 	Annotations(ctx context.Context, repoID int64, openOnly bool) ([]store.Annotation, error)

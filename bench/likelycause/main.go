@@ -34,6 +34,7 @@ func main() {
 	format := flag.String("format", "plain", "reader format: plain (canonical text; the Finder strips CI markers itself) or auto (the reader strips them, as `totto scan` does)")
 	history := flag.Bool("history", false, "give a CiDiff case's passing twin to the Finder as the job's history")
 	grid := flag.Bool("grid", false, "predict with every weight setting of the grid (field \"config\")")
+	treeherder := flag.Bool("treeherder", false, "predict the Treeherder logs that have Treeherder's own error lines (*.logview.json) instead of a split")
 	gridOut := flag.String("grid-out", "", "with -grid, write the grid's weight settings (JSON) here")
 	flag.Parse()
 	formats := map[string]logs.Format{"plain": logs.FormatPlain, "auto": logs.FormatAuto}
@@ -52,7 +53,7 @@ func main() {
 			}
 		}
 	}
-	cfg := config{budget: *budget, format: f, history: *history, params: params, tagged: *grid}
+	cfg := config{budget: *budget, format: f, history: *history, params: params, tagged: *grid, treeherder: *treeherder}
 	if err := run(*corpus, *split, *out, cfg); err != nil {
 		fmt.Fprintln(os.Stderr, "likelycause:", err)
 		os.Exit(1)
@@ -66,6 +67,8 @@ type config struct {
 	history bool
 	params  []cause.Params
 	tagged  bool // write the index of the weight setting with each prediction
+	// treeherder predicts the Treeherder logs with error lines instead of the split's logs.
+	treeherder bool
 }
 
 // paramGrid is the weight settings the cross-validation chooses among: the knobs that place the
@@ -112,7 +115,11 @@ type loaded struct {
 }
 
 func run(corpus, split, out string, cfg config) error {
-	items, err := listItems(corpus, split)
+	list := listItems
+	if cfg.treeherder {
+		list = func(corpus, _ string) ([]item, error) { return listTreeherder(corpus) }
+	}
+	items, err := list(corpus, split)
 	if err != nil {
 		return err
 	}
@@ -187,7 +194,7 @@ func predictAll(in []loaded, cfg config, p cause.Params) []cause.Excerpt {
 
 // prediction is one line of the scorer's input.
 func prediction(id string, ex cause.Excerpt) map[string]any {
-	p := map[string]any{"log": id, "start_line": ex.StartLine(), "end_line": ex.EndLine()}
+	p := map[string]any{"log": id, "start_line": ex.StartLine(), "end_line": ex.EndLine(), "cause": ex.Cause}
 	if len(ex.Ranges) > 1 {
 		p["ranges"] = ex.Ranges
 	}
@@ -271,6 +278,26 @@ func listItems(corpus, split string) ([]item, error) {
 			}
 			items = append(items, it)
 		}
+	}
+	return items, nil
+}
+
+// listTreeherder finds the Treeherder logs that come with Treeherder's own error lines
+// (<stem>.logview.json beside <stem>.log.gz); the id is "treeherder:<stem>".
+func listTreeherder(corpus string) ([]item, error) {
+	dir := filepath.Join(corpus, "treeherder")
+	views, err := filepath.Glob(filepath.Join(dir, "*.logview.json"))
+	if err != nil {
+		return nil, fmt.Errorf("treeherder logviews: %w", err)
+	}
+	var items []item
+	for _, v := range views {
+		stem := strings.TrimSuffix(filepath.Base(v), ".logview.json")
+		path := filepath.Join(dir, stem+".log.gz")
+		if _, err := os.Stat(path); err != nil {
+			continue
+		}
+		items = append(items, item{id: "treeherder:" + stem, path: path})
 	}
 	return items, nil
 }

@@ -10,6 +10,11 @@
 # in a fresh schema that is dropped afterwards. Results are appended as JSON lines to
 # $OUT/results.jsonl (default: the work directory printed at the start, which also keeps every
 # process's log).
+#
+# Ports: FAKE_PORT (default 9100) for the fake, SERVE_PORT (default 9180) and the three after it
+# for `totto serve`, so parallel runs on one machine do not collide. TOTTO_BIN runs a prebuilt
+# binary instead of building ./cmd/totto (an A/B of two builds under the same harness); LOG_HOSTS
+# replaces the fake's log hosts in logs.hosts (a build older than host:port rules needs '"127.0.0.1"').
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -18,10 +23,12 @@ SEED=${SEED:-20261126}
 PG_POOL=${PG_POOL-24}
 PG=${TOTTO_RELIABILITY_POSTGRES:-postgres://postgres@127.0.0.1:5432/test?sslmode=disable}
 export TOTTO_CORPUS=${TOTTO_CORPUS:-$(cd "$ROOT/.." && pwd)/shared/corpus}
-WORK=$(mktemp -d /tmp/totto-reliability.XXXXXX)
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/totto-reliability.XXXXXX")
 OUT=${OUT:-$WORK}
 SECRET=reliability-secret
-FAKE_PORT=9100
+FAKE_PORT=${FAKE_PORT:-9100}
+SERVE_PORT=${SERVE_PORT:-9180}
+PORTS3="$((SERVE_PORT + 1)) $((SERVE_PORT + 2)) $((SERVE_PORT + 3))"
 if [[ $FULL == 1 ]]; then
 	DURATION=60s KILL_SECONDS=60 KILL_RATE=50 FAULT_SECONDS=30 RATES=${RATES:-100,250,500,750}
 	# Four minutes of load leave a ~70 000-job backlog, 10-13 minutes of work on 2 cores.
@@ -46,7 +53,9 @@ trap cleanup EXIT
 trap "exit 130" INT TERM
 
 echo "building"
-(cd "$ROOT" && CGO_ENABLED=0 go build -o "$WORK/bin/totto" ./cmd/totto &&
+mkdir -p "$WORK/bin"
+if [[ -n ${TOTTO_BIN:-} ]]; then cp "$TOTTO_BIN" "$WORK/bin/totto"; fi
+(cd "$ROOT" && { [[ -n ${TOTTO_BIN:-} ]] || CGO_ENABLED=0 go build -o "$WORK/bin/totto" ./cmd/totto; } &&
 	go build -o "$WORK/bin/fakegh" ./bench/reliability/fakegh &&
 	go build -o "$WORK/bin/loadgen" ./bench/reliability/loadgen)
 LOADGEN=$WORK/bin/loadgen
@@ -76,14 +85,20 @@ start_fake() {
 	wait_http "http://127.0.0.1:$FAKE_PORT/_admin/state" 30 && kill -0 "$FAKE_PID" # ours, not a leftover
 }
 
-# write_config DIR DBURL LOGSTORAGE: a totto config pointing at the fakes.
+# write_config DIR DBURL LOGSTORAGE: a totto config pointing at the fakes, allowing the hosts the
+# fake's log URLs name (its GitHub log blobs and CircleCI step output are on ports of their own).
 write_config() {
+	local hosts
+	hosts=$(curl -sf "http://127.0.0.1:$FAKE_PORT/_admin/log-hosts" | awk '{printf ", \"%s\"", $0}')
+	[[ -n $hosts ]] || { echo "the fake named no log hosts" >&2; return 1; }
+	# LOG_HOSTS replaces the list, e.g. '"127.0.0.1"' for a build older than host:port rules.
+	[[ -z ${LOG_HOSTS:-} ]] || hosts=", $LOG_HOSTS"
 	cat >"$1/config.yml" <<EOF
 database:
   url: "$2"
 logs:
   storage: "$3"
-  hosts: ["127.0.0.1:$FAKE_PORT"]
+  hosts: ["127.0.0.1:$FAKE_PORT"$hosts]
 github:
   app_id: 1
   private_key_path: $1/app.pem
@@ -123,15 +138,33 @@ scenario_load() { # backend
 	mkdir -p "$dir"
 	start_fake "$dir" || return 1
 	if [[ $1 == sqlite ]]; then db=sqlite:$dir/totto.db; else db=$(fresh_schema "rel_load_$$"); fi
-	write_config "$dir" "$db" "file://$dir/logs"
-	start_totto "$dir" 9180 || return 1
+	write_config "$dir" "$db" "file://$dir/logs" || return 1
+	start_totto "$dir" $SERVE_PORT || return 1
 	local rc=0
-	"$LOADGEN" run -label "load-$1" -run "load-$1-$$" -target "$(hook 9180)" -fake http://127.0.0.1:$FAKE_PORT \
+	"$LOADGEN" run -label "load-$1" -run "load-$1-$$" -target "$(hook $SERVE_PORT)" -fake http://127.0.0.1:$FAKE_PORT \
 		-rates "$RATES" -duration "$DURATION" -db "$db" -deadline "${DRAIN:-10m}" -out "$RESULTS" || rc=$?
+	# Every failed job serves a log: a run that stored none measured no log work at all.
+	local stored
+	stored=$(grep -c '"message":"log stored"' "$dir/totto-$SERVE_PORT.log" || true)
+	echo "load-$1: stored $stored logs"
+	if ((stored == 0)); then
+		echo "load-$1: no log was stored; are the fake's log hosts allowed?" >&2
+		rc=1
+	fi
 	stop "$TOTTO_PID"
 	stop "$FAKE_PID"
-	[[ $1 == sqlite ]] || "$LOADGEN" pg drop "$PG" "rel_load_$$"
+	[[ $1 == sqlite ]] || { table_stats "rel_load_$$" "$dir/table-stats.txt"; "$LOADGEN" pg drop "$PG" "rel_load_$$"; }
 	return $rc
+}
+
+# table_stats SCHEMA FILE: Postgres' per-table counters of the run (rows read by sequential scans,
+# index scans, rows written), when psql is at hand: a query that reads a whole table per job shows
+# as seq_tup_read growing with the square of the jobs.
+table_stats() {
+	command -v psql >/dev/null || return 0
+	psql "$PG" -X -q -c "SELECT relname, seq_scan, seq_tup_read, idx_scan, idx_tup_fetch, n_tup_ins, n_tup_upd, n_tup_del
+		FROM pg_stat_user_tables WHERE schemaname = '$1' ORDER BY seq_tup_read DESC, idx_tup_fetch DESC" >"$2" 2>&1 || true
+	echo "table counters of the run in $2"
 }
 
 scenario_three_processes() {
@@ -139,15 +172,15 @@ scenario_three_processes() {
 	mkdir -p "$dir"
 	start_fake "$dir" || return 1
 	db=$(fresh_schema "rel_three_$$")
-	write_config "$dir" "$db" "file://$dir/logs"
+	write_config "$dir" "$db" "file://$dir/logs" || return 1
 	local pids=()
-	for port in 9181 9182 9183; do
+	for port in $PORTS3; do
 		start_totto "$dir" $port || return 1
 		pids+=("$TOTTO_PID")
 	done
-	"$LOADGEN" run -label three-processes -run "three-$$" -target "$(hook 9181),$(hook 9182),$(hook 9183)" \
+	"$LOADGEN" run -label three-processes -run "three-$$" -target "$(for port in $PORTS3; do printf "%s," "$(hook "$port")"; done | sed "s/,$//")" \
 		-fake http://127.0.0.1:$FAKE_PORT -rates "${THREE_RATES:-250}" -duration "$DURATION" -db "$db" -deadline 10m -out "$RESULTS" || rc=$?
-	for port in 9181 9182 9183; do
+	for port in $PORTS3; do
 		printf 'three-processes: :%s stored %s logs and wrote %s check runs\n' "$port" \
 			"$(grep -c '"message":"log stored"' "$dir/totto-$port.log" || true)" \
 			"$(grep -c '"message":"check run \(created\|updated\)"' "$dir/totto-$port.log" || true)"
@@ -165,9 +198,9 @@ scenario_kill9() {
 	mkdir -p "$dir"
 	start_fake "$dir" || return 1
 	if [[ $1 == sqlite ]]; then db=sqlite:$dir/totto.db; else db=$(fresh_schema "rel_kill_$$"); fi
-	write_config "$dir" "$db" "file://$dir/logs"
-	start_totto "$dir" 9180 || return 1
-	"$LOADGEN" send -label "kill9-$1" -run "kill-$1-$$" -target "$(hook 9180)" -fake http://127.0.0.1:$FAKE_PORT \
+	write_config "$dir" "$db" "file://$dir/logs" || return 1
+	start_totto "$dir" $SERVE_PORT || return 1
+	"$LOADGEN" send -label "kill9-$1" -run "kill-$1-$$" -target "$(hook $SERVE_PORT)" -fake http://127.0.0.1:$FAKE_PORT \
 		-rates "$KILL_RATE" -duration "${KILL_SECONDS}s" -redeliver 5m -expect "$dir/expect.json" -out "$RESULTS" >"$dir/send.out" &
 	local sender=$!
 	PIDS+=("$sender")
@@ -180,7 +213,7 @@ scenario_kill9() {
 		kill -9 "$TOTTO_PID" 2>/dev/null || true
 		wait "$TOTTO_PID" 2>/dev/null || true
 		kills=$((kills + 1))
-		start_totto "$dir" 9180 || return 1
+		start_totto "$dir" $SERVE_PORT || return 1
 	done
 	wait "$sender" || rc=$?
 	cat "$dir/send.out"
@@ -201,9 +234,9 @@ pg_fault() {
 	mkdir -p "$dir"
 	start_fake "$dir" || return 1
 	db=$(fresh_schema "$schema")
-	write_config "$dir" "$db" "file://$dir/logs"
-	start_totto "$dir" 9180 || return 1
-	"$LOADGEN" send -label "$label" -run "$label-$$" -target "$(hook 9180)" -fake http://127.0.0.1:$FAKE_PORT \
+	write_config "$dir" "$db" "file://$dir/logs" || return 1
+	start_totto "$dir" $SERVE_PORT || return 1
+	"$LOADGEN" send -label "$label" -run "$label-$$" -target "$(hook $SERVE_PORT)" -fake http://127.0.0.1:$FAKE_PORT \
 		-rates 100 -duration "${FAULT_SECONDS}s" -redeliver 2m -expect "$dir/expect.json" -out "$RESULTS" >"$dir/send.out" &
 	local sender=$!
 	PIDS+=("$sender")
@@ -258,9 +291,9 @@ scenario_github_faults() {
 	mkdir -p "$dir"
 	start_fake "$dir" -seed "$SEED" -fail-rate 0.30 -ratelimit-rate 0.05 -stall-rate 0.01 -stall 10s || return 1
 	db=sqlite:$dir/totto.db
-	write_config "$dir" "$db" "file://$dir/logs"
-	start_totto "$dir" 9180 || return 1
-	"$LOADGEN" run -label github-faults -run "ghf-$$" -target "$(hook 9180)" -fake http://127.0.0.1:$FAKE_PORT \
+	write_config "$dir" "$db" "file://$dir/logs" || return 1
+	start_totto "$dir" $SERVE_PORT || return 1
+	"$LOADGEN" run -label github-faults -run "ghf-$$" -target "$(hook $SERVE_PORT)" -fake http://127.0.0.1:$FAKE_PORT \
 		-rates 20 -duration "${FAULT_SECONDS}s" -db "$db" -deadline "${FAULT_DRAIN:-10m}" -out "$RESULTS" || rc=$?
 	stop "$TOTTO_PID"
 	stop "$FAKE_PID"
@@ -278,9 +311,9 @@ scenario_storage_full() {
 	fi
 	start_fake "$dir" || return 1
 	db=sqlite:$dir/totto.db
-	write_config "$dir" "$db" "file://$WORK/full"
-	start_totto "$dir" 9180 || return 1
-	"$LOADGEN" send -label storage-full -run "full-$$" -target "$(hook 9180)" -fake http://127.0.0.1:$FAKE_PORT \
+	write_config "$dir" "$db" "file://$WORK/full" || return 1
+	start_totto "$dir" $SERVE_PORT || return 1
+	"$LOADGEN" send -label storage-full -run "full-$$" -target "$(hook $SERVE_PORT)" -fake http://127.0.0.1:$FAKE_PORT \
 		-rates 100 -duration "$((FAULT_SECONDS * 3))s" -expect "$dir/expect.json" -out "$RESULTS" # ~900 logs: more than 2 MiB gzipped
 	local deadline=$((SECONDS + 120))
 	until grep -q "no space left on device" "$dir"/totto-*.log; do

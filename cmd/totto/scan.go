@@ -37,7 +37,7 @@ run).
    "likely_cause":{"start_line","end_line","lines":[...],"ranges":[[a,b],...]},
    "failed_tests":[{"runner","name","file","line","text"}]}
 Line numbers are 1-based lines of the normalised log. --likely-cause=false leaves likely_cause out
-(matches only: the fastest bulk scan).
+and, unless --failed-tests is given, failed_tests too (null): matches only, the fastest bulk scan.
 
 Exit codes: 0 every log has a best match (its failure is explained); 1 at least one log has none;
 2 usage error or an invalid pattern file (every problem is printed); 3 a log could not be read.
@@ -61,6 +61,7 @@ func runScan(ctx context.Context, env *cliEnv, args []string) error {
 	job := fs.String("job", "", "job `NAME`, for patterns scoped to some jobs")
 	keepGoing := fs.Bool("keep-going", false, "scan with the valid patterns even when a pattern file has errors")
 	withCause := fs.Bool("likely-cause", true, "compute each log's likely-cause excerpt (false: matches only, for bulk scans)")
+	withTests := fs.Bool("failed-tests", true, "find the failing tests the log names (default: as --likely-cause)")
 	passing := fs.String("passing-log", "", "a passing `LOG` of the same job: the likely cause is judged against it, as the App judges against the job's last green run")
 	fs.Usage = func() { fmt.Fprint(env.stderr, scanHelp); fs.PrintDefaults() }
 	if err := fs.Parse(args); err != nil {
@@ -80,6 +81,9 @@ func runScan(ctx context.Context, env *cliEnv, args []string) error {
 	cfg, err := cf.load(env)
 	if err != nil {
 		return err
+	}
+	if !cf.explicit("failed-tests") {
+		*withTests = *withCause
 	}
 	if !cf.explicit("builtin") {
 		*useBuiltin = cfg.Scan.Builtin
@@ -103,7 +107,7 @@ func runScan(ctx context.Context, env *cliEnv, args []string) error {
 		if err := ctx.Err(); err != nil {
 			return withCode(exitError, fmt.Errorf("interrupted: %w", err))
 		}
-		res, err := scanOne(env, m, path, *job, *withCause, hist)
+		res, err := scanOne(env, m, path, *job, *withCause, *withTests, hist)
 		if err != nil {
 			fmt.Fprintf(env.stderr, "totto scan: %v\n", err)
 			failed++
@@ -168,7 +172,8 @@ type scanResult struct {
 	LikelyCause *likelyCauseJSON `json:"likely_cause,omitempty"`
 	Dropped     int              `json:"dropped_matches,omitempty"`
 	// FailedTests are the failing tests the log names; empty when no supported runner's
-	// output is found or the runner's own count disagrees (then TestMismatches says so).
+	// output is found or the runner's own count disagrees (then TestMismatches says so), null
+	// when they were not looked for (--failed-tests=false).
 	FailedTests    []testlog.Test     `json:"failed_tests"`
 	TestMismatches []testlog.Mismatch `json:"failed_tests_mismatches,omitempty"`
 }
@@ -182,7 +187,7 @@ type likelyCauseJSON struct {
 	CauseLine int `json:"cause_line,omitempty"`
 }
 
-func scanOne(env *cliEnv, m *patterns.Matcher, path, job string, withCause bool, hist *cause.Fingerprint) (*scanResult, error) {
+func scanOne(env *cliEnv, m *patterns.Matcher, path, job string, withCause, withTests bool, hist *cause.Fingerprint) (*scanResult, error) {
 	var src io.Reader
 	if path == "-" {
 		src = env.stdin
@@ -200,11 +205,17 @@ func scanOne(env *cliEnv, m *patterns.Matcher, path, job string, withCause bool,
 	}
 	opts := patterns.ScanOptions{Job: job}
 	var finder *cause.Finder
-	tests := testlog.New()
-	opts.OnLine = tests.Add
-	if withCause {
-		finder = cause.NewFinder(cause.Options{History: hist})
+	var tests *testlog.Extractor
+	switch {
+	case withCause && withTests:
+		finder, tests = cause.NewFinder(cause.Options{History: hist}), testlog.New()
 		opts.OnLine = func(l logs.Line) { finder.Add(l); tests.Add(l) }
+	case withCause:
+		finder = cause.NewFinder(cause.Options{History: hist})
+		opts.OnLine = finder.Add
+	case withTests:
+		tests = testlog.New()
+		opts.OnLine = tests.Add
 	}
 	res := &scanResult{Path: path, Matches: []patterns.Match{}}
 	stats, err := m.Scan(logs.NewReader(plain), opts, func(mt patterns.Match) error {
@@ -217,8 +228,10 @@ func scanOne(env *cliEnv, m *patterns.Matcher, path, job string, withCause bool,
 	res.Lines = stats.Lines
 	res.Dropped = stats.Dropped
 	res.Best = patterns.Best(res.Matches)
-	tr := tests.Result()
-	res.FailedTests, res.TestMismatches = tr.Tests, tr.Mismatches
+	if tests != nil {
+		tr := tests.Result()
+		res.FailedTests, res.TestMismatches = tr.Tests, tr.Mismatches
+	}
 	if res.Lines > 0 && finder != nil {
 		ex := finder.Excerpt()
 		res.LikelyCause = &likelyCauseJSON{StartLine: ex.StartLine(), EndLine: ex.EndLine(), Ranges: ex.Ranges, Lines: ex.Lines, CauseLine: ex.Cause}

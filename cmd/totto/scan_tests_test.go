@@ -36,3 +36,22 @@ func TestScanJSONListsFailedTests(t *testing.T) {
 		t.Errorf("no runner output: %s", out)
 	}
 }
+
+// TestScanBulkLooksForFailedTestsOnlyWhenAsked: --likely-cause=false scans matches only, its
+// failed_tests null (not looked for, which an empty list would not say), unless --failed-tests
+// asks for them.
+func TestScanBulkLooksForFailedTestsOnlyWhenAsked(t *testing.T) {
+	log := "FAILED tests/test_a.py::test_sum - assert 3 == 4\n= 1 failed in 0.10s =\n"
+	_, out, errs := runPatternsCmd(t, log, "scan", "--format", "json", "--likely-cause=false", "-")
+	if !strings.Contains(out, `"failed_tests":null`) || strings.Contains(out, `"likely_cause"`) {
+		t.Errorf("bulk scan: %s (stderr %s)", out, errs)
+	}
+	_, out, errs = runPatternsCmd(t, log, "scan", "--format", "json", "--likely-cause=false", "--failed-tests", "-")
+	if !strings.Contains(out, `"name":"test_sum"`) || strings.Contains(out, `"likely_cause"`) {
+		t.Errorf("bulk scan with --failed-tests: %s (stderr %s)", out, errs)
+	}
+	_, out, errs = runPatternsCmd(t, log, "scan", "--format", "json", "--failed-tests=false", "-")
+	if !strings.Contains(out, `"failed_tests":null`) || !strings.Contains(out, `"likely_cause"`) {
+		t.Errorf("default scan with --failed-tests=false: %s (stderr %s)", out, errs)
+	}
+}

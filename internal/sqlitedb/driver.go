@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql/driver"
 	"errors"
-	"sync"
 )
 
 // connector wraps modernc's connector so that every connection it makes takes the file's writer
@@ -30,6 +29,7 @@ type conn struct {
 	inner driver.Conn
 	lock  *writeLock
 	inTx  bool
+	stmts stmtCache
 }
 
 var (
@@ -64,7 +64,7 @@ func (c *conn) Close() error {
 		c.inTx = false
 		c.lock.release()
 	}
-	return c.inner.Close()
+	return errors.Join(c.stmts.close(), c.inner.Close())
 }
 
 func (c *conn) Begin() (driver.Tx, error) {
@@ -93,29 +93,21 @@ func (c *conn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.Tx, e
 }
 
 func (c *conn) ExecContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Result, error) {
-	e, ok := c.inner.(driver.ExecerContext)
-	if !ok {
-		return nil, driver.ErrSkip
-	}
 	if c.inTx {
-		return e.ExecContext(ctx, query, args)
+		return c.exec(ctx, query, args)
 	}
 	if err := c.lock.acquire(ctx); err != nil {
 		return nil, err
 	}
 	defer c.lock.release()
-	return e.ExecContext(ctx, query, args)
+	return c.exec(ctx, query, args)
 }
 
 func (c *conn) QueryContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Rows, error) {
-	q, ok := c.inner.(driver.QueryerContext)
-	if !ok {
-		return nil, driver.ErrSkip
-	}
 	if c.inTx || readOnly(query) {
-		return q.QueryContext(ctx, query, args)
+		return c.query(ctx, query, args)
 	}
-	return c.lockedQuery(ctx, func() (driver.Rows, error) { return q.QueryContext(ctx, query, args) })
+	return c.lockedQuery(ctx, func() (driver.Rows, error) { return c.query(ctx, query, args) })
 }
 
 // lockedQuery runs a writing query (INSERT … RETURNING) outside a transaction, holding the slot
@@ -129,7 +121,7 @@ func (c *conn) lockedQuery(ctx context.Context, run func() (driver.Rows, error))
 		c.lock.release()
 		return nil, err
 	}
-	return &lockedRows{Rows: r, release: c.lock.release}, nil
+	return &releasingRows{Rows: r, release: c.lock.release}, nil
 }
 
 func (c *conn) Ping(ctx context.Context) error {
@@ -224,17 +216,4 @@ func (s *stmt) QueryContext(ctx context.Context, args []driver.NamedValue) (driv
 		return q.QueryContext(ctx, args)
 	}
 	return s.c.lockedQuery(ctx, func() (driver.Rows, error) { return q.QueryContext(ctx, args) })
-}
-
-// lockedRows gives the writer slot back when the rows of a writing query are closed.
-type lockedRows struct {
-	driver.Rows
-	once    sync.Once
-	release func()
-}
-
-func (r *lockedRows) Close() error {
-	err := r.Rows.Close()
-	r.once.Do(r.release)
-	return err
 }

@@ -53,6 +53,16 @@ var exacts = map[string]func(text []byte) bool{
 				"failures: 0, errors: 0", "Errors: 0, Failures: 0", "Errors: 0, failures: 0",
 				"errors: 0, Failures: 0", "errors: 0, failures: 0")
 	},
+	// `^[\s*=#>!-]*(FAILED|[Ff]ailed|FAIL|FAILURE|[Ff]ailure|ERROR|[Ee]rror)[\s*=#<!.-]*$`
+	"bare-verdict": func(t []byte) bool {
+		t = bytes.TrimLeft(t, " \t\n\f\r*=#>!-")
+		t = bytes.TrimRight(t, " \t\n\f\r*=#<!.-")
+		switch string(t) {
+		case "FAILED", "Failed", "failed", "FAIL", "FAILURE", "Failure", "failure", "ERROR", "Error", "error":
+			return true
+		}
+		return false
+	},
 	// `^\++ ([a-z_./$\[]|\[\[)`
 	"xtrace": func(t []byte) bool {
 		n := 0

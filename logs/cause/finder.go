@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"sort"
 
+	"github.com/totto-ci/totto/internal/keywords"
 	"github.com/totto-ci/totto/logs"
 )
 
@@ -112,7 +113,7 @@ type Finder struct {
 	lastEnd *candidate
 
 	// score scores a cleaned line: scoreRule, or scoreRuleReference when checking it.
-	score func(text []byte) (float64, kind, int)
+	score func(text []byte, memo *keywords.Memo) (float64, kind, int)
 
 	hbuf []byte // masking buffer for history look-ups
 }
@@ -120,7 +121,7 @@ type Finder struct {
 // NewFinder returns a Finder for one log.
 func NewFinder(opts Options) *Finder {
 	opts = opts.withDefaults()
-	return &Finder{opts: opts, ring: make([]ringLine, 0, opts.Context+opts.Budget), lastOfRule: map[int]int{}, score: scoreRule}
+	return &Finder{opts: opts, ring: make([]ringLine, 0, opts.Context+opts.Budget), lastOfRule: map[int]int{}, score: scoreLine}
 }
 
 // Add consumes the next line of the log. Lines must come in order; Num is taken as given.
@@ -142,7 +143,7 @@ func (f *Finder) Add(l logs.Line) {
 	e.blank = f.opts.FreeBlank && len(bytes.TrimSpace(l.Text)) == 0 && l.StepIndex == 0
 	e.rule = -1
 	if !l.Overwritten && !f.inHeader {
-		e.score, e.kind, e.rule = f.score(text)
+		e.score, e.kind, e.rule = f.score(text, l.Keywords)
 	} else {
 		e.kind = kindNoise
 	}
@@ -202,7 +203,7 @@ func (f *Finder) Add(l logs.Line) {
 	case e.kind == kindStepEnd:
 		f.lastEnd = f.newCandidate(e, 0)
 	case e.score >= minCandidateScore:
-		f.addCandidate(f.newCandidate(e, f.opts.Context))
+		f.addCandidate(e)
 	}
 	f.push(e, keep, stored)
 }
@@ -245,10 +246,12 @@ func (f *Finder) newCandidate(e entry, after int) *candidate {
 	return c
 }
 
-// addCandidate remembers c, dropping the least promising candidate when the set is full.
-func (f *Finder) addCandidate(c *candidate) {
-	f.cands = append(f.cands, c)
-	if len(f.cands) <= f.opts.MaxCandidates {
+// addCandidate remembers a candidate for e, dropping the least promising candidate when the set
+// is full: when that is e itself (a weak line late in a log full of stronger ones), no candidate
+// is made, which spares copying its context.
+func (f *Finder) addCandidate(e entry) {
+	if len(f.cands) < f.opts.MaxCandidates {
+		f.cands = append(f.cands, f.newCandidate(e, f.opts.Context))
 		return
 	}
 	worst, worstScore := 0, 0.0
@@ -258,10 +261,14 @@ func (f *Finder) addCandidate(c *candidate) {
 			worst, worstScore = i, s
 		}
 	}
+	// The new candidate, last in the set, is the one dropped only when it scores strictly less:
+	// on a tie the first of the least is.
+	if e.score+cheapRecency(0) < worstScore {
+		return
+	}
 	dropped := f.cands[worst]
 	copy(f.cands[worst:], f.cands[worst+1:])
-	f.cands[len(f.cands)-1] = nil
-	f.cands = f.cands[:len(f.cands)-1]
+	f.cands[len(f.cands)-1] = f.newCandidate(e, f.opts.Context)
 	if dropped.needAfter > 0 {
 		for i, o := range f.open {
 			if o == dropped {

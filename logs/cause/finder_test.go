@@ -26,6 +26,50 @@ func TestFinderPicksTheCause(t *testing.T) {
 			cause: "--- FAIL: TestParse",
 		},
 		{
+			// The shape of logchunks-dev erlang@otp 546804521: the cause is the repeated runtime
+			// error, then make's and the build script's closing summaries.
+			name: "a bare closing verdict points back to the cause",
+			log: "$ ./scripts/build-otp\nBuilding OTP.................... failed.\n" +
+				strings.Repeat("(no logger present) unexpected logger message: {log,error,\"Error in process ~p with exit value:~n~p~n\",[<0.0.0>,{{badmatch,{error,{bad_lib,\"Function not found prim_file:read_handle_info_nif/1\"}}}]}\n", 12) +
+				"make[4]: *** [obj/x86_64-unknown-linux-gnu/opt/smp/PROFILE] Error 1\n" +
+				strings.Repeat("make[3]: *** [opt] Error 2\nmake[3]: Leaving directory `/build/erts/emulator'\n", 4) +
+				"*** Failed ***\n",
+			cause: "unexpected logger message",
+		},
+		{
+			// The shape of logchunks-dev php@php-src 529279089: an expected failure's diff quotes a
+			// fatal error early in the run; the test that failed it is named by its FAIL verdict.
+			name: "a test harness verdict outranks error text quoted in test output",
+			log: "$ sapi/cli/php run-tests.php\n========DIFF========\n001+ B1::f()\n" +
+				"001- Fatal error: Call to protected method B1::f() from context 'B2' in %s on line %d\n" +
+				"========DONE========\nXFAIL Inconsistencies when accessing protected members [Zend/tests/access_modifiers_008.phpt]\n" +
+				strings.Repeat("TEST 845/13884 [2/2 concurrent test workers running]\n", 400) +
+				"========DIFF========\n001+ ** ERROR: process timed out **\n001- OK.\n========DONE========\n" +
+				"FAIL Bug #60120 (proc_open hangs when data in stdin/out/err is getting larger or equal to 2048) [ext/standard/tests/file/bug60120.phpt] \n" +
+				strings.Repeat("TEST 12164/13884 [2/2 concurrent test workers running]\n", 400) +
+				"The command \"./sapi/cli/php run-tests.php\" exited with 1.\n",
+			cause: "process timed out",
+		},
+		{
+			// The shape of logchunks-dev square@retrofit 484944937: a passing test logs an exception
+			// early; surefire marks the failing test near the end, before Maven's closing summary.
+			name: "surefire's failure marker outranks an exception a passing test logged",
+			log: "$ mvn test -B\n" + strings.Repeat("[INFO] Downloading from central: https://repo/x.pom\n", 30) +
+				"INFO: MockWebServer[39080] received request: GET / HTTP/1.1 and responded: HTTP/1.1 404 Client Error\n" +
+				"java.lang.IllegalArgumentException: n > 0 required but it was 0\n" +
+				strings.Repeat("\tat okhttp3.mockwebserver.MockWebServer.serveConnection(MockWebServer.java:412)\n", 6) +
+				strings.Repeat("Tests run: 3, Failures: 0, Errors: 0, Skipped: 0, Time elapsed: 0.1 sec - in retrofit2.CallTest\n", 1500) +
+				"requireFullResponseDocumentConsumption(retrofit2.converter.moshi.MoshiConverterFactoryTest)  Time elapsed: 0.228 sec  <<< ERROR!\n" +
+				"java.lang.NoSuchMethodError: okio.BufferedSource.getBuffer()Lokio/Buffer;\n" +
+				strings.Repeat("\tat com.squareup.moshi.JsonUtf8Reader.<init>(JsonUtf8Reader.java:97)\n", 30) +
+				strings.Repeat("Tests run: 3, Failures: 0, Errors: 0, Skipped: 0, Time elapsed: 0.1 sec - in retrofit2.converter.ScalarsTest\n", 400) +
+				"[INFO] BUILD FAILURE\n" +
+				"[ERROR] Failed to execute goal org.apache.maven.plugins:maven-surefire-plugin:2.12.4:test (default-test) on project converter-moshi: There are test failures.\n" +
+				"[ERROR] -> [Help 1]\n" +
+				"The command \"mvn test -B\" exited with 1.\n",
+			cause: "NoSuchMethodError",
+		},
+		{
 			name: "python traceback ends in the exception",
 			log: strings.Repeat("collecting ...\n", 20) + "Traceback (most recent call last):\n" +
 				"  File \"setup.py\", line 3, in <module>\n    import yaml\n" +
@@ -182,5 +226,35 @@ func TestFinderCountsEveryLineByDefault(t *testing.T) {
 	}
 	if !covers(ex, lineOf(t, log, "error: the thing broke")) {
 		t.Fatalf("excerpt %v misses the error line", ex.Ranges)
+	}
+}
+
+// A command killed from outside (here timeout(1), the shape of logchunks-dev purescript@purescript
+// 549434310) printed nothing about why: the step's end is the line to read first.
+func TestFinderKilledStepIsItsOwnCause(t *testing.T) {
+	log := "$ $TIMEOUT 35m ci/build.sh\n" +
+		strings.Repeat("tf-random                        > src/System/Random/TF/Init.hs:94:5: warning: [-Wdeprecations]\n"+
+			"tf-random                        > 94 |   | bitSize n > 64 = error \"mkTFGen: case where size of Int > 64 not implemented\"\n", 20) +
+		"tf-random                        > [4 of 4] Compiling System.Random.TF.Instances\n" +
+		"travis_time:end:0182d774:start=1561315767526388200,finish=1561317874115286200,duration=2106588898000\n" +
+		"The command \"$TIMEOUT 35m ci/build.sh\" exited with 124.\n\nDone. Your build exited with 1.\n"
+	ex, _ := excerptOf(t, log, Options{})
+	if want := lineOf(t, log, "exited with 124"); ex.Cause != want {
+		t.Fatalf("cause line %d, want %d (the killed step's end); excerpt %q", ex.Cause, want, ex.Lines)
+	}
+}
+
+// A formatter in check mode fails a step with only its list of files: the cause line is the
+// first of them, not the step's end (black --check on GitHub Actions).
+func TestFinderFormatterCheckCauseLine(t *testing.T) {
+	log := "##[group]Run black --check .\nblack --check .\n##[endgroup]\n" +
+		"would reformat /home/runner/work/app/app/backend/main.py\n" +
+		"would reformat /home/runner/work/app/app/backend/agents.py\n\n" +
+		"Oh no! 💥 💔 💥\n2 files would be reformatted, 14 files would be left unchanged.\n" +
+		"##[error]Process completed with exit code 1.\n" +
+		"Post job cleanup.\n" + strings.Repeat("[command]/usr/bin/git config --local --unset-all http.https://github.com/.extraheader\n", 10)
+	ex, _ := excerptOf(t, log, Options{})
+	if want := lineOf(t, log, "would reformat"); ex.Cause != want {
+		t.Fatalf("cause line %d, want %d (the first file black would change); excerpt %q", ex.Cause, want, ex.Lines)
 	}
 }

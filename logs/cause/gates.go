@@ -12,6 +12,10 @@ import (
 // (checked against the expressions by TestScoreRuleMatchesReference and FuzzScoreRule); a gate never
 // changes a score, it only spares work.
 var gates = map[string]func(text []byte) bool{
+	"phpt-diff": func(t []byte) bool {
+		return len(t) > 4 && firstIsDigit(t) && firstIsDigit(t[1:]) && firstIsDigit(t[2:]) && oneOf(t[3], []byte("+-")) && t[4] == ' '
+	},
+	"cmake-probe":   func(t []byte) bool { return bytes.HasPrefix(t, []byte("-- ")) },
 	"travis-exited": func(t []byte) bool { return firstIs(t, 'T', '"') },
 	"xtrace-exit":   func(t []byte) bool { return firstIs(t, '+') },
 	"source-line":   func(t []byte) bool { return startsSpace(t) },
@@ -73,7 +77,7 @@ var gates = map[string]func(text []byte) bool{
 // looked for, and their literals are left out of keywords, which would otherwise report on most
 // lines.
 var shapeGated = []string{
-	"object-dump", "numbered-failure", "mocha-numbered", "elixir-test", "pytest-e", "xtrace-exit",
+	"object-dump", "phpt-diff", "cmake-probe", "numbered-failure", "mocha-numbered", "elixir-test", "pytest-e", "xtrace-exit",
 }
 
 var (
@@ -218,7 +222,7 @@ func init() {
 			}
 		}
 	}
-	keywordScanner = keywords.New(need)
+	ruleKeywords = keywords.Register(need)
 	for i := range rules {
 		if len(rules[i].need) == 0 && !shaped.Has(i) {
 			everywhere.Add(i)

@@ -28,11 +28,24 @@ func TestScoreTextHarnesses(t *testing.T) {
 		{"asan", "PID 16211 | ==16211==ERROR: AddressSanitizer: heap-use-after-free on address 0x512000dacef0 at pc 0x7f5f778257ff bp 0x7fff65bbc1b0 sp 0x7fff65bbc1a8", "sanitizer", 10, kindHeader},
 		{"ubsan runtime", "src/hash.c:112:17: runtime error: left shift of 1 by 31 places cannot be represented in type 'int'", "sanitizer", 10, kindHeader},
 		{"tsan", "WARNING: ThreadSanitizer: data race (pid=9337)", "sanitizer", 10, kindHeader},
+		// logchunks-dev purescript@purescript 574008409: a warning made an error names its flag.
+		{"ghc werror", "/home/travis/build/purescript/purescript/sdist-test/src/Language/PureScript/TypeChecker/Types.hs:40:1: error: [-Wunused-imports, -Werror=unused-imports]", "cc-error", 10, kindPoint},
+		{"gcc werror", "src/parse.c:88:9: error: unused variable 'n' [-Werror=unused-variable]", "cc-error", 10, kindPoint},
+		// Kotlin's compiler under Gradle (GitHub Actions Android builds, as quoted in public reports),
+		// in its current and its older shape.
+		{"kotlin", "e: file:///home/runner/work/app/app/src/main/java/com/example/SmsReceiver.kt:32:46 Unresolved reference: getMessages", "kotlin-error", 10, kindPoint},
+		{"kotlin old", "e: /home/travis/build/app/src/main/kotlin/Main.kt: (12, 5): Unresolved reference: foo", "kotlin-error", 10, kindPoint},
 		// Linker errors (GNU ld, as in kernel and Open MPI build reports).
 		{"undefined reference", "vfio_pci_zdev.c:(.text+0x242): undefined reference to `kvm_s390_pci_register_kvm'", "linker", 10, kindPoint},
 		{"ld undefined", "/usr/src/linux/kernel/crash_dump_dm_crypt.c:250:(.text+0x228028): undefined reference to `config_item_init_type_name'", "linker", 10, kindPoint},
 		{"multiple definition", "/usr/bin/ld: b.o:(.bss+0x0): multiple definition of `counter'; a.o:(.bss+0x0): first defined here", "linker", 10, kindPoint},
 		{"macos undefined", "Undefined symbols for architecture arm64:", "linker", 10, kindPoint},
+		// treeherder/build-fail: LLVM's linker (lld, as ld.lld and lld-link; mold says the same).
+		{"lld undefined", "[task 2025-02-13T21:47:57.553Z] 21:47:57    ERROR -    = note: lld-link: error: undefined symbol: PropVariantCompareEx", "linker", 10, kindPoint},
+		// treeherder/build-fail, logchunks-dev scala@scala 566866822, erlang@otp 550114180: a line
+		// pointing back at earlier errors is their consequence.
+		{"cargo could not compile", "[task 2025-02-13T21:47:57.564Z] 21:47:57    ERROR -  error: could not compile `crashreporter` (bin \"crashreporter\") due to 1 previous error", "wrapper", -10, kindNoise},
+		{"tar previous errors", "tar: Exiting with failure status due to previous errors", "wrapper", -10, kindNoise},
 		// Kernels (syzbot, LAVA and LTP reports).
 		{"kernel panic", "[    8.384415] Kernel panic - not syncing: Fatal exception in interrupt", "kernel", 10, kindHeader},
 		{"kasan", "[  805.338188] BUG: KASAN: use-after-free in zap_page_range+0x7c/0x270", "kernel", 10, kindHeader},
@@ -41,6 +54,12 @@ func TestScoreTextHarnesses(t *testing.T) {
 		{"oops", "[  212.331090] Oops: 0000 [#1] PREEMPT SMP NOPTI", "kernel", 10, kindHeader},
 		{"call trace", "[  805.345102] Call Trace:", "call-trace", 4, kindTail},
 		{"debug is not BUG", "DEBUG: Rule 'rules_cuda' indicated that a canonical reproducible form can be obtained", "", 0, kindPoint},
+		// logchunks-dev purescript@purescript 549434310: a step killed by timeout(1); its output
+		// before the end is ordinary progress.
+		{"killed by timeout", `The command "$TIMEOUT 35m ci/build.sh" exited with 124.`, "killed-exit", 8, kindStepEnd},
+		{"killed on github", "Process completed with exit code 137.", "killed-exit", 8, kindStepEnd},
+		{"killed on circleci", "Exited with code 143", "killed-exit", 8, kindStepEnd},
+		{"ordinary exit is no cause", `The command "test/run !" exited with 1.`, "travis-exited", -1, kindStepEnd},
 		// The end of CircleCI's failing step (api/circleci/fixtures step outputs).
 		{"circleci exited", "Exited with code exit status 1", "circleci-exited", -2, kindStepEnd},
 		{"circleci exited 2", "Exited with code 1", "circleci-exited", -2, kindStepEnd},
@@ -50,6 +69,11 @@ func TestScoreTextHarnesses(t *testing.T) {
 		{"unittest totals", "FAILED (failures=2, errors=1)", "unittest-totals", 4, kindSummary},
 		// logchunks-dev composer@composer.
 		{"phpunit there was", "There was 1 failure:", "phpunit-there-was", 6, kindHeader},
+		// logchunks-dev php@php-src 529279089: run-tests.php's verdict after a test's diff; the
+		// diff's lines quote output (NNN+ actual, NNN- expected) and only the verdict says it failed.
+		{"phpt verdict", "FAIL Bug #60120 (proc_open hangs when data in stdin/out/err is getting larger or equal to 2048) [ext/standard/tests/file/bug60120.phpt] ", "phpt-fail", 9, kindTail},
+		{"phpt expected output", "001- Fatal error: Call to protected method B1::f() from context 'B2' in %s on line %d", "phpt-diff", -10, kindNoise},
+		{"phpt actual output", "001+ Fatal error: Uncaught BadMethodCallException: phar \"/home/travis/build/php/php-src/ext/phar/tests/bug69958.tar\" exists", "phpt-diff", -10, kindNoise},
 		{"dotnet failed", "  Failed Calculator.Tests.AddTests.AddsNegatives [12 ms]", "dotnet-failed", 9, kindHeader},
 		{"ctest test", "3/12 Test  #3: parser_tests .....................***Failed    0.05 sec", "ctest-test", 8, kindPoint},
 		{"ctest list", "The following tests FAILED:", "ctest-failed", 4, kindHeader},
@@ -64,11 +88,21 @@ func TestScoreTextHarnesses(t *testing.T) {
 		{"apt", "E: Unable to locate package python3-venv", "pkg-resolve", 9, kindPoint},
 		{"dnf", "No match for argument: python3-foo", "pkg-resolve", 9, kindPoint},
 		{"maven resolution", "[ERROR] Failed to execute goal on project app: Could not resolve dependencies for project com.acme:app:jar:1.0: Could not find artifact com.acme:lib:jar:2.0 in central", "pkg-resolve", 9, kindPoint},
+		// logchunks-dev ReactiveCocoa@ReactiveCocoa 522133183: CocoaPods' spec validation marker.
+		{"cocoapods lint", `    - ERROR | [OSX] unknown: Encountered an unknown error (CocoaPods could not find compatible versions for pod "ReactiveCocoa":`, "cocoapods-lint", 9, kindPoint},
+		// Terraform's boxed diagnostic, as `terraform plan` and `validate` print it (public bug
+		// reports of providers).
+		{"terraform", "│ Error: Unsupported argument", "terraform-error", 9, kindHeader},
+		{"terraform warning", "│ Warning: Argument is deprecated", "warning", -10, kindNoise},
 		// Linters.
 		{"flake8", "./src/app/views.py:12:1: F401 'os' imported but unused", "flake8", 9, kindPoint},
 		{"eslint", "  12:5  error  'foo' is not defined  no-undef", "eslint", 9, kindPoint},
 		{"standard", "  /home/circleci/repo/lib/bot.js:14:3: Expected '===' and instead saw '=='.", "js-lint", 9, kindPoint},
 		{"rubocop", "app/models/user.rb:3:81: C: Layout/LineLength: Line is too long. [95/80]", "rubocop", 8, kindPoint},
+		// black --check and prettier --check in GitHub Actions (as quoted in public CI reports).
+		{"black", "would reformat /home/runner/work/app/app/backend/main.py", "format-check", 8, kindPoint},
+		{"prettier", "[warn] Code style issues found in the above file. Run Prettier with --write to fix.", "format-check", 8, kindPoint},
+		{"prettier files", "[warn] Code style issues found in 7 files. Run Prettier with --write to fix.", "format-check", 8, kindPoint},
 		{"shellcheck", "  ^-- SC2086 (info): Double quote to prevent globbing and word splitting.", "shellcheck", 8, kindPoint},
 		{"shellcheck file", "In scripts/build.sh line 12:", "shellcheck-in", 5, kindHeader},
 		{"golangci-lint", "pkg/api/server.go:88:2: ineffectual assignment to err (ineffassign)", "go-build", 9, kindPoint},
@@ -100,6 +134,10 @@ func TestScoreTextWrappers(t *testing.T) {
 		"Command exited with non-zero status 2",
 		"The command '/bin/sh -c make' returned a non-zero code: 2",
 		"make: *** [Makefile:12: all] Error 1",
+		// logchunks-dev erlang@otp 546804521: the build script's last line.
+		"*** Failed ***",
+		"FAILED",
+		"==== ERROR ====",
 	} {
 		if score, _, rule := scoreText([]byte(line)); score >= minCandidateScore {
 			t.Errorf("%q scores %v (rule %q), want below %v", line, score, rule, float64(minCandidateScore))

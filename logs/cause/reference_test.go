@@ -9,6 +9,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/totto-ci/totto/internal/keywords"
 	"github.com/totto-ci/totto/logs"
 )
 
@@ -59,7 +60,7 @@ func TestFinderMatchesReference(t *testing.T) {
 					continue
 				}
 				fast, ref := NewFinder(Options{FreeBlank: true}), NewFinder(Options{FreeBlank: true})
-				ref.score = scoreRuleReference
+				ref.score = func(t []byte, _ *keywords.Memo) (float64, kind, int) { return scoreRuleReference(t) }
 				var bad []string
 				for _, l := range ls {
 					fast.Add(l)

@@ -72,6 +72,12 @@ var rules = []rule{
 	r("go-test-assert", words("_test.go:"), `^\s+[\w.-]+_test\.go:\d+: \S`, 10, kindPoint),
 	r("pkg-resolve", words("ERESOLVE", "E404", "ETARGET", "No matching version", "No matching distribution", "Could not resolve dependencies", "Could not find a version that satisfies", "Unable to locate package", "Couldn't find any versions", "ResolutionImpossible", "Could not find artifact", "Could not transfer artifact", "Failed to collect dependencies", "No match for argument", "Unable to find a match", "nothing provides", "unable to resolve dependency tree"),
 		`(ERESOLVE|\bE404\b|ETARGET|No matching version found for|No matching distribution found|Could not resolve dependencies|Could not find a version that satisfies|Unable to locate package|Couldn't find any versions for|ResolutionImpossible|Could not find artifact|Could not transfer artifact|Failed to collect dependencies|No match for argument|Unable to find a match|nothing provides|unable to resolve dependency tree)`, 9, kindPoint),
+	// PHP's run-tests.php shows a test's output as a numbered diff (NNN+ actual, NNN- expected)
+	// before its verdict (FAIL, XFAIL); the verdict says whether the diff failed the run.
+	r("phpt-diff", words("+ ", "- "), `^\d{3}[+-] `, 1, kindNoise),
+	// A command killed from outside (timeout(1) exits 124, SIGKILL 137 as from the OOM killer,
+	// SIGTERM 143): what it printed before says nothing of why, so the step's end is the cause.
+	r("killed-exit", words("exited with 1", "exit code 1", "with code 1", "exit status 1"), `(" exited with|Process completed with exit code|^Exited with code( exit status)?) (124|137|143)\.?$`, 8, kindStepEnd),
 	r("travis-exited", words("exited with"), `^(The command ".*)?" exited with [1-9]\d*\.?$`, -1, kindStepEnd),
 	r("travis-done", words("Your build exited"), `Done\. Your build exited with`, -4, kindNoise),
 	r("circleci-exited", words("Exited with"), `^Exited with (exit )?(code )?(exit (status|code) )?[1-9]\d*\.?$`, -2, kindStepEnd),
@@ -80,7 +86,10 @@ var rules = []rule{
 	r("exited-with", words("xited with", "xit status", "xit code", "non-zero exit"), `([Ee]xited with( code)?:? \d+|[Ee]xit (status|code):? \d+|returned non-zero exit status|[Pp]rocess exited with code)`, -2, kindNoise),
 	// Wrappers' closing summaries (package builders, build drivers, linker drivers): a consequence
 	// of a failure stated earlier.
-	r("wrapper", words("xit status", "build stopped", "ELIFECYCLE", "recipe for target", "Errors while running CTest", "non-zero status", "non-zero code"), `([Bb]ad exit status|ninja: build stopped|ELIFECYCLE|recipe for target .* failed|Errors while running CTest|exited with non-zero status|returned a non-zero code|ld returned \d+ exit status)`, -1, kindNoise),
+	r("wrapper", words("xit status", "build stopped", "ELIFECYCLE", "recipe for target", "Errors while running CTest", "non-zero status", "non-zero code", "previous error"), `([Bb]ad exit status|ninja: build stopped|ELIFECYCLE|recipe for target .* failed|Errors while running CTest|exited with non-zero status|returned a non-zero code|ld returned \d+ exit status|(due to|from) (\d+ )?previous errors?)`, -1, kindNoise),
+	// A line that says only that something failed, without what (a build script's "*** Failed ***"):
+	// the cause is stated before it.
+	r("bare-verdict", words("ail", "AIL", "rror", "RROR"), `^[\s*=#>!-]*(FAILED|[Ff]ailed|FAIL|FAILURE|[Ff]ailure|ERROR|[Ee]rror)[\s*=#<!.-]*$`, -1, kindNoise),
 	r("jest-console", words("● Console"), `^\s*● Console\s*$`, -2, kindNoise),
 	r("skipped", words("skip", "SKIP", "Skip", "XFAIL", "xfail", "TODO", "pending", "ignored"), `(\b([Ss]kipped|SKIPPED|xfailed|XFAIL|pending|ignored)\b|^SKIP\b|^\s*TODO passed)`, -2, kindNoise),
 	r("xtrace-exit", words("exit"), `^\++ exit [1-9]\d*\s*$`, 3, kindStepEnd),
@@ -94,8 +103,12 @@ var rules = []rule{
 	r("maven-boiler", words("[ERROR]"), `^\[ERROR\]\s*($|-> \[Help|To see the full stack trace|Re-run Maven|For more information about|\[Help \d|After correcting the problems|Please refer to .* for the individual test results|There are test failures|mvn <args>|  mvn <goals>)`, -3, kindNoise),
 	r("gradle-boiler", words("Try:", "--stacktrace", "--info", "--scan", "Get more help", "BUILD FAILED"), `^(\* Try:|> Run with --|Run with --(stacktrace|info|scan)|> Get more help|\* Get more help|BUILD FAILED in)`, -3, kindNoise),
 	r("zero-failures", words("0 error", "0 fail", ": 0"), `(\b0 (errors?|failures?|failed)\b|[Ff]ailures: 0, [Ee]rrors: 0|[Ee]rrors: 0, [Ff]ailures: 0|\b([Ff]ailed|[Ff]ailures|FAILED|[Ff]ail): 0\b)`, -3, kindNoise),
+	// A line saying only that there were none: "No errors found.", "errors: none".
+	r("no-errors", words("o errors", "o failures", "rrors: ", "RRORS: ", "ailures: "), `^\W*([Nn]o (errors|failures)( found| detected| reported)?|([Ee]rrors|ERRORS|[Ff]ailures): (none|0))\W*$`, -3, kindNoise),
+	// CMake's configure probes: a feature test that fails or a symbol not found is how CMake
+	// learns what the platform has, not a failure.
+	r("cmake-probe", words("-- "), `^-- (Performing Test|Looking for|Check(ing)? (for|if|whether|size of)|Detecting) .* - (Failed|not found|no)\s*$`, -2, kindNoise),
 	suffixed(r("zero-counter", words("rror", "ailure", "imeout"), `\b([Ee]rrors?|[Ff]ailures?|[Tt]imeouts?)\s+0\s*$`, -3, kindNoise), " 0"),
-	r("werror-flag", words("-Werror", "-Wno-error", "-Werror="), `-W(no-)?error`, -3, kindNoise),
 	r("pytest-totals", words(" failed"), `^=+ .*\d+ failed.* =+$`, 4, kindSummary),
 	r("passing", words("PASS", "✓", "✔", " ok", "passed"), `(^\s*(✓|✔)|\bPASS(ED)?\b|^ok\s|\.\.\. ok$|\d+ passed\b)`, -2, kindNoise),
 	r("exit-status", words("exit status", "exit code", "Exit code"), `^\s*(exit status \d+|(E|e)xit code:? \d+)\s*$`, -1, kindNoise),
@@ -109,14 +122,23 @@ var rules = []rule{
 	r("javac-maven", words("[ERROR]"), `^\[ERROR\] .*\.(java|kt|scala|groovy):\[?\d+`, 10, kindPoint),
 	r("sbt-error", words("[error]"), `^\[error\] \S+\.\w+:\d+:`, 10, kindPoint),
 	r("javac", words("error:"), `\.(java|kt|scala):\d+: error:`, 10, kindPoint),
-	r("linker", words("undefined reference", "multiple definition", "Undefined symbols", "symbol(s) not found", "unresolved external symbol", "cannot find -l"), `(undefined reference to|multiple definition of|Undefined symbols for architecture|symbol\(s\) not found|unresolved external symbol|cannot find -l\S)`, 10, kindPoint),
+	r("kotlin-error", words(".kt:", ".kts:"), `^e: \S+\.kts?(:\d+:\d+:? |: \(\d+, \d+\): )`, 10, kindPoint),
+	r("linker", words("undefined reference", "multiple definition", "Undefined symbols", "symbol(s) not found", "unresolved external symbol", "cannot find -l", "undefined symbol: "), `(undefined reference to|multiple definition of|Undefined symbols for architecture|symbol\(s\) not found|unresolved external symbol|cannot find -l\S|error: undefined symbol: )`, 10, kindPoint),
 	r("sanitizer", words("Sanitizer", "runtime error: "), `(==\d+==\s*ERROR: \w*Sanitizer|WARNING: \w*Sanitizer: |\.\w+:\d+:\d+: runtime error: )`, 10, kindHeader),
 	r("kernel", words("Kernel panic", "BUG: ", "Oops", "KASAN", "UBSAN", "KCSAN", "KMSAN", "KFENCE", "general protection fault", "Unable to handle kernel", "WARNING: CPU:", "blocked for more than"), `(Kernel panic - not syncing|\bBUG: |\bOops: |\bOops\[|\b(KASAN|UBSAN|KCSAN|KMSAN|KFENCE): |general protection fault|Unable to handle kernel|WARNING: CPU: \d+ PID: \d+|INFO: task \S+ blocked for more than)`, 10, kindHeader),
 	r("call-trace", words("Call Trace:", "Call trace:"), `^\s*(\[[\s\d.]+\]\s*)?Call [Tt]race:`, 4, kindTail),
+	// A compiler command line's -Werror mentions "error" but states none; after the diagnostics
+	// above, which name the flag that made a warning an error ("[-Werror=unused-variable]").
+	r("werror-flag", words("-Werror", "-Wno-error", "-Werror="), `-W(no-)?error`, -3, kindNoise),
+	// Terraform's diagnostics are boxed; the detail (file, line, explanation) follows the title.
+	r("terraform-error", words("│ Error: "), `^│ Error: \S`, 9, kindHeader),
+	r("cocoapods-lint", words("- ERROR |"), `^\s*- ERROR \| `, 9, kindPoint),
 	r("flake8", words(".py:"), `^\S+\.py:\d+:\d+: [EFWCN]\d{3} `, 9, kindPoint),
 	r("eslint", words("  error  "), `^\s+\d+:\d+\s+error\s+\S`, 9, kindPoint),
 	r("js-lint", words(".js:", ".ts:", ".jsx:", ".tsx:", ".mjs:", ".cjs:", ".vue:"), `^\s+\S+\.(js|jsx|ts|tsx|mjs|cjs|vue):\d+:\d+: \S`, 9, kindPoint),
 	r("rubocop", words(".rb:"), `^\S+\.rb:\d+:\d+: [CWEF]: `, 8, kindPoint),
+	// Formatters in check mode: the files they would change are the failure.
+	r("format-check", words("ould reformat", "Code style issues"), `^([Ww]ould reformat:? \S|\[warn\] Code style issues (were )?found)`, 8, kindPoint),
 	r("shellcheck", words("SC"), `\^-+ SC\d{4}( \((error|warning|info|style)\))?: `, 8, kindPoint),
 	r("shellcheck-in", words(" line "), `^In \S+ line \d+:$`, 5, kindHeader),
 	r("go-build", words(".go:"), `^\S+\.go:\d+:\d+: `, 9, kindPoint),
@@ -152,7 +174,7 @@ var rules = []rule{
 	r("gradle-test", words("FAILED"), `^\S.* > .+ FAILED$`, 9, kindHeader),
 	r("rspec-expected", words("expected", "Expected"), `^\s*(expected|Expected)(:| .*got)`, 6, kindPoint),
 	r("php-fatal", words("rror"), `(PHP )?(Fatal|Parse) error:`, 10, kindPoint),
-	r("phpt-fail", words("FAIL "), `^FAIL .*\[.*\.phpt\]`, 7, kindSummary),
+	r("phpt-fail", words("FAIL "), `^FAIL .*\[.*\.phpt\]`, 9, kindTail),
 	r("erlang-fail", words("failed on line", "Reason:"), `(failed on line \d+|^Reason: )`, 8, kindPoint),
 	r("segfault", words("Segmentation fault", "core dumped", "SIGSEGV", "Aborted"), `(Segmentation fault|core dumped|SIGSEGV|^Aborted)`, 8, kindPoint),
 	r("oom", words("ut of memory", "UT OF MEMORY", "OutOfMemory", "Killed", "No space left"), `([Oo]ut of memory|OUT OF MEMORY|OutOfMemory|^Killed\b|No space left on device)`, 8, kindPoint),
@@ -162,18 +184,20 @@ var rules = []rule{
 
 	// Exceptions: the final line of a traceback names the cause.
 	r("traceback", words("Traceback"), `^\s*Traceback \(most recent call last\)`, 5, kindHeader),
+	// A JVM exception (reverse-domain package) opens its stack trace; passing tests log them too,
+	// so it ranks below the harness's own failure marker (<<< FAILURE!, Test > x FAILED).
+	r("java-exception", words("Exception", "Error"), `^\s*(Caused by: )?(java|javax|jakarta|kotlin|kotlinx|scala|groovy|clojure|org|com|net|io|android|androidx|sun|jdk)\.([\w$]+\.)*[A-Z][\w$]*(Exception|Error)(:|$)`, 7, kindPoint),
 	r("py-exception", words("Error", "Exception", "Interrupt", "Exit", "Failure"), `^\s*([A-Za-z_][\w.]*\.)?[A-Z]\w*(Error|Exception|Interrupt|Exit|Failure)(:\s|$)`, 9, kindTail),
 	r("assert", words("ssert"), `(AssertionError|AssertionFailedError|ComparisonFailure|Assert\.\w+\(\) Failure|(?i:assertion failed)|Failed asserting|(?i:assert(ion)? .* failed))`, 7, kindPoint),
-	r("java-exception", words("Exception", "Error"), `^\s*(Caused by: )?([a-z][\w$]*\.)+[A-Z][\w$]*(Exception|Error)(:|$)`, 7, kindPoint),
 	r("keyboard-interrupt", words("KeyboardInterrupt", "Interrupted"), `(KeyboardInterrupt|^!+ Interrupted)`, 7, kindPoint),
 
 	// Summaries: they repeat the failure; the detail is elsewhere but they help when it is not.
 	r("go-fail-pkg", words("FAIL"), `^FAIL\s+\S+\s+\d+(\.\d+)?s\s*$`, 4, kindSummary),
 	r("tests-run-failures", words("Tests run:", "Tests: "), `(Tests run: \d+, Failures: \d+, Errors: \d+|Tests: .*\d+ failed)`, 5, kindSummary),
-	r("maven-goal", words("Failed to execute goal"), `Failed to execute goal`, 6, kindPoint),
+	r("maven-goal", words("Failed to execute goal"), `Failed to execute goal`, 4, kindSummary),
 	r("gradle-task", words("Execution failed for task", "What went wrong"), `(Execution failed for task|What went wrong:)`, 7, kindPoint),
 	r("gradle-build-failed", words("FAILURE:", "BUILD FAILURE"), `(FAILURE: Build failed|BUILD FAILURE)`, 2, kindSummary),
-	r("task-failed", words("FAILED"), `(^> Task \S+ FAILED|^FAILED: |^FAILED\s*$)`, 6, kindPoint),
+	r("task-failed", words("FAILED"), `(^> Task \S+ FAILED|^FAILED: )`, 6, kindPoint),
 	r("failures-heading", words("Failures:", "failures:", "FAILURES", "Failed tests", "Errors:"), `^\s*(Failures:|failures:|=+ FAILURES =+|FAILURES!|Failed tests:|Tests in error:|Errors:)\s*$`, 4, kindHeader),
 	r("tap-summary", words("Wstat:"), `\(Wstat: \d+ Tests: \d+ Failed: [1-9]`, 5, kindSummary),
 	r("unittest-totals", words("FAILED ("), `^FAILED \((failures|errors)=\d+`, 4, kindSummary),
@@ -212,14 +236,18 @@ func scoreText(text []byte) (float64, kind, string) {
 // returns what scoreRuleReference returns, but runs a rule's regular expression only when the
 // line holds one of the rule's literals (found for all rules at once by keywords) and passes the
 // rule's gate.
-func scoreRule(text []byte) (float64, kind, int) {
+func scoreRule(text []byte) (float64, kind, int) { return scoreLine(text, nil) }
+
+// scoreLine is scoreRule taking the line's keywords from memo when it holds them (see
+// keywords.Memo): the failing-test extractor reading the same line then scans it no more.
+func scoreLine(text []byte, memo *keywords.Memo) (float64, kind, int) {
 	if len(bytes.TrimSpace(text)) == 0 {
 		return 0, kindNoise, -1
 	}
+	cand := ruleKeywords.ScanLine(memo, text, maxScoredBytes)
 	if len(text) > maxScoredBytes {
 		text = text[:maxScoredBytes]
 	}
-	cand := keywordScanner.Scan(text)
 	cand.Union(everywhere)
 	for _, i := range shapedRules {
 		if ru := &rules[i]; ru.gate(text) && ru.holdsNeed(text) {
@@ -252,8 +280,8 @@ func scoreRule(text []byte) (float64, kind, int) {
 }
 
 var (
-	// keywordScanner finds the rules whose literals a line holds (member i is rules[i]).
-	keywordScanner *keywords.Scanner
+	// ruleKeywords finds the rules whose literals a line holds (member i is rules[i]).
+	ruleKeywords *keywords.Family
 	// everywhere holds the rules without literals, tried on every line.
 	everywhere keywords.Set
 )

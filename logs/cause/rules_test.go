@@ -28,7 +28,12 @@ func TestScoreTextEcosystems(t *testing.T) {
 		{"msvc", `C:\src\a.h(89): error C2039: 'x': is not a member of 'y'`, "msvc-error", 10, kindPoint},
 		{"typescript", "src/app.ts(3,7): error TS2322: Type 'string' is not assignable to type 'number'.", "msvc-error", 10, kindPoint},
 		{"maven javac", "[ERROR] /builds/astor/src/main/java/A.java:[71,65] cannot find symbol", "javac-maven", 10, kindPoint},
-		{"maven goal", "[ERROR] Failed to execute goal org.apache.maven.plugins:maven-compiler-plugin:3.10.0:compile (default-compile) on project x: Compilation failure", "maven-goal", 6, kindPoint},
+		// Maven's closing summary: the compiler's or the test harness's lines before it say what failed.
+		{"maven goal", "[ERROR] Failed to execute goal org.apache.maven.plugins:maven-compiler-plugin:3.10.0:compile (default-compile) on project x: Compilation failure", "maven-goal", 4, kindSummary},
+		// logchunks-dev square@retrofit 484944937: a passing test's logged exception.
+		{"jvm exception", "java.lang.IllegalArgumentException: n > 0 required but it was 0", "java-exception", 7, kindPoint},
+		{"jvm caused by", "Caused by: org.apache.maven.plugin.MojoExecutionException: Failed", "java-exception", 7, kindPoint},
+		{"python module exception", "requests.exceptions.HTTPError: 404 Client Error: Not Found for url: https://pypi.org/simple/x", "py-exception", 9, kindTail},
 		{"junit failure", "baseUrlInvalidThrows(retrofit2.RetrofitTest)  Time elapsed: 0.005 sec  <<< FAILURE!", "junit-failure", 9, kindHeader},
 		{"gradle test", "LogDifferTest > testGithubParsing() FAILED", "gradle-test", 9, kindHeader},
 		{"gradle task", "Execution failed for task ':cidiff:checkstyleMain'.", "gradle-task", 7, kindPoint},
@@ -89,6 +94,13 @@ func TestScoreTextBoilerplate(t *testing.T) {
 		"g++ -O2 -Werror -Wall -c a.cc",
 		"    raise RuntimeError(failure.message + keep_going_message)",
 		"  warning: unused variable 'x'",
+		// logchunks-dev BVLC@caffe 214074807: CMake probing the platform.
+		"-- Looking for pthread_create - not found",
+		"-- Performing Test HAVE_STD_REGEX - Failed",
+		// Tools reporting that there was nothing wrong (PHPStan, linters' summaries).
+		"No errors found.",
+		"errors: none",
+		"Errors: 0",
 	}
 	for _, l := range lines {
 		if score, _, rule := scoreText([]byte(l)); score >= minCandidateScore {

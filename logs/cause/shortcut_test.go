@@ -37,6 +37,15 @@ func shortcutLines() []string {
 		"Post job cleanup.", "Cleaning up", "store build cache", "uploading archive", "Evaluating x cache",
 		"The command \"x\" exited with 1.", "\" exited with 2", "Caused by: a.B: x", "a.b.CException: x",
 		"ValueError: x", "_x.YError", "travis_fold:start:x", "x travis_time:end:1 y", "travis_x",
+		"*** Failed ***", "  FAILED  ", "==== ERROR ====", "=> Failed!", "-- failure --.", "FAILED x",
+		"Failed.", "*Error*", "errors", "001+ x", "001- x", "01+ x", "0011+ x", "001+x", "001* x",
+		"Exited with code 137", "Exited with code exit status 124", "x\" exited with 143.",
+		"Process completed with exit code 124.", "e: A.kt:1:2 x", "e: /a/A.kt: (1, 2): x", "│ Error: x",
+		"would reformat a.py", "Would reformat: a.py", "[warn] Code style issues found in 2 files.",
+		"    - ERROR | [iOS] x", "ld.lld: error: undefined symbol: x", "due to 2 previous errors",
+		"java.lang.X: y", "org.a.BError", "kotlin.KotlinNullPointerException",
+		"No errors found.", "no failures", "errors: none", "Errors: 0", "[Errors: 0]", "No errors x",
+		"-- Looking for x - not found", "-- Performing Test X - Failed", "--  Looking for x - no",
 	}
 	// Long lines: a keyword around the cut at maxScoredBytes and around the middle of the line.
 	for _, kw := range []string{"error", "Process completed with exit code", "warning", "FAILED", ": 0"} {
@@ -111,7 +120,7 @@ func checkShortcuts(t *testing.T, text []byte) {
 			want.Add(i)
 		}
 	}
-	if got := keywordScanner.Scan(text); got != want {
+	if got := ruleKeywords.Scan(text); got != want {
 		t.Errorf("keywords in %q: %v, want %v", text, got, want)
 	}
 }

@@ -66,6 +66,12 @@ func OpenWith(ctx context.Context, u string, o store.OpenOptions) (*Store, error
 		// workers hold connections; the URL's pool_max_conns still wins.
 		cfg.MaxConns = DefaultMaxConns
 	}
+	if _, set := cfg.ConnConfig.RuntimeParams["jit"]; !set {
+		// Compiling a query costs 0.2–1.5 s, which the planner pays for any query it estimates
+		// large (a page's aggregate over pattern hits) and which no query here wins back; the
+		// URL's jit=on still wins.
+		cfg.ConnConfig.RuntimeParams["jit"] = "off"
+	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("connect %s: %w", store.Redact(u), err)

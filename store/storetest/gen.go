@@ -10,7 +10,7 @@ import (
 
 // GenVersion changes whenever Generate's output or the schema it is loaded into changes, so
 // cached benchmark databases built by an older generator or migration are not reused.
-const GenVersion = 5
+const GenVersion = 8
 
 // GenConfig sizes a generated history. The defaults are the insights latency budget's scale.
 type GenConfig struct {
@@ -43,8 +43,8 @@ type Table struct {
 
 // Generated is a deterministic history with realistic skew: a few repositories, branches and
 // jobs take most of the traffic, a quarter of jobs fail, most failures match a handful of
-// popular patterns (Zipf), one in five failed logs matches nothing, and some successful jobs have
-// logs with matches too (how over-broad patterns show up).
+// popular patterns (Zipf), one in five failed logs matches nothing, some successful jobs have
+// logs with matches too (how over-broad patterns show up), and one failure in twenty is rerun.
 type Generated struct {
 	Config GenConfig
 	// Tables in load order (parents before children; jobs before matches).
@@ -62,6 +62,8 @@ type GenProbes struct {
 	Branch        string // its main branch
 	JobName       string // a common job name
 	SHA           string // a commit of RepoID on Branch inside annotated ranges
+	FailedJobID   int64  // a failed job of RepoID with a stored log, a cause line and failing tests
+	ShapeKey      string // the shape key of the most common likely cause
 }
 
 var genJobNames = []string{"build", "test (1/4)", "test (2/4)", "test (3/4)", "test (4/4)", "lint", "typecheck",
@@ -121,6 +123,17 @@ func Generate(c GenConfig) *Generated {
 				}
 			}
 			jobs = append(jobs, j)
+			// One failure in twenty is run again: a second attempt that passes (a flake the
+			// rerun confirms) or fails again with a log of its own, as pattern precision counts.
+			if j.concl == "failure" && len(jobs) < c.Jobs && rng.IntN(20) == 0 {
+				r := j
+				r.id, r.attempt, r.at, r.concl, r.logID = int64(len(jobs)+1), 2, j.at.Add(15*time.Minute), "success", 0
+				if rng.IntN(10) < 3 {
+					logs++
+					r.concl, r.logID = "failure", logs
+				}
+				jobs = append(jobs, r)
+			}
 		}
 	}
 
@@ -147,12 +160,19 @@ func Generate(c GenConfig) *Generated {
 	if len(mainCommits) > 0 {
 		g.Probes.SHA = mainCommits[len(mainCommits)*3/4]
 	}
+	g.Probes.ShapeKey = genShapeKey(0)
+	for i := len(jobs) - 1; i >= 0; i-- {
+		if j := jobs[i]; j.repo == 1 && j.concl == "failure" && j.logID != 0 && genRunsTests(j.name) {
+			g.Probes.FailedJobID = j.id
+			break
+		}
+	}
 	ts := func(t time.Time) time.Time { return t.UTC() }
 	g.Tables = []Table{
-		{Name: "repositories", Columns: []string{"id", "full_name", "active", "created_at"},
+		{Name: "repositories", Columns: []string{"id", "full_name", "owner", "active", "created_at"},
 			Rows: func(yield func([]any) bool) {
 				for i := 1; i <= c.Repos; i++ {
-					if !yield([]any{int64(i), fmt.Sprintf("gen-org/repo-%02d", i), true, ts(start)}) {
+					if !yield([]any{int64(i), fmt.Sprintf("gen-org/repo-%02d", i), "gen-org", true, ts(start)}) {
 						return
 					}
 				}
@@ -269,23 +289,23 @@ func Generate(c GenConfig) *Generated {
 			}},
 		{Name: "log_cause_lines", Columns: []string{"log_id", "line"},
 			Rows: func(yield func([]any) bool) {
-				// A failed log's likely-cause line: a few hundred distinct shapes, Zipf-skewed.
-				cr := rand.New(rand.NewPCG(c.Seed+13, c.Seed+17))
-				cz := rand.NewZipf(cr, 1.2, 1, uint64(len(genWords)*len(genWords)-1))
-				done := make([]bool, logs+1)
-				for _, j := range jobs {
-					if j.concl != "failure" || j.logID == 0 || done[j.logID] {
-						continue
-					}
-					done[j.logID] = true
-					k := int(cz.Uint64())
-					line := fmt.Sprintf("error: %s %s failed at /src/pkg%d/file.go:%d (took %dms)",
-						genWords[k%len(genWords)], genWords[k/len(genWords)], cr.IntN(50), cr.IntN(900), cr.IntN(5000))
-					if !yield([]any{j.logID, line}) {
+				for c := range genCauses(c, jobs) {
+					if !yield([]any{c.logID, c.text}) {
 						return
 					}
 				}
 			}},
+		{Name: "log_cause_shapes", Columns: []string{"log_id", "shape_key", "line"},
+			Rows: func(yield func([]any) bool) {
+				for c := range genCauses(c, jobs) {
+					if !yield([]any{c.logID, genShapeKey(c.shape), int64(c.line)}) {
+						return
+					}
+				}
+			}},
+		{Name: "job_tests", Columns: []string{"job_id", "repo_id", "runner", "file", "name", "line", "text", "passed_in_log",
+			"sha", "job_name", "pull_request", "default_branch", "ran_at"},
+			Rows: func(yield func([]any) bool) { genJobTests(c, jobs, yield) }},
 		{Name: "job_verdicts", Columns: []string{"job_id", "repo_id", "sha", "verdict", "explained", "decided_at"},
 			Rows: func(yield func([]any) bool) {
 				// Most failures a pattern matched are explained; the rest, and unmatched ones, are new.

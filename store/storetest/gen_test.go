@@ -63,6 +63,15 @@ func TestGenerateShape(t *testing.T) {
 			}
 		}
 	}
+	reruns := 0
+	for _, j := range rows["jobs"] {
+		if j[3] == int64(2) {
+			reruns++
+		}
+	}
+	if reruns < failed/40 || reruns > failed/10 {
+		t.Errorf("%d reruns of %d failures, want about one in twenty", reruns, failed)
+	}
 	if failed < smallGen.Jobs/5 || failed > smallGen.Jobs*3/10 {
 		t.Errorf("%d of %d jobs failed, want about a quarter", failed, smallGen.Jobs)
 	}
@@ -116,5 +125,40 @@ func TestGenerateVerdictsAndCauseLines(t *testing.T) {
 	}
 	if n := len(rows["log_cause_lines"]); n < failed*9/10 || n > failed {
 		t.Errorf("%d cause lines for %d failed jobs", n, failed)
+	}
+}
+
+// Every cached cause line has a shape key, far fewer keys than logs; the probes name a failed job
+// with recorded failing tests and the most common shape.
+func TestGenerateShapesAndTests(t *testing.T) {
+	g := Generate(smallGen)
+	rows := map[string][][]any{}
+	for _, tbl := range g.Tables {
+		for row := range tbl.Rows {
+			rows[tbl.Name] = append(rows[tbl.Name], row)
+		}
+	}
+	lines, shapes := rows["log_cause_lines"], rows["log_cause_shapes"]
+	if len(lines) != len(shapes) {
+		t.Fatalf("%d cause lines, %d shape keys", len(lines), len(shapes))
+	}
+	keys := map[any]int{}
+	for i, s := range shapes {
+		if s[0] != lines[i][0] {
+			t.Fatalf("row %d: shape of log %v, line of log %v", i, s[0], lines[i][0])
+		}
+		keys[s[1]]++
+	}
+	if len(keys) > len(shapes)/3 || keys[g.Probes.ShapeKey] < len(shapes)/20 {
+		t.Errorf("%d shape keys over %d logs, %d of the probe's", len(keys), len(shapes), keys[g.Probes.ShapeKey])
+	}
+	probeTests := 0
+	for _, r := range rows["job_tests"] {
+		if r[0] == g.Probes.FailedJobID {
+			probeTests++
+		}
+	}
+	if probeTests == 0 || len(rows["job_tests"]) < len(shapes)/10 {
+		t.Errorf("%d failing tests, %d of probe job %d", len(rows["job_tests"]), probeTests, g.Probes.FailedJobID)
 	}
 }

@@ -107,9 +107,16 @@ func testPatternPrecision(t *testing.T, s precisionStore) {
 		if tc.repo == 0 {
 			aud = store.Everyone
 		}
-		got := must(s.PatternPrecision(c, aud))
+		got := must(s.PatternPrecision(c, aud, nil))
 		if !reflect.DeepEqual(got, tc.want) {
 			t.Errorf("PatternPrecision(repo %d) =\n%+v\nwant\n%+v", tc.repo, got, tc.want)
+		}
+		// Asked for one pattern, the same record, its reruns included; asked for none, none.
+		if got := must(s.PatternPrecision(c, aud, []int64{flaky})); !reflect.DeepEqual(got, tc.want[:1]) {
+			t.Errorf("PatternPrecision(repo %d, flaky only) =\n%+v\nwant\n%+v", tc.repo, got, tc.want[:1])
+		}
+		if got := must(s.PatternPrecision(c, aud, []int64{})); len(got) != 0 {
+			t.Errorf("PatternPrecision(repo %d, no pattern) = %+v, want none", tc.repo, got)
 		}
 	}
 }

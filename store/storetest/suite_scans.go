@@ -36,8 +36,11 @@ func testIncrementalScan(t *testing.T, s store.Store) {
 	if !slices.Equal(p[0].PatternIDs, []int64{a, b}) || p[0].From != 0 || p[0].To != b || p[0].JobName != "lint" || p[1].JobName != "build" {
 		t.Fatalf("pending[0] = %+v", p[0])
 	}
-	if st := must(s.Stats(c)); st.UnscannedPairs != 4 || st.Logs != 2 {
+	if st := must(s.Stats(c)); st.UnscannedPairs != 4 || st.Logs != 2 || st.UnscannedLogs != 2 {
 		t.Fatalf("stats = %+v", st)
+	}
+	if b := must(s.ScanBacklog(c)); b != (store.ScanBacklog{Logs: 2, UnscannedLogs: 2}) {
+		t.Fatalf("scan backlog = %+v, want both logs to scan", b)
 	}
 	if after := must(s.PendingScans(c, l1.ID, 10)); len(after) != 1 || after[0].LogID != l2.ID {
 		t.Fatalf("pending after log %d = %+v", l1.ID, after)
@@ -51,6 +54,9 @@ func testIncrementalScan(t *testing.T, s store.Store) {
 	}
 	if p := pending(t, s); len(p) != 0 {
 		t.Fatalf("after scanning, pending = %+v", p)
+	}
+	if b := must(s.ScanBacklog(c)); b != (store.ScanBacklog{Logs: 2}) {
+		t.Fatalf("after scanning, scan backlog = %+v", b)
 	}
 	got := must(s.Matches(c, store.MatchFilter{LogID: l1.ID}))
 	if len(got) != 2 {
@@ -97,6 +103,10 @@ func testRepoScopedPattern(t *testing.T, s store.Store) {
 	}
 	if st := must(s.Stats(c)); st.UnscannedPairs != 1 {
 		t.Fatalf("unscanned pairs = %d, want 1", st.UnscannedPairs)
+	}
+	// The repository pattern is pending for log 1 only, though it is newer than both watermarks.
+	if b := must(s.ScanBacklog(c)); b != (store.ScanBacklog{Logs: 2, UnscannedLogs: 1}) {
+		t.Fatalf("scan backlog = %+v, want log 1 only", b)
 	}
 	for _, x := range p {
 		must(s.RecordScan(c, x, nil))

@@ -142,7 +142,7 @@ func testPatternTenancy(t *testing.T, s store.Store) {
 		t.Errorf("acme's readers see evil's pattern in the frequency chart: %+v", buckets)
 	}
 	// Precision for acme's triage learns nothing from evil's jobs.
-	for _, p := range must(s.PatternPrecision(c, store.OwnerAudience("acme"))) {
+	for _, p := range must(s.PatternPrecision(c, store.OwnerAudience("acme"), nil)) {
 		if p.PatternID == w.evilAcct || p.PatternID == w.evilRep {
 			t.Errorf("acme's precision includes evil's pattern %d", p.PatternID)
 		}

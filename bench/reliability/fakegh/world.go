@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
 	"os"
 	"sort"
 	"strings"
@@ -105,6 +106,7 @@ func newWorld(gh *fakegithub.Server, circle *fakecircleci.Server, tb *processTB,
 func (w *world) routes(mux *http.ServeMux, fr *front) {
 	mux.HandleFunc("POST /_admin/jobs", w.addJobs)
 	mux.HandleFunc("GET /_admin/state", func(rw http.ResponseWriter, r *http.Request) { w.state(rw, fr) })
+	mux.HandleFunc("GET /_admin/log-hosts", w.logHosts)
 	mux.HandleFunc("PUT /_admin/faults", func(rw http.ResponseWriter, r *http.Request) {
 		var f faults
 		if err := json.NewDecoder(r.Body).Decode(&f); err != nil {
@@ -114,6 +116,21 @@ func (w *world) routes(mux *http.ServeMux, fr *front) {
 		fr.setFaults(f)
 		rw.WriteHeader(http.StatusNoContent)
 	})
+}
+
+// logHosts lists, one a line, the host:port of each server that log URLs and redirects name
+// (GitHub's log blobs, CircleCI's step output): the App's logs.hosts must allow them, or every
+// log is refused and the run measures no log storage or scanning at all.
+func (w *world) logHosts(rw http.ResponseWriter, _ *http.Request) {
+	rw.Header().Set("Content-Type", "text/plain")
+	for _, raw := range []string{w.gh.URL, w.circle.URL} {
+		u, err := url.Parse(raw)
+		if err != nil {
+			http.Error(rw, "log host: "+err.Error(), http.StatusInternalServerError)
+			return
+		}
+		fmt.Fprintln(rw, u.Host)
+	}
 }
 
 func (w *world) addJobs(rw http.ResponseWriter, r *http.Request) {

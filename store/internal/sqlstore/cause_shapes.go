@@ -46,9 +46,8 @@ func (s *Store) ShapeHistory(ctx context.Context, shapeKey string, aud store.Aud
 		return store.FailureHistory{}, nil // no cause line: nothing to compare with
 	}
 	cond, args := aud.SQL("j.repo_id")
-	from := ` FROM log_cause_shapes ls JOIN jobs j ON j.log_id = ls.log_id JOIN repositories r ON r.id = j.repo_id
-		WHERE ls.shape_key = ? AND ` + cond
-	h, err := s.history(ctx, from, append([]any{shapeKey}, args...), `coalesce(j.completed_at, j.created_at)`, limit)
+	from := ` FROM log_cause_shapes ls JOIN jobs j ON j.log_id = ls.log_id WHERE ls.shape_key = ? AND ` + cond
+	h, err := s.history(ctx, from, append([]any{shapeKey}, args...), `j.id`, `coalesce(j.completed_at, j.created_at)`, limit)
 	if err != nil {
 		return h, fmt.Errorf("history of failure shape key %s: %w", shapeKey, err)
 	}
@@ -56,52 +55,63 @@ func (s *Store) ShapeHistory(ctx context.Context, shapeKey string, aud store.Aud
 }
 
 // PatternHistory implements store.FailureHistories. pattern_hits holds only hits in repositories
-// the pattern applies to.
+// the pattern applies to, and the job's repository, conclusion and time, so the jobs listed are
+// the only ones read.
 func (s *Store) PatternHistory(ctx context.Context, patternID int64, aud store.Audience, limit int) (store.FailureHistory, error) {
 	cond, args := aud.SQL("h.repo_id")
-	from := ` FROM pattern_hits h JOIN jobs j ON j.id = h.job_id JOIN repositories r ON r.id = j.repo_id
-		WHERE h.pattern_id = ? AND h.conclusion = 'failure' AND ` + cond
-	h, err := s.history(ctx, from, append([]any{patternID}, args...), `h.at`, limit)
+	from := ` FROM pattern_hits h WHERE h.pattern_id = ? AND h.conclusion = 'failure' AND ` + cond
+	h, err := s.history(ctx, from, append([]any{patternID}, args...), `h.job_id`, `h.at`, limit)
 	if err != nil {
 		return h, fmt.Errorf("history of pattern %d: %w", patternID, err)
 	}
 	return h, nil
 }
 
-// history counts the jobs of from (FROM … WHERE …, with args) and lists the oldest and the
-// newest limit by the time expression at.
-func (s *Store) history(ctx context.Context, from string, args []any, at string, limit int) (store.FailureHistory, error) {
+// history counts the jobs of from (FROM … WHERE …, with args; id is the job id in it) and lists
+// the oldest and the newest limit by the time expression at. The count comes with the newest (a
+// window over the same pass), and the oldest is among them when they are all there is, so a
+// short history costs one pass and a long one two. Each pass orders ids and times (for a shape,
+// from index jobs_log_history alone) and reads only the jobs it lists.
+func (s *Store) history(ctx context.Context, from string, args []any, id, at string, limit int) (store.FailureHistory, error) {
 	var h store.FailureHistory
-	if err := s.screenRead().row(ctx, `SELECT count(*)`+from, args...).Scan(&h.Total); err != nil {
+	page := func(order string, limit int, total string) string {
+		return `SELECT ` + historyJobCols + `, t.total FROM (SELECT ` + id + ` AS id, ` + at + ` AS at, ` + total + ` AS total` + from +
+			` ORDER BY 2 ` + order + `, 1 ` + order + ` LIMIT ` + strconv.Itoa(limit) + `) t
+			JOIN jobs j ON j.id = t.id JOIN repositories r ON r.id = j.repo_id ORDER BY t.at ` + order + `, t.id ` + order
+	}
+	recent, total, err := s.historyJobs(ctx, page("DESC", max(limit, 1), "count(*) OVER ()"), args)
+	if err != nil || total == 0 {
 		return h, err
 	}
-	if h.Total == 0 {
+	h.Total, h.Recent = total, recent
+	if total == len(recent) {
+		h.First = &recent[len(recent)-1]
 		return h, nil
 	}
-	first, err := s.historyJobs(ctx, `SELECT `+historyJobCols+from+` ORDER BY `+at+`, j.id LIMIT 1`, args)
+	first, _, err := s.historyJobs(ctx, page("ASC", 1, "0"), args)
 	if err != nil {
 		return h, err
 	}
 	if len(first) == 1 {
 		h.First = &first[0]
 	}
-	h.Recent, err = s.historyJobs(ctx, `SELECT `+historyJobCols+from+` ORDER BY `+at+` DESC, j.id DESC LIMIT `+strconv.Itoa(max(limit, 1)), args)
-	return h, err
+	return h, nil
 }
 
-func (s *Store) historyJobs(ctx context.Context, sql string, args []any) ([]store.MatchJob, error) {
+func (s *Store) historyJobs(ctx context.Context, sql string, args []any) ([]store.MatchJob, int, error) {
 	rows, err := s.screenRead().query(ctx, sql, args...)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	defer rows.Close()
 	var out []store.MatchJob
+	var total int
 	for rows.Next() {
 		var j store.MatchJob
 		var completed *time.Time
 		var created time.Time
-		if err := rows.Scan(&j.JobID, &j.RepoID, &j.Repo, &j.Name, &j.SHA, &j.Branch, &j.Conclusion, &j.URL, &completed, &created); err != nil {
-			return nil, err
+		if err := rows.Scan(&j.JobID, &j.RepoID, &j.Repo, &j.Name, &j.SHA, &j.Branch, &j.Conclusion, &j.URL, &completed, &created, &total); err != nil {
+			return nil, 0, err
 		}
 		if completed == nil {
 			completed = &created
@@ -109,5 +119,5 @@ func (s *Store) historyJobs(ctx context.Context, sql string, args []any) ([]stor
 		j.CompletedAt = utcPtr(completed)
 		out = append(out, j)
 	}
-	return out, rows.Err()
+	return out, total, rows.Err()
 }

@@ -70,11 +70,15 @@ func (s *Store) lastCommits(ctx context.Context, repoID int64, branch string, n 
 	var until *time.Time
 	strict := false
 	for len(grid.Commits) < n {
-		sql := `SELECT sha, completed_at FROM jobs WHERE repo_id = ? AND branch = ? AND completed_at IS NOT NULL`
+		// A bound on completed_at implies it is set; saying so as well made SQLite skip-scan the
+		// index and sort every job of the branch since then (hundreds of milliseconds).
+		sql := `SELECT sha, completed_at FROM jobs WHERE repo_id = ? AND branch = ?`
 		args := []any{repoID, branch}
 		if !since.IsZero() {
 			sql += ` AND completed_at >= ?`
 			args = append(args, since.UTC())
+		} else if until == nil {
+			sql += ` AND completed_at IS NOT NULL`
 		}
 		if until != nil {
 			op := " <= ?"

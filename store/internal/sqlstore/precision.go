@@ -12,30 +12,51 @@ var _ store.PrecisionQuerier = (*Store)(nil)
 // failedConclusions are the job conclusions counted as failures, as triage counts them.
 const failedConclusions = `('failure', 'timed_out', 'error', 'startup_failure')`
 
-// precisionSQL reads pattern_hits (one row per pattern and job, kept by triggers) and looks at
-// the later attempts of each failed hit's job. Both EXISTS probes use jobs_repo_sha.
+// precisionSQL reads pattern_hits (one row per pattern and job, kept by triggers, the job's
+// conclusion included) in two parts added up per pattern: every hit, in one pass without looking
+// at its job; and the hits of the few failed jobs attempted again, with what the later attempts
+// did. Those are found from the reruns' side (index jobs_retried, attempts after the first only:
+// "r.attempt > 1" is implied by "r.attempt > e.attempt" and lets the planners use it; CROSS JOIN
+// keeps SQLite walking the reruns first even before ANALYZE has seen the index). Both parts take
+// the audience's condition on the hits (%[1]s, with the patterns asked for), the reruns too (%[2]s).
 const precisionSQL = `
-SELECT h.pattern_id,
-       COUNT(*),
-       SUM(CASE WHEN j.conclusion = 'success' THEN 1 ELSE 0 END),
-       SUM(CASE WHEN j.conclusion IN ` + failedConclusions + ` AND ` + laterPass + ` THEN 1 ELSE 0 END),
-       SUM(CASE WHEN j.conclusion IN ` + failedConclusions + ` AND NOT ` + laterPass + ` AND EXISTS (
+SELECT pattern_id, SUM(hits), SUM(on_success), SUM(flaky), SUM(not_flaky) FROM (
+    SELECT h.pattern_id, COUNT(*) AS hits, SUM(CASE WHEN h.conclusion = 'success' THEN 1 ELSE 0 END) AS on_success,
+           0 AS flaky, 0 AS not_flaky
+    FROM pattern_hits h WHERE %[1]s GROUP BY h.pattern_id
+    UNION ALL
+    SELECT h.pattern_id, 0, 0, SUM(rr.passed), SUM(CASE WHEN rr.passed = 0 AND EXISTS (
                SELECT 1 FROM jobs r JOIN pattern_hits rh ON rh.job_id = r.id AND rh.pattern_id = h.pattern_id
-               WHERE r.repo_id = j.repo_id AND r.sha = j.sha AND r.name = j.name AND r.provider = j.provider
-                 AND r.attempt > j.attempt AND r.conclusion IN ` + failedConclusions + `) THEN 1 ELSE 0 END)
-FROM pattern_hits h JOIN jobs j ON j.id = h.job_id
-WHERE %s
-GROUP BY h.pattern_id
-ORDER BY h.pattern_id`
-
-const laterPass = `EXISTS (SELECT 1 FROM jobs r WHERE r.repo_id = j.repo_id AND r.sha = j.sha AND r.name = j.name
-               AND r.provider = j.provider AND r.attempt > j.attempt AND r.conclusion = 'success')`
+               WHERE r.repo_id = rr.repo_id AND r.sha = rr.sha AND r.name = rr.name AND r.provider = rr.provider
+                 AND r.attempt > rr.attempt AND r.attempt > 1 AND r.conclusion IN ` + failedConclusions + `)
+           THEN 1 ELSE 0 END)
+    FROM (SELECT e.id AS job_id, e.repo_id, e.sha, e.name, e.provider, e.attempt,
+                 MAX(CASE WHEN r.conclusion = 'success' THEN 1 ELSE 0 END) AS passed
+          FROM jobs r CROSS JOIN jobs e
+          WHERE r.attempt > 1 AND %[2]s AND e.repo_id = r.repo_id AND e.sha = r.sha AND e.name = r.name
+                AND e.provider = r.provider AND e.attempt < r.attempt AND e.conclusion IN ` + failedConclusions + `
+          GROUP BY e.id, e.repo_id, e.sha, e.name, e.provider, e.attempt) rr
+    JOIN pattern_hits h ON h.job_id = rr.job_id
+    WHERE %[1]s GROUP BY h.pattern_id
+) x
+GROUP BY pattern_id
+ORDER BY pattern_id`
 
 // PatternPrecision implements store.PrecisionQuerier: only hits in the audience's repositories
 // count (pattern_hits holds only hits in repositories their pattern applies to).
-func (s *Store) PatternPrecision(ctx context.Context, aud store.Audience) ([]store.PatternPrecision, error) {
+func (s *Store) PatternPrecision(ctx context.Context, aud store.Audience, patternIDs []int64) ([]store.PatternPrecision, error) {
+	if patternIDs != nil && len(patternIDs) == 0 {
+		return nil, nil
+	}
 	cond, args := aud.SQL("h.repo_id")
-	rows, err := s.read().query(ctx, fmt.Sprintf(precisionSQL, cond), args...)
+	reruns, rerunArgs := aud.SQL("r.repo_id")
+	if len(patternIDs) > 0 {
+		in, ids := idList(patternIDs)
+		cond += ` AND h.pattern_id IN (` + in + `)`
+		args = append(args, ids...)
+	}
+	all := append(append(append([]any{}, args...), rerunArgs...), args...)
+	rows, err := s.read().query(ctx, fmt.Sprintf(precisionSQL, cond, reruns), all...)
 	if err != nil {
 		return nil, fmt.Errorf("pattern precision: %w", err)
 	}

@@ -201,6 +201,12 @@ func (s *Store) Matches(ctx context.Context, f store.MatchFilter) ([]store.Match
 	return out, nil
 }
 
+// unscannedLogs counts the unexpired logs some applicable pattern has not scanned. The first
+// condition is implied by applicable (a pattern newer than the log's watermark exists); it lets
+// the index on logs.scanned_through skip every fully scanned log.
+var unscannedLogs = `SELECT COUNT(*) FROM logs l WHERE l.expired_at IS NULL AND l.scanned_through < ` + maxActive + `
+	AND EXISTS (SELECT 1 FROM patterns p WHERE ` + applicable + `)`
+
 // Stats implements store.Store.
 func (s *Store) Stats(ctx context.Context) (store.Stats, error) {
 	var st store.Stats
@@ -210,10 +216,19 @@ func (s *Store) Stats(ctx context.Context) (store.Stats, error) {
 			(SELECT COUNT(*) FROM patterns WHERE retired_at IS NULL),
 			(SELECT COUNT(*) FROM matches),
 			(SELECT COUNT(*) FROM logs l JOIN patterns p ON `+applicable+` WHERE l.expired_at IS NULL),
-			(SELECT COUNT(*) FROM logs l WHERE l.expired_at IS NULL AND EXISTS (SELECT 1 FROM patterns p WHERE `+applicable+`))`).
+			(`+unscannedLogs+`)`).
 		Scan(&st.Jobs, &st.Logs, &st.Patterns, &st.Matches, &st.UnscannedPairs, &st.UnscannedLogs)
 	if err != nil {
 		return st, fmt.Errorf("stats: %w", err)
 	}
 	return st, nil
+}
+
+// ScanBacklog implements store.Store.
+func (s *Store) ScanBacklog(ctx context.Context) (store.ScanBacklog, error) {
+	var b store.ScanBacklog
+	if err := s.read().row(ctx, `SELECT (SELECT COUNT(*) FROM logs), (`+unscannedLogs+`)`).Scan(&b.Logs, &b.UnscannedLogs); err != nil {
+		return b, fmt.Errorf("scan backlog: %w", err)
+	}
+	return b, nil
 }
