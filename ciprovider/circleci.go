@@ -51,6 +51,15 @@ type CircleBuild struct {
 type circleWFInfo struct {
 	JobName      string `json:"job_name"`
 	WorkflowName string `json:"workflow_name"`
+	WorkflowID   string `json:"workflow_id"`
+}
+
+// WorkflowID is the id of the workflow the build ran in ("" for builds outside workflows).
+func (b *CircleBuild) WorkflowID() string {
+	if b.Workflows == nil {
+		return ""
+	}
+	return b.Workflows.WorkflowID
 }
 
 // CircleStep is one step with one action per parallel container.

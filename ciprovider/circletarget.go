@@ -17,6 +17,27 @@ type CircleTarget struct {
 	BuildNum int
 }
 
+// ExternalID is the build's id in the store: build numbers are per project, so it names the
+// project too ("github/owner/repo/123").
+func (t CircleTarget) ExternalID() string {
+	return fmt.Sprintf("%s/%s/%d", t.VCS, t.Project, t.BuildNum)
+}
+
+// ParseCircleExternalID reads an ExternalID back.
+func ParseCircleExternalID(id string) (CircleTarget, bool) {
+	parts := strings.Split(id, "/")
+	if len(parts) != 4 || parts[0] == "" {
+		return CircleTarget{}, false
+	}
+	t := CircleTarget{VCS: parts[0], Project: ident.Repo{Owner: parts[1], Name: parts[2]}}
+	n, err := strconv.Atoi(parts[3])
+	if err != nil || n <= 0 || t.Project.Validate() != nil {
+		return CircleTarget{}, false
+	}
+	t.BuildNum = n
+	return t, true
+}
+
 // CircleCloudHosts are the hosts circleci.com puts in status target URLs.
 var CircleCloudHosts = []string{"circleci.com", "app.circleci.com"}
 

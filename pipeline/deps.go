@@ -34,8 +34,9 @@ const DefaultRetriageCommits = 50
 // CircleCIConfig says how to reach CircleCI's API v1.1; the zero value reaches circleci.com
 // without a token (public projects).
 type CircleCIConfig struct {
-	BaseURL string // default https://circleci.com/api/v1.1
-	Token   string
+	BaseURL string // default https://circleci.com/api/v1.1; API v2 (re-runs) is its sibling …/api/v2
+	// Token reads private projects; automatic re-runs need it to be a personal API token.
+	Token string
 	// API is the client for API calls; nil uses a client with a 30 s timeout.
 	API *http.Client
 }

@@ -143,7 +143,7 @@ func (p *pipeline) fetchJob(ctx context.Context, gh *github.Client, a ProcessJob
 		if err != nil {
 			return fetched{job: fromEvent, reason: "log not available: " + err.Error()}, nil
 		}
-		c := &ciprovider.CircleCI{BaseURL: p.CircleCI.BaseURL, Token: p.CircleCI.Token, API: p.CircleCI.API, Logs: p.logs, Hosts: p.LogHosts}
+		c := p.circleCI()
 		b, err := c.Build(ctx, t)
 		if ciprovider.IsUnavailable(err) {
 			return fetched{job: fromEvent, reason: err.Error()}, nil
@@ -156,7 +156,7 @@ func (p *pipeline) fetchJob(ctx context.Context, gh *github.Client, a ProcessJob
 		}
 		cj := b.AsJob(a.Repo, circleJobName(a.JobName))
 		// Build numbers are per project: the external id names the project too.
-		cj.ExternalID = fmt.Sprintf("%s/%s/%d", t.VCS, t.Project, t.BuildNum)
+		cj.ExternalID = t.ExternalID()
 		cj.SHA = a.SHA
 		if a.Conclusion != "" && cj.Conclusion == "" {
 			cj.Conclusion = a.Conclusion

@@ -10,6 +10,7 @@ import (
 	"github.com/google/go-github/v89/github"
 	"github.com/rs/zerolog"
 
+	"github.com/totto-ci/totto/ciprovider"
 	"github.com/totto-ci/totto/ident"
 	"github.com/totto-ci/totto/store"
 	"github.com/totto-ci/totto/triage"
@@ -18,33 +19,59 @@ import (
 // noRerunPermission is the outcome recorded when GitHub refuses a re-run for lack of permission.
 const noRerunPermission = "not re-run: the App installation lacks the Actions: write permission"
 
-// autoRerun re-runs, when the repository opted in (`rerun.flaky`), each GitHub Actions job whose
-// failure is flaky by pattern or by its tests' history (a job that already passed on a rerun
-// needs none). Limits: only the flaky job is re-run (never its neighbours in the workflow run,
-// which may be never-flaky or new), only while it has fewer than rerun.max_attempts attempts, only
-// on rerun.branches, and each failed attempt at most once (a claim in the store, taken before
-// asking GitHub). It returns what the check run says about re-runs, per job.
+// autoRerun re-runs, when the repository opted in (`rerun.flaky`), each job whose failure is
+// flaky by pattern or by its tests' history (a job that already passed on a rerun needs none).
+// Limits: only while the job has fewer than rerun.max_attempts attempts, only on
+// rerun.branches, and each failed attempt at most once (a claim in the store, taken before
+// asking the CI). A GitHub Actions job is re-run alone (never its neighbours in the workflow
+// run, which may be never-flaky or new); a CircleCI job through its workflow's "rerun from
+// failed", only when every failed job of that workflow may be re-run (rerunCircle). It returns
+// what the check run says about re-runs, per job.
 func (p *pipeline) autoRerun(ctx context.Context, gh *github.Client, repo store.Repository, r triage.Report, cfg RepoConfig, jobs []store.Job) (map[triage.JobKey]string, error) {
+	var circle []triage.JobVerdict
 	if cfg.Rerun.Flaky && branchAllowed(cfg.Rerun.Branches, r.Commit.Branch) {
 		for _, jv := range r.Jobs {
-			if jv.Verdict != triage.Flaky || jv.Evidence.Rerun != nil || jv.Run.Provider != ident.ProviderGitHubActions ||
-				jv.Run.Attempt >= cfg.Rerun.MaxAttempts {
+			if jv.Verdict != triage.Flaky || jv.Evidence.Rerun != nil {
 				continue
 			}
-			j, ok := attemptOf(jobs, jv.Run)
-			if !ok {
-				continue
-			}
-			if err := p.rerun(ctx, gh, repo, j); err != nil {
-				return nil, err
+			switch jv.Run.Provider {
+			case ident.ProviderGitHubActions:
+				if jv.Run.Attempt >= cfg.Rerun.MaxAttempts {
+					continue
+				}
+				j, ok := attemptOf(jobs, jv.Run)
+				if !ok {
+					continue
+				}
+				if err := p.rerun(ctx, gh, repo, j); err != nil {
+					return nil, err
+				}
+			case ident.ProviderCircleCI:
+				// Every build of the job on the commit is an attempt (see rerun_circle.go).
+				if jv.Attempts < cfg.Rerun.MaxAttempts {
+					circle = append(circle, jv)
+				}
 			}
 		}
+	}
+	pending, err := p.rerunCircle(ctx, repo, r, cfg, jobs, circle)
+	if err != nil {
+		return nil, err
 	}
 	done, err := p.Store.CommitReruns(ctx, repo.ID, r.Commit.SHA)
 	if err != nil {
 		return nil, err
 	}
-	return rerunNotes(done, jobs), nil
+	notes := rerunNotes(done, jobs)
+	for k, s := range pending {
+		if _, ok := notes[k]; !ok {
+			if notes == nil {
+				notes = map[triage.JobKey]string{}
+			}
+			notes[k] = s
+		}
+	}
+	return notes, nil
 }
 
 // rerun claims one failed attempt and asks GitHub to re-run it. A refusal for lack of permission
@@ -118,7 +145,7 @@ func rerunNotes(done []store.Rerun, jobs []store.Job) map[triage.JobKey]string {
 		var s string
 		switch r.Outcome {
 		case store.RerunRequested, store.RerunPending:
-			s = fmt.Sprintf("re-ran attempt %d automatically → attempt %d %s", r.Attempt, next, attemptState(jobs, r, next))
+			s = fmt.Sprintf("re-ran attempt %d automatically → attempt %d %s", r.Attempt, next, nextAttemptState(jobs, r))
 		default:
 			s = r.Outcome
 		}
@@ -130,15 +157,31 @@ func rerunNotes(done []store.Rerun, jobs []store.Job) map[triage.JobKey]string {
 	return notes
 }
 
-func attemptState(jobs []store.Job, r store.Rerun, attempt int) string {
-	for _, j := range jobs {
-		if j.Provider == r.Provider && j.Name == r.JobName && j.Attempt == attempt {
-			switch c := triage.Conclusion(j.Conclusion); {
-			case c == triage.ConclusionSuccess:
-				return "passed"
-			case c.Failed():
-				return "failed"
+// nextAttemptState says how the attempt after a re-run one went: "passed", "failed" or
+// "requested" while it has not reported. A CircleCI re-run's attempt is the job's latest build
+// after the re-run one.
+func nextAttemptState(jobs []store.Job, r store.Rerun) string {
+	var next *store.Job
+	for i, j := range jobs {
+		if j.Provider != r.Provider || j.Name != r.JobName {
+			continue
+		}
+		switch {
+		case r.Provider == ident.ProviderCircleCI:
+			rerunBuild, ok := ciprovider.ParseCircleExternalID(r.JobExternalID)
+			if b := buildNum(j); ok && b > rerunBuild.BuildNum && (next == nil || b > buildNum(*next)) {
+				next = &jobs[i]
 			}
+		case j.Attempt == r.Attempt+1:
+			next = &jobs[i]
+		}
+	}
+	if next != nil {
+		switch c := triage.Conclusion(next.Conclusion); {
+		case c == triage.ConclusionSuccess:
+			return "passed"
+		case c.Failed():
+			return "failed"
 		}
 	}
 	return "requested"

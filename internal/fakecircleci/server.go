@@ -1,16 +1,23 @@
-// Package fakecircleci is a stand-in for CircleCI's API v1.1 and its step-output storage on
-// loopback. It serves real build responses from the corpus, with each output_url rewritten to point
-// at the fake, so the provider code runs against the shapes CircleCI really returns.
+// Package fakecircleci is a stand-in for CircleCI's API v1.1, its step-output storage and the
+// workflow part of API v2 on loopback. It serves real build responses from the corpus, with each
+// output_url rewritten to point at the fake, so the provider code runs against the shapes
+// CircleCI really returns; every API v2 request and answer is checked against CircleCI's
+// published OpenAPI description, and a violation fails the test.
 package fakecircleci
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/totto-ci/totto/internal/testcorpus"
 )
 
 // Server is the fake; create it with New.
@@ -22,15 +29,26 @@ type Server struct {
 	outputs  map[string][]byte // output id -> body
 	status   map[string]int    // path -> status to answer instead
 	requests []*http.Request
+	wf       workflowState
+	// violations are API v2 requests or answers that break CircleCI's OpenAPI description.
+	violations []string
 }
 
 // New starts the fake for the test's lifetime.
 func New(tb testing.TB) *Server {
-	s := &Server{builds: map[string][]byte{}, outputs: map[string][]byte{}, status: map[string]int{}}
+	s := &Server{builds: map[string][]byte{}, outputs: map[string][]byte{}, status: map[string]int{},
+		wf: workflowState{workflows: map[string]Workflow{}}}
+	spec := ""
+	if dir := testcorpus.Dir(); dir != "" {
+		spec = filepath.Join(dir, "api", "circleci", "circleci-api-v2.openapi.json")
+	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /api/v1.1/project/{vcs}/{owner}/{repo}/{num}", s.build)
 	mux.HandleFunc("GET /api/v1.1/project/{vcs}/{owner}/{repo}/tree/{branch...}", s.tree)
 	mux.HandleFunc("GET /output/{id}", s.output)
+	mux.HandleFunc("GET /api/v2/workflow/{id}", s.getWorkflow)
+	mux.HandleFunc("GET /api/v2/workflow/{id}/job", s.workflowJobs)
+	mux.HandleFunc("POST /api/v2/workflow/{id}/rerun", s.rerunWorkflow)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.mu.Lock()
 		s.requests = append(s.requests, r.Clone(r.Context()))
@@ -41,11 +59,49 @@ func New(tb testing.TB) *Server {
 			fmt.Fprintf(w, `{"message":"%s"}`, http.StatusText(code))
 			return
 		}
+		if isV2(r.URL.Path) {
+			s.serveV2(w, r, mux, spec)
+			return
+		}
 		mux.ServeHTTP(w, r)
 	}))
 	s.URL = srv.URL
-	tb.Cleanup(srv.Close)
+	tb.Cleanup(func() {
+		srv.Close()
+		for _, v := range s.Violations() {
+			tb.Errorf("API v2 traffic violates CircleCI's OpenAPI description: %s", v)
+		}
+	})
 	return s
+}
+
+// serveV2 answers an API v2 request and validates the request and the answer.
+func (s *Server) serveV2(w http.ResponseWriter, r *http.Request, mux *http.ServeMux, spec string) {
+	body, _ := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	rec := &recorder{ResponseWriter: w}
+	mux.ServeHTTP(rec, r)
+	why := "the API v2 description is not in the corpus (../shared/corpus/api/circleci)"
+	if spec != "" {
+		v, err := loadV2(spec)
+		if err != nil {
+			why = err.Error()
+		} else {
+			why = v.check(r, body, rec.status, rec.Header(), rec.body.Bytes())
+		}
+	}
+	if why != "" {
+		s.mu.Lock()
+		s.violations = append(s.violations, why)
+		s.mu.Unlock()
+	}
+}
+
+// Violations lists the API v2 requests and answers that broke CircleCI's OpenAPI description.
+func (s *Server) Violations() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]string(nil), s.violations...)
 }
 
 // APIBase is the v1.1 API root to configure the provider with.
