@@ -10,13 +10,13 @@ import (
 	"encoding/pem"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/rs/zerolog"
 
 	"github.com/totto-ci/totto/internal/fakegithub"
+	"github.com/totto-ci/totto/internal/testdb"
 )
 
 func testRSAKey(t *testing.T) (*rsa.PrivateKey, string) {
@@ -30,7 +30,7 @@ func testRSAKey(t *testing.T) (*rsa.PrivateKey, string) {
 
 func appWithKey(t *testing.T, apiURL string, appID int64, key string) (*App, error) {
 	cfg := DefaultConfig()
-	cfg.Database.URL = "sqlite:" + filepath.Join(t.TempDir(), "totto.db")
+	cfg.Database.URL = testdb.SQLiteURL(t)
 	cfg.GitHub.WebhookSecret = testSecret
 	cfg.GitHub.AppID = appID
 	cfg.GitHub.PrivateKey = key

@@ -13,6 +13,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/totto-ci/totto/ingest"
+	"github.com/totto-ci/totto/internal/testdb"
 	"github.com/totto-ci/totto/store"
 )
 
@@ -22,7 +23,7 @@ func TestRedactRulesFromConfig(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "config.yml")
 	yml := fmt.Sprintf("database:\n  url: %s\nlogs:\n  storage: %s\nredact:\n  rules:\n    - name: vault tokens\n      regex: '(VAULT_TOKEN=)(?P<secret>\\S+)'\n",
-		"sqlite:"+filepath.Join(dir, "totto.db"), filepath.Join(dir, "logs"))
+		testdb.SQLiteURL(t), filepath.Join(dir, "logs"))
 	if err := os.WriteFile(path, []byte(yml), 0o600); err != nil {
 		t.Fatal(err)
 	}

@@ -3,20 +3,21 @@ package app
 import (
 	"context"
 	"net"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/riverqueue/river"
 	"github.com/rs/zerolog"
+
+	"github.com/totto-ci/totto/internal/testdb"
 )
 
 // A served App runs the retention job durably: River's periodic scheduler enqueues it at start and
 // a worker applies the policy.
 func TestRetentionRunsAsDurableJob(t *testing.T) {
 	cfg := DefaultConfig()
-	cfg.Database.URL = "sqlite:" + filepath.Join(t.TempDir(), "totto.db")
+	cfg.Database.URL = testdb.SQLiteURL(t)
 	cfg.GitHub.WebhookSecret = testSecret
 	cfg.Retention.LogsDays = 90
 	ctx := zerolog.New(zerolog.NewTestWriter(t)).Level(zerolog.WarnLevel).WithContext(context.Background())

@@ -166,7 +166,9 @@ func TestActionsBackfillGivesUpAfterAttempts(t *testing.T) {
 func TestActionsBackfillWaitsForPrimaryRateLimitReset(t *testing.T) {
 	e := newEnv(t)
 	failed, _ := e.history(2, 10)
-	e.gh.RateLimitNext(1, time.Now().Add(90*time.Second).Unix(), 0)
+	// The reset is on the backfill's clock: wall time spent setting up (seconds under -race on a
+	// busy machine) must not lengthen the wait.
+	e.gh.RateLimitNext(1, e.waits.now().Add(90*time.Second).Unix(), 0)
 	o := e.opts()
 	o.FailedOnly = true
 	res, err := Run(context.Background(), o)

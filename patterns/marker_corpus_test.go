@@ -17,6 +17,11 @@ import (
 // corpus, the imported ruleset must fire exactly the rules that fire on that raw line: the
 // marker catch-all and `^##\[error\]…` rules fire, `^TypeError`-style rules do not.
 func TestImportedPyTorchRulesOnMarkedLines(t *testing.T) {
+	if testing.Short() {
+		// Every rule's regular expression on every line of 44 logs: ten times slower under the
+		// race detector, and single-goroutine; `make long` runs it in full.
+		t.Skip("corpus sweep skipped in -short mode")
+	}
 	c := corpusDir(t)
 	res, err := importPyTorch(filepath.Join(c, "patterns", "pytorch", "ruleset.toml"))
 	if err != nil {

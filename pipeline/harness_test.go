@@ -105,13 +105,15 @@ func (c *fakeCreator) NewInstallationClient(id int64) (*github.Client, error) {
 	return cl, nil
 }
 
-func appKey(t *testing.T) []byte {
+// appKey is the App's private key, generated once per test binary: a 2048-bit RSA key costs up to
+// a second of CPU under -race, and no test depends on its value.
+var appKey = sync.OnceValues(func() ([]byte, error) {
 	k, err := rsa.GenerateKey(rand.Reader, 2048)
 	if err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
-	return pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(k)})
-}
+	return pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(k)}), nil
+})
 
 func newEnv(t *testing.T, b backend) *env {
 	t.Helper()
@@ -129,7 +131,11 @@ func newEnv(t *testing.T, b backend) *env {
 		t.Fatal(err)
 	}
 	e.blobs = blobs
-	creator := githubapp.NewClientCreator(e.gh.URL+"/api/v3/", e.gh.URL+"/api/graphql", 1, appKey(t))
+	key, err := appKey()
+	if err != nil {
+		t.Fatalf("App key: %v", err)
+	}
+	creator := githubapp.NewClientCreator(e.gh.URL+"/api/v3/", e.gh.URL+"/api/graphql", 1, key)
 	e.deps = pipeline.Deps{
 		Store: st, Blobs: blobs,
 		GitHub:     &fakeCreator{ClientCreator: creator, gh: e.gh, clients: map[int64]*github.Client{}},

@@ -16,6 +16,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/totto-ci/totto/ingest"
+	"github.com/totto-ci/totto/internal/testdb"
 	"github.com/totto-ci/totto/patterns"
 	"github.com/totto-ci/totto/queue"
 	"github.com/totto-ci/totto/scan"
@@ -101,8 +102,10 @@ func (w *world) waitRescan(t testing.TB) {
 
 const timeoutLine = 1203
 
+// openSQLite opens a fresh SQLite store, copied from one migrated per test binary (internal/testdb):
+// every world starts the job queue, and River's migrations on each new file would dominate.
 func openSQLite(t *testing.T) store.Store {
-	st, err := store.Open(t.Context(), "sqlite:"+t.TempDir()+"/totto.db")
+	st, err := store.Open(t.Context(), testdb.SQLiteURL(t))
 	if err != nil {
 		t.Fatalf("open sqlite store: %v", err)
 	}

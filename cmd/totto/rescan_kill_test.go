@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"fmt"
 	"math/rand/v2"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
@@ -19,21 +18,21 @@ import (
 	"github.com/totto-ci/totto/store/storetest"
 )
 
-// TestBinaryFaults runs the real binary: concurrent migrations, and a rescan killed with SIGKILL
-// mid-way and rerun, which must end with exactly the matches of an uninterrupted scan.
+// TestBinaryFaults runs the release binary (built by scripts/build.sh, as the image's is):
+// concurrent migrations, and a rescan killed with SIGKILL mid-way and rerun, which must end with
+// exactly the matches of an uninterrupted scan.
 func TestBinaryFaults(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary")
 	}
-	goBin, err := exec.LookPath("go")
-	if err != nil {
+	if _, err := exec.LookPath("go"); err != nil {
 		t.Skip("go tool not found: cannot build the binary")
 	}
 	bin := filepath.Join(t.TempDir(), "totto")
-	build := exec.Command(goBin, "build", "-o", bin, ".")
-	build.Env = append(os.Environ(), "CGO_ENABLED=0")
+	build := exec.Command("sh", "./scripts/build.sh", bin, "v0.0.0-test", "0000000")
+	build.Dir = filepath.Join("..", "..")
 	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
+		t.Fatalf("scripts/build.sh: %v\n%s", err, out)
 	}
 	backends := map[string]func(t *testing.T) string{
 		"sqlite":   func(t *testing.T) string { return "sqlite:" + filepath.Join(t.TempDir(), "totto.db") },

@@ -90,8 +90,9 @@ func TestDockerfile(t *testing.T) {
 }
 
 // The release build (scripts/build.sh, as the Dockerfile runs it) produces a binary that reports
-// the version and commit it was stamped with. It rebuilds every dependency with -trimpath (minutes
-// on a small machine), so it runs when TOTTO_RELEASE_BUILD=1 (`make release-check`).
+// the version and commit it was stamped with. On a cache without -trimpath builds it rebuilds
+// every dependency (minutes on a small machine), so it runs when TOTTO_RELEASE_BUILD=1: `make
+// release-check`, which `make test` runs after stages compiled with the same settings.
 func TestReleaseBuild(t *testing.T) {
 	if os.Getenv("TOTTO_RELEASE_BUILD") != "1" {
 		t.Skip("set TOTTO_RELEASE_BUILD=1 to build the release binary")

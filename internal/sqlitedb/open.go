@@ -26,5 +26,9 @@ func Open(path string, params url.Values, maxConns int) (*sql.DB, error) {
 	}
 	db := sql.OpenDB(&connector{inner: c, lock: lock})
 	db.SetMaxOpenConns(maxConns)
+	// Keep every connection once opened: database/sql keeps two idle by default and closes the
+	// rest, and each new connection applies the pragmas and parses the whole schema again (most
+	// of a concurrent backfill's CPU went there).
+	db.SetMaxIdleConns(maxConns)
 	return db, nil
 }
