@@ -65,6 +65,9 @@ func (f *configFlags) resolve(env *cliEnv) (app.Config, []string, error) {
 		if f.err != nil {
 			f.err = withCode(exitUsage, f.err)
 		}
+		if w := pprofWarning(env.getenv); w != "" {
+			f.warnings = append(f.warnings, w)
+		}
 		if f.database != "" {
 			f.cfg.Database.URL = f.database
 		}

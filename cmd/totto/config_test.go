@@ -143,6 +143,7 @@ func TestConfigPrecedenceAndUnknownVariables(t *testing.T) {
 		"TOTTO_DATABASE_URL": "sqlite:" + filepath.Join(dir, "env.db"),
 		"TOTTO_LOG_STORE":    filepath.Join(dir, "old-logs"),
 		"TOTTO_WORKER_COUNT": "3",
+		"TOTTO_PPROF":        "127.0.0.1:0",
 	}, "")
 	code := runCLI(t.Context(), env, []string{"migrate", "--database", "sqlite:" + filepath.Join(dir, "flag.db")})
 	if code != 0 {
@@ -156,7 +157,8 @@ func TestConfigPrecedenceAndUnknownVariables(t *testing.T) {
 			t.Errorf("%s created although --database was given", unused)
 		}
 	}
-	for _, want := range []string{"TOTTO_WORKER_COUNT", "did you mean TOTTO_WORKERS_COUNT", "TOTTO_LOG_STORE is deprecated: use TOTTO_LOGS_STORAGE"} {
+	for _, want := range []string{"TOTTO_WORKER_COUNT", "did you mean TOTTO_WORKERS_COUNT", "TOTTO_LOG_STORE is deprecated: use TOTTO_LOGS_STORAGE",
+		"TOTTO_PPROF is set, but this binary was built without -tags pprofdebug"} {
 		if !strings.Contains(errb.String(), want) {
 			t.Errorf("stderr lacks %q:\n%s", want, errb.String())
 		}
