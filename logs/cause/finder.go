@@ -271,11 +271,15 @@ func (f *Finder) addCandidate(e entry) {
 		f.cands = append(f.cands, f.newCandidate(e, f.opts.Context))
 		return
 	}
-	worst, worstScore := 0, 0.0
-	for i, k := range f.cands {
-		s := k.score + cheapRecency(f.n-k.num)
-		if i == 0 || s < worstScore {
-			worst, worstScore = i, s
+	worst, worstScore := 0, f.cands[0].score+cheapRecency(f.n-f.cands[0].num)
+	for i, k := range f.cands[1:] {
+		// The recency term is positive for a line already seen: a candidate scoring at least
+		// the least total so far cannot be below it, and its recency is not worth computing.
+		if k.score >= worstScore && k.num <= f.n {
+			continue
+		}
+		if s := k.score + cheapRecency(f.n-k.num); s < worstScore {
+			worst, worstScore = i+1, s
 		}
 	}
 	// The new candidate, last in the set, is the one dropped only when it scores strictly less:
