@@ -45,14 +45,17 @@ func (w *retriageWorker) Work(ctx context.Context, job *river.Job[retriageArgs])
 }
 
 // enqueueTriage queues the commit's triage, unique per (repo, SHA) and debounced; if a triage of
-// the commit is running right now, a retriage job queues it again once that run is over.
+// the commit is running right now, a retriage job queues it again once that run is over. The
+// retriage is queued due now and snoozes while the triage runs: River keeps a snooze shorter than
+// its scheduler's interval (5 s) available, so the next poll picks it up, whereas a job queued
+// with a delay waits for the scheduler's next pass.
 func (p *pipeline) enqueueTriage(ctx context.Context, installationID int64, repo, sha string) error {
 	busy, err := p.tryEnqueueTriage(ctx, installationID, repo, sha)
 	if err != nil || !busy {
 		return err
 	}
 	if _, err := p.q.Enqueue(ctx, retriageArgs{InstallationID: installationID, Repo: repo, SHA: sha},
-		queue.EnqueueOpts{Unique: true, Delay: busyWait}); err != nil {
+		queue.EnqueueOpts{Unique: true}); err != nil {
 		return fmt.Errorf("queueing re-triage of %s@%s: %w", repo, sha, err)
 	}
 	return nil
