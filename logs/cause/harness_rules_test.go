@@ -119,6 +119,11 @@ func TestScoreTextHarnesses(t *testing.T) {
 		{"flake8", "./src/app/views.py:12:1: F401 'os' imported but unused", "flake8", 9, kindPoint},
 		{"eslint", "  12:5  error  'foo' is not defined  no-undef", "eslint", 9, kindPoint},
 		{"standard", "  /home/circleci/repo/lib/bot.js:14:3: Expected '===' and instead saw '=='.", "js-lint", 9, kindPoint},
+		// markdownlint (logchunks-dev airbnb@javascript 556132210, tldr-pages@tldr), and pylint
+		// as its documentation shows it.
+		{"markdownlint", "react/README.md: 29: MD012/no-multiple-blanks Multiple consecutive blank lines [Expected: 1; Actual: 2]", "lint-code", 8, kindPoint},
+		{"pylint", "src/app/main.py:1:0: C0114: Missing module docstring (missing-module-docstring)", "lint-code", 8, kindPoint},
+		{"not a code", "src/app/main.py:12: note: Revealed type is int", "", 0, kindPoint},
 		{"rubocop", "app/models/user.rb:3:81: C: Layout/LineLength: Line is too long. [95/80]", "rubocop", 8, kindPoint},
 		// black --check and prettier --check in GitHub Actions (as quoted in public CI reports).
 		{"black", "would reformat /home/runner/work/app/app/backend/main.py", "format-check", 8, kindPoint},

@@ -136,6 +136,9 @@ var rules = []rule{
 	r("flake8", words(".py:"), `^\S+\.py:\d+:\d+: [EFWCN]\d{3} `, 9, kindPoint),
 	r("eslint", words("  error  "), `^\s+\d+:\d+\s+error\s+\S`, 9, kindPoint),
 	r("js-lint", words(".js:", ".ts:", ".jsx:", ".tsx:", ".mjs:", ".cjs:", ".vue:"), `^\s+\S+\.(js|jsx|ts|tsx|mjs|cjs|vue):\d+:\d+: \S`, 9, kindPoint),
+	// A linter's finding as "file:line[:col]: CODE…", a rule code of capitals and digits first
+	// (markdownlint "MD012/no-multiple-blanks", pylint "C0114").
+	r("lint-code", words(":"), `^\S+\.\w+: ?\d+(:\d+)?:? [A-Z]{1,4}\d{3,4}\b`, 8, kindPoint),
 	r("rubocop", words(".rb:"), `^\S+\.rb:\d+:\d+: [CWEF]: `, 8, kindPoint),
 	// Formatters in check mode: the files they would change are the failure.
 	r("format-check", words("ould reformat", "Code style issues"), `^([Ww]ould reformat:? \S|\[warn\] Code style issues (were )?found)`, 8, kindPoint),
