@@ -77,10 +77,15 @@ var backends = []backend{
 	{"postgres", func(t *testing.T) string { return storetest.PostgresURL(t) }},
 }
 
-// eachBackend runs test on SQLite and on Postgres (skipped without TOTTO_TEST_POSTGRES).
+// eachBackend runs test on SQLite and on Postgres (skipped without TOTTO_TEST_POSTGRES), in
+// parallel: each world owns its fakes, database and queue, and a run spends most of its time
+// waiting for the queue's workers, not computing.
 func eachBackend(t *testing.T, test func(t *testing.T, b backend)) {
 	for _, b := range backends {
-		t.Run(b.name, func(t *testing.T) { test(t, b) })
+		t.Run(b.name, func(t *testing.T) {
+			t.Parallel()
+			test(t, b)
+		})
 	}
 }
 
