@@ -272,8 +272,15 @@ func (c *client) csrf(path string) string {
 	return m[1]
 }
 
-// backends runs a test on SQLite and, when configured, Postgres.
+// backends runs a test on SQLite and, when configured, Postgres, in parallel: each owns its store,
+// servers and clock, and much of a run waits on HTTP round trips and the job queue.
 func backends(t *testing.T, fn func(t *testing.T, st store.Store)) {
-	t.Run("sqlite", func(t *testing.T) { fn(t, openSQLite(t)) })
-	t.Run("postgres", func(t *testing.T) { fn(t, openPostgres(t)) })
+	t.Run("sqlite", func(t *testing.T) {
+		t.Parallel()
+		fn(t, openSQLite(t))
+	})
+	t.Run("postgres", func(t *testing.T) {
+		t.Parallel()
+		fn(t, openPostgres(t))
+	})
 }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/totto-ci/totto/internal/testdb"
 	"github.com/totto-ci/totto/store"
 	"github.com/totto-ci/totto/store/storetest"
 )
@@ -71,8 +72,10 @@ func signedIn(t *testing.T, c *client) bool {
 // Postgres, with the store's URL so that fn can read the session table directly.
 func sessionBackends(t *testing.T, fn func(t *testing.T, st store.Store, rows func() [][]byte)) {
 	t.Run("sqlite", func(t *testing.T) {
-		path := filepath.Join(t.TempDir(), "totto.db")
-		st := mustOpen(t, "sqlite:"+path)
+		t.Parallel()
+		u := testdb.SQLiteURL(t)
+		path := strings.TrimPrefix(u, "sqlite:")
+		st := mustOpen(t, u)
 		fn(t, st, func() [][]byte {
 			db, err := sql.Open("sqlite", path)
 			if err != nil {
@@ -88,6 +91,7 @@ func sessionBackends(t *testing.T, fn func(t *testing.T, st store.Store, rows fu
 		})
 	})
 	t.Run("postgres", func(t *testing.T) {
+		t.Parallel()
 		u := storetest.PostgresURL(t)
 		st := mustOpen(t, u)
 		fn(t, st, func() [][]byte {
