@@ -54,12 +54,26 @@ func (p *pipeline) input(ctx context.Context, gh *github.Client, repo store.Repo
 	if err := p.testHistory(ctx, repo, cfg, &in); err != nil {
 		return in, err
 	}
-	prec, err := verdicts.Precision(ctx, p.Store, repo, nil)
-	if err != nil {
-		return in, err
+	// Triage weighs the precision of the patterns that matched, so only theirs is read.
+	if ids := matchedPatterns(in); len(ids) > 0 {
+		prec, err := verdicts.Precision(ctx, p.Store, repo, ids)
+		if err != nil {
+			return in, err
+		}
+		in.Precision = prec
 	}
-	in.Precision = prec
 	return in, nil
+}
+
+// matchedPatterns is the ids of the patterns the commit's jobs matched, ascending (empty, not
+// nil, when none did: nil would mean every pattern to the precision read and the demotion watch).
+func matchedPatterns(in triage.Input) []int64 {
+	ids := make([]int64, 0, len(in.Patterns))
+	for id := range in.Patterns {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	return ids
 }
 
 // run builds one attempt's triage view. Matches of built-in patterns are dropped when the
