@@ -121,7 +121,7 @@ func (p *pipeline) run(ctx context.Context, j store.Job, cfg RepoConfig, infos m
 		r.Tests = storedTests(ts)
 		return r, nil
 	}
-	if err := p.readLogDetails(ctx, j, &r); err != nil {
+	if err := p.readLogDetails(ctx, j, l, &r); err != nil {
 		// The matches still explain the failure without the excerpt; say so in the log only.
 		zerolog.Ctx(ctx).Warn().Err(err).Int64("log", *j.LogID).Msg("likely cause not available")
 	}
@@ -153,15 +153,15 @@ func (p *pipeline) patternInfo(ctx context.Context, id int64, infos map[int64]tr
 // passing history), the lines around its best match, its step boundaries and its failing tests,
 // and keeps the excerpt's cause line for pattern suggestions. The store has no place for the excerpt, so it is
 // recomputed here from the stored log (one streaming pass, bounded memory).
-func (p *pipeline) readLogDetails(ctx context.Context, j store.Job, r *triage.Run) error {
-	logID := *j.LogID
+func (p *pipeline) readLogDetails(ctx context.Context, j store.Job, l store.Log, r *triage.Run) error {
+	logID := l.ID
 	lo, hi := -1, -1
 	if b := patterns.Best(r.Matches); b != nil {
 		lo, hi = b.Line-contextLines, b.Line+contextLines
 	}
 	tests := testlog.New()
 	step := 0
-	ex, err := likelycause.Read(ctx, p.Store, p.Blobs, logID, likelycause.History(ctx, p.Store, p.Blobs, j), func(ln logs.Line) {
+	ex, err := likelycause.Read(ctx, p.Blobs, l, likelycause.History(ctx, p.Store, p.Blobs, j), func(ln logs.Line) {
 		tests.Add(ln)
 		if ln.StepIndex != 0 && ln.StepIndex != step {
 			step = ln.StepIndex
