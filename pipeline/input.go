@@ -111,14 +111,19 @@ func (p *pipeline) run(ctx context.Context, j store.Job, cfg RepoConfig, infos m
 	if err != nil {
 		return r, fmt.Errorf("log %d (job %q): %w", *j.LogID, j.Name, err)
 	}
-	if r.Log.Expired = l.Expired(); r.Log.Expired != "" {
-		// The content is gone: the matches and the failing tests recorded while it was kept
-		// still stand; there is no excerpt to read.
+	if j.TestsRecorded || l.Expired() != "" {
+		// The failing tests recorded when the log was stored (the same extractor over the same
+		// content) are the ones the history and the store's decisions count; a log whose content
+		// retention removed keeps them too.
 		ts, err := p.Store.JobTests(ctx, j.ID)
 		if err != nil {
 			return r, fmt.Errorf("failing tests of job %q: %w", j.Name, err)
 		}
 		r.Tests = storedTests(ts)
+	}
+	if r.Log.Expired = l.Expired(); r.Log.Expired != "" {
+		// The content is gone: the matches and the failing tests still stand; there is no
+		// excerpt to read.
 		return r, nil
 	}
 	if err := p.readLogDetails(ctx, j, l, &r); err != nil {
@@ -150,7 +155,8 @@ func (p *pipeline) patternInfo(ctx context.Context, id int64, infos map[int64]tr
 }
 
 // readLogDetails reads a stored log once for its likely-cause excerpt (judged against the job's
-// passing history), the lines around its best match, its step boundaries and its failing tests,
+// passing history), the lines around its best match, its step boundaries and (for a job whose
+// tests were never recorded) its failing tests,
 // and keeps the excerpt's cause line for pattern suggestions. The store has no place for the excerpt, so it is
 // recomputed here from the stored log (one streaming pass, bounded memory).
 func (p *pipeline) readLogDetails(ctx context.Context, j store.Job, l store.Log, r *triage.Run) error {
@@ -159,10 +165,16 @@ func (p *pipeline) readLogDetails(ctx context.Context, j store.Job, l store.Log,
 	if b := patterns.Best(r.Matches); b != nil {
 		lo, hi = b.Line-contextLines, b.Line+contextLines
 	}
-	tests := testlog.New()
+	// A job stored before its tests were recorded (an older release) has them read here.
+	var tests *testlog.Extractor
+	if !j.TestsRecorded {
+		tests = testlog.New()
+	}
 	step := 0
 	ex, err := likelycause.Read(ctx, p.Blobs, l, likelycause.History(ctx, p.Store, p.Blobs, j), func(ln logs.Line) {
-		tests.Add(ln)
+		if tests != nil {
+			tests.Add(ln)
+		}
 		if ln.StepIndex != 0 && ln.StepIndex != step {
 			step = ln.StepIndex
 			r.Steps = append(r.Steps, triage.StepSpan{Number: step, FirstLine: ln.Num})
@@ -180,7 +192,9 @@ func (p *pipeline) readLogDetails(ctx context.Context, j store.Job, l store.Log,
 		return err
 	}
 	r.Cause = triage.Excerpt(ex)
-	r.Tests = failingTests(tests.Result().Tests)
+	if tests != nil {
+		r.Tests = failingTests(tests.Result().Tests)
+	}
 	p.cacheCauseLine(ctx, logID, r.Cause)
 	return nil
 }
