@@ -51,7 +51,8 @@ func StoreLog(ctx context.Context, st LogStore, blobs blob.Store, raw io.Reader,
 }
 
 // LineReader reads the lines of the text being stored, in the one pass that counts them, and
-// returns how many there are (the last line's number). A caller that wants something else of a
+// returns how many there are (the last line's number); it keeps no Line (nor its Text) past
+// its return. A caller that wants something else of a
 // new log (its matches, its failing tests) reads it here rather than opening the stored content
 // again; nil only counts.
 type LineReader func(*logs.Reader) (int, error)
@@ -125,7 +126,9 @@ func storeText(ctx context.Context, st LogStore, blobs blob.Store, f io.ReaderAt
 	if read == nil {
 		read = countLines
 	}
-	lines, err := read(logs.NewReader(r))
+	lr := logs.NewReader(r)
+	lines, err := read(lr)
+	lr.Release() // a LineReader keeps no line past its return
 	if err != nil {
 		return store.Log{}, fmt.Errorf("reading log lines: %w", err)
 	}

@@ -39,6 +39,7 @@ func Read(ctx context.Context, blobs Blobs, l store.Log, hist *cause.Fingerprint
 	defer rc.Close()
 	f := cause.NewFinder(cause.Options{History: hist})
 	lr := logs.NewReader(rc)
+	defer lr.Release() // the finder and each keep copies of what they need
 	for lr.Next() {
 		ln := lr.Line()
 		f.Add(ln)

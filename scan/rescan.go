@@ -307,7 +307,9 @@ func (r *rescan) scanLog(ctx context.Context, m *patterns.Matcher, p store.Pendi
 	}
 	defer rc.Close()
 	var ms []patterns.Match
-	_, err = m.Scan(logs.NewReader(rc), patterns.ScanOptions{Job: p.JobName}, func(m patterns.Match) error {
+	lr := logs.NewReader(rc)
+	defer lr.Release() // the matches hold copies of their lines
+	_, err = m.Scan(lr, patterns.ScanOptions{Job: p.JobName}, func(m patterns.Match) error {
 		ms = append(ms, m)
 		return nil
 	})

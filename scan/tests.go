@@ -93,6 +93,7 @@ func extractTests(ctx context.Context, st TestsStore, blobs blob.Store, logID in
 	defer rc.Close()
 	e := testlog.New()
 	lr := logs.NewReader(rc)
+	defer lr.Release()
 	for lr.Next() {
 		e.Add(lr.Line())
 	}
