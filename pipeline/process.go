@@ -82,7 +82,8 @@ func (p *pipeline) process(ctx context.Context, a ProcessJobArgs) error {
 			return err
 		}
 	} else if j.LogID != nil && j.LogState == store.LogStored {
-		// Stored by an earlier attempt of this job that stopped before it was scanned.
+		// Stored by an earlier delivery or attempt of this job (one that may have stopped before
+		// its scan): the stored log is scanned for what is still pending, if anything.
 		if err := p.patternsReady(ctx, gh, repo.ID, a.Repo); err != nil {
 			return err
 		}
