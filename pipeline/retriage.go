@@ -61,8 +61,10 @@ func (p *pipeline) enqueueTriage(ctx context.Context, installationID int64, repo
 	return nil
 }
 
-// tryEnqueueTriage queues the triage and reports busy when an existing one is already running
-// (and so may not see what changed).
+// tryEnqueueTriage queues the triage and reports busy when an existing one may not see what
+// changed: it is running, or it finished between the enqueue that found it and the look at its
+// state (a triage that read its inputs before the change; treating it as not busy lost the
+// change, and the check run missed a job).
 func (p *pipeline) tryEnqueueTriage(ctx context.Context, installationID int64, repo, sha string) (bool, error) {
 	res, err := p.q.Enqueue(ctx, TriageCommitArgs{InstallationID: installationID, Repo: repo, SHA: sha},
 		queue.EnqueueOpts{Unique: true, Delay: p.TriageDelay})
@@ -76,5 +78,9 @@ func (p *pipeline) tryEnqueueTriage(ctx context.Context, installationID int64, r
 	if err != nil {
 		return false, fmt.Errorf("state of triage of %s@%s: %w", repo, sha, err)
 	}
-	return row.State == rivertype.JobStateRunning, nil
+	switch row.State {
+	case rivertype.JobStateAvailable, rivertype.JobStateScheduled, rivertype.JobStatePending, rivertype.JobStateRetryable:
+		return false, nil // it has yet to run, and will read what changed
+	}
+	return true, nil
 }
