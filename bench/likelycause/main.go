@@ -36,6 +36,7 @@ func main() {
 	grid := flag.Bool("grid", false, "predict with every weight setting of the grid (field \"config\")")
 	treeherder := flag.Bool("treeherder", false, "predict the Treeherder logs that have Treeherder's own error lines (*.logview.json) instead of a split")
 	gridOut := flag.String("grid-out", "", "with -grid, write the grid's weight settings (JSON) here")
+	closing := flag.Int("closing-lines", -1, "lines given to the failing step's closing statement (cause.Params.ClosingLines) in every setting; -1 keeps the default")
 	flag.Parse()
 	formats := map[string]logs.Format{"plain": logs.FormatPlain, "auto": logs.FormatAuto}
 	f, ok := formats[*format]
@@ -51,6 +52,11 @@ func main() {
 				fmt.Fprintln(os.Stderr, "likelycause:", err)
 				os.Exit(1)
 			}
+		}
+	}
+	if *closing >= 0 {
+		for i := range params {
+			params[i].ClosingLines = *closing
 		}
 	}
 	cfg := config{budget: *budget, format: f, history: *history, params: params, tagged: *grid, treeherder: *treeherder}
