@@ -115,6 +115,14 @@ func testPatternPrecision(t *testing.T, s precisionStore) {
 		if got := must(s.PatternPrecision(c, aud, []int64{flaky})); !reflect.DeepEqual(got, tc.want[:1]) {
 			t.Errorf("PatternPrecision(repo %d, flaky only) =\n%+v\nwant\n%+v", tc.repo, got, tc.want[:1])
 		}
+		// Asked for every pattern by id (the query that starts from the hits), the same records
+		// as asked for all of them (the one that starts from the reruns).
+		if got := must(s.PatternPrecision(c, aud, []int64{flaky, other})); !reflect.DeepEqual(got, tc.want) {
+			t.Errorf("PatternPrecision(repo %d, both by id) =\n%+v\nwant\n%+v", tc.repo, got, tc.want)
+		}
+		if got, want := must(s.PatternPrecision(c, aud, []int64{other})), tc.want[1:]; len(got)+len(want) > 0 && !reflect.DeepEqual(got, want) {
+			t.Errorf("PatternPrecision(repo %d, other only) =\n%+v\nwant\n%+v", tc.repo, got, want)
+		}
 		if got := must(s.PatternPrecision(c, aud, []int64{})); len(got) != 0 {
 			t.Errorf("PatternPrecision(repo %d, no pattern) = %+v, want none", tc.repo, got)
 		}
