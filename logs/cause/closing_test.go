@@ -97,3 +97,25 @@ func nonBlank(e Excerpt) int {
 	}
 	return n
 }
+
+// TestCauseLineStaysInItsBlock checks that a header's cause line is looked for in the header's
+// own block only: a strong line right after it, shown as the closing statement, is a consequence.
+func TestCauseLineStaysInItsBlock(t *testing.T) {
+	texts := []string{"--- FAIL: TestParse (0.00s)", "=== RUN   TestParse/empty", "panic: runtime error: index out of range [3] with length 3"}
+	best := &candidate{}
+	for i, text := range texts {
+		e := entry{num: 40 + i, text: text}
+		e.score, e.kind, e.rule = scoreRule([]byte(text))
+		best.ctx = append(best.ctx, e)
+	}
+	best.entry = best.ctx[0]
+	if best.kind != kindHeader || best.ctx[2].kind != kindPoint {
+		t.Fatalf("kinds %d, %d: want a header and a failure line", best.kind, best.ctx[2].kind)
+	}
+	if got := causeLine(best, 1); got != 40 {
+		t.Errorf("cause line %d with the block ending at line 41, want the header's 40", got)
+	}
+	if got := causeLine(best, 2); got != 42 {
+		t.Errorf("cause line %d with the block holding the panic, want 42", got)
+	}
+}

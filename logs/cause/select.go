@@ -96,22 +96,20 @@ func (f *Finder) Excerpt() Excerpt {
 	}
 	ex := build(append(blocks, block{best.ctx, a, b}))
 	if ex.contains(best.num) {
-		ex.Cause = causeLine(best, ex)
+		ex.Cause = causeLine(best, b)
 	}
 	return ex
 }
 
 // causeLine is the line of the excerpt a person should read first. It is the best candidate,
 // except that a header (a failed test's name, "--- FAIL: TestX", a jest "●" title) hands over to
-// the first strong failure statement of its detail (the assertion message) shown after it.
-func causeLine(best *candidate, ex Excerpt) int {
+// the first strong failure statement of its detail (the assertion message) shown after it in its
+// block, best.ctx up to index b: a closing statement shown in another block is a consequence.
+func causeLine(best *candidate, b int) int {
 	if best.kind != kindHeader {
 		return best.num
 	}
-	for _, e := range best.ctx[best.self+1:] {
-		if !ex.contains(e.num) {
-			break
-		}
+	for _, e := range best.ctx[best.self+1 : b+1] {
 		if e.rule >= 0 && rules[e.rule].weight >= strongScore && (e.kind == kindPoint || e.kind == kindTail) {
 			return e.num
 		}
