@@ -6,7 +6,8 @@
 // field numbers them, -grid-out lists them), so that bench/likelycause_cv.py can choose weights on
 // some repositories and score the others (leave-repositories-out cross-validation). With -history
 // a CiDiff case's passing twin is the job's history, as the store's fingerprint of the last green
-// run would be.
+// run would be. With -closing-lines N every setting gives N lines to the failing step's closing
+// statement (cause.Params.ClosingLines; 0 shows none), so the excerpt's shapes can be compared.
 package main
 
 import (
