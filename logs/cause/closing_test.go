@@ -1,6 +1,7 @@
 package cause
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -117,5 +118,32 @@ func TestCauseLineStaysInItsBlock(t *testing.T) {
 	}
 	if got := causeLine(best, 2); got != 42 {
 		t.Errorf("cause line %d with the block holding the panic, want 42", got)
+	}
+}
+
+// TestClosingStatementAgainstHistory checks that a failure line the job's passing run printed too
+// is not taken for the failing step's closing statement: it did not fail the step.
+func TestClosingStatementAgainstHistory(t *testing.T) {
+	common := []string{"Run make check"}
+	for i := range 20 {
+		common = append(common, fmt.Sprintf("checking module m%02d ... done", i))
+	}
+	tail := []string{"error: could not read ~/.config/tool.toml, using defaults", "cleaning up"}
+	pass := strings.Join(append(append(append([]string{}, common...), tail...), "Process completed with exit code 0."), "\n")
+	fail := strings.Join(append(append(append(append([]string{}, common[:3]...),
+		"CMake Error at CMakeLists.txt:136 (find_package):"), common[3:]...), append(tail, "##[error]Process completed with exit code 1.")...), "\n")
+	closing := lineOf(t, fail, "could not read")
+	p := DefaultParams()
+	p.ClosingLines = 1
+	alone := excerptOfText(fail, Options{Params: &p})
+	if !covers(alone, closing) {
+		t.Fatalf("judged alone, excerpt %v lacks the closing statement at line %d: the log tests nothing", alone.Ranges, closing)
+	}
+	withHistory := excerptOfText(fail, Options{Params: &p, History: fingerprintOfText(pass)})
+	if covers(withHistory, closing) || len(withHistory.Ranges) != 1 {
+		t.Errorf("with the passing run's fingerprint the excerpt %v still shows line %d, which that run printed too", withHistory.Ranges, closing)
+	}
+	if cause := lineOf(t, fail, "CMake Error"); alone.Cause != cause || withHistory.Cause != cause {
+		t.Errorf("cause lines %d and %d, want %d", alone.Cause, withHistory.Cause, cause)
 	}
 }
