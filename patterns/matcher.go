@@ -7,7 +7,10 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"unicode/utf8"
+
+	"github.com/totto-ci/totto/internal/keywords"
 )
 
 // DefaultMaxMatchesPerPattern bounds how many matches of one pattern are kept per log, so that a
@@ -29,6 +32,38 @@ type Matcher struct {
 	// rawMarked lists the raw-marker patterns the prefilter can skip: on a marked line they see
 	// the marker too, which the scanned text does not hold, so they are tried on every marked line.
 	rawMarked []int
+	// withKeywords is ac with the literals of the line classifiers added (keywords.Literals),
+	// for scans whose OnLine consumers read the lines' keywords: one pass over each byte finds
+	// both. Built at the first such scan.
+	withKeywords struct {
+		once sync.Once
+		ac   *acAutomaton
+		lits []keywordLit // outputs from len(lits) on
+	}
+}
+
+// keywordLit is a line classifier's literal in the automaton withKeywords.
+type keywordLit struct {
+	req requiredLit // case-sensitive: the automaton ignores case, keywords do not
+	kw  keywords.Literal
+}
+
+// keywordAutomaton returns the automaton finding both the patterns' required literals and the
+// keywords, and the keywords' literals (output len(m.lits)+i is kws[i]).
+func (m *Matcher) keywordAutomaton() (*acAutomaton, []keywordLit) {
+	w := &m.withKeywords
+	w.once.Do(func() {
+		texts := make([]string, 0, len(m.lits))
+		for _, l := range m.lits {
+			texts = append(texts, string(l.text))
+		}
+		for _, k := range keywords.Literals() {
+			w.lits = append(w.lits, keywordLit{req: requiredLit{text: []byte(k.Text)}, kw: k})
+			texts = append(texts, k.Text)
+		}
+		w.ac = buildAutomaton(texts)
+	})
+	return w.ac, w.lits
 }
 
 // compiled is one pattern ready to be tested against a line.

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/totto-ci/totto/logs"
 )
 
 // fuzzAtoms and fuzzOps make up the small grammar fuzzed patterns are drawn from: pieces that
@@ -66,6 +68,13 @@ func FuzzMatcher(f *testing.F) {
 		}
 		if d := diffMatches(want, naiveScan(t, m, data)); d != "" {
 			t.Fatalf("pattern %q: naive scan differs from reference: %s", expr, d)
+		}
+		lines := 0
+		if d := diffMatches(want, fastScanWith(t, m, data, ScanOptions{OnLine: func(logs.Line) { lines++ }})); d != "" {
+			t.Fatalf("pattern %q literal %q: scan with keywords differs from reference: %s", expr, literal, d)
+		}
+		if lines == 0 {
+			t.Fatal("OnLine saw no line")
 		}
 	})
 }

@@ -21,6 +21,8 @@ type ScanOptions struct {
 	MaxMatchesPerPattern int
 	// OnLine, when set, sees every line as it streams past, so a caller can compute something
 	// else in the same single pass (the likely-cause excerpt) without reading the log twice.
+	// Lines reach it in order, a block at a time once the block has been scanned, each with its
+	// Keywords memo filled by the same automaton pass that finds the patterns' literals.
 	OnLine func(logs.Line)
 }
 
@@ -78,6 +80,7 @@ type scan struct {
 	stats   ScanStats
 	naive   bool   // test every applicable pattern on every line (the reference semantics)
 	raw     []byte // a marked line with its marker, for raw-marker patterns
+	online  onLineQueue
 }
 
 // scanPool recycles scan buffers (the block above all), so scanning many small logs does not
@@ -97,8 +100,9 @@ func resize[T any](b []T, n int) []T {
 // release returns the scan's buffers to the pool, dropping references to the caller's data.
 func (s *scan) release() {
 	clear(s.lines)
+	s.online.release()
 	*s = scan{active: s.active, count: s.count, stamp: s.stamp, block: s.block[:0], lines: s.lines[:0],
-		hits: s.hits[:0], cands: s.cands[:0], scratch: s.scratch, waiting: s.waiting, raw: s.raw[:0]}
+		hits: s.hits[:0], cands: s.cands[:0], scratch: s.scratch, waiting: s.waiting, raw: s.raw[:0], online: s.online}
 	clear(s.waiting)
 	scanPool.Put(s)
 }
@@ -130,6 +134,7 @@ func (m *Matcher) scan(r *logs.Reader, opts ScanOptions, emit func(Match) error,
 		scratch: s.scratch,
 		raw:     s.raw[:0],
 		waiting: resize(s.waiting, n),
+		online:  s.online,
 	}
 	if s.max <= 0 {
 		s.max = DefaultMaxMatchesPerPattern
@@ -140,14 +145,20 @@ func (m *Matcher) scan(r *logs.Reader, opts ScanOptions, emit func(Match) error,
 			s.active[i] = s.active[owner-1]
 		}
 	}
+	online := opts.OnLine != nil
 	for r.Next() {
 		ln := r.Line()
-		if opts.OnLine != nil {
-			opts.OnLine(ln)
-		}
 		s.stats.Lines = ln.Num
 		s.stats.Bytes += int64(len(ln.Text)) + 1
+		if online && s.online.full() {
+			if err := s.flush(); err != nil {
+				return s.stats, err
+			}
+		}
 		if ln.Overwritten && !opts.IncludeOverwritten {
+			if online {
+				s.online.addAside(ln)
+			}
 			continue
 		}
 		if len(s.block)+len(ln.Text)+1 > blockSize && len(s.lines) > 0 {
@@ -159,6 +170,9 @@ func (m *Matcher) scan(r *logs.Reader, opts ScanOptions, emit func(Match) error,
 		s.block = append(s.block, ln.Text...)
 		s.lines = append(s.lines, blockLine{num: ln.Num, start: start, end: int32(len(s.block)), step: ln.Step, truncated: ln.Truncated, marked: ln.ErrorMarker})
 		s.block = append(s.block, '\n')
+		if online {
+			s.online.addInBlock(ln, int32(len(s.lines)-1))
+		}
 	}
 	if err := r.Err(); err != nil {
 		return s.stats, fmt.Errorf("scan: reading log: %w", err)
@@ -173,6 +187,9 @@ func (m *Matcher) scan(r *logs.Reader, opts ScanOptions, emit func(Match) error,
 // flush finds the matches in the lines gathered in the block and empties it.
 func (s *scan) flush() error {
 	if len(s.lines) == 0 {
+		if s.opts.OnLine != nil {
+			s.online.deliver(s.block, s.lines, false, s.opts.OnLine)
+		}
 		return nil
 	}
 	var err error
@@ -189,6 +206,9 @@ func (s *scan) flush() error {
 }
 
 func (s *scan) flushNaive() error {
+	if s.opts.OnLine != nil {
+		s.online.deliver(s.block, s.lines, false, s.opts.OnLine)
+	}
 	for li := range s.lines {
 		for pi := range s.m.pats {
 			if err := s.try(li, pi); err != nil {
@@ -201,16 +221,32 @@ func (s *scan) flushNaive() error {
 
 // flushPrefiltered runs the literal automaton once over the block, then each pattern only on the
 // lines where one of its required literals occurs (and the prefilter-less patterns everywhere).
+// With OnLine, the automaton finds the line classifiers' keywords in the same pass, and the
+// block's lines are handed to OnLine with them before the patterns run.
 func (s *scan) flushPrefiltered() error {
 	s.cands = s.cands[:0]
-	if s.m.ac != nil {
-		s.hits = s.m.ac.scan(s.block, s.hits[:0], &s.scratch)
+	ac, kws := s.m.ac, []keywordLit(nil)
+	online := s.opts.OnLine != nil
+	if online {
+		ac, kws = s.m.keywordAutomaton()
+		s.online.startMemos(s.block, s.lines)
+	}
+	npat := len(s.m.lits)
+	if ac != nil {
+		s.hits = ac.scan(s.block, s.hits[:0], &s.scratch)
 		li := 0
 		for _, h := range s.hits {
 			for int(s.lines[li].end) < int(h.pos) {
 				li++
 			}
-			for _, id := range s.m.ac.outputs(h.state) {
+			for _, id := range ac.outputs(h.state) {
+				if int(id) >= npat {
+					k := &kws[int(id)-npat]
+					if k.req.occursAt(s.block, int(h.pos)+1) {
+						s.online.memos[li].Add(&k.kw, int(h.pos)+1-int(s.lines[li].start))
+					}
+					continue
+				}
 				l := &s.m.lits[id]
 				if !l.occursAt(s.block, int(h.pos)+1) {
 					continue
@@ -228,6 +264,9 @@ func (s *scan) flushPrefiltered() error {
 		if len(s.m.rawMarked) > 0 {
 			s.addRawMarked()
 		}
+	}
+	if online {
+		s.online.deliver(s.block, s.lines, true, s.opts.OnLine)
 	}
 	always := s.m.always
 	if len(always) == 0 {

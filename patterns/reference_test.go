@@ -86,8 +86,15 @@ func refTextAndSpan(line []byte, start, end int) (string, int, int) {
 // fastScan runs the matcher under test with no cap, collecting every match.
 func fastScan(tb testing.TB, m *Matcher, data []byte) []Match {
 	tb.Helper()
+	return fastScanWith(tb, m, data, ScanOptions{})
+}
+
+// fastScanWith is fastScan with options (OnLine: the automaton that finds keywords too).
+func fastScanWith(tb testing.TB, m *Matcher, data []byte, opts ScanOptions) []Match {
+	tb.Helper()
 	var out []Match
-	_, err := m.Scan(logs.NewReader(bytes.NewReader(data)), ScanOptions{MaxMatchesPerPattern: 1 << 30}, func(mt Match) error {
+	opts.MaxMatchesPerPattern = 1 << 30
+	_, err := m.Scan(logs.NewReader(bytes.NewReader(data)), opts, func(mt Match) error {
 		out = append(out, mt)
 		return nil
 	})

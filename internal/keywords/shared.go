@@ -2,6 +2,9 @@ package keywords
 
 import (
 	"fmt"
+	"math"
+	"sort"
+	"strings"
 	"sync"
 )
 
@@ -29,6 +32,15 @@ type Family struct {
 func Register(lits [][]string) *Family {
 	if shared.built {
 		panic("keywords: Register after the shared scanner was built")
+	}
+	for _, ls := range lits {
+		for _, l := range ls {
+			if strings.Contains(l, "\n") {
+				// A walk over many lines at once (see Literals) relies on every literal
+				// ending in the line it starts in.
+				panic(fmt.Sprintf("keywords: literal %q holds a line break", l))
+			}
+		}
 	}
 	f := &Family{own: New(lits), word: len(shared.lits) / 64, words: (len(lits) + 63) / 64}
 	if f.word+f.words > setWords {
@@ -59,17 +71,67 @@ func (f *Family) of(s Set) Set {
 	return out
 }
 
+// Literal is a literal of the shared scanner and the members, in the shared sets, that own it.
+type Literal struct {
+	Text    string
+	Members Set
+}
+
+// Literals returns every registered family's literals, each text once, for a caller that finds
+// them itself in a pass it makes anyway and fills memos with Memo.Found (the pattern matcher).
+// Like the shared scanner's first use, it closes registration. No literal holds '\n'.
+func Literals() []Literal {
+	sharedScanner()
+	byText := map[string]Set{}
+	for i, ls := range shared.lits {
+		for _, l := range ls {
+			if l != "" {
+				s := byText[l]
+				s.Add(i)
+				byText[l] = s
+			}
+		}
+	}
+	out := make([]Literal, 0, len(byText))
+	for t, s := range byText {
+		out = append(out, Literal{Text: t, Members: s})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Text < out[j].Text })
+	return out
+}
+
 // Memo holds the keywords of one line for all the consumers of that line. A reader owns one and
-// resets it at every line; a nil Memo makes each consumer scan on its own.
+// resets it at every line, or a caller that found the literals itself fills one per line (Found);
+// a nil Memo makes each consumer scan on its own.
 type Memo struct {
 	line      []byte
-	limit     int
+	limit     int // the limit head was found with (-1: head is not known)
 	head, all Set
-	scanned   bool
+	// reach is the end of the last literal found in the line: all is also the answer for any
+	// limit from it on (math.MaxInt when not known).
+	reach   int
+	scanned bool
 }
 
 // Reset makes the memo stand for line, not yet scanned.
 func (m *Memo) Reset(line []byte) { m.line, m.scanned = line, false }
+
+// HeadLimit is the limit for which a memo filled by Found and Add knows the members found in the
+// head of its line as well as in all of it: the likely-cause rules read no further into a line.
+const HeadLimit = 1024
+
+// Found makes the memo stand for line, in which the literals are then reported with Add: the
+// caller promises to report every occurrence of every literal of Literals in line.
+func (m *Memo) Found(line []byte) { *m = Memo{line: line, limit: HeadLimit, scanned: true} }
+
+// Add records that a literal of lit.Members ends at line[end-1].
+func (m *Memo) Add(lit *Literal, end int) {
+	m.all.Union(lit.Members)
+	if end <= HeadLimit {
+		m.head.Union(lit.Members)
+	}
+	m.reach = max(m.reach, end)
+}
 
 // ScanLine returns the family's members with a literal in text[:limit] (limit < 0: in all of
 // text). When text is the memo's whole line, the line is scanned once for every family and the
@@ -84,12 +146,12 @@ func (f *Family) ScanLine(m *Memo, text []byte, limit int) Set {
 	}
 	if !m.scanned {
 		m.head, m.all = sharedScanner().scanHead(text, limit)
-		m.limit, m.scanned = limit, true
+		m.limit, m.reach, m.scanned = limit, math.MaxInt, true
 	}
-	switch limit {
-	case len(text):
+	switch {
+	case limit == len(text) || limit >= m.reach:
 		return f.of(m.all)
-	case m.limit:
+	case limit == m.limit:
 		return f.of(m.head)
 	}
 	return f.own.Scan(text[:limit])

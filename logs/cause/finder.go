@@ -116,6 +116,10 @@ type Finder struct {
 	score func(text []byte, memo *keywords.Memo) (float64, kind, int)
 
 	hbuf []byte // masking buffer for history look-ups
+
+	// spare is a candidate no longer referenced (dropped from the set, or a replaced lastEnd),
+	// reused with its context's memory by the next newCandidate.
+	spare *candidate
 }
 
 // NewFinder returns a Finder for one log.
@@ -201,7 +205,11 @@ func (f *Finder) Add(l logs.Line) {
 
 	switch {
 	case e.kind == kindStepEnd:
+		old := f.lastEnd
 		f.lastEnd = f.newCandidate(e, 0)
+		if old != nil {
+			f.spare = old
+		}
 	case e.score >= minCandidateScore:
 		f.addCandidate(e)
 	}
@@ -225,7 +233,13 @@ func (f *Finder) againstHistory(text []byte, score float64) float64 {
 }
 
 func (f *Finder) newCandidate(e entry, after int) *candidate {
-	c := &candidate{entry: e, needAfter: after, seq: f.seq}
+	c, ctx := f.spare, []entry(nil)
+	if c != nil {
+		f.spare, ctx = nil, c.ctx[:0]
+	} else {
+		c = &candidate{}
+	}
+	*c = candidate{entry: e, needAfter: after, seq: f.seq}
 	f.seq++
 	before := f.opts.Context
 	if e.kind == kindStepEnd {
@@ -234,7 +248,10 @@ func (f *Finder) newCandidate(e entry, after int) *candidate {
 	if before > len(f.ring) {
 		before = len(f.ring)
 	}
-	c.ctx = make([]entry, 0, before+1+after)
+	if cap(ctx) < before+1+after {
+		ctx = make([]entry, 0, before+1+after)
+	}
+	c.ctx = ctx
 	for i := before; i >= 1; i-- {
 		c.ctx = append(c.ctx, f.ringAt(i))
 	}
@@ -254,11 +271,15 @@ func (f *Finder) addCandidate(e entry) {
 		f.cands = append(f.cands, f.newCandidate(e, f.opts.Context))
 		return
 	}
-	worst, worstScore := 0, 0.0
-	for i, k := range f.cands {
-		s := k.score + cheapRecency(f.n-k.num)
-		if i == 0 || s < worstScore {
-			worst, worstScore = i, s
+	worst, worstScore := 0, f.cands[0].score+cheapRecency(f.n-f.cands[0].num)
+	for i, k := range f.cands[1:] {
+		// The recency term is positive for a line already seen: a candidate scoring at least
+		// the least total so far cannot be below it, and its recency is not worth computing.
+		if k.score >= worstScore && k.num <= f.n {
+			continue
+		}
+		if s := k.score + cheapRecency(f.n-k.num); s < worstScore {
+			worst, worstScore = i+1, s
 		}
 	}
 	// The new candidate, last in the set, is the one dropped only when it scores strictly less:
@@ -269,6 +290,7 @@ func (f *Finder) addCandidate(e entry) {
 	dropped := f.cands[worst]
 	copy(f.cands[worst:], f.cands[worst+1:])
 	f.cands[len(f.cands)-1] = f.newCandidate(e, f.opts.Context)
+	f.spare = dropped
 	if dropped.needAfter > 0 {
 		for i, o := range f.open {
 			if o == dropped {

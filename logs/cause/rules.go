@@ -220,7 +220,8 @@ var rules = []rule{
 
 // maxScoredBytes bounds the part of a line the rules look at: a message says what it is about
 // early, and regular expressions on megabyte lines would cost more than the rest of the scan.
-const maxScoredBytes = 1024
+// Memos filled by the pattern matcher's pass know the keywords of that part too.
+const maxScoredBytes = keywords.HeadLimit
 
 // scoreText returns the weight and kind of a cleaned line and the name of the rule that matched
 // ("" when none did).
