@@ -1,7 +1,8 @@
 #!/bin/sh
 # Measures the likely-cause excerpt on the dev corpora with the corpus scorer:
-#  1. leave-repositories-out cross-validation on LogChunks (the headline: weights chosen without
-#     the scored repository), next to the plain dev figure;
+#  1. leave-one-repository-out on LogChunks (the headline: each repository scored with the rules
+#     and the weights chosen without it; likelycause_loro.py says how), next to the weights-only
+#     cross-validation and the plain dev figure;
 #  2. the plain figures of all three dev sets (canonical text, and as `totto scan` reads logs);
 #  3. CiDiff with the passing twin as the job's history, and Treeherder's own error lines;
 #  4. the older fixed half split (A = even-numbered repositories / cases, B = odd), next to the
@@ -19,7 +20,16 @@ go build -o "$bin" ./bench/likelycause
 
 echo "== leave-repositories-out cross-validation"
 "$bin" -corpus "$corpus/logs" -split "$split" -budget "$budget" -grid -grid-out "$pred.grid.json" -out "$pred.grid"
-python3 bench/likelycause_cv.py "$corpus/tools" "$pred.grid" "$pred.grid.json" "$split" "$budget"
+python3 bench/likelycause_cv.py "$corpus/tools" "$pred.grid" "$pred.grid.json" "$split" "$budget" "$pred.chosen.json"
+echo
+echo "== rule-level leave-one-repository-out: rules and weights chosen without the scored repository"
+"$bin" -corpus "$corpus/logs" -split "$split" -budget "$budget" -ablate -rules-out "$pred.rules" -out "$pred.ablate"
+"$bin" -corpus "$corpus/logs" -treeherder -budget "$budget" -rules-out "$pred.rules.treeherder" -out /dev/null
+python3 bench/likelycause_loro.py folds "$corpus/tools" "$corpus/logs" "$pred.ablate" "$pred.rules" "$pred.rules.treeherder" "$pred.chosen.json" "$split" "$budget" "$pred.loro"
+for v in evidence strict; do
+	"$bin" -corpus "$corpus/logs" -split "$split" -budget "$budget" -folds "$pred.loro.$v.json" -out "$pred.loro.$v.jsonl"
+done
+python3 bench/likelycause_loro.py score "$corpus/tools" "$split" "$budget" "$pred.loro"
 echo
 echo "== plain figures (canonical text; the Finder strips CI markers itself)"
 "$bin" -corpus "$corpus/logs" -split "$split" -budget "$budget" -out "$pred"

@@ -1,15 +1,15 @@
 #!/usr/bin/env python3
 """Leave-repositories-out cross-validation of the likely-cause weights on LogChunks.
 
-Usage: likelycause_cv.py TOOLS_DIR GRID_PREDICTIONS.jsonl GRID.json SPLIT BUDGET
+Usage: likelycause_cv.py TOOLS_DIR GRID_PREDICTIONS.jsonl GRID.json SPLIT BUDGET [CHOSEN_OUT.json]
 
 GRID_PREDICTIONS holds one prediction per log for each weight setting of the grid (field
 "config", written by `bench/likelycause -grid`). For each LogChunks repository, the setting with
 the most hits on the OTHER repositories is chosen (ties: the lower index, setting 0 being the
 defaults) and scored on that repository's logs, which it never saw. The pooled held-out hit rate is
 the headline; "tuned" is each fold's chosen setting scored on the repositories it was chosen on.
-The rule table itself is not re-chosen per fold: it is hand-written (see docs/diagnosis.md for
-the protocol and what it was written against).
+CHOSEN_OUT, when given, receives each repository's chosen weights ({repository: weights}), which
+likelycause_loro.py combines with the rules chosen without that repository.
 """
 import collections
 import json
@@ -52,6 +52,9 @@ for r in repos:
     held_hit += h
     held_n += len(ids_of[r])
     per_repo.append((r, h, len(ids_of[r]), best))
+if len(sys.argv) > 6:
+    with open(sys.argv[6], "w") as f:
+        json.dump({r: grid[k] for r, _, _, k in per_repo}, f, indent=1, sort_keys=True)
 
 default = sum(hits[0].values()) / len(items)
 held = held_hit / held_n

@@ -38,6 +38,9 @@ func main() {
 	treeherder := flag.Bool("treeherder", false, "predict the Treeherder logs that have Treeherder's own error lines (*.logview.json) instead of a split")
 	gridOut := flag.String("grid-out", "", "with -grid, write the grid's weight settings (JSON) here")
 	closing := flag.Int("closing-lines", -1, "lines given to the failing step's closing statement (cause.Params.ClosingLines) in every setting; -1 keeps the default")
+	ablate := flag.Bool("ablate", false, "predict once with all rules, then once with each rule switched off (field \"config\": 0 all rules, k rule k-1; field \"without\")")
+	folds := flag.String("folds", "", "a JSON file {log id: {\"without\": [rule names], \"params\": weights}}: predict each log so (logs it does not name: defaults)")
+	rulesOut := flag.String("rules-out", "", "also write, per log, the rule each line meets (JSON lines {log, rules: {line: rule}})")
 	flag.Parse()
 	formats := map[string]logs.Format{"plain": logs.FormatPlain, "auto": logs.FormatAuto}
 	f, ok := formats[*format]
@@ -45,9 +48,16 @@ func main() {
 		fmt.Fprintf(os.Stderr, "likelycause: unknown -format %q (want plain or auto)\n", *format)
 		os.Exit(2)
 	}
-	params := []cause.Params{cause.DefaultParams()}
+	settings := []setting{{params: cause.DefaultParams()}}
 	if *grid {
-		params = paramGrid()
+		settings = settings[:0]
+		params := paramGrid()
+		for i := range params {
+			if *closing >= 0 { // also in the settings written to -grid-out
+				params[i].ClosingLines = *closing
+			}
+			settings = append(settings, setting{params: params[i]})
+		}
 		if *gridOut != "" {
 			if err := writeJSON(*gridOut, params); err != nil {
 				fmt.Fprintln(os.Stderr, "likelycause:", err)
@@ -55,12 +65,29 @@ func main() {
 			}
 		}
 	}
-	if *closing >= 0 {
-		for i := range params {
-			params[i].ClosingLines = *closing
+	if *ablate {
+		for _, name := range cause.RuleNames() {
+			settings = append(settings, setting{params: cause.DefaultParams(), without: []string{name}})
 		}
 	}
-	cfg := config{budget: *budget, format: f, history: *history, params: params, tagged: *grid, treeherder: *treeherder}
+	cfg := config{budget: *budget, format: f, history: *history, settings: settings, tagged: *grid || *ablate, treeherder: *treeherder, rulesOut: *rulesOut}
+	if *folds != "" {
+		fs, err := readFolds(*folds)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "likelycause:", err)
+			os.Exit(1)
+		}
+		cfg.folds = fs
+	}
+	if *closing >= 0 {
+		for i := range cfg.settings {
+			cfg.settings[i].params.ClosingLines = *closing
+		}
+		for id, s := range cfg.folds {
+			s.params.ClosingLines = *closing
+			cfg.folds[id] = s
+		}
+	}
 	if err := run(*corpus, *split, *out, cfg); err != nil {
 		fmt.Fprintln(os.Stderr, "likelycause:", err)
 		os.Exit(1)
@@ -69,13 +96,56 @@ func main() {
 
 // config says how to predict.
 type config struct {
-	budget  int
-	format  logs.Format
-	history bool
-	params  []cause.Params
-	tagged  bool // write the index of the weight setting with each prediction
+	budget   int
+	format   logs.Format
+	history  bool
+	settings []setting
+	tagged   bool // write the index of the setting with each prediction
 	// treeherder predicts the Treeherder logs with error lines instead of the split's logs.
 	treeherder bool
+	// folds, when set, gives some logs their own setting (their fold's rules and weights).
+	folds map[string]setting
+	// rulesOut, when set, is where the rule each line meets is written.
+	rulesOut string
+}
+
+// setting is what a prediction is made with: the weights and the rules switched off.
+type setting struct {
+	params  cause.Params
+	without []string
+}
+
+// readFolds reads a -folds file.
+func readFolds(path string) (map[string]setting, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read folds: %w", err)
+	}
+	var raw map[string]struct {
+		Without []string      `json:"without"`
+		Params  *cause.Params `json:"params"`
+	}
+	if err := json.Unmarshal(b, &raw); err != nil {
+		return nil, fmt.Errorf("decode folds %s: %w", path, err)
+	}
+	known := map[string]bool{}
+	for _, n := range cause.RuleNames() {
+		known[n] = true
+	}
+	out := make(map[string]setting, len(raw))
+	for id, f := range raw {
+		s := setting{params: cause.DefaultParams(), without: f.Without}
+		if f.Params != nil {
+			s.params = *f.Params
+		}
+		for _, n := range f.Without {
+			if !known[n] {
+				return nil, fmt.Errorf("folds %s: %s: no rule named %q", path, id, n)
+			}
+		}
+		out[id] = s
+	}
+	return out, nil
 }
 
 // paramGrid is the weight settings the cross-validation chooses among: the knobs that place the
@@ -159,12 +229,20 @@ func run(corpus, split, out string, cfg config) error {
 	}
 	bw := bufio.NewWriter(w)
 	enc := json.NewEncoder(bw)
-	for k, p := range cfg.params {
-		exs := predictAll(logsIn, cfg, p)
+	if cfg.rulesOut != "" {
+		if err := writeRules(cfg.rulesOut, logsIn, cfg.format); err != nil {
+			return err
+		}
+	}
+	for k, st := range cfg.settings {
+		exs := predictAll(logsIn, cfg, st)
 		for i, ex := range exs {
 			pr := prediction(logsIn[i].id, ex)
 			if cfg.tagged {
 				pr["config"] = k
+			}
+			if len(st.without) == 1 {
+				pr["without"] = st.without[0]
 			}
 			if err := enc.Encode(pr); err != nil {
 				return fmt.Errorf("write prediction for %s: %w", logsIn[i].id, err)
@@ -177,8 +255,8 @@ func run(corpus, split, out string, cfg config) error {
 	return nil
 }
 
-// predictAll finds the excerpt of every log with weights p, on every core.
-func predictAll(in []loaded, cfg config, p cause.Params) []cause.Excerpt {
+// predictAll finds the excerpt of every log with setting st (or the log's fold's), on every core.
+func predictAll(in []loaded, cfg config, st setting) []cause.Excerpt {
 	out := make([]cause.Excerpt, len(in))
 	next := make(chan int)
 	var wg sync.WaitGroup
@@ -187,7 +265,11 @@ func predictAll(in []loaded, cfg config, p cause.Params) []cause.Excerpt {
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				out[i] = excerptOf(in[i], cfg, p)
+				s := st
+				if f, ok := cfg.folds[in[i].id]; ok {
+					s = f
+				}
+				out[i] = excerptOf(in[i], cfg, s)
 			}
 		}()
 	}
@@ -226,18 +308,47 @@ func fingerprintOf(data []byte) *cause.Fingerprint {
 	return fp
 }
 
-func excerptOf(l loaded, cfg config, p cause.Params) cause.Excerpt {
+func excerptOf(l loaded, cfg config, st setting) cause.Excerpt {
+	p := st.params
 	// FormatPlain keeps timestamp-only and marker-only lines non-blank, as the scorer counts them
 	// against the budget; the Finder strips CI markers itself for scoring and display.
 	lr := logs.NewReaderOptions(strings.NewReader(string(l.data)), logs.Options{Format: cfg.format})
 	// Only canonical text tells truly blank lines apart; with markers stripped by the reader,
 	// every line counts against the budget (the default, as in `totto scan`).
-	f := cause.NewFinder(cause.Options{Budget: cfg.budget, FreeBlank: cfg.format == logs.FormatPlain, Params: &p, History: l.history})
+	f := cause.NewFinder(cause.Options{Budget: cfg.budget, FreeBlank: cfg.format == logs.FormatPlain, Params: &p, History: l.history, WithoutRules: st.without})
 	for lr.Next() {
 		f.Add(lr.Line())
 	}
 	// The reader over bytes in memory cannot fail.
 	return f.Excerpt()
+}
+
+// writeRules writes, for each log, the rule each of its lines meets (lines no rule matches are
+// left out), so that a measurement can tell which rules recognise labelled lines.
+func writeRules(path string, in []loaded, format logs.Format) error {
+	fh, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("create rules file: %w", err)
+	}
+	defer fh.Close()
+	bw := bufio.NewWriter(fh)
+	enc := json.NewEncoder(bw)
+	for _, l := range in {
+		met := map[int]string{}
+		lr := logs.NewReaderOptions(strings.NewReader(string(l.data)), logs.Options{Format: format})
+		for lr.Next() {
+			if name := cause.RuleOf(lr.Line().Text); name != "" {
+				met[lr.Line().Num] = name
+			}
+		}
+		if err := enc.Encode(map[string]any{"log": l.id, "rules": met}); err != nil {
+			return fmt.Errorf("write rules of %s: %w", l.id, err)
+		}
+	}
+	if err := bw.Flush(); err != nil {
+		return fmt.Errorf("write rules file: %w", err)
+	}
+	return nil
 }
 
 // listItems finds the split's logs the way the scorer does.

@@ -30,6 +30,10 @@ type Options struct {
 	// History is the fingerprint of the job's last passing log, when the store holds one: lines
 	// without a counterpart in it are strong candidates (nil: the log is judged alone).
 	History *Fingerprint
+	// WithoutRules names rules to switch off, as if the table did not hold them (unknown names
+	// are ignored). Only measurements set it: bench/likelycause scores each repository without
+	// the rules that only that repository's logs support.
+	WithoutRules []string
 }
 
 func (o Options) withDefaults() Options {
@@ -125,7 +129,11 @@ type Finder struct {
 // NewFinder returns a Finder for one log.
 func NewFinder(opts Options) *Finder {
 	opts = opts.withDefaults()
-	return &Finder{opts: opts, ring: make([]ringLine, 0, opts.Context+opts.Budget), lastOfRule: map[int]int{}, score: scoreLine}
+	f := &Finder{opts: opts, ring: make([]ringLine, 0, opts.Context+opts.Budget), lastOfRule: map[int]int{}, score: scoreLine}
+	if len(opts.WithoutRules) > 0 {
+		f.score = scorerWithout(opts.WithoutRules)
+	}
+	return f
 }
 
 // Add consumes the next line of the log. Lines must come in order; Num is taken as given.

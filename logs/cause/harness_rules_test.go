@@ -46,6 +46,27 @@ func TestScoreTextHarnesses(t *testing.T) {
 		// pointing back at earlier errors is their consequence.
 		{"cargo could not compile", "[task 2025-02-13T21:47:57.564Z] 21:47:57    ERROR -  error: could not compile `crashreporter` (bin \"crashreporter\") due to 1 previous error", "wrapper", -10, kindNoise},
 		{"tar previous errors", "tar: Exiting with failure status due to previous errors", "wrapper", -10, kindNoise},
+		// logchunks-dev jekyll@jekyll 557871100 (Travis after_script after a failed script) and
+		// NancyFx@Nancy 375800180 (.NET's AggregateException message, from the Cake build driver).
+		{"previous exit code", "Error: will not run after-build due to previous exit code of 1", "wrapper", -10, kindNoise},
+		{"one or more errors", "Error: One or more errors occurred.", "wrapper", -10, kindNoise},
+		{"one or more tests failed", "\tOne or more tests failed during execution of: Nancy.Testing.Tests.csproj", "wrapper", -10, kindNoise},
+		// A Lua table dump (logchunks-dev luvit@luvit 164750101): "error" is a key, not a message
+		// prefix, so it is the weak generic word.
+		{"error key in a dump", "      error = { function: 0x14bbdc00 }, ", "error-word", 0, kindPoint},
+		{"error prefix", "ERROR   could not open /etc/app.conf", "error-prefix", 6, kindPoint},
+		// Expected-versus-actual lines: xUnit (NancyFx@Nancy 375800180), jest (postcss@autoprefixer
+		// 460085832), NUnit and testify as their documentation shows them.
+		{"xunit expected", "      Expected: 1", "rspec-expected", 6, kindPoint},
+		{"xunit actual", "      Actual:   0", "expected-actual", 6, kindPoint},
+		{"jest expected", "    Expected value to equal:", "expected-actual", 6, kindPoint},
+		{"nunit but was", "  But was:  \"bar\"", "expected-actual", 6, kindPoint},
+		// A verdict first: automake/DejaGnu-style "FAIL: name" (cmusatyalab@openface 196472359),
+		// "FAILED path" (composer@composer 547576002), GoogleTest's bracketed verdict.
+		{"verdict colon", "FAIL: tests.openface_batch_represent_tests.test_batch_represent", "verdict-first", 6, kindHeader},
+		{"verdict path", "FAILED tests/Composer/Test/DependencyResolver", "verdict-first", 6, kindHeader},
+		{"gtest failed", "[  FAILED  ] ParserTest.RejectsEmptyInput (3 ms)", "verdict-first", 6, kindHeader},
+		{"summary heading", "FAILED TEST SUMMARY", "fail-word", 0, kindPoint},
 		// Kernels (syzbot, LAVA and LTP reports).
 		{"kernel panic", "[    8.384415] Kernel panic - not syncing: Fatal exception in interrupt", "kernel", 10, kindHeader},
 		{"kasan", "[  805.338188] BUG: KASAN: use-after-free in zap_page_range+0x7c/0x270", "kernel", 10, kindHeader},
@@ -98,6 +119,11 @@ func TestScoreTextHarnesses(t *testing.T) {
 		{"flake8", "./src/app/views.py:12:1: F401 'os' imported but unused", "flake8", 9, kindPoint},
 		{"eslint", "  12:5  error  'foo' is not defined  no-undef", "eslint", 9, kindPoint},
 		{"standard", "  /home/circleci/repo/lib/bot.js:14:3: Expected '===' and instead saw '=='.", "js-lint", 9, kindPoint},
+		// markdownlint (logchunks-dev airbnb@javascript 556132210, tldr-pages@tldr), and pylint
+		// as its documentation shows it.
+		{"markdownlint", "react/README.md: 29: MD012/no-multiple-blanks Multiple consecutive blank lines [Expected: 1; Actual: 2]", "lint-code", 8, kindPoint},
+		{"pylint", "src/app/main.py:1:0: C0114: Missing module docstring (missing-module-docstring)", "lint-code", 8, kindPoint},
+		{"not a code", "src/app/main.py:12: note: Revealed type is int", "", 0, kindPoint},
 		{"rubocop", "app/models/user.rb:3:81: C: Layout/LineLength: Line is too long. [95/80]", "rubocop", 8, kindPoint},
 		// black --check and prettier --check in GitHub Actions (as quoted in public CI reports).
 		{"black", "would reformat /home/runner/work/app/app/backend/main.py", "format-check", 8, kindPoint},

@@ -86,7 +86,7 @@ var rules = []rule{
 	r("exited-with", words("xited with", "xit status", "xit code", "non-zero exit"), `([Ee]xited with( code)?:? \d+|[Ee]xit (status|code):? \d+|returned non-zero exit status|[Pp]rocess exited with code)`, -2, kindNoise),
 	// Wrappers' closing summaries (package builders, build drivers, linker drivers): a consequence
 	// of a failure stated earlier.
-	r("wrapper", words("xit status", "build stopped", "ELIFECYCLE", "recipe for target", "Errors while running CTest", "non-zero status", "non-zero code", "previous error"), `([Bb]ad exit status|ninja: build stopped|ELIFECYCLE|recipe for target .* failed|Errors while running CTest|exited with non-zero status|returned a non-zero code|ld returned \d+ exit status|(due to|from) (\d+ )?previous errors?)`, -1, kindNoise),
+	r("wrapper", words("xit status", "build stopped", "ELIFECYCLE", "recipe for target", "Errors while running CTest", "non-zero status", "non-zero code", "previous error", "previous exit", "One or more "), `([Bb]ad exit status|ninja: build stopped|ELIFECYCLE|recipe for target .* failed|Errors while running CTest|exited with non-zero status|returned a non-zero code|ld returned \d+ exit status|(due to|from) (\d+ )?previous (errors?|exit (code|status))|One or more (errors occurred|tests failed))`, -1, kindNoise),
 	// A line that says only that something failed, without what (a build script's "*** Failed ***"):
 	// the cause is stated before it.
 	r("bare-verdict", words("ail", "AIL", "rror", "RROR"), `^[\s*=#>!-]*(FAILED|[Ff]ailed|FAIL|FAILURE|[Ff]ailure|ERROR|[Ee]rror)[\s*=#<!.-]*$`, -1, kindNoise),
@@ -136,6 +136,9 @@ var rules = []rule{
 	r("flake8", words(".py:"), `^\S+\.py:\d+:\d+: [EFWCN]\d{3} `, 9, kindPoint),
 	r("eslint", words("  error  "), `^\s+\d+:\d+\s+error\s+\S`, 9, kindPoint),
 	r("js-lint", words(".js:", ".ts:", ".jsx:", ".tsx:", ".mjs:", ".cjs:", ".vue:"), `^\s+\S+\.(js|jsx|ts|tsx|mjs|cjs|vue):\d+:\d+: \S`, 9, kindPoint),
+	// A linter's finding as "file:line[:col]: CODE…", a rule code of capitals and digits first
+	// (markdownlint "MD012/no-multiple-blanks", pylint "C0114").
+	r("lint-code", words(":"), `^\S+\.\w+: ?\d+(:\d+)?:? [A-Z]{1,4}\d{3,4}\b`, 8, kindPoint),
 	r("rubocop", words(".rb:"), `^\S+\.rb:\d+:\d+: [CWEF]: `, 8, kindPoint),
 	// Formatters in check mode: the files they would change are the failure.
 	r("format-check", words("ould reformat", "Code style issues"), `^([Ww]ould reformat:? \S|\[warn\] Code style issues (were )?found)`, 8, kindPoint),
@@ -173,6 +176,9 @@ var rules = []rule{
 	r("junit-failure", words("<<< FAIL", "<<< ERROR"), `<<< (FAILURE|ERROR)!`, 9, kindHeader),
 	r("gradle-test", words("FAILED"), `^\S.* > .+ FAILED$`, 9, kindHeader),
 	r("rspec-expected", words("expected", "Expected"), `^\s*(expected|Expected)(:| .*got)`, 6, kindPoint),
+	// Expected-versus-actual lines of an assertion (xUnit's "Expected: 1" / "Actual: 0", NUnit's
+	// "But was:", jest's "Expected value to equal:", "Received:").
+	r("expected-actual", words("Expected", "Actual", "Received", "But was"), `^\s*(Expected|Actual|Received|But was)( value)?( to [\w ]+)?:(\s|$)`, 6, kindPoint),
 	r("php-fatal", words("rror"), `(PHP )?(Fatal|Parse) error:`, 10, kindPoint),
 	r("phpt-fail", words("FAIL "), `^FAIL .*\[.*\.phpt\]`, 9, kindTail),
 	r("erlang-fail", words("failed on line", "Reason:"), `(failed on line \d+|^Reason: )`, 8, kindPoint),
@@ -203,11 +209,15 @@ var rules = []rule{
 	r("unittest-totals", words("FAILED ("), `^FAILED \((failures|errors)=\d+`, 4, kindSummary),
 	r("rust-test-result", words("test result: FAILED"), `test result: FAILED`, 4, kindSummary),
 	r("npm-err", words("npm ERR!"), `npm ERR! `, 2, kindPoint),
+	// A verdict first, then what failed: automake's and DejaGnu's "FAIL: test", jest's "FAIL
+	// file", GoogleTest's "[  FAILED  ] Suite.Test". More specific shapes of it come earlier; a
+	// heading in capitals ("FAILED TEST SUMMARY") names no test.
+	r("verdict-first", words("FAIL"), `^\s*((FAIL|FAILED)(:\s*|\s+)|\[\s+FAILED\s+\]\s+)\S*[a-z./_-]`, 6, kindHeader),
 	r("status-at-end", words("ERROR", "FAILED", "FAIL", "FAILURE"), `\S.*\b(ERROR|FAILED|FAIL|FAILURE)!?\s*$`, 6, kindHeader),
 
 	// Generic wording: weak hints everywhere.
 	r("fatal", words("fatal", "FATAL", "Fatal"), `\b(fatal|FATAL|Fatal)\b`, 6, kindPoint),
-	r("error-prefix", words("rror", "RROR"), `^\s*(\[?(ERROR|Error|error)\]?|ERR!?)(:|\s)`, 6, kindPoint),
+	r("error-prefix", words("rror", "RROR"), `^\s*(\[?(ERROR|Error|error)\]?|ERR!?)(:|\s+[^=\s]|\s+$)`, 6, kindPoint),
 	r("command-not-found", words("not found", "No such file", "Permission denied", "cannot open", "could not be found"), `(command not found|No such file or directory|Permission denied|cannot open|could not be found|: not found)`, 6, kindPoint),
 	r("could-not", words("ould not", "OULD NOT", "ouldn't", "annot", "ANNOT", "an't", "nable to", "NABLE TO", "ailed to", "AILED TO"), `\b([Cc]ould not|[Cc]ouldn't|[Cc]annot|[Cc]an't|[Uu]nable to|[Ff]ailed to|COULD NOT|CANNOT|UNABLE TO|FAILED TO)\b`, 4, kindPoint),
 	r("error-word", words("rror", "RROR"), `(^|[^\w./-])([Ee]rrors?|ERRORS?)([^\w./-]|$)`, 4, kindPoint),
