@@ -6,7 +6,8 @@
 // field numbers them, -grid-out lists them), so that bench/likelycause_cv.py can choose weights on
 // some repositories and score the others (leave-repositories-out cross-validation). With -history
 // a CiDiff case's passing twin is the job's history, as the store's fingerprint of the last green
-// run would be.
+// run would be. With -closing-lines N every setting gives N lines to the failing step's closing
+// statement (cause.Params.ClosingLines; 0 shows none), so the excerpt's shapes can be compared.
 package main
 
 import (
@@ -36,6 +37,7 @@ func main() {
 	grid := flag.Bool("grid", false, "predict with every weight setting of the grid (field \"config\")")
 	treeherder := flag.Bool("treeherder", false, "predict the Treeherder logs that have Treeherder's own error lines (*.logview.json) instead of a split")
 	gridOut := flag.String("grid-out", "", "with -grid, write the grid's weight settings (JSON) here")
+	closing := flag.Int("closing-lines", -1, "lines given to the failing step's closing statement (cause.Params.ClosingLines) in every setting; -1 keeps the default")
 	ablate := flag.Bool("ablate", false, "predict once with all rules, then once with each rule switched off (field \"config\": 0 all rules, k rule k-1; field \"without\")")
 	folds := flag.String("folds", "", "a JSON file {log id: {\"without\": [rule names], \"params\": weights}}: predict each log so (logs it does not name: defaults)")
 	rulesOut := flag.String("rules-out", "", "also write, per log, the rule each line meets (JSON lines {log, rules: {line: rule}})")
@@ -50,8 +52,11 @@ func main() {
 	if *grid {
 		settings = settings[:0]
 		params := paramGrid()
-		for _, p := range params {
-			settings = append(settings, setting{params: p})
+		for i := range params {
+			if *closing >= 0 { // also in the settings written to -grid-out
+				params[i].ClosingLines = *closing
+			}
+			settings = append(settings, setting{params: params[i]})
 		}
 		if *gridOut != "" {
 			if err := writeJSON(*gridOut, params); err != nil {
@@ -73,6 +78,15 @@ func main() {
 			os.Exit(1)
 		}
 		cfg.folds = fs
+	}
+	if *closing >= 0 {
+		for i := range cfg.settings {
+			cfg.settings[i].params.ClosingLines = *closing
+		}
+		for id, s := range cfg.folds {
+			s.params.ClosingLines = *closing
+			cfg.folds[id] = s
+		}
 	}
 	if err := run(*corpus, *split, *out, cfg); err != nil {
 		fmt.Fprintln(os.Stderr, "likelycause:", err)

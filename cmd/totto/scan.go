@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 
 	"github.com/totto-ci/totto/ingest"
@@ -283,9 +284,12 @@ func printScanText(w io.Writer, r *scanResult) error {
 		}
 	}
 	if lc := r.LikelyCause; lc != nil && len(lc.Lines) > 0 {
-		fmt.Fprintf(&b, "  likely cause (lines %d-%d):\n", lc.StartLine, lc.EndLine)
+		fmt.Fprintf(&b, "  likely cause (lines %s):\n", rangesText(lc.Ranges, "-"))
 		nums := excerptLineNumbers(lc.Ranges, len(lc.Lines))
 		for i, l := range lc.Lines {
+			if i > 0 && nums[i] != nums[i-1]+1 {
+				b.WriteString("    …\n")
+			}
 			mark := "|"
 			if nums[i] == lc.CauseLine {
 				mark = ">"
@@ -308,7 +312,7 @@ func printScanMarkdown(w io.Writer, r *scanResult) error {
 		b.WriteString("**Not explained** by any pattern.\n\n")
 	}
 	if lc := r.LikelyCause; lc != nil && len(lc.Lines) > 0 {
-		fmt.Fprintf(&b, "Likely cause, lines %d–%d:\n\n%s\n\n", lc.StartLine, lc.EndLine, fence(lc.Lines))
+		fmt.Fprintf(&b, "Likely cause, lines %s:\n\n%s\n\n", rangesText(lc.Ranges, "–"), fence(blockLines(lc)))
 	}
 	if len(r.Matches) > 0 {
 		b.WriteString("| line | pattern | tags |\n|---:|---|---|\n")
@@ -347,6 +351,32 @@ func plural(n int, one, many string) string {
 		return "1 " + one
 	}
 	return fmt.Sprintf("%d %s", n, many)
+}
+
+// rangesText names an excerpt's line ranges ("6–14, 21"), dash between a range's ends.
+func rangesText(ranges [][2]int, dash string) string {
+	parts := make([]string, len(ranges))
+	for i, r := range ranges {
+		parts[i] = strconv.Itoa(r[0])
+		if r[1] != r[0] {
+			parts[i] += dash + strconv.Itoa(r[1])
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+// blockLines is the excerpt's lines with "…" between its blocks, so lines far apart in the log
+// are not read as one passage.
+func blockLines(lc *likelyCauseJSON) []string {
+	nums := excerptLineNumbers(lc.Ranges, len(lc.Lines))
+	out := make([]string, 0, len(lc.Lines)+len(lc.Ranges))
+	for i, l := range lc.Lines {
+		if i > 0 && nums[i] != nums[i-1]+1 {
+			out = append(out, "…")
+		}
+		out = append(out, l)
+	}
+	return out
 }
 
 // excerptLineNumbers lists the log line number of each excerpt line.

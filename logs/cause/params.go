@@ -18,6 +18,10 @@ type Params struct {
 	SameStepBonus float64
 	// SecondRatio is the share of the best score a second block's candidate must reach.
 	SecondRatio float64
+	// ClosingLines is how many of the excerpt's lines go to the failing step's closing statement
+	// (what the build tool or package builder concluded: "Failed building wheel for x",
+	// "make: *** [all] Error 2") when the cause's block does not show it; 0 shows none.
+	ClosingLines int
 	// RecencyScale stretches (>1) or shrinks (<1) the distances over which closeness to the end
 	// of the failing step counts.
 	RecencyScale float64
@@ -37,6 +41,7 @@ func DefaultParams() Params {
 		AfterEndPenalty: 1.5,
 		SameStepBonus:   0,
 		SecondRatio:     0.6,
+		ClosingLines:    1,
 		RecencyScale:    0.5,
 		NovelBonus:      4,
 		SeenCap:         1,

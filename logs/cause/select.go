@@ -1,6 +1,9 @@
 package cause
 
-import "math"
+import (
+	"math"
+	"sort"
+)
 
 // secondBudget is the lines given to a second block when one is worth showing.
 const secondBudget = 3
@@ -75,32 +78,38 @@ func (f *Finder) Excerpt() Excerpt {
 			}
 		}
 	}
-	var ex Excerpt
-	if second == nil {
-		a, b := cut(best.ctx, best.self, best.kind, budget, end)
-		ex = build([]block{{best.ctx, a, b}})
-	} else {
-		a, b := cut(best.ctx, best.self, best.kind, budget-secondBudget, end)
+	// A second block goes to a second candidate far from the best one or, failing that, to the
+	// failing step's closing statement: an excerpt is one or two blocks.
+	var blocks []block
+	if second != nil {
+		budget -= secondBudget
 		c, d := cut(second.ctx, second.self, second.kind, secondBudget, end)
-		ex = build([]block{{best.ctx, a, b}, {second.ctx, c, d}})
+		blocks = append(blocks, block{second.ctx, c, d})
 	}
+	a, b := cut(best.ctx, best.self, best.kind, budget, end)
+	if second == nil {
+		if closing := f.closingBlock(best, a, b, budget, end); closing != nil {
+			budget -= f.opts.Params.ClosingLines
+			a, b = cut(best.ctx, best.self, best.kind, budget, end)
+			blocks = append(blocks, *closing)
+		}
+	}
+	ex := build(append(blocks, block{best.ctx, a, b}))
 	if ex.contains(best.num) {
-		ex.Cause = causeLine(best, ex)
+		ex.Cause = causeLine(best, b)
 	}
 	return ex
 }
 
 // causeLine is the line of the excerpt a person should read first. It is the best candidate,
 // except that a header (a failed test's name, "--- FAIL: TestX", a jest "●" title) hands over to
-// the first strong failure statement of its detail (the assertion message) shown after it.
-func causeLine(best *candidate, ex Excerpt) int {
+// the first strong failure statement of its detail (the assertion message) shown after it in its
+// block, best.ctx up to index b: a closing statement shown in another block is a consequence.
+func causeLine(best *candidate, b int) int {
 	if best.kind != kindHeader {
 		return best.num
 	}
-	for _, e := range best.ctx[best.self+1:] {
-		if !ex.contains(e.num) {
-			break
-		}
+	for _, e := range best.ctx[best.self+1 : b+1] {
 		if e.rule >= 0 && rules[e.rule].weight >= strongScore && (e.kind == kindPoint || e.kind == kindTail) {
 			return e.num
 		}
@@ -131,26 +140,23 @@ type block struct {
 	a, b  int
 }
 
-// build turns blocks into an Excerpt with ascending, disjoint ranges.
+// build turns blocks into an Excerpt with ascending, disjoint ranges (overlapping blocks share
+// their common lines).
 func build(bs []block) Excerpt {
-	if len(bs) == 2 && bs[1].lines[bs[1].a].num < bs[0].lines[bs[0].a].num {
-		bs[0], bs[1] = bs[1], bs[0]
-	}
+	sort.Slice(bs, func(i, j int) bool { return bs[i].lines[bs[i].a].num < bs[j].lines[bs[j].a].num })
 	var ex Excerpt
 	lastNum := 0
 	for _, b := range bs {
-		first := true
 		for i := b.a; i <= b.b; i++ {
 			e := b.lines[i]
 			if e.num <= lastNum {
 				continue
 			}
-			if first || e.num != lastNum+1 {
+			if len(ex.Ranges) == 0 || e.num != lastNum+1 {
 				ex.Ranges = append(ex.Ranges, [2]int{e.num, e.num})
 			} else {
 				ex.Ranges[len(ex.Ranges)-1][1] = e.num
 			}
-			first = false
 			ex.Lines = append(ex.Lines, e.text)
 			lastNum = e.num
 		}
