@@ -13,8 +13,11 @@ const linkBonus = 3
 const maxLinkTokens = 4
 
 // linkedDetails returns, for each candidate named by a later summary candidate, the bonus it
-// earns. Names shared by many candidates (a common path prefix) link nothing.
-func linkedDetails(cands []*candidate) map[*candidate]float64 {
+// earns. Names shared by many candidates (a common path prefix) link nothing. A line of a
+// failed-tests list hands its rank to the detail it names (final scores a candidate without
+// links): the list says which test failed, the detail says why, so the detail ranks linkBonus
+// above the list line whatever lines stand between them.
+func linkedDetails(cands []*candidate, final func(*candidate) float64) map[*candidate]float64 {
 	bonus := map[*candidate]float64{}
 	for _, s := range cands {
 		if s.kind != kindSummary {
@@ -34,7 +37,11 @@ func linkedDetails(cands []*candidate) map[*candidate]float64 {
 				continue
 			}
 			for _, c := range hits {
-				bonus[c] = linkBonus
+				b := float64(linkBonus)
+				if s.listed {
+					b = max(b, final(s)-final(c)+linkBonus)
+				}
+				bonus[c] = max(bonus[c], b)
 			}
 		}
 	}

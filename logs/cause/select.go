@@ -48,7 +48,7 @@ func (f *Finder) Excerpt() Excerpt {
 		return Excerpt{}
 	}
 	end, endStep := f.failEnd()
-	links := linkedDetails(f.cands)
+	links := linkedDetails(f.cands, func(c *candidate) float64 { return f.finalScore(c, end, endStep) })
 	final := func(c *candidate) float64 { return f.finalScore(c, end, endStep) + links[c] }
 	pool := f.cands
 	if f.lastEnd != nil {
