@@ -48,11 +48,19 @@ func (f *Finder) Excerpt() Excerpt {
 		return Excerpt{}
 	}
 	end, endStep := f.failEnd()
-	links := linkedDetails(f.cands, func(c *candidate) float64 { return f.finalScore(c, end, endStep) })
+	links, orphans := linkedDetails(f.cands, func(c *candidate) float64 { return f.finalScore(c, end, endStep) })
 	final := func(c *candidate) float64 { return f.finalScore(c, end, endStep) + links[c] }
 	pool := f.cands
-	if f.lastEnd != nil {
-		pool = append(append([]*candidate(nil), f.cands...), f.lastEnd)
+	if f.lastEnd != nil || len(orphans) > 0 {
+		pool = make([]*candidate, 0, len(f.cands)+1)
+		for _, c := range f.cands {
+			if !orphans[c] {
+				pool = append(pool, c)
+			}
+		}
+		if f.lastEnd != nil {
+			pool = append(pool, f.lastEnd)
+		}
 	}
 	if len(pool) == 0 {
 		tail := f.tail()
