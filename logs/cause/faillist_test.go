@@ -109,3 +109,43 @@ func TestFailListPointsToDetail(t *testing.T) {
 		}
 	}
 }
+
+// TestFailListOrphanEntry checks that a list line no rule scores, which names no candidate, is
+// not the cause: xcodebuild's "Failing tests:" names the test by a longer name than its detail
+// prints, so the list is all the Finder would show (lines from ReactiveCocoa's Travis logs).
+func TestFailListOrphanEntry(t *testing.T) {
+	log := strings.Join([]string{
+		"ReactiveMapKitTests.MKMapViewSpec",
+		"  should_accept_changes_from_bindings_to_its_rotate_enabled_state, expected to eventually be nil, got <<MKMapView: 0x7fc249872c00; frame = (0 0; 0 0); clipsToBounds = YES; layer = <CALayer: 0x7fc2497f12e0>>>",
+		"  /Users/travis/build/ReactiveCocoa/ReactiveCocoa/ReactiveMapKitTests/MKMapViewSpec.swift:30",
+		"  ```",
+		"\t\t\t// since it takes time to release MKMapView",
+		"\t\t\texpect(_mapView).toEventually(beNil())",
+		"\t\t\t#endif",
+		"  ```",
+		"",
+		"",
+		"\t Executed 5 tests, with 1 failure (0 unexpected) in 1.310 (1.314) seconds",
+		"",
+		"2019-04-19 12:25:12.980 xcodebuild[3641:9074] [MT] IDETestOperationsObserverDebug: 109.898 elapsed -- Testing started completed.",
+		"2019-04-19 12:25:12.980 xcodebuild[3641:9074] [MT] IDETestOperationsObserverDebug: 0.000 sec, +0.000 sec -- start",
+		"2019-04-19 12:25:12.980 xcodebuild[3641:9074] [MT] IDETestOperationsObserverDebug: 109.898 sec, +109.898 sec -- end",
+		"",
+		"Failing tests:",
+		"\tReactiveMapKitTests-iOS:",
+		"\t\tMKMapViewSpec.should_accept_changes_from_bindings_to_its_rotate_enabled_state()",
+		"",
+		"Test session results and logs:",
+		"\t/Users/travis/build/ReactiveCocoa/ReactiveCocoa/build/Logs/Test/Test-ReactiveCocoa-iOS-2019.04.19_12-20-56-+0000.xcresult",
+		"",
+		"** TEST EXECUTE FAILED **",
+	}, "\n") + "\n"
+	entry := lineOf(t, log, "\t\tMKMapViewSpec.should")
+	ex, _ := excerptOf(t, log, Options{})
+	if ex.Cause == entry || ex.Cause == entry-1 {
+		t.Fatalf("cause line %d is a list line that names no candidate; excerpt %v", ex.Cause, ex.Ranges)
+	}
+	if want := lineOf(t, log, "Executed 5 tests"); ex.Cause != want {
+		t.Errorf("cause line %d, want %d (the run's verdict after the detail); excerpt %v", ex.Cause, want, ex.Ranges)
+	}
+}
