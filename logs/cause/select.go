@@ -189,7 +189,9 @@ func contextValue(e entry, dist int, before bool, k kind, end int) float64 {
 	default:
 		v = pick(before, 0.6, 0.8)
 	}
-	if e.score > 0 {
+	if e.listed && e.rule < 0 {
+		// a failed-tests list line scores only to find its detail; as context it is plain text
+	} else if e.score > 0 {
 		v += 0.1 * e.score
 	} else if e.score < 0 {
 		v -= 0.5
