@@ -21,6 +21,7 @@ import (
 	"github.com/totto-ci/totto/scan"
 	"github.com/totto-ci/totto/store"
 	"github.com/totto-ci/totto/store/blob"
+	"github.com/totto-ci/totto/verdicts"
 )
 
 // Options say what to backfill and how. Repo, Store, Blobs and at least one provider are required.
@@ -248,6 +249,14 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 	res = b.result(res)
 	if err != nil {
 		return res, fmt.Errorf("backfill %s: scanning: %w", opts.Repo, err)
+	}
+	// The imported reruns and hits change the precision of patterns no triage of a new commit
+	// may match again: the verdicts their demotion decided go stale now (the App's rescan job
+	// decides them again).
+	if changed, err := verdicts.WatchAccount(ctx, opts.Store, repo); err != nil {
+		return res, fmt.Errorf("backfill %s: %w", opts.Repo, err)
+	} else if len(changed) > 0 {
+		log.Info().Ints64("patterns", changed).Msg("demotion changed by the imported history")
 	}
 	log.Info().Int("runs", res.Runs).Int("jobs", res.Listed).Int("downloaded", res.Downloaded).Int64("bytes", res.Bytes).
 		Int("unavailable", res.Unavailable).Int("failed", res.Failed).Int("scanned", res.Scanned).

@@ -56,11 +56,11 @@ func TestDownloadKeepsOnlyTheTail(t *testing.T) {
 		t.Fatal(err)
 	}
 	full.Write(stream)
-	want, err := ingest.StoreLogFile(context.Background(), e.st, e.blobs, full, int64(len(stream)), max)
+	want, err := ingest.StoreLogFile(context.Background(), e.st, e.blobs, full, int64(len(stream)), max, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	l, err := ingest.StoreLogFile(context.Background(), e.st, e.blobs, d, d.size, max)
+	l, err := ingest.StoreLogFile(context.Background(), e.st, e.blobs, d, d.size, max, nil)
 	if err != nil || l.SHA256 != want.SHA256 || !l.Truncated || l.ID != want.ID {
 		t.Fatalf("stored from the tail: %+v, %v; want %+v", l, err, want)
 	}

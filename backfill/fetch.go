@@ -121,7 +121,10 @@ func (b *backfill) firstLog(p *Progress) {
 // storeFile stores a downloaded or cached log, links it to its job and records the failing tests
 // it names (as the App does; a backfilled job has no pull request).
 func (b *backfill) storeFile(ctx context.Context, j store.Job, f io.ReaderAt, size int64) error {
-	l, err := ingest.StoreLogFile(ctx, b.opts.Store, b.opts.Blobs, f, size, b.opts.MaxLogBytes)
+	// The read that stores the log extracts its failing tests; the logs are scanned together
+	// when the run ends, by parallel workers.
+	pass := scan.NewPass(nil, "", j.Name)
+	l, err := ingest.StoreLogFile(ctx, b.opts.Store, b.opts.Blobs, f, size, b.opts.MaxLogBytes, pass.Read)
 	if err != nil {
 		return fmt.Errorf("log of job %d (%s): %w", j.ID, j.Name, err)
 	}
@@ -129,10 +132,9 @@ func (b *backfill) storeFile(ctx context.Context, j store.Job, f io.ReaderAt, si
 		return err
 	}
 	j.LogID = &l.ID
-	_, err = scan.RecordTests(ctx, b.opts.Store, b.opts.Blobs, j, b.opts.Now(), func(context.Context) scan.TestsWhere {
+	return scan.RecordFoundTests(ctx, b.opts.Store, j, pass.Tests(), b.opts.Now(), func(context.Context) scan.TestsWhere {
 		return scan.TestsWhere{DefaultBranch: j.Branch == b.opts.DefaultBranch}
 	})
-	return err
 }
 
 func (b *backfill) failedTask(ctx context.Context, t task, err error) {

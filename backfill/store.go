@@ -6,6 +6,7 @@ import (
 	"github.com/totto-ci/totto/ingest"
 	"github.com/totto-ci/totto/scan"
 	"github.com/totto-ci/totto/store"
+	"github.com/totto-ci/totto/verdicts"
 )
 
 // Store is the part of the store a backfill uses: the repository, its jobs and logs, what earlier
@@ -16,6 +17,7 @@ type Store interface {
 	ingest.LogStore
 	scan.Store
 	scan.TestsStore
+	verdicts.AccountWatch
 	UpsertJob(ctx context.Context, j store.Job) (store.Job, error)
 }
 

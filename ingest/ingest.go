@@ -47,6 +47,18 @@ func Job(repoID int64, j *ciprovider.Job) store.Job {
 // maxBytes and marked truncated (see StoreLogFile). The raw bytes are spooled to disk first,
 // keeping only what can be stored, so memory stays flat and disk bounded whatever the log's size.
 func StoreLog(ctx context.Context, st LogStore, blobs blob.Store, raw io.Reader, maxBytes int64) (store.Log, error) {
+	return StoreLogReading(ctx, st, blobs, raw, maxBytes, nil)
+}
+
+// LineReader reads the lines of the text being stored, in the one pass that counts them, and
+// returns how many there are (the last line's number); it keeps no Line (nor its Text) past
+// its return. A caller that wants something else of a
+// new log (its matches, its failing tests) reads it here rather than opening the stored content
+// again; nil only counts.
+type LineReader func(*logs.Reader) (int, error)
+
+// StoreLogReading is StoreLog whose line pass is read (see LineReader).
+func StoreLogReading(ctx context.Context, st LogStore, blobs blob.Store, raw io.Reader, maxBytes int64, read LineReader) (store.Log, error) {
 	text, err := TextLog(raw)
 	if err != nil {
 		return store.Log{}, err
@@ -59,7 +71,7 @@ func StoreLog(ctx context.Context, st LogStore, blobs blob.Store, raw io.Reader,
 	if _, err := io.Copy(sp, text); err != nil {
 		return store.Log{}, fmt.Errorf("reading log: %w", err)
 	}
-	return storeText(ctx, st, blobs, sp, sp.Size(), maxBytes)
+	return storeText(ctx, st, blobs, sp, sp.Size(), maxBytes, read)
 }
 
 // maxCutLine bounds how far into a truncated log's tail the first line break is looked for: a
@@ -71,12 +83,12 @@ const maxCutLine = 64 << 10
 // ErrBinary, judged on the part that would be stored. A log longer than maxBytes (> 0) keeps its
 // last maxBytes, starting at the first whole line, and is marked truncated: a job fails at the end
 // of its log, so the tail holds the failure and the head is setup noise.
-func StoreLogFile(ctx context.Context, st LogStore, blobs blob.Store, f io.ReaderAt, size, maxBytes int64) (store.Log, error) {
+func StoreLogFile(ctx context.Context, st LogStore, blobs blob.Store, f io.ReaderAt, size, maxBytes int64, read LineReader) (store.Log, error) {
 	// A download that kept only its tail cannot be read from its start (ReadAt fails): it is
 	// judged on its tail alone.
 	var magic [2]byte
 	if n, _ := f.ReadAt(magic[:], 0); logs.IsGzip(magic[:n]) {
-		return StoreLog(ctx, st, blobs, io.NewSectionReader(f, 0, size), maxBytes)
+		return StoreLogReading(ctx, st, blobs, io.NewSectionReader(f, 0, size), maxBytes, read)
 	}
 	r, err := tail(f, size, maxBytes)
 	if err != nil {
@@ -90,24 +102,35 @@ func StoreLogFile(ctx context.Context, st LogStore, blobs blob.Store, f io.Reade
 	if isBinary(head[:n]) {
 		return store.Log{}, ErrBinary
 	}
-	return storeText(ctx, st, blobs, f, size, maxBytes)
+	return storeText(ctx, st, blobs, f, size, maxBytes, read)
 }
 
-// storeText stores text content of size bytes (its tail when longer than maxBytes). Content is
-// written before metadata, so a failure leaves no row pointing at nothing.
-func storeText(ctx context.Context, st LogStore, blobs blob.Store, f io.ReaderAt, size, maxBytes int64) (store.Log, error) {
+// countLines is the LineReader that only counts.
+func countLines(lr *logs.Reader) (int, error) {
+	lines := 0
+	for lr.Next() {
+		lines = lr.Line().Num
+	}
+	return lines, lr.Err()
+}
+
+// storeText stores text content of size bytes (its tail when longer than maxBytes), its lines
+// read once by read (nil: counted). Content is written before metadata, so a failure leaves no
+// row pointing at nothing.
+func storeText(ctx context.Context, st LogStore, blobs blob.Store, f io.ReaderAt, size, maxBytes int64, read LineReader) (store.Log, error) {
 	truncated := maxBytes > 0 && size > maxBytes
 	r, err := tail(f, size, maxBytes)
 	if err != nil {
 		return store.Log{}, err
 	}
-	lines := 0
-	lr := logs.NewReader(r)
-	for lr.Next() {
-		lines = lr.Line().Num
+	if read == nil {
+		read = countLines
 	}
-	if err := lr.Err(); err != nil {
-		return store.Log{}, fmt.Errorf("counting log lines: %w", err)
+	lr := logs.NewReader(r)
+	lines, err := read(lr)
+	lr.Release() // a LineReader keeps no line past its return
+	if err != nil {
+		return store.Log{}, fmt.Errorf("reading log lines: %w", err)
 	}
 	if r, err = tail(f, size, maxBytes); err != nil {
 		return store.Log{}, err

@@ -38,7 +38,7 @@ func TestStoreDetectsGzipAndRefusesBinary(t *testing.T) {
 		return content(t, blobs, l), nil
 	}
 	file := func(raw []byte, max int64) (string, error) {
-		l, err := StoreLogFile(ctx, st, blobs, bytes.NewReader(raw), int64(len(raw)), max)
+		l, err := StoreLogFile(ctx, st, blobs, bytes.NewReader(raw), int64(len(raw)), max, nil)
 		if err != nil {
 			return "", err
 		}

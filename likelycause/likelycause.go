@@ -27,14 +27,11 @@ type Blobs interface {
 	Open(ctx context.Context, key string) (io.ReadCloser, error)
 }
 
-// Read streams the stored log logID through the finder and hands every line to each (when not
-// nil), so a caller that wants more of the same pass (context lines, step spans) reads the log
-// once. hist is the job's history (nil: judged alone).
-func Read(ctx context.Context, st Store, blobs Blobs, logID int64, hist *cause.Fingerprint, each func(logs.Line)) (cause.Excerpt, error) {
-	l, err := st.Log(ctx, logID)
-	if err != nil {
-		return cause.Excerpt{}, fmt.Errorf("log %d: %w", logID, err)
-	}
+// Read streams the stored log l (as the caller read it from the store) through the finder and
+// hands every line to each (when not nil), so a caller that wants more of the same pass (context
+// lines, step spans) reads the log once. hist is the job's history (nil: judged alone).
+func Read(ctx context.Context, blobs Blobs, l store.Log, hist *cause.Fingerprint, each func(logs.Line)) (cause.Excerpt, error) {
+	logID := l.ID
 	rc, err := blobs.Open(ctx, l.StorageKey)
 	if err != nil {
 		return cause.Excerpt{}, fmt.Errorf("opening log %d: %w", logID, err)
@@ -42,6 +39,7 @@ func Read(ctx context.Context, st Store, blobs Blobs, logID int64, hist *cause.F
 	defer rc.Close()
 	f := cause.NewFinder(cause.Options{History: hist})
 	lr := logs.NewReader(rc)
+	defer lr.Release() // the finder and each keep copies of what they need
 	for lr.Next() {
 		ln := lr.Line()
 		f.Add(ln)
@@ -118,5 +116,9 @@ func ForJob(ctx context.Context, st Store, blobs Blobs, j store.Job) (cause.Exce
 	if j.LogID == nil {
 		return cause.Excerpt{}, fmt.Errorf("job %d has no stored log", j.ID)
 	}
-	return Read(ctx, st, blobs, *j.LogID, History(ctx, st, blobs, j), nil)
+	l, err := st.Log(ctx, *j.LogID)
+	if err != nil {
+		return cause.Excerpt{}, fmt.Errorf("log %d: %w", *j.LogID, err)
+	}
+	return Read(ctx, blobs, l, History(ctx, st, blobs, j), nil)
 }

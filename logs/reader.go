@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/totto-ci/totto/internal/keywords"
@@ -100,7 +101,30 @@ func NewReaderOptions(r io.Reader, opts Options) *Reader {
 	if maxLine <= 0 {
 		maxLine = DefaultMaxLine
 	}
-	return newReaderSize(r, opts, max(minBuffer, 2*maxLine+4096))
+	size := max(minBuffer, 2*maxLine+4096)
+	if size == defaultBuffer {
+		if b, ok := buffers.Get().(*[]byte); ok {
+			return newReaderBuf(r, opts, *b)
+		}
+	}
+	return newReaderSize(r, opts, size)
+}
+
+// defaultBuffer is the buffer size of a Reader with the default options, the size recycled.
+const defaultBuffer = max(minBuffer, 2*DefaultMaxLine+4096)
+
+// buffers recycles default-size read buffers (Release): most logs are far smaller than one, and
+// a job's log used to cost a fresh half megabyte at every read.
+var buffers sync.Pool
+
+// Release hands the reader's buffer to the next Reader. Neither the reader nor any Line it
+// returned may be used afterwards; a reader never released is simply collected.
+func (r *Reader) Release() {
+	if len(r.buf) == defaultBuffer {
+		b := r.buf
+		buffers.Put(&b)
+	}
+	r.buf, r.done, r.line = nil, true, Line{}
 }
 
 // newReaderSize is NewReaderOptions with a chosen buffer size (at least MaxLine+1), so tests can
@@ -110,9 +134,18 @@ func newReaderSize(r io.Reader, opts Options, size int) *Reader {
 	if maxLine <= 0 {
 		maxLine = DefaultMaxLine
 	}
+	return newReaderBuf(r, opts, make([]byte, max(size, maxLine+1, 4)))
+}
+
+// newReaderBuf is a Reader reading through buf (at least MaxLine+1 bytes; its content is not read).
+func newReaderBuf(r io.Reader, opts Options, buf []byte) *Reader {
+	maxLine := opts.MaxLine
+	if maxLine <= 0 {
+		maxLine = DefaultMaxLine
+	}
 	rd := &Reader{
 		src:     r,
-		buf:     make([]byte, max(size, maxLine+1, 4)),
+		buf:     buf,
 		maxLine: maxLine,
 		format:  opts.Format,
 		nlAt:    -1, crAt: -1, escAt: -1, highAt: -1,

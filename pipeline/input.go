@@ -54,12 +54,26 @@ func (p *pipeline) input(ctx context.Context, gh *github.Client, repo store.Repo
 	if err := p.testHistory(ctx, repo, cfg, &in); err != nil {
 		return in, err
 	}
-	prec, err := verdicts.Precision(ctx, p.Store, repo, nil)
-	if err != nil {
-		return in, err
+	// Triage weighs the precision of the patterns that matched, so only theirs is read.
+	if ids := matchedPatterns(in); len(ids) > 0 {
+		prec, err := verdicts.Precision(ctx, p.Store, repo, ids)
+		if err != nil {
+			return in, err
+		}
+		in.Precision = prec
 	}
-	in.Precision = prec
 	return in, nil
+}
+
+// matchedPatterns is the ids of the patterns the commit's jobs matched, ascending (empty, not
+// nil, when none did: nil would mean every pattern to the precision read and the demotion watch).
+func matchedPatterns(in triage.Input) []int64 {
+	ids := make([]int64, 0, len(in.Patterns))
+	for id := range in.Patterns {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	return ids
 }
 
 // run builds one attempt's triage view. Matches of built-in patterns are dropped when the
@@ -97,17 +111,22 @@ func (p *pipeline) run(ctx context.Context, j store.Job, cfg RepoConfig, infos m
 	if err != nil {
 		return r, fmt.Errorf("log %d (job %q): %w", *j.LogID, j.Name, err)
 	}
-	if r.Log.Expired = l.Expired(); r.Log.Expired != "" {
-		// The content is gone: the matches and the failing tests recorded while it was kept
-		// still stand; there is no excerpt to read.
+	if j.TestsRecorded || l.Expired() != "" {
+		// The failing tests recorded when the log was stored (the same extractor over the same
+		// content) are the ones the history and the store's decisions count; a log whose content
+		// retention removed keeps them too.
 		ts, err := p.Store.JobTests(ctx, j.ID)
 		if err != nil {
 			return r, fmt.Errorf("failing tests of job %q: %w", j.Name, err)
 		}
 		r.Tests = storedTests(ts)
+	}
+	if r.Log.Expired = l.Expired(); r.Log.Expired != "" {
+		// The content is gone: the matches and the failing tests still stand; there is no
+		// excerpt to read.
 		return r, nil
 	}
-	if err := p.readLogDetails(ctx, j, &r); err != nil {
+	if err := p.readLogDetails(ctx, j, l, &r); err != nil {
 		// The matches still explain the failure without the excerpt; say so in the log only.
 		zerolog.Ctx(ctx).Warn().Err(err).Int64("log", *j.LogID).Msg("likely cause not available")
 	}
@@ -136,19 +155,26 @@ func (p *pipeline) patternInfo(ctx context.Context, id int64, infos map[int64]tr
 }
 
 // readLogDetails reads a stored log once for its likely-cause excerpt (judged against the job's
-// passing history), the lines around its best match, its step boundaries and its failing tests,
+// passing history), the lines around its best match, its step boundaries and (for a job whose
+// tests were never recorded) its failing tests,
 // and keeps the excerpt's cause line for pattern suggestions. The store has no place for the excerpt, so it is
 // recomputed here from the stored log (one streaming pass, bounded memory).
-func (p *pipeline) readLogDetails(ctx context.Context, j store.Job, r *triage.Run) error {
-	logID := *j.LogID
+func (p *pipeline) readLogDetails(ctx context.Context, j store.Job, l store.Log, r *triage.Run) error {
+	logID := l.ID
 	lo, hi := -1, -1
 	if b := patterns.Best(r.Matches); b != nil {
 		lo, hi = b.Line-contextLines, b.Line+contextLines
 	}
-	tests := testlog.New()
+	// A job stored before its tests were recorded (an older release) has them read here.
+	var tests *testlog.Extractor
+	if !j.TestsRecorded {
+		tests = testlog.New()
+	}
 	step := 0
-	ex, err := likelycause.Read(ctx, p.Store, p.Blobs, logID, likelycause.History(ctx, p.Store, p.Blobs, j), func(ln logs.Line) {
-		tests.Add(ln)
+	ex, err := likelycause.Read(ctx, p.Blobs, l, likelycause.History(ctx, p.Store, p.Blobs, j), func(ln logs.Line) {
+		if tests != nil {
+			tests.Add(ln)
+		}
 		if ln.StepIndex != 0 && ln.StepIndex != step {
 			step = ln.StepIndex
 			r.Steps = append(r.Steps, triage.StepSpan{Number: step, FirstLine: ln.Num})
@@ -166,7 +192,9 @@ func (p *pipeline) readLogDetails(ctx context.Context, j store.Job, r *triage.Ru
 		return err
 	}
 	r.Cause = triage.Excerpt(ex)
-	r.Tests = failingTests(tests.Result().Tests)
+	if tests != nil {
+		r.Tests = failingTests(tests.Result().Tests)
+	}
 	p.cacheCauseLine(ctx, logID, r.Cause)
 	return nil
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"time"
 
@@ -15,6 +16,7 @@ import (
 	"github.com/totto-ci/totto/ciprovider"
 	"github.com/totto-ci/totto/ident"
 	"github.com/totto-ci/totto/ingest"
+	"github.com/totto-ci/totto/scan"
 	"github.com/totto-ci/totto/store"
 	"github.com/totto-ci/totto/triage"
 )
@@ -64,23 +66,33 @@ func (p *pipeline) process(ctx context.Context, a ProcessJobArgs) error {
 	if err != nil {
 		return fmt.Errorf("recording job %q of %s: %w", f.job.Name, a.SHA, err)
 	}
-	if triage.Conclusion(j.Conclusion).Failed() && j.LogState != store.LogStored {
-		if err := p.fetchLog(ctx, j, f); err != nil {
+	var pass *scan.Pass // the one read of a log downloaded now
+	if triage.Conclusion(j.Conclusion).Failed() && j.LogState != store.LogStored && f.openLog != nil {
+		// The patterns (the repository's own and the built-in packs) must be in the store before
+		// its log is read, since the read that stores it scans it too.
+		if err := p.patternsReady(ctx, gh, repo.ID, a.Repo); err != nil {
 			return err
 		}
-		if j, err = p.Store.Job(ctx, j.ID); err != nil {
-			return fmt.Errorf("re-reading job %d: %w", j.ID, err)
+		pass = scan.NewPass(p.matchers, strconv.FormatInt(repo.ID, 10), j.Name)
+		if j, err = p.fetchLog(ctx, j, f, pass); err != nil {
+			return err
+		}
+	} else if triage.Conclusion(j.Conclusion).Failed() && j.LogState != store.LogStored {
+		if err := p.noLog(ctx, j, f.reason); err != nil {
+			return err
+		}
+	} else if j.LogID != nil && j.LogState == store.LogStored {
+		// Stored by an earlier delivery or attempt of this job (one that may have stopped before
+		// its scan): the stored log is scanned for what is still pending, if anything.
+		if err := p.patternsReady(ctx, gh, repo.ID, a.Repo); err != nil {
+			return err
 		}
 	}
 	if j.LogID != nil && j.LogState == store.LogStored {
-		// The repository's own patterns must be in the store before its log is scanned.
-		if _, err := p.config(ctx, gh, repo.ID, a.Repo); err != nil {
+		if err := p.scanJobLog(ctx, j, pass); err != nil {
 			return err
 		}
-		if err := p.scanJobLog(ctx, j); err != nil {
-			return err
-		}
-		if err := p.recordTests(ctx, gh, a, j); err != nil {
+		if err := p.recordTests(ctx, gh, a, j, pass); err != nil {
 			return err
 		}
 	}
@@ -178,37 +190,36 @@ func circleJobName(context string) string {
 	return context
 }
 
-// fetchLog downloads, stores and links a failed job's log, or records why there is none.
-func (p *pipeline) fetchLog(ctx context.Context, j store.Job, f fetched) error {
-	if f.openLog == nil {
-		return p.noLog(ctx, j, f.reason)
-	}
+// fetchLog downloads, stores (read once by pass) and links a failed job's log, or records why
+// there is none, and returns the job as it now stands.
+func (p *pipeline) fetchLog(ctx context.Context, j store.Job, f fetched, pass *scan.Pass) (store.Job, error) {
 	start := time.Now()
 	rc, err := f.openLog(ctx)
 	if ciprovider.IsUnavailable(err) || errors.Is(err, ciprovider.ErrHostNotAllowed) {
 		// A log on a host totto may not reach will never become reachable: say so now rather
 		// than retrying until the job is dropped without a verdict.
-		return p.noLog(ctx, j, err.Error())
+		return j, p.noLog(ctx, j, err.Error())
 	}
 	if err != nil {
-		return err
+		return j, err
 	}
 	defer rc.Close()
 	counted := &countingReader{r: rc}
-	l, err := ingest.StoreLog(ctx, p.Store, p.Blobs, counted, p.MaxLogBytes)
+	l, err := ingest.StoreLogReading(ctx, p.Store, p.Blobs, counted, p.MaxLogBytes, pass.Read)
 	p.countDownload(counted.n, time.Since(start))
 	if ciprovider.IsUnavailable(err) || errors.Is(err, ciprovider.ErrHostNotAllowed) || errors.Is(err, ingest.ErrBinary) {
 		// A binary download is refused, not retried: it would be binary again.
-		return p.noLog(ctx, j, err.Error())
+		return j, p.noLog(ctx, j, err.Error())
 	}
 	if err != nil {
-		return fmt.Errorf("log of job %q: %w", j.Name, err)
+		return j, fmt.Errorf("log of job %q: %w", j.Name, err)
 	}
 	if err := ingest.Link(ctx, p.Store, j.ID, l); err != nil {
-		return err
+		return j, err
 	}
+	j.LogID, j.LogState, j.LogReason = &l.ID, store.LogStored, ""
 	zerolog.Ctx(ctx).Info().Int64("log", l.ID).Int64("bytes", l.RawSize).Bool("truncated", l.Truncated).Msg("log stored")
-	return nil
+	return j, nil
 }
 
 func (p *pipeline) noLog(ctx context.Context, j store.Job, reason string) error {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/google/go-github/v89/github"
 	"github.com/rs/zerolog"
 
 	"github.com/totto-ci/totto/ingest"
@@ -70,14 +71,25 @@ func (p *pipeline) syncRepoPatterns(ctx context.Context, repoID int64, fullName 
 	return nil
 }
 
-// scanJobLog scans a stored log with every active pattern not yet scanned over it, through the
-// store's scan recording, so matches and the log's watermark are written together.
-func (p *pipeline) scanJobLog(ctx context.Context, j store.Job) error {
+// patternsReady puts the built-in packs and the repository's own patterns in the store, as they
+// must be before a log of the repository is read for its matches.
+func (p *pipeline) patternsReady(ctx context.Context, gh *github.Client, repoID int64, fullName string) error {
 	if err := p.syncBuiltins(ctx); err != nil {
 		return err
 	}
+	_, err := p.config(ctx, gh, repoID, fullName)
+	return err
+}
+
+// scanJobLog scans a stored log with every active pattern not yet scanned over it, through the
+// store's scan recording, so matches and the log's watermark are written together: from the
+// pass that stored it when there was one (it scanned the log as it went by), else by reading it.
+func (p *pipeline) scanJobLog(ctx context.Context, j store.Job, pass *scan.Pass) error {
+	if pass == nil {
+		pass = scan.NewPass(p.matchers, "", j.Name) // read nothing: Record rescans the stored log
+	}
 	start := time.Now()
-	res, err := scan.Rescan(ctx, p.Store, p.Blobs, scan.RescanOptions{LogID: *j.LogID, Workers: 1, Matchers: p.matchers})
+	res, err := pass.Record(ctx, p.Store, p.Blobs, *j.LogID)
 	p.countScan(res.Bytes, time.Since(start))
 	if err != nil {
 		return fmt.Errorf("scanning log %d of job %q: %w", *j.LogID, j.Name, err)

@@ -77,7 +77,11 @@ func (p *pipeline) unexplainedFailures(ctx context.Context, repo store.Repositor
 			}
 			reads++
 			var run triage.Run
-			if err := p.readLogDetails(ctx, j, &run); err != nil {
+			l, err := p.Store.Log(ctx, *j.LogID)
+			if err == nil {
+				err = p.readLogDetails(ctx, j, l, &run)
+			}
+			if err != nil {
 				zerolog.Ctx(ctx).Warn().Err(err).Int64("log", *j.LogID).Msg("cause line not available for suggestions")
 				continue
 			}

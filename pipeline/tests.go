@@ -16,12 +16,17 @@ import (
 
 // recordTests files the failing tests a failed job's stored log names under the job, with the
 // commit's pull request and whether it ran on the default branch (asked of GitHub only when the
-// log names a test), through the one recorder every path that stores a log uses.
-func (p *pipeline) recordTests(ctx context.Context, gh *github.Client, a ProcessJobArgs, j store.Job) error {
-	_, err := scan.RecordTests(ctx, p.Store, p.Blobs, j, p.Clock(), func(ctx context.Context) scan.TestsWhere {
+// log names a test), through the one recorder every path that stores a log uses; pass, when
+// set, is the read that stored the log and extracted them.
+func (p *pipeline) recordTests(ctx context.Context, gh *github.Client, a ProcessJobArgs, j store.Job, pass *scan.Pass) error {
+	where := func(ctx context.Context) scan.TestsWhere {
 		def := p.defaultBranch(ctx, gh, a)
 		return scan.TestsWhere{PullRequest: p.pullRequestOf(ctx, gh, a), DefaultBranch: def != "" && j.Branch == def}
-	})
+	}
+	if pass != nil { // the tests were extracted as the log was stored
+		return scan.RecordFoundTests(ctx, p.Store, j, pass.Tests(), p.Clock(), where)
+	}
+	_, err := scan.RecordTests(ctx, p.Store, p.Blobs, j, p.Clock(), where)
 	return err
 }
 

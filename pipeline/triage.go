@@ -59,9 +59,11 @@ func (p *pipeline) triageCommit(ctx context.Context, a TriageCommitArgs) error {
 	if err := verdicts.Record(ctx, p.Store, report, jobs, decidedAt); err != nil {
 		return err
 	}
-	// This commit's reruns and hits are part of the precision just read (every pattern's, see
-	// input): a pattern they demoted or restored has other verdicts of the account to decide again.
-	if changed, err := verdicts.WatchDemotions(ctx, p.Store, repo, in.Precision); err != nil {
+	// This commit's reruns and hits are part of the precision just read: a pattern they demoted or
+	// restored, always one this commit's jobs matched, has other verdicts of the account to decide
+	// again. Changes that reach other patterns (history imported by backfill or `totto ingest`)
+	// are the rescan job's to find (scan.WatchAllDemotions).
+	if changed, err := verdicts.WatchDemotions(ctx, p.Store, repo, matchedPatterns(in), in.Precision); err != nil {
 		return err
 	} else if len(changed) > 0 {
 		zerolog.Ctx(ctx).Info().Ints64("patterns", changed).Msg("demotion changed: their verdicts are decided again")

@@ -27,11 +27,12 @@ func (RescanArgs) Kind() string { return "rescan_stored_logs" }
 // Jobs queues the rescan job; Register makes one.
 type Jobs struct{ q *queue.Queue }
 
-// JobStore is what the rescan job reads and writes: the scan's store, and the kept verdicts it
-// decides again once the logs are scanned.
+// JobStore is what the rescan job reads and writes: the scan's store, the demotions it watches
+// in every account, and the kept verdicts it decides again once the logs are scanned.
 type JobStore interface {
 	Store
 	verdicts.Store
+	verdicts.AccountsWatch
 }
 
 // verdictCommits is how many commits one call decides again between checks of the slice's end.
@@ -102,6 +103,17 @@ func (w *rescanWorker) Work(ctx context.Context, job *river.Job[RescanArgs]) err
 		if failed = len(res.Failures); len(left) <= failed {
 			break
 		}
+	}
+	// A triage watches the demotions of the patterns its commit matched; history imported since
+	// (backfill, `totto ingest`) may have changed others': their verdicts go stale here, and are
+	// decided below.
+	if changed, err := verdicts.WatchAllAccounts(slice, w.st); err != nil {
+		if slice.Err() != nil && scanned {
+			return river.JobSnooze(100 * time.Millisecond)
+		}
+		return fmt.Errorf("rescan: %w", err)
+	} else if len(changed) > 0 {
+		log.Info().Ints64("patterns", changed).Msg("demotion changed: their verdicts are decided again")
 	}
 	if err := w.decideVerdicts(slice, scanned); err != nil {
 		return err

@@ -52,10 +52,42 @@ type RescanOptions struct {
 type MatcherCache struct {
 	mu sync.Mutex
 	m  map[string]*patterns.Matcher
+	// sets is the pattern set last scanned per tenant, the guess a Pass scans a new log with.
+	sets map[string][]int64
 }
 
 // NewMatcherCache returns an empty cache.
-func NewMatcherCache() *MatcherCache { return &MatcherCache{m: map[string]*patterns.Matcher{}} }
+func NewMatcherCache() *MatcherCache {
+	return &MatcherCache{m: map[string]*patterns.Matcher{}, sets: map[string][]int64{}}
+}
+
+// maxTenantSets bounds the remembered pattern sets; a forgotten one costs one more read of a log.
+const maxTenantSets = 1024
+
+func (c *MatcherCache) lastSet(tenant string) []int64 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.sets[tenant]
+}
+
+func (c *MatcherCache) rememberSet(tenant string, ids []int64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.sets) >= maxTenantSets {
+		clear(c.sets)
+	}
+	c.sets[tenant] = slices.Clone(ids)
+}
+
+// matcherKey names a pattern set in the cache.
+func matcherKey(ids []int64) string {
+	var kb strings.Builder
+	for _, id := range ids {
+		kb.WriteString(strconv.FormatInt(id, 10))
+		kb.WriteByte(',')
+	}
+	return kb.String()
+}
 
 // maxCachedMatchers bounds a cache; pattern sets differ only while a new pattern is being scanned
 // in, so a handful are live at a time.
@@ -275,7 +307,9 @@ func (r *rescan) scanLog(ctx context.Context, m *patterns.Matcher, p store.Pendi
 	}
 	defer rc.Close()
 	var ms []patterns.Match
-	_, err = m.Scan(logs.NewReader(rc), patterns.ScanOptions{Job: p.JobName}, func(m patterns.Match) error {
+	lr := logs.NewReader(rc)
+	defer lr.Release() // the matches hold copies of their lines
+	_, err = m.Scan(lr, patterns.ScanOptions{Job: p.JobName}, func(m patterns.Match) error {
 		ms = append(ms, m)
 		return nil
 	})
@@ -288,12 +322,7 @@ func (r *rescan) scanLog(ctx context.Context, m *patterns.Matcher, p store.Pendi
 // matcher compiles (once) the matcher for one set of pattern ids; logs pending since the same
 // pattern was added share it.
 func (r *rescan) matcher(ctx context.Context, ids []int64) (*patterns.Matcher, error) {
-	var kb strings.Builder
-	for _, id := range ids {
-		kb.WriteString(strconv.FormatInt(id, 10))
-		kb.WriteByte(',')
-	}
-	key := kb.String()
+	key := matcherKey(ids)
 	if m := r.opts.Matchers.get(key); m != nil {
 		return m, nil
 	}

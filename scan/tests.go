@@ -14,10 +14,15 @@ import (
 	"github.com/totto-ci/totto/triage"
 )
 
-// TestsStore is what recording a job's failing tests needs of the store.
-type TestsStore interface {
-	Log(ctx context.Context, id int64) (store.Log, error)
+// TestsRecorder is what recording extracted failing tests needs of the store.
+type TestsRecorder interface {
 	RecordJobTests(ctx context.Context, job store.JobTestsContext, tests []store.JobTest) error
+}
+
+// TestsStore is what recording a job's failing tests from its stored log needs of the store.
+type TestsStore interface {
+	TestsRecorder
+	Log(ctx context.Context, id int64) (store.Log, error)
 }
 
 // TestsWhere says where a failed job ran, for its failing tests' history.
@@ -41,6 +46,15 @@ func RecordTests(ctx context.Context, st TestsStore, blobs blob.Store, j store.J
 	if err != nil {
 		return res, fmt.Errorf("failing tests of job %d (%s): %w", j.ID, j.Name, err)
 	}
+	return res, RecordFoundTests(ctx, st, j, res, now, where)
+}
+
+// RecordFoundTests is RecordTests for tests already extracted from the job's log, by the Pass
+// that stored it.
+func RecordFoundTests(ctx context.Context, st TestsRecorder, j store.Job, res testlog.Result, now time.Time, where func(context.Context) TestsWhere) error {
+	if j.LogID == nil || !triage.Conclusion(j.Conclusion).Failed() {
+		return nil
+	}
 	c := store.JobTestsContext{JobID: j.ID, RepoID: j.RepoID, SHA: j.SHA, JobName: j.Name, At: now}
 	if j.CompletedAt != nil {
 		c.At = *j.CompletedAt
@@ -56,14 +70,14 @@ func RecordTests(ctx context.Context, st TestsStore, blobs blob.Store, j store.J
 		tests[i] = store.JobTest{TestKey: store.TestKey{Runner: t.Runner, File: t.File, Name: t.Name}, Line: t.Line, Text: t.Text, PassedInLog: t.PassedInLog}
 	}
 	if err := st.RecordJobTests(ctx, c, tests); err != nil {
-		return res, fmt.Errorf("recording failing tests of job %d (%s): %w", j.ID, j.Name, err)
+		return fmt.Errorf("recording failing tests of job %d (%s): %w", j.ID, j.Name, err)
 	}
 	l := zerolog.Ctx(ctx).Debug().Int64("job", j.ID).Int("failing_tests", len(tests))
 	for _, m := range res.Mismatches {
 		l = l.Str("mismatch", fmt.Sprintf("%s printed %d failed at line %d, %d found", m.Runner, m.Summary, m.Line, m.Extracted))
 	}
 	l.Msg("failing tests recorded")
-	return res, nil
+	return nil
 }
 
 // extractTests reads a stored log once with the failing-test extractor.
@@ -79,6 +93,7 @@ func extractTests(ctx context.Context, st TestsStore, blobs blob.Store, logID in
 	defer rc.Close()
 	e := testlog.New()
 	lr := logs.NewReader(rc)
+	defer lr.Release()
 	for lr.Next() {
 		e.Add(lr.Line())
 	}

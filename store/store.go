@@ -200,6 +200,9 @@ type Job struct {
 	LogReason   string // why the log is unavailable
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
+	// TestsRecorded is whether the failing tests its stored log names were recorded
+	// (RecordJobTests); read-only, UpsertJob ignores it.
+	TestsRecorded bool
 }
 
 // Log is a stored log's metadata; the content lives in a blob store under StorageKey.

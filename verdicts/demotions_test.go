@@ -49,11 +49,20 @@ func TestDemotionChangeDecidesAgain(t *testing.T) {
 		}
 		watch := func() []int64 {
 			t.Helper()
-			prec, err := verdicts.Precision(ctx, st, r, nil)
+			changed, err := verdicts.WatchAccount(ctx, st, r)
 			if err != nil {
 				t.Fatal(err)
 			}
-			changed, err := verdicts.WatchDemotions(ctx, st, r, prec)
+			return changed
+		}
+		// watchOnly is a triage's watch: the precision of the patterns its commit matched.
+		watchOnly := func(ids []int64) []int64 {
+			t.Helper()
+			prec, err := verdicts.Precision(ctx, st, r, ids)
+			if err != nil {
+				t.Fatal(err)
+			}
+			changed, err := verdicts.WatchDemotions(ctx, st, r, ids, prec)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -73,7 +82,14 @@ func TestDemotionChangeDecidesAgain(t *testing.T) {
 			mk(sha, 1)
 			mk(sha, 2)
 		}
-		if changed := watch(); !slices.Equal(changed, []int64{ch[0].ID}) {
+		// A triage whose commit matched other patterns does not see it; one that matched it does.
+		if changed := watchOnly([]int64{ch[0].ID + 1}); len(changed) != 0 {
+			t.Errorf("a watch of other patterns reported %v", changed)
+		}
+		if v := keptOf(t, st, first)[first.ID]; v.Stale {
+			t.Fatalf("a watch of other patterns marked the verdict stale: %+v", v)
+		}
+		if changed := watchOnly([]int64{ch[0].ID}); !slices.Equal(changed, []int64{ch[0].ID}) {
 			t.Fatalf("demotion change: %v, want the pattern", changed)
 		}
 		if v := keptOf(t, st, first)[first.ID]; !v.Stale {

@@ -86,7 +86,10 @@ func runIngest(ctx context.Context, env *cliEnv, args []string) error {
 	defer st.Close()
 	defer blobs.Close()
 
-	l, err := ingest.StoreLog(ctx, st, blobs, text, *maxBytes)
+	// One read of the log stores it, extracts its failing tests and, after the job is recorded,
+	// has its scan recorded (Pass.Record, which reads the stored log when the pass could not scan).
+	pass := scan.NewPass(nil, "", *job)
+	l, err := ingest.StoreLogReading(ctx, st, blobs, text, *maxBytes, pass.Read)
 	if err != nil {
 		return err
 	}
@@ -105,7 +108,7 @@ func runIngest(ctx context.Context, env *cliEnv, args []string) error {
 	if err != nil {
 		return err
 	}
-	res, err := scan.Rescan(ctx, st, blobs, scan.RescanOptions{LogID: l.ID, Workers: 1})
+	res, err := pass.Record(ctx, st, blobs, l.ID)
 	if err != nil {
 		return err
 	}
@@ -113,8 +116,8 @@ func runIngest(ctx context.Context, env *cliEnv, args []string) error {
 	if len(res.Failures) > 0 {
 		return withCode(exitFindings, fmt.Errorf("log %d stored but not scanned: %w", l.ID, res.Failures[0].Err))
 	}
-	tests, err := scan.RecordTests(ctx, st, blobs, j, now, nil)
-	if err != nil {
+	tests := pass.Tests()
+	if err := scan.RecordFoundTests(ctx, st, j, tests, now, nil); err != nil {
 		return withCode(exitFindings, fmt.Errorf("log %d stored but its failing tests not recorded ('totto rescan' does): %w", l.ID, err))
 	}
 	if len(tests.Tests) > 0 {

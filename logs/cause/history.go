@@ -56,6 +56,7 @@ func (b *FingerprintBuilder) Add(l logs.Line) {
 func FingerprintOf(r io.Reader) (*Fingerprint, error) {
 	b := NewFingerprintBuilder()
 	lr := logs.NewReader(r)
+	defer lr.Release()
 	for lr.Next() {
 		b.Add(lr.Line())
 	}

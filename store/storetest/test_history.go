@@ -196,4 +196,15 @@ func runJobsWithoutTests(t *testing.T, st store.Store, job func(store.Repository
 	if got := ids(0, 100); fmt.Sprint(got) != fmt.Sprint([]int64{timedOut.ID}) {
 		t.Errorf("after recording no test for job %d: %v, want [%d]", failed.ID, got, timedOut.ID)
 	}
+	// A job read back says whether its tests were recorded (triage then uses the recorded ones).
+	recorded := map[int64]bool{}
+	for _, j := range must(st.CommitJobs(ctx, repo.ID, "u")) {
+		recorded[j.ID] = j.TestsRecorded
+	}
+	if !recorded[failed.ID] || recorded[timedOut.ID] {
+		t.Errorf("tests recorded by job: %v, want %d only", recorded, failed.ID)
+	}
+	if j := must(st.Job(ctx, failed.ID)); !j.TestsRecorded {
+		t.Errorf("job %d read alone: tests not recorded", failed.ID)
+	}
 }

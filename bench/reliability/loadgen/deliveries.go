@@ -96,10 +96,13 @@ func obj(m map[string]any, key string) map[string]any {
 	return o
 }
 
-// setRepo points a delivery at repo owner/name under installation 1.
+// setRepo points a delivery at repo owner/name under installation 1. The repository is public in
+// every delivery: the corpus shapes come from repositories of both visibilities, and a repository
+// reported public and private in turn would be recorded again at every flip (an upsert per
+// delivery no real repository causes).
 func setRepo(m map[string]any, owner, name string) {
 	r := obj(m, "repository")
-	r["full_name"], r["name"] = owner+"/"+name, name
+	r["full_name"], r["name"], r["private"] = owner+"/"+name, name, false
 	obj(r, "owner")["login"] = owner
 	m["installation"] = map[string]any{"id": 1, "node_id": "MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uMQ=="}
 }

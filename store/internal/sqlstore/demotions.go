@@ -12,14 +12,17 @@ var _ store.DemotionWatch = (*Store)(nil)
 
 // RecordDemotions implements store.DemotionWatch. The stored set is read first outside any
 // transaction, so the usual call (nothing changed) costs one indexed read and no write.
-func (s *Store) RecordDemotions(ctx context.Context, owner string, demoted []int64) ([]int64, error) {
-	if changed, err := demotionChanges(ctx, s.read(), owner, demoted); err != nil || len(changed) == 0 {
+func (s *Store) RecordDemotions(ctx context.Context, owner string, considered, demoted []int64) ([]int64, error) {
+	if considered != nil && len(considered) == 0 {
+		return nil, nil
+	}
+	if changed, err := demotionChanges(ctx, s.read(), owner, considered, demoted); err != nil || len(changed) == 0 {
 		return nil, err
 	}
 	var changed []int64
 	err := s.inTx(ctx, func(tx q) error {
 		var err error
-		if changed, err = demotionChanges(ctx, tx, owner, demoted); err != nil {
+		if changed, err = demotionChanges(ctx, tx, owner, considered, demoted); err != nil {
 			return err
 		}
 		at := now().UnixNano()
@@ -47,8 +50,8 @@ func (s *Store) RecordDemotions(ctx context.Context, owner string, demoted []int
 }
 
 // demotionChanges is the symmetric difference of the stored demoted set of owner and demoted,
-// ascending.
-func demotionChanges(ctx context.Context, tx q, owner string, demoted []int64) ([]int64, error) {
+// within considered (nil: everything), ascending.
+func demotionChanges(ctx context.Context, tx q, owner string, considered, demoted []int64) ([]int64, error) {
 	rows, err := tx.query(ctx, `SELECT pattern_id FROM pattern_demotions WHERE owner = ?`, owner)
 	if err != nil {
 		return nil, fmt.Errorf("demoted patterns of %s: %w", owner, err)
@@ -60,13 +63,18 @@ func demotionChanges(ctx context.Context, tx q, owner string, demoted []int64) (
 		if err := rows.Scan(&id); err != nil {
 			return nil, fmt.Errorf("demoted patterns of %s: %w", owner, err)
 		}
-		stored[id] = true
+		if considered == nil || slices.Contains(considered, id) {
+			stored[id] = true
+		}
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("demoted patterns of %s: %w", owner, err)
 	}
 	var changed []int64
 	for _, id := range demoted {
+		if considered != nil && !slices.Contains(considered, id) {
+			continue // not considered: its record stays as it is
+		}
 		if !stored[id] {
 			changed = append(changed, id)
 		}

@@ -213,7 +213,7 @@ func deref(s *string) string {
 
 // aliasedJobCols are jobCols with the table alias j.
 const aliasedJobCols = `j.id, j.provider, j.external_id, j.attempt, j.repo_id, j.sha, j.branch, j.name, j.step, j.conclusion,
-	j.started_at, j.completed_at, j.url, j.log_id, j.log_state, j.log_reason, j.created_at, j.updated_at`
+	j.started_at, j.completed_at, j.url, j.log_id, j.log_state, j.log_reason, j.created_at, j.updated_at, j.tests_recorded`
 
 // UnmatchedFailures implements store.Insights. Only failures whose log is stored count: a job whose log
 // could not be fetched is a no-log verdict, not an unexplained failure. Newest is highest id.

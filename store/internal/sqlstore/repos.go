@@ -108,7 +108,7 @@ func (s *Store) Repository(ctx context.Context, fullName string) (store.Reposito
 }
 
 const jobCols = `id, provider, external_id, attempt, repo_id, sha, branch, name, step, conclusion,
-	started_at, completed_at, url, log_id, log_state, log_reason, created_at, updated_at`
+	started_at, completed_at, url, log_id, log_state, log_reason, created_at, updated_at, tests_recorded`
 
 func scanJob(r Row) (store.Job, error) {
 	var j store.Job
@@ -121,7 +121,7 @@ func scanJobInto(r Row, j *store.Job, extra ...any) error {
 	var state string
 	err := r.Scan(append([]any{&j.ID, &j.Provider, &j.ExternalID, &j.Attempt, &j.RepoID, &j.SHA, &j.Branch, &j.Name,
 		&j.Step, &j.Conclusion, &j.StartedAt, &j.CompletedAt, &j.URL, &j.LogID, &state, &j.LogReason,
-		&j.CreatedAt, &j.UpdatedAt}, extra...)...)
+		&j.CreatedAt, &j.UpdatedAt, &j.TestsRecorded}, extra...)...)
 	j.LogState = store.LogState(state)
 	j.StartedAt, j.CompletedAt = utcPtr(j.StartedAt), utcPtr(j.CompletedAt)
 	j.CreatedAt, j.UpdatedAt = j.CreatedAt.UTC(), j.UpdatedAt.UTC()
