@@ -80,6 +80,7 @@ type entry struct {
 	blank  bool
 	marked bool // the CI flagged it (##[error])
 	rule   int  // index of the rule that scored it, -1 for none
+	listed bool // a line of a failed-tests list (see faillist.go)
 }
 
 // candidate is a scored line with the context around it, kept so that the excerpt can be cut
@@ -115,6 +116,8 @@ type Finder struct {
 
 	// lastEnd is the last line where the CI said a step or command failed, with its context.
 	lastEnd *candidate
+
+	list failList // the failed-tests list the log is in, if any
 
 	// score scores a cleaned line: scoreRule, or scoreRuleReference when checking it.
 	score func(text []byte, memo *keywords.Memo) (float64, kind, int)
@@ -159,6 +162,7 @@ func (f *Finder) Add(l logs.Line) {
 	} else {
 		e.kind = kindNoise
 	}
+	f.list.mark(&e, text)
 	if len(text) > longLine && e.score > longLineCap {
 		e.score = longLineCap // a list of test names or a command line, not a message
 	}

@@ -13,13 +13,21 @@ const linkBonus = 3
 const maxLinkTokens = 4
 
 // linkedDetails returns, for each candidate named by a later summary candidate, the bonus it
-// earns. Names shared by many candidates (a common path prefix) link nothing.
-func linkedDetails(cands []*candidate) map[*candidate]float64 {
+// earns. Names shared by many candidates (a common path prefix) link nothing. A line of a
+// failed-tests list hands its rank to the detail it names (final scores a candidate without
+// links): the list says which test failed, the detail says why, so the detail ranks linkBonus
+// above the list line whatever lines stand between them.
+//
+// It also returns the list lines whose text no rule scores and that name no candidate: such a
+// line was a candidate only to find its detail, so it is left out of the ranking.
+func linkedDetails(cands []*candidate, final func(*candidate) float64) (map[*candidate]float64, map[*candidate]bool) {
 	bonus := map[*candidate]float64{}
+	orphans := map[*candidate]bool{}
 	for _, s := range cands {
 		if s.kind != kindSummary {
 			continue
 		}
+		linked := false
 		for _, tok := range idTokens(s.text) {
 			var hits []*candidate
 			for _, c := range cands {
@@ -33,12 +41,20 @@ func linkedDetails(cands []*candidate) map[*candidate]float64 {
 			if len(hits) == 0 || len(hits) > 3 {
 				continue
 			}
+			linked = true
 			for _, c := range hits {
-				bonus[c] = linkBonus
+				b := float64(linkBonus)
+				if s.listed {
+					b = max(b, final(s)-final(c)+linkBonus)
+				}
+				bonus[c] = max(bonus[c], b)
 			}
 		}
+		if s.listed && s.rule < 0 && !linked {
+			orphans[s] = true
+		}
 	}
-	return bonus
+	return bonus, orphans
 }
 
 // idTokens returns the words of a summary line that look like names of tests, files or targets:

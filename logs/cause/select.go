@@ -51,11 +51,19 @@ func (f *Finder) Excerpt() Excerpt {
 		return Excerpt{}
 	}
 	end, endStep := f.failEnd()
-	links := linkedDetails(f.cands)
+	links, orphans := linkedDetails(f.cands, func(c *candidate) float64 { return f.finalScore(c, end, endStep) })
 	final := func(c *candidate) float64 { return f.finalScore(c, end, endStep) + links[c] }
 	pool := f.cands
-	if f.lastEnd != nil {
-		pool = append(append([]*candidate(nil), f.cands...), f.lastEnd)
+	if f.lastEnd != nil || len(orphans) > 0 {
+		pool = make([]*candidate, 0, len(f.cands)+1)
+		for _, c := range f.cands {
+			if !orphans[c] {
+				pool = append(pool, c)
+			}
+		}
+		if f.lastEnd != nil {
+			pool = append(pool, f.lastEnd)
+		}
 	}
 	if len(pool) == 0 {
 		tail := f.tail()
@@ -187,7 +195,9 @@ func contextValue(e entry, dist int, before bool, k kind, end int) float64 {
 	default:
 		v = pick(before, 0.6, 0.8)
 	}
-	if e.score > 0 {
+	if e.listed && e.rule < 0 {
+		// a failed-tests list line scores only to find its detail; as context it is plain text
+	} else if e.score > 0 {
 		v += 0.1 * e.score
 	} else if e.score < 0 {
 		v -= 0.5
