@@ -50,7 +50,19 @@ var gates = map[string]func(text []byte) bool{
 		t = trimSpaceLeft(t)
 		return bytes.HasPrefix(t, []byte("expected")) || bytes.HasPrefix(t, []byte("Expected"))
 	},
-	"php-fatal": func(t []byte) bool { return containsAny(t, "Fatal error:", "Parse error:") },
+	// `^\S+\.\w+: ?\d+`: the first field (up to white space) holds a '.' after its first byte
+	// and a ':' after that. Its literal (":") is on most lines, so this spares the expression.
+	"lint-code": func(t []byte) bool {
+		head := t
+		if i := bytes.IndexAny(t, " \t\n\f\r"); i >= 0 {
+			head = t[:i]
+		}
+		lc := bytes.LastIndexByte(head, ':')
+		return lc > 1 && bytes.IndexByte(head[1:lc], '.') >= 0
+	},
+	"verdict-first":   func(t []byte) bool { return firstIs(trimSpaceLeft(t), 'F', '[') },
+	"expected-actual": func(t []byte) bool { return firstIs(trimSpaceLeft(t), 'E', 'A', 'R', 'B') },
+	"php-fatal":       func(t []byte) bool { return containsAny(t, "Fatal error:", "Parse error:") },
 	// Every alternative holds one of these; (?i:… failed) ones hold " failed" in any case.
 	"assert": func(t []byte) bool {
 		return containsAny(t, "AssertionError", "AssertionFailedError", "ComparisonFailure", "Assert.", "Failed asserting") ||
@@ -78,6 +90,7 @@ var gates = map[string]func(text []byte) bool{
 // lines.
 var shapeGated = []string{
 	"object-dump", "phpt-diff", "cmake-probe", "numbered-failure", "mocha-numbered", "elixir-test", "pytest-e", "xtrace-exit",
+	"lint-code",
 }
 
 var (
