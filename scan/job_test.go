@@ -12,7 +12,6 @@ import (
 	"github.com/totto-ci/totto/queue"
 	"github.com/totto-ci/totto/scan"
 	"github.com/totto-ci/totto/store"
-	"github.com/totto-ci/totto/store/blob"
 )
 
 // The durable rescan job: queued twice it runs once, and it scans every stored log for a new
@@ -21,10 +20,7 @@ import (
 func TestRescanJob(t *testing.T) {
 	eachBackend(t, func(t *testing.T, st store.Store, _ string) {
 		ctx := t.Context()
-		blobs, err := blob.OpenDir(t.TempDir())
-		if err != nil {
-			t.Fatal(err)
-		}
+		blobs := tempBlobs(t)
 		const logs = 60
 		for i := range logs {
 			ingestJob(t, st, blobs, fmt.Sprint(i), "build", strings.Repeat("compiling\n", 2000)+fmt.Sprintf("E: Hash Sum mismatch %d\n", i))

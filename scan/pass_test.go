@@ -9,7 +9,6 @@ import (
 	"github.com/totto-ci/totto/ingest"
 	"github.com/totto-ci/totto/scan"
 	"github.com/totto-ci/totto/store"
-	"github.com/totto-ci/totto/store/blob"
 )
 
 // A Pass stores, scans and extracts the failing tests of a new log in one read: once the
@@ -19,14 +18,8 @@ import (
 func TestPassScansWhileStoring(t *testing.T) {
 	eachBackend(t, func(t *testing.T, st store.Store, _ string) {
 		ctx := t.Context()
-		blobs, err := blob.OpenDir(t.TempDir())
-		if err != nil {
-			t.Fatal(err)
-		}
-		r, err := st.UpsertRepository(ctx, store.Repository{FullName: "o/r", Active: true})
-		if err != nil {
-			t.Fatal(err)
-		}
+		blobs := tempBlobs(t)
+		r := testRepo(t, st)
 		reset := addPatterns(t, st, lit("reset", "connection reset"))[0]
 		scoped := lit("lint only", "FAIL")
 		scoped.Jobs = []string{"lint"}

@@ -45,14 +45,31 @@ func eachBackend(t *testing.T, fn func(t *testing.T, st store.Store, url string)
 	})
 }
 
+// tempBlobs is a log store of the test's own.
+func tempBlobs(t *testing.T) blob.Store {
+	t.Helper()
+	blobs, err := blob.OpenDir(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return blobs
+}
+
+// testRepo records (or returns) the repository every job of these tests belongs to.
+func testRepo(t *testing.T, st store.Store) store.Repository {
+	t.Helper()
+	r, err := st.UpsertRepository(t.Context(), store.Repository{FullName: "o/r", Active: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
 // ingestJob stores a job and its log the way `totto ingest` does.
 func ingestJob(t *testing.T, st store.Store, blobs blob.Store, ext, name, content string) store.Log {
 	t.Helper()
 	ctx := t.Context()
-	r, err := st.UpsertRepository(ctx, store.Repository{FullName: "o/r", Active: true})
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := testRepo(t, st)
 	l, err := ingest.StoreLog(ctx, st, blobs, strings.NewReader(content), 0)
 	if err != nil {
 		t.Fatal(err)
@@ -98,10 +115,7 @@ func matchKeys(t *testing.T, st store.Store) []string {
 func TestRescanIncremental(t *testing.T) {
 	eachBackend(t, func(t *testing.T, st store.Store, _ string) {
 		ctx := t.Context()
-		blobs, err := blob.OpenDir(t.TempDir())
-		if err != nil {
-			t.Fatal(err)
-		}
+		blobs := tempBlobs(t)
 		l1 := ingestJob(t, st, blobs, "1", "build", "ok\nE: Hash Sum mismatch\nfatal: OOM Killed\n")
 		l2 := ingestJob(t, st, blobs, "2", "test", "\x1b[31mOOM Killed\x1b[0m\r\ndone\n")
 		if l1.Lines != 3 || l2.Lines != 2 {
@@ -179,10 +193,7 @@ func TestRescanCorruptLog(t *testing.T) {
 func TestRescanBinaryLog(t *testing.T) {
 	eachBackend(t, func(t *testing.T, st store.Store, _ string) {
 		ctx := t.Context()
-		blobs, err := blob.OpenDir(t.TempDir())
-		if err != nil {
-			t.Fatal(err)
-		}
+		blobs := tempBlobs(t)
 		content := "\x00\x01\x02ELF\xff\xfe\n\xc3\x28 error: bad \x00 byte\x80\n"
 		if _, err := ingest.StoreLog(ctx, st, blobs, strings.NewReader(content), 0); !errors.Is(err, ingest.ErrBinary) {
 			t.Fatalf("ingest of binary content: %v, want ErrBinary", err)
@@ -240,7 +251,7 @@ func TestStoredLogTruncates(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	blobs, _ := blob.OpenDir(t.TempDir())
+	blobs := tempBlobs(t)
 	l, err := ingest.StoreLog(t.Context(), st, blobs, strings.NewReader("a\nb\nc\nd\n"), 4)
 	if err != nil || !l.Truncated || l.RawSize != 4 || l.Lines != 2 {
 		t.Fatalf("truncated put: %+v, %v", l, err)
@@ -256,7 +267,7 @@ func TestRescanStopsOnDatabaseError(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	blobs, _ := blob.OpenDir(t.TempDir())
+	blobs := tempBlobs(t)
 	for i := range 3 {
 		ingestJob(t, st, blobs, fmt.Sprint(i), "j", fmt.Sprint("log ", i))
 	}
@@ -280,7 +291,7 @@ func TestRescanDatabaseRestart(t *testing.T) {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { st.Close() })
-		blobs, _ := blob.OpenDir(t.TempDir())
+		blobs := tempBlobs(t)
 		for i := range 60 {
 			ingestJob(t, st, blobs, fmt.Sprint(i), "j", strings.Repeat(fmt.Sprintf("line %d ok\nerror %d here\n", i, i%7), 20))
 		}
@@ -334,10 +345,7 @@ func contentKeys(t *testing.T, st store.Store) []string {
 func TestRescanOneLogReusesMatchersAndCountsNothing(t *testing.T) {
 	eachBackend(t, func(t *testing.T, st store.Store, _ string) {
 		ctx := t.Context()
-		blobs, err := blob.OpenDir(t.TempDir())
-		if err != nil {
-			t.Fatal(err)
-		}
+		blobs := tempBlobs(t)
 		addPatterns(t, st, lit("oom", "OOM Killed"))
 		cs := &countingStore{Store: st}
 		cache := scan.NewMatcherCache()

@@ -9,7 +9,6 @@ import (
 	"github.com/totto-ci/totto/ingest"
 	"github.com/totto-ci/totto/scan"
 	"github.com/totto-ci/totto/store"
-	"github.com/totto-ci/totto/store/blob"
 )
 
 // goFailure is a go test log with one failing subtest.
@@ -21,14 +20,8 @@ const goFailure = "=== RUN   TestParse\n=== RUN   TestParse/empty\n    parse_tes
 func TestRecordTests(t *testing.T) {
 	eachBackend(t, func(t *testing.T, st store.Store, _ string) {
 		ctx := t.Context()
-		blobs, err := blob.OpenDir(t.TempDir())
-		if err != nil {
-			t.Fatal(err)
-		}
-		r, err := st.UpsertRepository(ctx, store.Repository{FullName: "o/r", Active: true})
-		if err != nil {
-			t.Fatal(err)
-		}
+		blobs := tempBlobs(t)
+		r := testRepo(t, st)
 		at := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
 		job := func(ext, conclusion, content string) store.Job {
 			t.Helper()
